@@ -1,0 +1,127 @@
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class StoragePoolState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    STORAGE_POOL_STATE_UNSPECIFIED: _ClassVar[StoragePoolState]
+    STORAGE_POOL_STATE_INACTIVE: _ClassVar[StoragePoolState]
+    STORAGE_POOL_STATE_BUILDING: _ClassVar[StoragePoolState]
+    STORAGE_POOL_STATE_RUNNING: _ClassVar[StoragePoolState]
+    STORAGE_POOL_STATE_DEGRADED: _ClassVar[StoragePoolState]
+    STORAGE_POOL_STATE_INACCESSIBLE: _ClassVar[StoragePoolState]
+STORAGE_POOL_STATE_UNSPECIFIED: StoragePoolState
+STORAGE_POOL_STATE_INACTIVE: StoragePoolState
+STORAGE_POOL_STATE_BUILDING: StoragePoolState
+STORAGE_POOL_STATE_RUNNING: StoragePoolState
+STORAGE_POOL_STATE_DEGRADED: StoragePoolState
+STORAGE_POOL_STATE_INACCESSIBLE: StoragePoolState
+
+class HostInfo(_message.Message):
+    __slots__ = ("hostname", "cpu", "memory_bytes", "nics", "libvirt_version", "hypervisor", "hypervisor_version", "supported_pool_types", "pool_types_source", "libvirt_uri")
+    HOSTNAME_FIELD_NUMBER: _ClassVar[int]
+    CPU_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_BYTES_FIELD_NUMBER: _ClassVar[int]
+    NICS_FIELD_NUMBER: _ClassVar[int]
+    LIBVIRT_VERSION_FIELD_NUMBER: _ClassVar[int]
+    HYPERVISOR_FIELD_NUMBER: _ClassVar[int]
+    HYPERVISOR_VERSION_FIELD_NUMBER: _ClassVar[int]
+    SUPPORTED_POOL_TYPES_FIELD_NUMBER: _ClassVar[int]
+    POOL_TYPES_SOURCE_FIELD_NUMBER: _ClassVar[int]
+    LIBVIRT_URI_FIELD_NUMBER: _ClassVar[int]
+    hostname: str
+    cpu: CpuInfo
+    memory_bytes: int
+    nics: _containers.RepeatedCompositeFieldContainer[NetworkInterface]
+    libvirt_version: str
+    hypervisor: str
+    hypervisor_version: str
+    supported_pool_types: _containers.RepeatedScalarFieldContainer[str]
+    pool_types_source: str
+    libvirt_uri: str
+    def __init__(self, hostname: _Optional[str] = ..., cpu: _Optional[_Union[CpuInfo, _Mapping]] = ..., memory_bytes: _Optional[int] = ..., nics: _Optional[_Iterable[_Union[NetworkInterface, _Mapping]]] = ..., libvirt_version: _Optional[str] = ..., hypervisor: _Optional[str] = ..., hypervisor_version: _Optional[str] = ..., supported_pool_types: _Optional[_Iterable[str]] = ..., pool_types_source: _Optional[str] = ..., libvirt_uri: _Optional[str] = ...) -> None: ...
+
+class CpuInfo(_message.Message):
+    __slots__ = ("model", "arch", "sockets", "cores_per_socket", "threads_per_core", "logical_cpus", "mhz")
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    ARCH_FIELD_NUMBER: _ClassVar[int]
+    SOCKETS_FIELD_NUMBER: _ClassVar[int]
+    CORES_PER_SOCKET_FIELD_NUMBER: _ClassVar[int]
+    THREADS_PER_CORE_FIELD_NUMBER: _ClassVar[int]
+    LOGICAL_CPUS_FIELD_NUMBER: _ClassVar[int]
+    MHZ_FIELD_NUMBER: _ClassVar[int]
+    model: str
+    arch: str
+    sockets: int
+    cores_per_socket: int
+    threads_per_core: int
+    logical_cpus: int
+    mhz: int
+    def __init__(self, model: _Optional[str] = ..., arch: _Optional[str] = ..., sockets: _Optional[int] = ..., cores_per_socket: _Optional[int] = ..., threads_per_core: _Optional[int] = ..., logical_cpus: _Optional[int] = ..., mhz: _Optional[int] = ...) -> None: ...
+
+class NetworkInterface(_message.Message):
+    __slots__ = ("name", "mac", "mtu", "speed_mbps", "link_state", "active")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    MAC_FIELD_NUMBER: _ClassVar[int]
+    MTU_FIELD_NUMBER: _ClassVar[int]
+    SPEED_MBPS_FIELD_NUMBER: _ClassVar[int]
+    LINK_STATE_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    mac: str
+    mtu: int
+    speed_mbps: int
+    link_state: str
+    active: bool
+    def __init__(self, name: _Optional[str] = ..., mac: _Optional[str] = ..., mtu: _Optional[int] = ..., speed_mbps: _Optional[int] = ..., link_state: _Optional[str] = ..., active: _Optional[bool] = ...) -> None: ...
+
+class HostStoragePool(_message.Message):
+    __slots__ = ("name", "uuid", "type", "state", "capacity_bytes", "allocation_bytes", "available_bytes", "autostart", "persistent", "target_path", "source")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    UUID_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    CAPACITY_BYTES_FIELD_NUMBER: _ClassVar[int]
+    ALLOCATION_BYTES_FIELD_NUMBER: _ClassVar[int]
+    AVAILABLE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    AUTOSTART_FIELD_NUMBER: _ClassVar[int]
+    PERSISTENT_FIELD_NUMBER: _ClassVar[int]
+    TARGET_PATH_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    uuid: str
+    type: str
+    state: StoragePoolState
+    capacity_bytes: int
+    allocation_bytes: int
+    available_bytes: int
+    autostart: bool
+    persistent: bool
+    target_path: str
+    source: str
+    def __init__(self, name: _Optional[str] = ..., uuid: _Optional[str] = ..., type: _Optional[str] = ..., state: _Optional[_Union[StoragePoolState, str]] = ..., capacity_bytes: _Optional[int] = ..., allocation_bytes: _Optional[int] = ..., available_bytes: _Optional[int] = ..., autostart: _Optional[bool] = ..., persistent: _Optional[bool] = ..., target_path: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
+
+class HostNetwork(_message.Message):
+    __slots__ = ("name", "uuid", "active", "persistent", "autostart", "bridge", "forward_mode", "ip_cidrs")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    UUID_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_FIELD_NUMBER: _ClassVar[int]
+    PERSISTENT_FIELD_NUMBER: _ClassVar[int]
+    AUTOSTART_FIELD_NUMBER: _ClassVar[int]
+    BRIDGE_FIELD_NUMBER: _ClassVar[int]
+    FORWARD_MODE_FIELD_NUMBER: _ClassVar[int]
+    IP_CIDRS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    uuid: str
+    active: bool
+    persistent: bool
+    autostart: bool
+    bridge: str
+    forward_mode: str
+    ip_cidrs: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., uuid: _Optional[str] = ..., active: _Optional[bool] = ..., persistent: _Optional[bool] = ..., autostart: _Optional[bool] = ..., bridge: _Optional[str] = ..., forward_mode: _Optional[str] = ..., ip_cidrs: _Optional[_Iterable[str]] = ...) -> None: ...

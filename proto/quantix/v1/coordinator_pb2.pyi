@@ -1,0 +1,143 @@
+import datetime
+
+from google.protobuf import duration_pb2 as _duration_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from proto.quantix.v1 import common_pb2 as _common_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class NodeStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    NODE_STATUS_UNSPECIFIED: _ClassVar[NodeStatus]
+    NODE_STATUS_CONNECTED: _ClassVar[NodeStatus]
+    NODE_STATUS_OFFLINE: _ClassVar[NodeStatus]
+    NODE_STATUS_MAINTENANCE: _ClassVar[NodeStatus]
+
+class ObjectKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    OBJECT_KIND_UNSPECIFIED: _ClassVar[ObjectKind]
+    OBJECT_KIND_NODE: _ClassVar[ObjectKind]
+NODE_STATUS_UNSPECIFIED: NodeStatus
+NODE_STATUS_CONNECTED: NodeStatus
+NODE_STATUS_OFFLINE: NodeStatus
+NODE_STATUS_MAINTENANCE: NodeStatus
+OBJECT_KIND_UNSPECIFIED: ObjectKind
+OBJECT_KIND_NODE: ObjectKind
+
+class Node(_message.Message):
+    __slots__ = ("name", "address", "status", "status_message", "last_seen", "registered_at", "host_info", "daemon_version")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    STATUS_MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    LAST_SEEN_FIELD_NUMBER: _ClassVar[int]
+    REGISTERED_AT_FIELD_NUMBER: _ClassVar[int]
+    HOST_INFO_FIELD_NUMBER: _ClassVar[int]
+    DAEMON_VERSION_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    address: str
+    status: NodeStatus
+    status_message: str
+    last_seen: _timestamp_pb2.Timestamp
+    registered_at: _timestamp_pb2.Timestamp
+    host_info: _common_pb2.HostInfo
+    daemon_version: str
+    def __init__(self, name: _Optional[str] = ..., address: _Optional[str] = ..., status: _Optional[_Union[NodeStatus, str]] = ..., status_message: _Optional[str] = ..., last_seen: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., host_info: _Optional[_Union[_common_pb2.HostInfo, _Mapping]] = ..., daemon_version: _Optional[str] = ...) -> None: ...
+
+class RegisterNodeRequest(_message.Message):
+    __slots__ = ("hostname", "address", "host_info", "daemon_version")
+    HOSTNAME_FIELD_NUMBER: _ClassVar[int]
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    HOST_INFO_FIELD_NUMBER: _ClassVar[int]
+    DAEMON_VERSION_FIELD_NUMBER: _ClassVar[int]
+    hostname: str
+    address: str
+    host_info: _common_pb2.HostInfo
+    daemon_version: str
+    def __init__(self, hostname: _Optional[str] = ..., address: _Optional[str] = ..., host_info: _Optional[_Union[_common_pb2.HostInfo, _Mapping]] = ..., daemon_version: _Optional[str] = ...) -> None: ...
+
+class RegisterNodeResponse(_message.Message):
+    __slots__ = ("node", "heartbeat_interval")
+    NODE_FIELD_NUMBER: _ClassVar[int]
+    HEARTBEAT_INTERVAL_FIELD_NUMBER: _ClassVar[int]
+    node: Node
+    heartbeat_interval: _duration_pb2.Duration
+    def __init__(self, node: _Optional[_Union[Node, _Mapping]] = ..., heartbeat_interval: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+
+class HeartbeatRequest(_message.Message):
+    __slots__ = ("hostname",)
+    HOSTNAME_FIELD_NUMBER: _ClassVar[int]
+    hostname: str
+    def __init__(self, hostname: _Optional[str] = ...) -> None: ...
+
+class HeartbeatResponse(_message.Message):
+    __slots__ = ("heartbeat_interval",)
+    HEARTBEAT_INTERVAL_FIELD_NUMBER: _ClassVar[int]
+    heartbeat_interval: _duration_pb2.Duration
+    def __init__(self, heartbeat_interval: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+
+class ListNodesRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListNodesResponse(_message.Message):
+    __slots__ = ("nodes", "revision")
+    NODES_FIELD_NUMBER: _ClassVar[int]
+    REVISION_FIELD_NUMBER: _ClassVar[int]
+    nodes: _containers.RepeatedCompositeFieldContainer[Node]
+    revision: int
+    def __init__(self, nodes: _Optional[_Iterable[_Union[Node, _Mapping]]] = ..., revision: _Optional[int] = ...) -> None: ...
+
+class GetNodeRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class SetNodeMaintenanceRequest(_message.Message):
+    __slots__ = ("name", "maintenance")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    MAINTENANCE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    maintenance: bool
+    def __init__(self, name: _Optional[str] = ..., maintenance: _Optional[bool] = ...) -> None: ...
+
+class WatchRequest(_message.Message):
+    __slots__ = ("since_revision",)
+    SINCE_REVISION_FIELD_NUMBER: _ClassVar[int]
+    since_revision: int
+    def __init__(self, since_revision: _Optional[int] = ...) -> None: ...
+
+class WatchEvent(_message.Message):
+    __slots__ = ("type", "revision", "kind", "key", "node")
+    class Type(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        TYPE_UNSPECIFIED: _ClassVar[WatchEvent.Type]
+        TYPE_RESET: _ClassVar[WatchEvent.Type]
+        TYPE_ADDED: _ClassVar[WatchEvent.Type]
+        TYPE_UPDATED: _ClassVar[WatchEvent.Type]
+        TYPE_REMOVED: _ClassVar[WatchEvent.Type]
+        TYPE_SYNCED: _ClassVar[WatchEvent.Type]
+    TYPE_UNSPECIFIED: WatchEvent.Type
+    TYPE_RESET: WatchEvent.Type
+    TYPE_ADDED: WatchEvent.Type
+    TYPE_UPDATED: WatchEvent.Type
+    TYPE_REMOVED: WatchEvent.Type
+    TYPE_SYNCED: WatchEvent.Type
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    REVISION_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    NODE_FIELD_NUMBER: _ClassVar[int]
+    type: WatchEvent.Type
+    revision: int
+    kind: ObjectKind
+    key: str
+    node: Node
+    def __init__(self, type: _Optional[_Union[WatchEvent.Type, str]] = ..., revision: _Optional[int] = ..., kind: _Optional[_Union[ObjectKind, str]] = ..., key: _Optional[str] = ..., node: _Optional[_Union[Node, _Mapping]] = ...) -> None: ...

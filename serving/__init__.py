@@ -1,0 +1,1 @@
+"""Machinery shared by the coordinator and node daemon servers (gRPC, logging, shutdown)."""

@@ -1,0 +1,96 @@
+"""Building, running and stopping a grpc.aio server the same way in both daemons."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import signal
+from collections.abc import Awaitable, Callable, Iterable
+from typing import ParamSpec, TypeVar
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from clients.channels import KEEPALIVE_TIME_MS, MAX_MESSAGE_BYTES
+from domain.errors import ValidationError
+
+log = logging.getLogger(__name__)
+
+# In-flight RPCs get this long to finish on SIGTERM before they are cancelled: enough for a
+# libvirt call to return, short enough for systemd's default 90 s stop timeout.
+GRACEFUL_STOP_S = 5.0
+
+
+def server_options() -> list[tuple[str, int]]:
+    return [
+        ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+        ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+        # Accept the clients' keepalive pings (see clients.channels) instead of answering
+        # them with GOAWAY "too_many_pings".
+        ("grpc.http2.min_ping_interval_without_data_ms", KEEPALIVE_TIME_MS // 2),
+        ("grpc.keepalive_permit_without_calls", 1),
+    ]
+
+
+class ServingServer:
+    """A grpc.aio server with health checking and reflection, bound to one address."""
+
+    def __init__(self, listen: str, service_names: Iterable[str]) -> None:
+        self.server = grpc.aio.server(options=server_options())
+        self.health = health.aio.HealthServicer()
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
+        self._service_names = list(service_names)
+        reflection.enable_server_reflection(
+            [*self._service_names, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server
+        )
+        self.port = self.server.add_insecure_port(listen)
+        if self.port == 0:
+            raise OSError(f"cannot listen on {listen}")
+        self.listen = listen
+
+    async def start(self) -> None:
+        await self.server.start()
+        for name in ["", *self._service_names]:
+            await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
+
+    async def stop(self) -> None:
+        for name in ["", *self._service_names]:
+            await self.health.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
+        await self.server.stop(GRACEFUL_STOP_S)
+
+
+def install_stop_signals(stop: asyncio.Event) -> None:
+    """SIGTERM and SIGINT set ``stop`` so the daemon shuts down cleanly."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+
+async def abort_invalid(context: grpc.aio.ServicerContext, error: ValidationError) -> None:
+    """INVALID_ARGUMENT with the field and rule; the field also goes in trailing metadata."""
+    context.set_trailing_metadata((("quantix-field", error.field),))
+    await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(error))
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def validated(handler: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    """Servicer-method decorator: a ValidationError becomes INVALID_ARGUMENT naming the field.
+
+    Applies to methods ``(self, request, context)``.
+    """
+
+    @functools.wraps(handler)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await handler(*args, **kwargs)
+        except ValidationError as error:
+            context = args[2] if len(args) > 2 else kwargs["context"]
+            await abort_invalid(context, error)  # type: ignore[arg-type]
+            raise AssertionError("abort() returns only by raising") from error
+
+    return wrapper
