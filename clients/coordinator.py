@@ -1,0 +1,72 @@
+"""Typed async client of the coordinator, shared by the console and quantixctl."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import grpc
+
+from clients.channels import UNARY_DEADLINE_S, open_channel
+from proto.quantix.v1 import coordinator_pb2 as pb
+from proto.quantix.v1 import coordinator_pb2_grpc as pb_grpc
+
+
+class CoordinatorClient:
+    """One channel to one coordinator. Create it inside the running event loop."""
+
+    def __init__(self, address: str, deadline_s: float = UNARY_DEADLINE_S) -> None:
+        self.address = address
+        self.deadline_s = deadline_s
+        self._channel = open_channel(address)
+        self._stub = pb_grpc.CoordinatorStub(self._channel)
+
+    @property
+    def target(self) -> str:
+        """How errors name this peer: ``coordinator 127.0.0.1:7443``."""
+        return f"coordinator {self.address}"
+
+    async def close(self) -> None:
+        await self._channel.close()
+
+    async def __aenter__(self) -> CoordinatorClient:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.close()
+
+    async def list_nodes(self) -> pb.ListNodesResponse:
+        return await self._stub.ListNodes(pb.ListNodesRequest(), timeout=self.deadline_s)
+
+    async def get_node(self, name: str) -> pb.Node:
+        return await self._stub.GetNode(pb.GetNodeRequest(name=name), timeout=self.deadline_s)
+
+    async def set_maintenance(self, name: str, maintenance: bool) -> pb.Node:
+        request = pb.SetNodeMaintenanceRequest(name=name, maintenance=maintenance)
+        return await self._stub.SetNodeMaintenance(request, timeout=self.deadline_s)
+
+    async def register_node(self, request: pb.RegisterNodeRequest) -> pb.RegisterNodeResponse:
+        return await self._stub.RegisterNode(request, timeout=self.deadline_s)
+
+    async def heartbeat(self, hostname: str) -> pb.HeartbeatResponse:
+        request = pb.HeartbeatRequest(hostname=hostname)
+        return await self._stub.Heartbeat(request, timeout=self.deadline_s)
+
+    async def wait_ready(self, timeout_s: float) -> None:
+        """Wait until the channel connects; TimeoutError after ``timeout_s``."""
+        await asyncio.wait_for(self._channel.channel_ready(), timeout_s)
+
+    def watch(self, since_revision: int = 0) -> AsyncIterator[pb.WatchEvent]:
+        """The Watch stream: no deadline (it lives as long as the connection); iterate it."""
+        call = self._stub.Watch(pb.WatchRequest(since_revision=since_revision))
+        return _iterate(call)
+
+
+async def _iterate(
+    call: grpc.aio.UnaryStreamCall,
+) -> AsyncIterator[pb.WatchEvent]:
+    try:
+        async for event in call:
+            yield event
+    finally:
+        call.cancel()
