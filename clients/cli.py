@@ -1,0 +1,148 @@
+"""quantixctl: the command line for scripted and keyboard-driven admin sessions.
+
+Prints tables for people and ``--json`` for scripts. Any failure is one line on stderr that
+names what failed and why, and a non-zero exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import grpc
+
+from clients import present
+from clients.coordinator import CoordinatorClient
+from clients.errors import describe_rpc_error
+from domain.errors import ValidationError
+from domain.validation import validate_address
+
+DEFAULT_COORDINATOR = "127.0.0.1:7443"
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="quantixctl", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--coordinator",
+        default=os.environ.get("QUANTIX_COORDINATOR", DEFAULT_COORDINATOR),
+        help="coordinator HOST:PORT (default: $QUANTIX_COORDINATOR or %(default)s)",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    topics = parser.add_subparsers(dest="topic", required=True)
+
+    hosts = topics.add_parser("hosts", help="hypervisor hosts (nodes)")
+    hosts_cmd = hosts.add_subparsers(dest="command", required=True)
+    hosts_list = hosts_cmd.add_parser("list", help="every registered host with its status")
+    hosts_list.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+    show = hosts_cmd.add_parser("show", help="one host with all its facts")
+    show.add_argument("name")
+    show.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+    maintenance = hosts_cmd.add_parser("maintenance", help="put a host in or out of maintenance")
+    maintenance.add_argument("name")
+    maintenance.add_argument("state", choices=("on", "off"))
+    maintenance.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+    return parser
+
+
+def format_table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines += [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+    return "\n".join(lines)
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, indent=2, sort_keys=True))
+
+
+async def _hosts_list(client: CoordinatorClient, as_json: bool) -> None:
+    reply = await client.list_nodes()
+    if as_json:
+        _print_json([present.node_summary(node) for node in reply.nodes])
+        return
+    rows = [
+        (
+            node.name,
+            node.address,
+            present.status_text(node),
+            present.cpu_summary(node.host_info),
+            present.memory_summary(node.host_info),
+            node.host_info.libvirt_version or "—",
+            present.last_seen_text(node),
+        )
+        for node in reply.nodes
+    ]
+    headers = ("NAME", "ADDRESS", "STATUS", "CPU", "MEMORY", "LIBVIRT", "LAST SEEN")
+    print(format_table(rows, headers) if rows else "No hosts registered.")
+
+
+def _print_node(node: Any, as_json: bool) -> None:
+    if as_json:
+        _print_json(present.node_detail(node))
+        return
+    info = node.host_info
+    facts = [
+        ("Name", node.name),
+        ("Address", node.address),
+        ("Status", present.status_text(node)),
+        ("Last seen", present.last_seen_text(node)),
+        ("CPU", present.cpu_summary(info)),
+        ("Memory", present.memory_summary(info)),
+        ("Hypervisor", f"{info.hypervisor} {info.hypervisor_version}".strip() or "—"),
+        ("libvirt", info.libvirt_version or "—"),
+        ("Pool types", ", ".join(info.supported_pool_types) or "—"),
+    ]
+    for nic in info.nics:
+        speed = f"{nic.speed_mbps} Mb/s" if nic.speed_mbps >= 0 else "speed unknown"
+        facts.append(
+            (f"NIC {nic.name}", f"{nic.mac}  MTU {nic.mtu}  {speed}  link {nic.link_state or '?'}")
+        )
+    width = max(len(label) for label, _ in facts)
+    for label, value in facts:
+        print(f"{label.ljust(width)}  {value}")
+
+
+async def run(args: argparse.Namespace) -> None:
+    address = validate_address(args.coordinator, "--coordinator")
+    async with CoordinatorClient(address) as client:
+        try:
+            if args.command == "list":
+                await _hosts_list(client, args.json)
+            elif args.command == "show":
+                _print_node(await client.get_node(args.name), args.json)
+            elif args.command == "maintenance":
+                node = await client.set_maintenance(args.name, args.state == "on")
+                _print_node(node, args.json)
+        except grpc.aio.AioRpcError as error:
+            raise CommandFailed(describe_rpc_error(error, client.target)) from None
+
+
+class CommandFailed(Exception):
+    pass
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    try:
+        asyncio.run(run(args))
+    except ValidationError as error:
+        print(f"quantixctl: {error}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
+    except CommandFailed as error:
+        print(f"quantixctl: {error}", file=sys.stderr)
+        raise SystemExit(EXIT_FAILURE) from None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""quantix-coordinator: inventory, desired state, per-host status and the Watch stream."""

@@ -1,0 +1,162 @@
+"""Node registration, heartbeats, maintenance and liveness: the rules, over the inventory."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from coordinator.inventory import Inventory
+from domain import node_status
+from domain.errors import ValidationError
+from domain.node_status import NodeStatus
+from domain.validation import validate_address, validate_hostname
+from proto.quantix.v1 import coordinator_pb2 as pb
+
+log = logging.getLogger(__name__)
+
+KIND = pb.OBJECT_KIND_NODE
+
+_TO_PB = {
+    NodeStatus.CONNECTED: pb.NODE_STATUS_CONNECTED,
+    NodeStatus.OFFLINE: pb.NODE_STATUS_OFFLINE,
+    NodeStatus.MAINTENANCE: pb.NODE_STATUS_MAINTENANCE,
+}
+_FROM_PB = {value: key for key, value in _TO_PB.items()}
+
+
+class UnknownNode(LookupError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"no node named {name!r} is registered")
+        self.name = name
+
+
+def _timestamp(seconds: float) -> Timestamp:
+    stamp = Timestamp()
+    stamp.FromNanoseconds(int(seconds * 1e9))
+    return stamp
+
+
+class NodeRegistry:
+    def __init__(
+        self,
+        inventory: Inventory,
+        heartbeat_interval_s: float,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._inventory = inventory
+        self.heartbeat_interval_s = heartbeat_interval_s
+        self._clock = clock
+        # Silence while the coordinator itself was down is not the nodes' fault: liveness
+        # counts from whichever is later, a node's last heartbeat or this start.
+        self._started_at = clock()
+
+    def list(self) -> list[pb.Node]:
+        return [node for node in self._inventory.list(KIND) if isinstance(node, pb.Node)]
+
+    def get(self, name: str) -> pb.Node:
+        node = self._inventory.get(KIND, name)
+        if not isinstance(node, pb.Node):
+            raise UnknownNode(name)
+        return node
+
+    def register(self, request: pb.RegisterNodeRequest) -> pb.Node:
+        hostname = validate_hostname(request.hostname, "hostname")
+        address = validate_address(request.address, "address")
+        now = self._clock()
+        existing = self._inventory.get(KIND, hostname)
+        node = pb.Node()
+        if isinstance(existing, pb.Node):
+            node.CopyFrom(existing)
+        else:
+            node.registered_at.CopyFrom(_timestamp(now))
+        node.name = hostname
+        node.address = address
+        node.host_info.CopyFrom(request.host_info)
+        node.daemon_version = request.daemon_version
+        node.last_seen.CopyFrom(_timestamp(now))
+        self._set_status(node, node_status.status_after_heartbeat(self._status(node)), "")
+        self._inventory.put(KIND, hostname, node)
+        log.info("node registered", extra={"node": hostname, "address": address})
+        return node
+
+    def heartbeat(self, hostname: str) -> pb.Node:
+        validate_hostname(hostname, "hostname")
+        current = self.get(hostname)
+        node = pb.Node()
+        node.CopyFrom(current)
+        node.last_seen.CopyFrom(_timestamp(self._clock()))
+        new_status = node_status.status_after_heartbeat(self._status(node))
+        if new_status is self._status(node) and (
+            new_status is NodeStatus.MAINTENANCE or not node.status_message
+        ):
+            self._inventory.put_quietly(KIND, hostname, node)
+        else:
+            self._set_status(node, new_status, "")
+            self._inventory.put(KIND, hostname, node)
+            log.info("node back online", extra={"node": hostname})
+        return node
+
+    def set_maintenance(self, name: str, maintenance: bool) -> pb.Node:
+        if not name:
+            raise ValidationError("name", "is required")
+        node = pb.Node()
+        node.CopyFrom(self.get(name))
+        if maintenance:
+            self._set_status(node, NodeStatus.MAINTENANCE, "Put in maintenance by an admin")
+        else:
+            now = self._clock()
+            if self._overdue(node, now):
+                self._set_status(node, NodeStatus.OFFLINE, self._offline_message(node, now))
+            else:
+                self._set_status(node, NodeStatus.CONNECTED, "")
+        self._inventory.put(KIND, name, node)
+        return node
+
+    def sweep(self) -> list[str]:
+        """Mark nodes OFFLINE whose heartbeats stopped; returns their names."""
+        now = self._clock()
+        gone = []
+        for current in self.list():
+            if self._status(current) is not NodeStatus.CONNECTED or not self._overdue(current, now):
+                continue
+            node = pb.Node()
+            node.CopyFrom(current)
+            self._set_status(node, NodeStatus.OFFLINE, self._offline_message(node, now))
+            self._inventory.put(KIND, node.name, node)
+            log.warning("node offline", extra={"node": node.name, "reason": node.status_message})
+            gone.append(node.name)
+        return gone
+
+    async def run_sweeper(self, stop: asyncio.Event) -> None:
+        # Checking twice per heartbeat interval (at most once a second) marks a node OFFLINE
+        # within half an interval of its deadline, at the cost of one pass over memory.
+        period = min(1.0, self.heartbeat_interval_s / 2)
+        while not stop.is_set():
+            try:
+                self.sweep()
+            except Exception:
+                log.exception("liveness sweep failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), period)
+
+    def _overdue(self, node: pb.Node, now: float) -> bool:
+        last = max(node.last_seen.ToNanoseconds() / 1e9, self._started_at)
+        return node_status.is_overdue(last, now, self.heartbeat_interval_s)
+
+    @staticmethod
+    def _offline_message(node: pb.Node, now: float) -> str:
+        return node_status.offline_message(node.last_seen.ToNanoseconds() / 1e9, now)
+
+    @staticmethod
+    def _status(node: pb.Node) -> NodeStatus:
+        return _FROM_PB.get(node.status, NodeStatus.OFFLINE)
+
+    @staticmethod
+    def _set_status(node: pb.Node, status: NodeStatus, message: str) -> None:
+        node.status = _TO_PB[status]
+        node.status_message = message

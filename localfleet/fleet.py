@@ -1,0 +1,128 @@
+"""Start, stop, kill and restart a local fleet."""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+from collections.abc import Sequence
+from pathlib import Path
+
+from localfleet.process import DaemonProcess, ProcessFailed
+from localfleet.testhosts import TestPool, write_test_host
+
+DEMO_NODE_NAMES = ("host-a", "host-b", "host-c")
+
+__all__ = ["DEMO_NODE_NAMES", "LocalFleet", "ProcessFailed"]
+
+
+class LocalFleet:
+    def __init__(self, workdir: Path, heartbeat_interval_s: float) -> None:
+        self.workdir = workdir
+        self.heartbeat_interval_s = heartbeat_interval_s
+        self.coordinator = DaemonProcess(
+            "coordinator",
+            "coordinator",
+            [
+                "--listen",
+                "127.0.0.1:0",
+                "--db",
+                str(workdir / "coordinator.sqlite"),
+                "--heartbeat-interval",
+                str(heartbeat_interval_s),
+            ],
+            workdir,
+        )
+        self.nodes: dict[str, DaemonProcess] = {}
+        self._uris: dict[str, str] = {}
+        atexit.register(self._stop_now)
+
+    @classmethod
+    async def start(
+        cls,
+        workdir: Path,
+        node_names: Sequence[str] = DEMO_NODE_NAMES,
+        heartbeat_interval_s: float = 2.0,
+        pools: dict[str, tuple[TestPool, ...]] | None = None,
+    ) -> LocalFleet:
+        """Coordinator first (nodes need its address), then every node at once."""
+        fleet = cls(workdir, heartbeat_interval_s)
+        try:
+            fleet.coordinator.spawn()
+            await fleet.coordinator.wait_serving()
+            for index, name in enumerate(node_names):
+                host_pools = (pools or {}).get(name)
+                fleet.add_node(name, index, host_pools)
+            await asyncio.gather(*(node.wait_serving() for node in fleet.nodes.values()))
+        except BaseException:
+            await fleet.stop()
+            raise
+        return fleet
+
+    @property
+    def coordinator_address(self) -> str:
+        return self.coordinator.address
+
+    def node_address(self, name: str) -> str:
+        return self.nodes[name].address
+
+    def libvirt_uri(self, name: str) -> str:
+        return self._uris[name]
+
+    def add_node(
+        self, name: str, index: int | None = None, pools: tuple[TestPool, ...] | None = None
+    ) -> DaemonProcess:
+        """Write the node's test-driver host file and spawn its daemon (not yet waited for)."""
+        position = len(self.nodes) if index is None else index
+        uri = write_test_host(self.workdir / "hosts" / f"{name}.xml", name, position, pools)
+        self._uris[name] = uri
+        node = DaemonProcess(
+            name,
+            "node_daemon",
+            [
+                "--libvirt-uri",
+                uri,
+                "--listen",
+                "127.0.0.1:0",
+                "--coordinator",
+                self.coordinator_address,
+                "--name",
+                name,
+            ],
+            self.workdir,
+        )
+        self.nodes[name] = node
+        node.spawn()
+        return node
+
+    async def kill_node(self, name: str) -> None:
+        self.nodes[name].kill()
+
+    async def start_node(self, name: str) -> str:
+        node = self.nodes[name]
+        node.spawn()
+        return await node.wait_serving()
+
+    async def stop_node(self, name: str) -> int | None:
+        return await self.nodes[name].stop()
+
+    async def restart_coordinator(self) -> str:
+        """Stop it (SIGTERM) and start it again on the same address and database."""
+        address = self.coordinator.address
+        await self.coordinator.stop()
+        self.coordinator.args[1] = address
+        self.coordinator.spawn()
+        return await self.coordinator.wait_serving()
+
+    async def kill_coordinator(self) -> None:
+        self.coordinator.kill()
+
+    async def stop(self) -> None:
+        """Nodes first (so they do not log a lost coordinator), then the coordinator."""
+        await asyncio.gather(*(node.stop() for node in self.nodes.values()))
+        await self.coordinator.stop()
+        atexit.unregister(self._stop_now)
+
+    def _stop_now(self) -> None:
+        for node in self.nodes.values():
+            node.stop_now()
+        self.coordinator.stop_now()
