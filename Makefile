@@ -1,0 +1,25 @@
+# The two commands of the README. Both set everything up first (packaging/bootstrap.sh).
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test setup lint stubs bench
+
+setup:
+	./packaging/bootstrap.sh
+
+demo: setup
+	./packaging/run-demo.sh
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+stubs: setup
+	$(BIN)/python -m proto.generate
+
+bench: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/console_bench.py
