@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from localfleet.process import DaemonProcess, ProcessFailed
-from localfleet.testhosts import TestPool, write_test_host
+from localfleet.testhosts import HostPool, write_test_host
 
 DEMO_NODE_NAMES = ("host-a", "host-b", "host-c")
 
@@ -42,7 +42,7 @@ class LocalFleet:
         workdir: Path,
         node_names: Sequence[str] = DEMO_NODE_NAMES,
         heartbeat_interval_s: float = 2.0,
-        pools: dict[str, tuple[TestPool, ...]] | None = None,
+        pools: dict[str, tuple[HostPool, ...]] | None = None,
     ) -> LocalFleet:
         """Coordinator first (nodes need its address), then every node at once."""
         fleet = cls(workdir, heartbeat_interval_s)
@@ -69,7 +69,7 @@ class LocalFleet:
         return self._uris[name]
 
     def add_node(
-        self, name: str, index: int | None = None, pools: tuple[TestPool, ...] | None = None
+        self, name: str, index: int | None = None, pools: tuple[HostPool, ...] | None = None
     ) -> DaemonProcess:
         """Write the node's test-driver host file and spawn its daemon (not yet waited for)."""
         position = len(self.nodes) if index is None else index

@@ -14,7 +14,7 @@ from pathlib import Path
 
 
 @dataclass(frozen=True)
-class TestPool:
+class HostPool:
     name: str
     type: str
     source: dict[str, str] = field(default_factory=dict)
@@ -23,29 +23,29 @@ class TestPool:
 
 # A spread of backends per host so the demo shows every kind of pool a fleet may have, including
 # types Quantix does not create itself (disk, mpath, logical, zfs, gluster, scsi).
-DEMO_POOLS: tuple[tuple[TestPool, ...], ...] = (
+DEMO_POOLS: tuple[tuple[HostPool, ...], ...] = (
     (
-        TestPool("default", "dir", target="/var/lib/libvirt/images"),
-        TestPool("nfs-isos", "netfs", {"host": "nas.lab", "dir": "/export/isos"}, "/mnt/isos"),
-        TestPool("ceph-vms", "rbd", {"host": "mon1.lab", "port": "6789", "name": "vms"}),
-        TestPool("vg-fast", "logical", {"name": "vg-fast"}, "/dev/vg-fast"),
+        HostPool("default", "dir", target="/var/lib/libvirt/images"),
+        HostPool("nfs-isos", "netfs", {"host": "nas.lab", "dir": "/export/isos"}, "/mnt/isos"),
+        HostPool("ceph-vms", "rbd", {"host": "mon1.lab", "port": "6789", "name": "vms"}),
+        HostPool("vg-fast", "logical", {"name": "vg-fast"}, "/dev/vg-fast"),
     ),
     (
-        TestPool("default", "dir", target="/var/lib/libvirt/images"),
-        TestPool(
+        HostPool("default", "dir", target="/var/lib/libvirt/images"),
+        HostPool(
             "san-lun",
             "iscsi",
             {"host": "san.lab", "device": "iqn.2024-01.lab.san:vms"},
             "/dev/disk/by-path",
         ),
-        TestPool("sdb", "disk", {"device": "/dev/sdb"}, "/dev"),
-        TestPool("multipath", "mpath", target="/dev/mapper"),
+        HostPool("sdb", "disk", {"device": "/dev/sdb"}, "/dev"),
+        HostPool("multipath", "mpath", target="/dev/mapper"),
     ),
     (
-        TestPool("default", "dir", target="/var/lib/libvirt/images"),
-        TestPool("tank", "zfs", {"name": "tank"}),
-        TestPool("gluster-vol", "gluster", {"host": "gluster.lab", "dir": "/", "name": "vol0"}),
-        TestPool("hba0", "scsi", {"adapter": "host0"}, "/dev/disk/by-path"),
+        HostPool("default", "dir", target="/var/lib/libvirt/images"),
+        HostPool("tank", "zfs", {"name": "tank"}),
+        HostPool("gluster-vol", "gluster", {"host": "gluster.lab", "dir": "/", "name": "vol0"}),
+        HostPool("hba0", "scsi", {"adapter": "host0"}, "/dev/disk/by-path"),
     ),
 )
 
@@ -70,7 +70,7 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return element
 
 
-def _pool_element(parent: ET.Element, pool: TestPool, host_name: str) -> None:
+def _pool_element(parent: ET.Element, pool: HostPool, host_name: str) -> None:
     element = _sub(parent, "pool", type=pool.type)
     _sub(element, "name", pool.name)
     _sub(element, "uuid", str(uuid.uuid5(uuid.NAMESPACE_DNS, f"{host_name}/{pool.name}")))
@@ -96,7 +96,7 @@ def _pool_element(parent: ET.Element, pool: TestPool, host_name: str) -> None:
         _sub(target, "path", pool.target)
 
 
-def host_xml(name: str, index: int, pools: tuple[TestPool, ...]) -> ET.Element:
+def host_xml(name: str, index: int, pools: tuple[HostPool, ...]) -> ET.Element:
     node = ET.Element("node")
     cpu = _sub(node, "cpu")
     sockets, cores, threads = (1, 8, 2) if index % 2 else (2, 8, 2)
@@ -132,7 +132,7 @@ def host_xml(name: str, index: int, pools: tuple[TestPool, ...]) -> ET.Element:
 
 
 def write_test_host(
-    path: Path, name: str, index: int = 0, pools: tuple[TestPool, ...] | None = None
+    path: Path, name: str, index: int = 0, pools: tuple[HostPool, ...] | None = None
 ) -> str:
     """Write a host file and return its libvirt URI (``test:///abs/path``)."""
     chosen = DEMO_POOLS[index % len(DEMO_POOLS)] if pools is None else pools

@@ -1,0 +1,169 @@
+"""Registering this node with the coordinator, then heartbeating, for as long as it runs.
+
+Two phases, forever:
+
+1. Registering: RegisterNode(hostname, address, host facts, daemon version), retried with
+   ``domain.backoff.Backoff`` (1 s doubling to 60 s) until the coordinator accepts it.
+2. Heartbeating: Heartbeat every ``heartbeat_interval`` (the coordinator says how often, in
+   each reply). NOT_FOUND (the coordinator forgot us) goes straight back to phase 1;
+   ``MAX_FAILED_HEARTBEATS`` failures in a row go back to phase 1 with backoff.
+
+Each transition is logged once at info/warning; individual retries only at debug.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+import grpc
+from google.protobuf import duration_pb2
+
+from clients.coordinator import CoordinatorClient
+from clients.errors import describe_rpc_error
+from domain.backoff import Backoff
+from domain.node_status import DEFAULT_HEARTBEAT_INTERVAL_S, MISSED_HEARTBEATS_FOR_OFFLINE
+from node_daemon.libvirt_conn import LibvirtCallError
+from proto.quantix.v1 import common_pb2
+from proto.quantix.v1 import coordinator_pb2 as pb
+
+log = logging.getLogger(__name__)
+
+# Go back to registering after this many failed heartbeats in a row: the coordinator marks a
+# node OFFLINE after the same number of missed intervals, so by then it is worth checking that
+# it still knows us (it may have restarted with an empty store) rather than just waiting.
+MAX_FAILED_HEARTBEATS = MISSED_HEARTBEATS_FOR_OFFLINE
+
+# A coordinator that sends a zero or tiny interval (misconfigured, or an older one without the
+# field) must not turn heartbeats into a busy loop; 0.1 s still lets tests run fast.
+MIN_HEARTBEAT_INTERVAL_S = 0.1
+
+# After an unexpected error (a bug, not a coordinator outage) start over after this pause:
+# long enough not to flood the log with tracebacks, short enough to recover quickly.
+UNEXPECTED_FAILURE_PAUSE_S = 10.0
+
+HostInfoReader = Callable[[], Awaitable[common_pb2.HostInfo]]
+
+
+def interval_from(duration: duration_pb2.Duration, fallback: float) -> float:
+    """Seconds of a heartbeat_interval Duration; ``fallback`` when the coordinator left it 0."""
+    seconds = duration.seconds + duration.nanos / 1e9
+    if seconds <= 0:
+        return fallback
+    return max(seconds, MIN_HEARTBEAT_INTERVAL_S)
+
+
+class Registrar:
+    """Keeps this node registered with one coordinator. Run ``run()`` as a task; cancel it."""
+
+    def __init__(
+        self,
+        coordinator: str,
+        name: str,
+        address: str,
+        host_info: HostInfoReader,
+        daemon_version: str,
+        backoff_factory: Callable[[], Backoff] = Backoff,
+    ) -> None:
+        self.coordinator = coordinator
+        self.name = name
+        self.address = address
+        self._host_info = host_info
+        self.daemon_version = daemon_version
+        self._backoff_factory = backoff_factory
+
+    async def run(self) -> None:
+        # The channel is created here, inside the running loop (grpc.aio requires it).
+        client = CoordinatorClient(self.coordinator)
+        try:
+            while True:
+                try:
+                    interval = await self._register(client)
+                    await self._heartbeat(client, interval)
+                except Exception:
+                    # A bug here must not silently end registration for the daemon's lifetime.
+                    log.exception("registration failed unexpectedly; starting over")
+                    await asyncio.sleep(UNEXPECTED_FAILURE_PAUSE_S)
+        finally:
+            await client.close()
+
+    async def _register(self, client: CoordinatorClient) -> float:
+        """Register until the coordinator accepts; the heartbeat interval it asks for."""
+        backoff = self._backoff_factory()
+        log.info("registering with %s as %s (address %s)", client.target, self.name, self.address)
+        failures = 0
+        while True:
+            try:
+                reply = await client.register_node(await self._request())
+            except grpc.aio.AioRpcError as error:
+                reason = describe_rpc_error(error, client.target)
+            except LibvirtCallError as error:
+                reason = f"{self.name}: {error}"
+            else:
+                interval = interval_from(reply.heartbeat_interval, DEFAULT_HEARTBEAT_INTERVAL_S)
+                log.info(
+                    "registered with %s as %s; heartbeat every %.1f s",
+                    client.target,
+                    self.name,
+                    interval,
+                    extra={"attempts": failures + 1},
+                )
+                return interval
+            failures += 1
+            delay = backoff.next_delay()
+            if failures == 1:
+                log.warning(
+                    "registration with %s failed; retrying with backoff (%.0f s up to %.0f s): %s",
+                    client.target,
+                    backoff.initial,
+                    backoff.maximum,
+                    reason,
+                )
+            else:
+                log.debug("registration attempt %d failed: %s", failures, reason)
+            await asyncio.sleep(delay)
+
+    async def _request(self) -> pb.RegisterNodeRequest:
+        return pb.RegisterNodeRequest(
+            hostname=self.name,
+            address=self.address,
+            host_info=await self._host_info(),
+            daemon_version=self.daemon_version,
+        )
+
+    async def _heartbeat(self, client: CoordinatorClient, interval: float) -> None:
+        """Heartbeat until the coordinator forgets us or stops answering."""
+        failures = 0
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                reply = await client.heartbeat(self.name)
+            except grpc.aio.AioRpcError as error:
+                if error.code() == grpc.StatusCode.NOT_FOUND:
+                    log.warning(
+                        "%s does not know %s (heartbeat NOT_FOUND); registering again",
+                        client.target,
+                        self.name,
+                    )
+                    return
+                failures += 1
+                reason = describe_rpc_error(error, client.target)
+                if failures >= MAX_FAILED_HEARTBEATS:
+                    log.warning(
+                        "%d heartbeats in a row failed; registering again: %s", failures, reason
+                    )
+                    return
+                if failures == 1:
+                    log.warning("heartbeat failed: %s", reason)
+                else:
+                    log.debug("heartbeat %d in a row failed: %s", failures, reason)
+                continue
+            if failures:
+                log.info("heartbeats to %s resumed", client.target)
+                failures = 0
+            new_interval = interval_from(reply.heartbeat_interval, interval)
+            if new_interval != interval:
+                log.info("heartbeat interval is now %.1f s", new_interval)
+                interval = new_interval
+            log.debug("heartbeat sent")

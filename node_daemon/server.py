@@ -1,0 +1,117 @@
+"""``quantix-node``: wiring, start-up and clean shutdown of the node daemon."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+
+from domain.validation import Address
+from node_daemon.libvirt_conn import LibvirtCallError, LibvirtConnection
+from node_daemon.libvirt_loop import EVENTS_LOGGER, setup_libvirt
+from node_daemon.options import NodeOptions, parse_args
+from node_daemon.registration import Registrar
+from node_daemon.servicer import SERVICE_NAME, NodeDaemonServicer
+from node_daemon.version import __version__
+from proto.quantix.v1 import node_pb2_grpc
+from serving.grpc_server import ServingServer, install_stop_signals
+from serving.logs import setup_logging
+from serving.portfile import write_port_file
+
+log = logging.getLogger("node_daemon")
+
+_WILDCARD_HOSTS = frozenset({"0.0.0.0", "::"})
+
+# Exit codes: 0 after a clean stop, 1 when the daemon cannot start (bad listen address, no
+# host name), so systemd's Restart= and the test fixtures see a failed start.
+EXIT_OK = 0
+EXIT_START_FAILED = 1
+
+# libvirt frees a closed connection's watches through the event loop; waiting briefly lets it
+# finish cleanly, and the bound keeps a stuck callback from hanging shutdown.
+LIBVIRT_DRAIN_S = 2.0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    options = parse_args(argv)
+    setup_logging("node_daemon", options.log_level)
+    # Per-call chatter (one line per RPC from grpc, one per socket-watch change from libvirt's
+    # event loop) would drown the daemon's own debug lines.
+    for chatty in ("grpc._cython.cygrpc", EVENTS_LOGGER):
+        logging.getLogger(chatty).setLevel(max(logging.INFO, logging.getLogger().level))
+    return asyncio.run(serve(options))
+
+
+async def serve(options: NodeOptions) -> int:
+    """Run until SIGTERM/SIGINT; the process exit code."""
+    stop = asyncio.Event()
+    install_stop_signals(stop)
+    # Before any libvirt connection is opened (libvirt requires the event loop first).
+    events = setup_libvirt()
+    libvirt_conn = LibvirtConnection(options.libvirt_uri)
+    try:
+        return await _serve(options, libvirt_conn, stop)
+    finally:
+        await libvirt_conn.close()
+        # Let libvirt's last callbacks (closing the connection's socket watch) run on the loop.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(events.drain(), LIBVIRT_DRAIN_S)
+        log.info("node daemon stopped")
+
+
+async def _serve(options: NodeOptions, libvirt_conn: LibvirtConnection, stop: asyncio.Event) -> int:
+    name = options.name or await _libvirt_hostname(libvirt_conn)
+    if not name:
+        return EXIT_START_FAILED
+    servicer = NodeDaemonServicer(name, libvirt_conn)
+    try:
+        serving = ServingServer(str(options.listen), [SERVICE_NAME])
+    except (OSError, RuntimeError) as error:
+        log.error("%s: cannot listen on %s: %s", name, options.listen, error)
+        return EXIT_START_FAILED
+    node_pb2_grpc.add_NodeDaemonServicer_to_server(servicer, serving.server)
+    await serving.start()
+    bound = str(Address(options.listen.host, serving.port))
+    if options.port_file is not None:
+        try:
+            write_port_file(options.port_file, bound)
+        except OSError as error:
+            log.error("%s: cannot write the port file %s: %s", name, options.port_file, error)
+            await serving.stop()
+            return EXIT_START_FAILED
+    address = options.advertise or bound
+    if options.listen.host in _WILDCARD_HOSTS and not options.advertise:
+        log.warning(
+            "registering the wildcard address %s: pass --advertise HOST:PORT so the "
+            "coordinator and consoles can reach this node",
+            address,
+        )
+    log.info(
+        "node daemon %s serving on %s (libvirt %s, coordinator %s)",
+        name,
+        bound,
+        options.libvirt_uri,
+        options.coordinator,
+        extra={"version": __version__},
+    )
+    registrar = Registrar(
+        options.coordinator, name, address, servicer.host_info, daemon_version=__version__
+    )
+    registration = asyncio.create_task(registrar.run(), name="registration")
+    await stop.wait()
+    log.info("stopping: heartbeats, then the gRPC server, then libvirt")
+    registration.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await registration
+    await serving.stop()
+    return EXIT_OK
+
+
+async def _libvirt_hostname(libvirt_conn: LibvirtConnection) -> str:
+    """The host name libvirt reports, or "" (logged) when libvirt cannot be asked."""
+    try:
+        return await libvirt_conn.call("reading the host name", lambda conn: conn.getHostname())
+    except LibvirtCallError as error:
+        log.error("%s; pass --name to start without it", error)
+        return ""

@@ -1,0 +1,183 @@
+"""Fixtures for the node daemon tests: a test-driver host file and real daemon processes."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# Starting a daemon takes well under a second here; the deadline is generous for a loaded CI
+# machine and only matters when the daemon is broken (the test then fails with its log).
+START_DEADLINE_S = 20.0
+# SIGTERM gives in-flight RPCs up to 5 s (serving.grpc_server.GRACEFUL_STOP_S); then we kill.
+STOP_DEADLINE_S = 10.0
+
+# One simulated host: the libvirt test driver reads it from test:///<abs path>. It has a pool
+# of every type the console must show, two NICs (one with link facts, one without) and three
+# networks (NAT, isolated, IPv6 routed).
+HOST_XML = """\
+<node>
+  <cpu>
+    <mhz>2400</mhz><model>Intel Xeon</model><nodes>1</nodes><sockets>2</sockets>
+    <cores>4</cores><threads>2</threads><active>16</active>
+  </cpu>
+  <memory>16777216</memory>
+  <pool type='dir'><name>default</name><uuid>35bb2ad9-388a-cdfe-461a-b8907f6e53fe</uuid>
+    <capacity unit='GiB'>100</capacity><allocation unit='GiB'>30</allocation>
+    <available unit='GiB'>70</available><target><path>/var/lib/libvirt/images</path></target>
+  </pool>
+  <pool type='netfs'><name>nfs1</name>
+    <source><host name='nas'/><dir path='/export'/><format type='nfs'/></source>
+    <target><path>/mnt/nfs1</path></target></pool>
+  <pool type='disk'><name>disk1</name><source><device path='/dev/sdb'/></source>
+    <target><path>/dev</path></target></pool>
+  <pool type='mpath'><name>mp1</name><target><path>/dev/mapper</path></target></pool>
+  <pool type='logical'><name>vg1</name><source><name>vg1</name></source>
+    <target><path>/dev/vg1</path></target></pool>
+  <pool type='zfs'><name>zfs1</name><source><name>tank</name></source></pool>
+  <pool type='gluster'><name>gl1</name>
+    <source><host name='gl'/><dir path='/'/><name>vol</name></source></pool>
+  <pool type='scsi'><name>scsi1</name><source><adapter type='scsi_host' name='host0'/></source>
+    <target><path>/dev/disk/by-path</path></target></pool>
+  <pool type='rbd'><name>rbd1</name>
+    <source><host name='mon1' port='6789'/><name>rbdpool</name></source></pool>
+  <pool type='iscsi'><name>isc1</name>
+    <source><host name='portal'/><device path='iqn.2024-01.com.example:t1'/></source>
+    <target><path>/dev/disk/by-path</path></target></pool>
+  <network><name>default</name><forward mode='nat'/><bridge name='virbr0'/>
+    <ip address='192.168.122.1' netmask='255.255.255.0'/></network>
+  <network><name>isolated</name><bridge name='virbr1'/>
+    <ip address='10.10.0.1' prefix='16'/></network>
+  <network><name>v6</name><forward mode='route'/><bridge name='virbr2'/>
+    <ip family='ipv6' address='fd00:1::1' prefix='64'/></network>
+  <interface type='ethernet' name='eth0'><start mode='onboot'/>
+    <mac address='aa:bb:cc:dd:ee:ff'/><mtu size='1500'/><link speed='1000' state='up'/>
+  </interface>
+  <interface type='ethernet' name='eth1'><start mode='onboot'/>
+    <mac address='aa:bb:cc:dd:ee:01'/></interface>
+</node>
+"""
+
+
+def write_host_xml(directory: Path) -> Path:
+    path = directory / "host.xml"
+    path.write_text(HOST_XML, encoding="utf-8")
+    return path
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class NodeProcess:
+    proc: subprocess.Popen[bytes]
+    address: str
+    log_path: Path
+    name: str
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+@dataclass
+class NodeLauncher:
+    """Starts node daemons as real processes; ``stop_all`` always runs in teardown."""
+
+    directory: Path
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def start(
+        self,
+        coordinator: str | None = None,
+        name: str | None = "host-a",
+        libvirt_uri: str | None = None,
+        extra: tuple[str, ...] = (),
+    ) -> NodeProcess:
+        index = len(self.processes)
+        port_file = self.directory / f"node{index}.port"
+        log_path = self.directory / f"node{index}.log"
+        uri = libvirt_uri or f"test://{write_host_xml(self.directory)}"
+        args = [
+            sys.executable,
+            "-m",
+            "node_daemon",
+            "--libvirt-uri",
+            uri,
+            "--listen",
+            "127.0.0.1:0",
+            "--coordinator",
+            coordinator or f"127.0.0.1:{free_port()}",
+            "--port-file",
+            str(port_file),
+            "--log-level",
+            "debug",
+            *(["--name", name] if name else []),
+            *extra,
+        ]
+        with log_path.open("wb") as log:
+            proc = subprocess.Popen(args, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
+        self.processes.append(proc)
+        deadline = time.monotonic() + START_DEADLINE_S
+        while not port_file.exists():
+            if proc.poll() is not None:
+                pytest.fail(f"node daemon exited with {proc.returncode}:\n{log_path.read_text()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"node daemon did not write {port_file}:\n{log_path.read_text()}")
+            time.sleep(0.05)
+        address = port_file.read_text(encoding="utf-8").strip()
+        return NodeProcess(proc, address, log_path, name or "")
+
+    def stop_all(self) -> None:
+        for proc in self.processes:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in self.processes:
+            try:
+                proc.wait(STOP_DEADLINE_S)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@pytest.fixture
+def host_uri(tmp_path: Path) -> str:
+    """``test:///<tmp>/host.xml``: a libvirt test-driver host of this test's own."""
+    return f"test://{write_host_xml(tmp_path)}"
+
+
+@pytest.fixture
+def unused_port() -> int:
+    """A loopback port where no coordinator listens (yet)."""
+    return free_port()
+
+
+@pytest.fixture
+def node_launcher(tmp_path: Path) -> Iterator[NodeLauncher]:
+    launcher = NodeLauncher(tmp_path)
+    try:
+        yield launcher
+    finally:
+        launcher.stop_all()
+
+
+@pytest.fixture(scope="module")
+def shared_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeProcess]:
+    """One daemon for the read-only RPC tests of a module (starting one per test is slower)."""
+    launcher = NodeLauncher(tmp_path_factory.mktemp("node"))
+    try:
+        yield launcher.start()
+    finally:
+        launcher.stop_all()
