@@ -31,6 +31,9 @@ def server_options() -> list[tuple[str, int]]:
         # them with GOAWAY "too_many_pings".
         ("grpc.http2.min_ping_interval_without_data_ms", KEEPALIVE_TIME_MS // 2),
         ("grpc.keepalive_permit_without_calls", 1),
+        # gRPC binds with SO_REUSEPORT by default: a second coordinator started by mistake on
+        # a busy port would silently share its connections. Fail to bind instead.
+        ("grpc.so_reuseport", 0),
     ]
 
 

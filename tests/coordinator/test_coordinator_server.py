@@ -210,3 +210,19 @@ def test_health_and_reflection_answer(coordinator):
 def test_sigterm_stops_cleanly(coordinator):
     assert asyncio.run(coordinator.stop()) == 0
     assert "coordinator stopped" in coordinator.log_file.read_text()
+
+
+def test_a_second_coordinator_on_a_busy_port_refuses_to_start(coordinator, tmp_path):
+    from localfleet.process import DaemonProcess, ProcessFailed
+
+    second = DaemonProcess(
+        "second",
+        "coordinator",
+        ["--listen", coordinator.address, "--db", str(tmp_path / "other.sqlite")],
+        tmp_path,
+    )
+    second.spawn()
+    with pytest.raises(ProcessFailed) as info:
+        asyncio.run(second.wait_serving())
+    assert "exited at start-up" in str(info.value)
+    assert coordinator.address in str(info.value)

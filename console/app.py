@@ -1,0 +1,103 @@
+"""``quantix-console [--coordinator HOST:PORT] [--demo]``: start-up, event loop, shutdown.
+
+Qt runs on qasync's event loop, so gRPC's asyncio calls and Qt's events share one thread and
+the window never waits on the network. Start-up order: QApplication, style, main window; then
+connect (``--coordinator``), start the demo fleet (``--demo``) or open the connect dialog with
+the last address. The coroutine returns when the window has closed and everything it started
+(Watch stream, demo fleet) has stopped; SIGINT and SIGTERM close the window the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from console.main_window import MainWindow
+from console.settings import APPLICATION, ORGANIZATION
+from console.style import apply_style
+from domain.errors import ValidationError
+from domain.validation import validate_address
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="quantix-console",
+        description="Desktop console of a Quantix fleet of libvirt/QEMU hosts.",
+    )
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
+        "--coordinator",
+        metavar="HOST:PORT",
+        help="connect to this coordinator at start (otherwise the connect dialog opens)",
+    )
+    source.add_argument(
+        "--demo",
+        action="store_true",
+        help="start a local demo fleet (a coordinator and three simulated hosts) and show it; "
+        "it stops when the console closes",
+    )
+    parser.add_argument("--verbose", "-v", action="store_true", help="log what the console does")
+    return parser
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.coordinator is not None:
+        try:
+            args.coordinator = validate_address(args.coordinator, "--coordinator")
+        except ValidationError as error:
+            parser.error(str(error))
+    return args
+
+
+def install_stop_signals(window: MainWindow) -> None:
+    """SIGINT (Ctrl+C in the terminal) and SIGTERM close the window cleanly."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, window.shut_down)
+        except (NotImplementedError, RuntimeError, ValueError):
+            log.debug("cannot handle %s on this platform/loop", sig.name)
+
+
+async def run_console(args: argparse.Namespace) -> int:
+    window = MainWindow()
+    window.show()
+    install_stop_signals(window)
+    if args.demo:
+        window.start_demo()
+    elif args.coordinator:
+        window.connect_to(args.coordinator)
+    else:
+        window.open_connect_dialog()
+    await window.wait_closed()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("Quantix")
+    app.setDesktopFileName("quantix")
+    # The window decides when the app ends: after its shutdown (demo fleet stopped), not when
+    # Qt sees the last window close.
+    app.setQuitOnLastWindowClosed(False)
+    apply_style(app)
+    return qasync.run(run_console(args))

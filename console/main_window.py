@@ -1,0 +1,365 @@
+"""The main window: a sidebar of pages, the pages, menus and the connection status bar.
+
+It owns the pieces that live as long as the window: the Watch bridge, the hosts model, the
+token store and, with ``--demo``, the demo fleet. Closing the window stops all of them first
+(the Watch stream, any host-detail read, the demo fleet's processes), then ``closed`` is set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from console.demo import DemoFleet
+from console.dialogs.connect_dialog import ConnectDialog
+from console.models.hosts_model import HostsModel
+from console.pages.hosts_page import HostsPage
+from console.pages.placeholder_page import PlaceholderPage
+from console.settings import ConsoleSettings
+from console.style import app_icon
+from console.tokens import TokenStore
+from console.watch import ConnectionState, Phase
+from console.watch_bridge import WatchBridge
+from console.widgets.connection_status import ConnectionStatus
+from domain.errors import ValidationError
+from domain.validation import validate_address
+
+log = logging.getLogger(__name__)
+
+APP_TITLE = "Quantix"
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    key: str
+    title: str
+    placeholder: str  # "" for a page that exists
+
+
+PAGES: tuple[PageInfo, ...] = (
+    PageInfo("hosts", "Hosts", ""),
+    PageInfo(
+        "clusters",
+        "Clusters",
+        "Clusters of hosts that share storage and networks, with their settings and the "
+        "health of every member, will appear here.",
+    ),
+    PageInfo(
+        "storage",
+        "Storage",
+        "Storage pools of every backend (directory, NFS, iSCSI, Ceph RBD, LVM, …), with their "
+        "per-host status, will appear here.",
+    ),
+    PageInfo(
+        "images",
+        "Images",
+        "ISO images, cloud images and OVA templates, with upload and download progress, "
+        "will appear here.",
+    ),
+    PageInfo(
+        "networks",
+        "Networks",
+        "Virtual networks and switches, with their per-host state, will appear here.",
+    ),
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        settings: ConsoleSettings | None = None,
+        tokens: TokenStore | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_TITLE)
+        self.setWindowIcon(app_icon())
+        self.resize(QSize(1200, 760))
+        self.settings = settings or ConsoleSettings()
+        self.tokens = tokens or TokenStore()
+        self.demo: DemoFleet | None = None
+        self.connect_dialog: ConnectDialog | None = None
+        self.closed = asyncio.get_running_loop().create_future()
+        # Window-lifetime tasks (demo start, shutdown): held because qasync holds them weakly.
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._closing = False
+        self._close_allowed = False
+
+        self.model = HostsModel(self)
+        self.watch = WatchBridge(self)
+        self.watch.event_received.connect(self.model.apply_event)
+        self.watch.state_changed.connect(self._on_connection_state_changed)
+
+        self.sidebar = QListWidget(self)
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName("Pages")
+        self.sidebar.setFixedWidth(176)
+        self.sidebar.setIconSize(QSize(18, 18))
+        self.stack = QStackedWidget(self)
+        self.page_actions: list[QAction] = []
+        self.hosts_page = HostsPage(self.model, self)
+        self.pages: list[QWidget] = []
+        for number, info in enumerate(PAGES, start=1):
+            page: QWidget = (
+                self.hosts_page
+                if info.key == "hosts"
+                else PlaceholderPage(info.title, info.placeholder, self)
+            )
+            page.setProperty("pageKey", info.key)
+            self.pages.append(page)
+            self.stack.addWidget(page)
+            item = QListWidgetItem(info.title, self.sidebar)
+            item.setToolTip(f"{info.title} (Ctrl+{number})")
+            item.setSizeHint(QSize(0, 34))
+        self.sidebar.currentRowChanged.connect(self._on_sidebar_row_changed)
+
+        central = QWidget(self)
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.connection_status = ConnectionStatus(self)
+        self.statusBar().addWidget(self.connection_status, 1)
+        self.statusBar().setSizeGripEnabled(True)
+
+        self._build_actions()
+        self.setTabOrder(self.sidebar, self.hosts_page.filter_edit)
+        self.sidebar.setCurrentRow(0)
+
+    # --- menus and shortcuts --------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        menu_bar = self.menuBar()
+        file_menu = menu_bar.addMenu("&File")
+        self.connect_action = QAction("&Connect to Coordinator…", self)
+        self.connect_action.setShortcut(QKeySequence.StandardKey.Open)  # Ctrl+O
+        self.connect_action.triggered.connect(self._on_connect_triggered)
+        file_menu.addAction(self.connect_action)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        if quit_action.shortcut().isEmpty():  # not every platform defines a Quit key
+            quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view_menu = menu_bar.addMenu("&View")
+        group = QActionGroup(self)
+        for number, info in enumerate(PAGES, start=1):
+            action = QAction(f"&{number} {info.title}", self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.setCheckable(True)
+            action.setData(number - 1)
+            action.triggered.connect(self._on_page_action_triggered)
+            group.addAction(action)
+            view_menu.addAction(action)
+            self.page_actions.append(action)
+        view_menu.addSeparator()
+        self.refresh_action = QAction("&Refresh Host Detail", self)
+        self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)  # F5
+        if self.refresh_action.shortcut().isEmpty():
+            self.refresh_action.setShortcut(QKeySequence("F5"))
+        self.refresh_action.triggered.connect(self._on_refresh_triggered)
+        view_menu.addAction(self.refresh_action)
+        self.filter_action = QAction("&Filter Hosts", self)
+        self.filter_action.setShortcut(QKeySequence.StandardKey.Find)  # Ctrl+F
+        self.filter_action.triggered.connect(self._on_filter_triggered)
+        view_menu.addAction(self.filter_action)
+
+        help_menu = menu_bar.addMenu("&Help")
+        about_action = QAction("&About Quantix", self)
+        about_action.triggered.connect(self._on_about_triggered)
+        help_menu.addAction(about_action)
+
+    # --- connecting -----------------------------------------------------------------------
+
+    def connect_to(self, address: str) -> None:
+        """Show the hosts of the coordinator at ``address`` (replacing any other)."""
+        try:
+            canonical = validate_address(address, "coordinator address")
+        except ValidationError as error:
+            self.connection_status.show_error(
+                str(error), "Cannot connect to the coordinator", str(error)
+            )
+            return
+        if canonical != self.watch.address:
+            self.model.clear()
+        self.watch.start(canonical)
+        self._update_title()
+
+    def open_connect_dialog(self) -> ConnectDialog:
+        """Open (not exec) the connect dialog; connecting happens in its finished handler."""
+        if self.connect_dialog is not None:
+            self.connect_dialog.raise_()
+            self.connect_dialog.activateWindow()
+            return self.connect_dialog
+        dialog = ConnectDialog(self.settings, self.tokens, self, self.watch.address)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._on_connect_dialog_finished)
+        self.connect_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def start_demo(self) -> None:
+        """Start the demo fleet (in the background) and connect to it once it serves."""
+        self.connection_status.show_busy(
+            "Starting demo fleet… (a coordinator and three simulated hosts on this machine)"
+        )
+        self._run(self._start_demo())
+
+    async def _start_demo(self) -> None:
+        try:
+            demo = await DemoFleet.start()
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            log.exception("demo fleet failed to start")
+            detail = f"{type(error).__name__}: {error}"
+            self.connection_status.show_error(
+                f"The demo fleet could not start — {detail}",
+                "The demo fleet could not start",
+                detail,
+            )
+            return
+        if self._closing:
+            await demo.stop()
+            return
+        self.demo = demo
+        self.connect_to(demo.coordinator_address)
+
+    # --- handlers -------------------------------------------------------------------------
+
+    def _on_connection_state_changed(self, state: ConnectionState) -> None:
+        if self._closing and state.phase is not Phase.IDLE:
+            return
+        self.connection_status.show_connection(state)
+        self.hosts_page.set_connection_state(state)
+        self._update_title()
+
+    def _on_connect_triggered(self) -> None:
+        self.open_connect_dialog()
+
+    def _on_connect_dialog_finished(self, result: int) -> None:
+        dialog = self.connect_dialog
+        self.connect_dialog = None
+        if dialog is None or result != ConnectDialog.DialogCode.Accepted:
+            return
+        self.connect_to(dialog.address())
+        status = dialog.keyring_status
+        if dialog.token() and status is not None and not status.available:
+            self.statusBar().showMessage(
+                "The access token is kept for this session only: " + status.problem, 15_000
+            )
+
+    def _on_sidebar_row_changed(self, row: int) -> None:
+        if 0 <= row < len(self.pages):
+            self.stack.setCurrentIndex(row)
+            if row < len(self.page_actions):
+                self.page_actions[row].setChecked(True)
+
+    def _on_page_action_triggered(self) -> None:
+        action = self.sender()
+        if isinstance(action, QAction):
+            self.show_page(int(action.data()))
+
+    def show_page(self, row: int) -> None:
+        """Switch to page ``row`` and put the keyboard focus in it."""
+        self.sidebar.setCurrentRow(row)
+        page = self.pages[row]
+        target = getattr(page, "focus_target", None)
+        widget = target() if callable(target) else page
+        widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _on_refresh_triggered(self) -> None:
+        self.hosts_page.detail.refresh()
+
+    def _on_filter_triggered(self) -> None:
+        self.show_page(0)
+        self.hosts_page.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.hosts_page.filter_edit.selectAll()
+
+    def _on_about_triggered(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("About Quantix")
+        box.setIconPixmap(app_icon().pixmap(64, 64))
+        box.setText(
+            "<b>Quantix console</b><p>Manages a small fleet of libvirt/QEMU hosts through "
+            "the Quantix coordinator.</p>"
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def _update_title(self) -> None:
+        address = self.watch.address
+        if self.demo is not None and address == self.demo.coordinator_address:
+            self.setWindowTitle(f"{APP_TITLE} — demo fleet ({address})")
+        elif address:
+            self.setWindowTitle(f"{APP_TITLE} — {address}")
+        else:
+            self.setWindowTitle(APP_TITLE)
+
+    # --- shutdown -------------------------------------------------------------------------
+
+    def _run(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._close_allowed:
+            event.accept()
+            return
+        # Stop the stream, reads and demo processes first; the window closes when that is done.
+        event.ignore()
+        if not self._closing:
+            self._closing = True
+            self._run(self._shut_down())
+
+    async def _shut_down(self) -> None:
+        try:
+            if self.connect_dialog is not None:
+                self.connect_dialog.reject()
+            # A demo still starting stops its own processes when cancelled: wait for that.
+            others = [task for task in self._tasks if task is not asyncio.current_task()]
+            for task in others:
+                task.cancel()
+            await asyncio.gather(*others, return_exceptions=True)
+            await self.watch.stop()
+            await self.hosts_page.detail.stop()
+            if self.demo is not None:
+                self.connection_status.show_busy("Stopping demo fleet…")
+                demo, self.demo = self.demo, None
+                await demo.stop()
+        except Exception:
+            log.exception("clean shutdown failed")
+        finally:
+            self._close_allowed = True
+            self.close()
+            if not self.closed.done():
+                self.closed.set_result(None)
+
+    async def wait_closed(self) -> None:
+        await asyncio.shield(self.closed)
+
+    def shut_down(self) -> None:
+        """Close as if the user closed the window (SIGINT, SIGTERM)."""
+        self.close()

@@ -1,0 +1,251 @@
+"""The Hosts page: every host the coordinator knows, live, and the selected host's detail."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.models.hosts_model import KEY_ROLE, SORT_ROLE, Column, HostsModel
+from console.watch import ConnectionState, Phase
+from console.widgets.host_detail import HostDetailPanel
+from proto.quantix.v1 import coordinator_pb2 as pb
+
+# Starting widths in pixels; the user can resize every column. Fixed numbers rather than
+# ResizeToContents, which measures every row on each change (slow with 1,000 hosts).
+COLUMN_WIDTHS: dict[Column, int] = {
+    Column.NAME: 150,
+    Column.ADDRESS: 140,
+    Column.STATUS: 250,
+    Column.CPU: 200,
+    Column.MEMORY: 90,
+    Column.LIBVIRT: 70,
+    Column.LAST_SEEN: 90,
+}
+
+TEXT_NOT_CONNECTED = "Connect to a coordinator to see its hosts (File › Connect to coordinator…)."
+TEXT_LOADING = "Loading hosts from the coordinator…"
+TEXT_UNREACHABLE = (
+    "The coordinator cannot be reached yet (see the status bar).\n"
+    "Its hosts appear here as soon as it answers."
+)
+TEXT_NO_HOSTS = (
+    "The coordinator knows no hosts yet.\n"
+    "Start quantix-node on a hypervisor host with --coordinator pointing here; "
+    "it appears in this list as soon as it registers."
+)
+
+
+class HostsPage(QWidget):
+    def __init__(self, model: HostsModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("hostsPage")
+        self.model = model
+        self._selected_key = ""
+        self._connection = ConnectionState(Phase.IDLE, "")
+
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterKeyColumn(-1)  # the filter matches any column
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setDynamicSortFilter(True)
+
+        title = QLabel("Hosts", self)
+        title.setObjectName("pageTitle")
+        self.summary_label = QLabel(self)
+        self.summary_label.setObjectName("pageSummary")
+        filter_label = QLabel("Fi&lter:", self)
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setObjectName("hostFilter")
+        self.filter_edit.setPlaceholderText("Name, address or status")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setMinimumWidth(240)
+        self.filter_edit.setMaximumWidth(320)
+        filter_label.setBuddy(self.filter_edit)
+        self.filter_edit.textChanged.connect(self._on_filter_changed)
+
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addSpacing(12)
+        top.addWidget(self.summary_label, 1)
+        top.addWidget(filter_label)
+        top.addWidget(self.filter_edit)
+
+        self.stale_label = QLabel(self)
+        self.stale_label.setObjectName("staleBanner")
+        self.stale_label.setWordWrap(True)
+        self.stale_label.setVisible(False)
+
+        self.table = QTableView(self)
+        self.table.setObjectName("hostsTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(Column.NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
+        self.table.verticalHeader().setVisible(False)
+        # Fixed row heights: the view never measures rows, which keeps 1,000 rows cheap.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        for column, width in COLUMN_WIDTHS.items():
+            self.table.setColumnWidth(column, width)
+        self.table.setAccessibleName("Hosts")
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+
+        self.empty_label = QLabel(TEXT_NOT_CONNECTED, self)
+        self.empty_label.setObjectName("placeholderText")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+
+        self.table_stack = QStackedWidget(self)
+        self.table_stack.addWidget(self.table)
+        self.table_stack.addWidget(self.empty_label)
+
+        self.detail = HostDetailPanel(self)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.table_stack)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 8)
+        layout.addLayout(top)
+        layout.addWidget(self.stale_label)
+        layout.addWidget(self.splitter, 1)
+
+        model.rowsInserted.connect(self._on_rows_changed)
+        model.rowsRemoved.connect(self._on_rows_changed)
+        model.modelReset.connect(self._on_rows_changed)
+        model.dataChanged.connect(self._on_data_changed)
+        model.synced.connect(self._on_rows_changed)
+
+        self.setTabOrder(self.filter_edit, self.table)
+        self.setTabOrder(self.table, self.detail.refresh_button)
+        self.setTabOrder(self.detail.refresh_button, self.detail.tabs)
+        self._on_rows_changed()
+
+    # --- public ---------------------------------------------------------------------------
+
+    def focus_target(self) -> QWidget:
+        return self.table if self.table_stack.currentWidget() is self.table else self.filter_edit
+
+    def select_host(self, key: str) -> bool:
+        row = self.model.row_of(key)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        return True
+
+    def set_connection_state(self, state: ConnectionState) -> None:
+        """Say above the table when what it shows may be out of date."""
+        was_connected = self._connection.phase is Phase.CONNECTED
+        self._connection = state
+        if state.phase is Phase.CONNECTED:
+            self.stale_label.setVisible(False)
+        elif state.phase is Phase.RECONNECTING and self.model.rowCount() > 0:
+            if was_connected or not self.stale_label.isVisible():
+                since = time.strftime("%H:%M:%S")
+                self.stale_label.setText(
+                    f"The coordinator cannot be reached: the hosts below are as they were at "
+                    f"{since} and may be out of date."
+                )
+            self.stale_label.setVisible(True)
+        elif state.phase is Phase.IDLE:
+            self.stale_label.setVisible(False)
+        self._on_rows_changed()
+
+    # --- handlers -------------------------------------------------------------------------
+
+    def _on_filter_changed(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text)
+
+    def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        key = str(current.data(KEY_ROLE)) if current.isValid() else ""
+        self._selected_key = key
+        self.detail.show_host(self.model.node(key) if key else None)
+
+    def _on_data_changed(
+        self,
+        top_left: QModelIndex | QPersistentModelIndex,
+        bottom_right: QModelIndex | QPersistentModelIndex,
+        _roles: list[int] | None = None,
+    ) -> None:
+        key = self._selected_key
+        row = self.model.row_of(key) if key else None
+        if row is not None and top_left.row() <= row <= bottom_right.row():
+            self.detail.show_host(self.model.node_at(row))
+        if top_left.column() <= Column.STATUS <= bottom_right.column():
+            self._update_summary()
+
+    def _on_rows_changed(self) -> None:
+        rows = self.model.rowCount()
+        if rows:
+            self.table_stack.setCurrentWidget(self.table)
+        else:
+            phase = self._connection.phase
+            if phase is Phase.IDLE and not self.model.is_synced:
+                self.empty_label.setText(TEXT_NOT_CONNECTED)
+            elif phase is Phase.RECONNECTING and not self.model.is_synced:
+                self.empty_label.setText(TEXT_UNREACHABLE)
+            elif not self.model.is_synced:
+                self.empty_label.setText(TEXT_LOADING)
+            else:
+                self.empty_label.setText(TEXT_NO_HOSTS)
+            self.table_stack.setCurrentWidget(self.empty_label)
+        # No hosts, no detail: the empty table's message gets the whole page.
+        self.detail.setVisible(rows > 0)
+        if self._selected_key and self.model.row_of(self._selected_key) is None:
+            self._selected_key = ""
+            self.detail.show_host(None)
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        counts = self.model.status_counts()
+        total = sum(counts.values())
+        if not total:
+            self.summary_label.setText("")
+            return
+        parts = [f"{total} host" if total == 1 else f"{total} hosts"]
+        for status, word in (
+            (pb.NODE_STATUS_CONNECTED, "connected"),
+            (pb.NODE_STATUS_OFFLINE, "offline"),
+            (pb.NODE_STATUS_MAINTENANCE, "in maintenance"),
+        ):
+            if counts.get(status):
+                parts.append(f"{counts[status]} {word}")
+        self.summary_label.setText(" · ".join(parts))

@@ -1,0 +1,134 @@
+"""Development aid: ``python -m console.screenshot DIR`` saves screenshots of the console.
+
+It starts a local fleet (localfleet), opens the real main window on it and walks through the
+states worth showing: the hosts with a host's detail (each tab), a node that stopped
+heartbeating, the connect dialog, a page not built yet and an unreachable coordinator. Run it
+under a display, e.g. ``xvfb-run -a -s "-screen 0 1280x800x24" python -m console.screenshot
+docs/screenshots``. Not used by the console itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import qasync
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QWidget
+
+from console.main_window import MainWindow
+from console.models.hosts_model import Column
+from console.settings import ConsoleSettings
+from console.style import apply_style
+from console.tokens import TokenStore
+
+# Long enough for a process start or a heartbeat timeout on a slow machine.
+WAIT_S = 60.0
+
+
+async def _until(condition: Callable[[], bool], what: str, timeout_s: float = WAIT_S) -> None:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout_s
+    while not condition():
+        if loop.time() > end:
+            raise TimeoutError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.1)
+
+
+async def _settle() -> None:
+    await asyncio.sleep(0.4)  # let layouts, repaints and the 1 s age refresh catch up
+
+
+def _save(widget: QWidget, directory: Path, name: str) -> None:
+    path = directory / f"{name}.png"
+    if not widget.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(path)
+
+
+def _status(window: MainWindow, name: str) -> str:
+    row = window.model.row_of(name)
+    return "" if row is None else str(window.model.index(row, Column.STATUS).data())
+
+
+async def tour(directory: Path) -> None:
+    from localfleet import DEMO_NODE_NAMES, LocalFleet
+
+    with tempfile.TemporaryDirectory(prefix="quantix-shots-") as work:
+        settings = ConsoleSettings(
+            QSettings(str(Path(work) / "console.ini"), QSettings.Format.IniFormat)
+        )
+        settings.remember_address("10.20.0.5:7443")
+        fleet = await LocalFleet.start(
+            Path(work), node_names=DEMO_NODE_NAMES, heartbeat_interval_s=1.0
+        )
+        window = MainWindow(settings, TokenStore())
+        window.resize(1280, 800)
+        window.show()
+        try:
+            page = window.hosts_page
+            window.connect_to(fleet.coordinator_address)
+            await _until(lambda: window.model.rowCount() == len(DEMO_NODE_NAMES), "hosts")
+            loaded = asyncio.Event()
+            page.detail.loaded.connect(lambda _detail: loaded.set())
+            page.select_host("host-a")
+            await asyncio.wait_for(loaded.wait(), WAIT_S)
+            await _settle()
+            _save(window, directory, "hosts-overview")
+            for index, name in ((1, "interfaces"), (2, "storage-pools"), (3, "networks")):
+                page.detail.tabs.setCurrentIndex(index)
+                await _settle()
+                _save(window, directory, f"hosts-{name}")
+            page.detail.tabs.setCurrentIndex(0)
+
+            await fleet.kill_node("host-b")
+            await _until(lambda: _status(window, "host-b").startswith("Offline"), "offline")
+            loaded.clear()
+            page.select_host("host-b")
+            await asyncio.wait_for(loaded.wait(), WAIT_S)
+            await asyncio.sleep(3)  # the offline count visibly runs
+            _save(window, directory, "hosts-offline")
+
+            dialog = window.open_connect_dialog()
+            await _settle()
+            _save(dialog, directory, "connect-dialog")
+            dialog.address_combo.setEditText("coordinator.example")
+            await _settle()
+            _save(dialog, directory, "connect-dialog-invalid")
+            dialog.reject()
+
+            window.show_page(2)
+            await _settle()
+            _save(window, directory, "storage-placeholder")
+            window.show_page(0)
+
+            await fleet.kill_node("host-c")
+            await fleet.kill_coordinator()
+            await _until(lambda: window.connection_status.state() == "reconnecting", "lost")
+            await asyncio.sleep(1.2)
+            _save(window, directory, "coordinator-unreachable")
+        finally:
+            window.close()
+            await window.wait_closed()
+            await fleet.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m console.screenshot")
+    parser.add_argument("directory", type=Path, help="where to write the PNG files")
+    args = parser.parse_args(argv)
+    args.directory.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setQuitOnLastWindowClosed(False)
+    apply_style(app)
+    qasync.run(tour(args.directory))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

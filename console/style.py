@@ -1,0 +1,102 @@
+"""The console's look: the style sheet and icons from the ``resources`` package, status colours.
+
+The status colours for item-model data (which a style sheet cannot reach) live here and match
+the ones in ``resources/quantix.qss``. A status is never told by colour alone: every coloured
+dot or cell also carries the status as text.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+from PySide6.QtCore import QByteArray, QPointF, Qt
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QApplication, QWidget
+
+from proto.quantix.v1 import coordinator_pb2 as pb
+
+RESOURCE_PACKAGE = "resources"
+STYLE_SHEET = "quantix.qss"
+APP_ICON = "quantix.svg"
+
+# Text colours of node statuses (dark enough for 4.5:1 contrast on white, WCAG AA).
+STATUS_COLOURS: dict[int, str] = {
+    pb.NODE_STATUS_CONNECTED: "#1e7b34",  # green
+    pb.NODE_STATUS_OFFLINE: "#c42b1c",  # red
+    pb.NODE_STATUS_MAINTENANCE: "#3f5f86",  # slate blue
+    pb.NODE_STATUS_UNSPECIFIED: "#6b6b6b",  # grey
+}
+
+# A status dot: big enough to see at a glance, small enough for a table row.
+STATUS_DOT_PX = 10
+
+
+def read_resource(name: str) -> bytes:
+    return resources.files(RESOURCE_PACKAGE).joinpath(name).read_bytes()
+
+
+def load_style_sheet() -> str:
+    return read_resource(STYLE_SHEET).decode("utf-8")
+
+
+@cache
+def app_icon() -> QIcon:
+    """The app icon, rendered from the SVG at the sizes window managers ask for."""
+    data = QByteArray(read_resource(APP_ICON))
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        pixmap = QPixmap()
+        pixmap.loadFromData(data, "SVG")
+        if not pixmap.isNull():
+            icon.addPixmap(
+                pixmap.scaled(
+                    size,
+                    size,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+    return icon
+
+
+def status_colour(status: int) -> QColor:
+    return QColor(STATUS_COLOURS.get(status, STATUS_COLOURS[pb.NODE_STATUS_UNSPECIFIED]))
+
+
+@cache
+def status_icon(status: int) -> QIcon:
+    """A filled dot in the status colour (shown next to the status text, never instead of it)."""
+    size = STATUS_DOT_PX
+    # Drawn at 2x so that it stays round on high-DPI screens.
+    pixmap = QPixmap(size * 2, size * 2)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QBrush(status_colour(status)))
+    painter.drawEllipse(QPointF(size, size), size * 0.8, size * 0.8)
+    painter.end()
+    pixmap.setDevicePixelRatio(2.0)
+    icon = QIcon(pixmap)
+    # The same dot in selected rows: Qt would otherwise tint it with the selection colour,
+    # and a status colour must mean the same everywhere.
+    icon.addPixmap(pixmap, QIcon.Mode.Selected)
+    return icon
+
+
+def apply_style(app: QApplication) -> None:
+    app.setStyle("Fusion")  # the same look on every desktop; the style sheet builds on it
+    app.setStyleSheet(load_style_sheet())
+    app.setWindowIcon(app_icon())
+
+
+def set_state_property(widget: QWidget, name: str, value: str) -> None:
+    """Set a dynamic property that the style sheet matches on, and re-apply the style."""
+    if widget.property(name) == value:
+        return
+    widget.setProperty(name, value)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+    widget.update()

@@ -1,0 +1,394 @@
+"""The selected host's detail, read straight from its node daemon (console.node_detail).
+
+CPU, memory, NICs, libvirt and hypervisor versions, the pool types the host supports, its
+storage pools and its networks. What could not be read is said in place, in full, next to
+what could.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console import formatting
+from console.node_detail import HostDetail, fetch_host_detail
+from console.widgets.error_view import SELECTABLE, ErrorView
+from domain.pool_types import pool_type_label
+from domain.units import format_bytes
+from proto.quantix.v1 import common_pb2
+from proto.quantix.v1 import coordinator_pb2 as pb
+
+EMPTY_TEXT = (
+    "Select a host to see its CPU, memory, network interfaces, storage pools and networks, "
+    "read directly from the host's node daemon."
+)
+
+
+def _value_label(parent: QWidget) -> QLabel:
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(SELECTABLE)
+    return label
+
+
+def _table(parent: QWidget, headers: Sequence[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers), parent)
+    table.setHorizontalHeaderLabels(list(headers))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.setWordWrap(False)
+    return table
+
+
+def _fill(
+    table: QTableWidget,
+    rows: Sequence[Sequence[str]],
+    empty: str,
+    numeric: Sequence[int] = (),
+) -> None:
+    """Replace the rows; ``numeric`` columns are right-aligned so that digits line up."""
+    table.clearSpans()
+    if not rows:
+        table.setRowCount(1)
+        item = QTableWidgetItem(empty)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        table.setItem(0, 0, item)
+        table.setSpan(0, 0, 1, table.columnCount())
+        return
+    table.setRowCount(len(rows))
+    right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    for row, values in enumerate(rows):
+        for column, value in enumerate(values):
+            item = QTableWidgetItem(value)
+            if column in numeric:
+                item.setTextAlignment(right)
+            table.setItem(row, column, item)
+
+
+class HostDetailPanel(QWidget):
+    """Detail of one host; ``show_host(node)`` switches hosts, ``refresh()`` reads again."""
+
+    # Emitted when a read finishes (with or without errors), for tests and the status bar.
+    loaded = Signal(object)  # HostDetail
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("hostDetail")
+        self._node: pb.Node | None = None
+        # The running read; qasync and asyncio hold tasks weakly, this keeps it alive.
+        self._task: asyncio.Task[None] | None = None
+        self.detail: HostDetail | None = None
+
+        self._stack = QStackedWidget(self)
+        self.empty_label = QLabel(EMPTY_TEXT, self)
+        self.empty_label.setObjectName("placeholderText")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._stack.addWidget(self.empty_label)
+        self._stack.addWidget(self._build_detail())
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._stack)
+        self._stack.setCurrentIndex(0)
+
+    def _build_detail(self) -> QWidget:
+        page = QWidget(self)
+        self.title_label = QLabel(page)
+        self.title_label.setObjectName("detailTitle")
+        self.title_label.setTextInteractionFlags(SELECTABLE)
+        self.subtitle_label = QLabel(page)
+        self.subtitle_label.setObjectName("detailSubtitle")
+        self.subtitle_label.setTextInteractionFlags(SELECTABLE)
+        self.refresh_button = QPushButton("&Refresh", page)
+        self.refresh_button.setToolTip("Read this host's detail again from its node daemon (F5)")
+        self.refresh_button.clicked.connect(self._on_refresh_clicked)
+
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        titles.addWidget(self.title_label)
+        titles.addWidget(self.subtitle_label)
+        header = QHBoxLayout()
+        header.addLayout(titles, 1)
+        header.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignTop)
+
+        self.error_view = ErrorView(page)
+        self.error_view.clear()
+
+        self.tabs = QTabWidget(page)
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self._build_overview(), "&Overview")
+        self.nics_table = _table(page, ("Name", "MAC address", "MTU", "Speed", "Link"))
+        self.tabs.addTab(self.nics_table, "I&nterfaces")
+        self.pools_table = _table(
+            page, ("Name", "Type", "State", "Capacity", "Allocated", "Available", "Source")
+        )
+        self.tabs.addTab(self.pools_table, "&Storage pools")
+        self.networks_table = _table(
+            page, ("Name", "State", "Forwarding", "Bridge", "Addresses", "Autostart")
+        )
+        self.tabs.addTab(self.networks_table, "Net&works")
+
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(header)
+        layout.addWidget(self.error_view)
+        layout.addWidget(self.tabs, 1)
+        layout.addStretch(0)  # takes the room of the tabs when they are hidden
+        return page
+
+    def _build_overview(self) -> QWidget:
+        scroll = QScrollArea(self)
+        scroll.setObjectName("overviewScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        body = QWidget(scroll)
+        body.setObjectName("overviewBody")
+        form = QFormLayout(body)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.overview: dict[str, QLabel] = {}
+        for key, caption in (
+            ("hostname", "Host name"),
+            ("cpu", "CPU"),
+            ("topology", "Topology"),
+            ("memory", "Memory"),
+            ("hypervisor", "Hypervisor"),
+            ("libvirt", "libvirt"),
+            ("daemon", "Node daemon"),
+            ("pool_types", "Storage pool types"),
+        ):
+            value = _value_label(body)
+            self.overview[key] = value
+            form.addRow(f"{caption}:", value)
+        scroll.setWidget(body)
+        return scroll
+
+    # --- public ---------------------------------------------------------------------------
+
+    @property
+    def node(self) -> pb.Node | None:
+        return self._node
+
+    def show_host(self, node: pb.Node | None) -> None:
+        """Show ``node`` (None: nothing selected). A new host, or a new address, or a host
+        that just came back online, is read again; other updates only refresh the header."""
+        previous = self._node
+        self._node = node
+        if node is None:
+            self._cancel()
+            self.detail = None
+            self._stack.setCurrentIndex(0)
+            return
+        self._stack.setCurrentIndex(1)
+        self._show_header(node)
+        came_back = (
+            previous is not None
+            and previous.status != pb.NODE_STATUS_CONNECTED
+            and node.status == pb.NODE_STATUS_CONNECTED
+        )
+        if (
+            previous is None
+            or previous.name != node.name
+            or previous.address != node.address
+            or came_back
+        ):
+            self.refresh()
+
+    def refresh(self) -> None:
+        node = self._node
+        if node is None:
+            return
+        self._cancel()
+        self._show_loading(node)
+        self._task = asyncio.get_running_loop().create_task(
+            self._load(node.name, node.address), name=f"host detail {node.name}"
+        )
+
+    async def stop(self) -> None:
+        task = self._cancel()
+        if task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    # --- internals ------------------------------------------------------------------------
+
+    def _cancel(self) -> asyncio.Task[None] | None:
+        task, self._task = self._task, None
+        if task is not None and not task.done():
+            task.cancel()
+        return task
+
+    async def _load(self, name: str, address: str) -> None:
+        try:
+            detail = await fetch_host_detail(name, address)
+        except Exception as error:
+            # fetch_host_detail reports RPC failures itself; this is anything else (a bad
+            # address from the coordinator, a channel that could not be made).
+            detail = HostDetail(name, address, errors=[f"{name} ({address}): {error}"])
+        if self._node is None or self._node.name != name:
+            return
+        self._show_detail(detail)
+
+    def _on_refresh_clicked(self) -> None:
+        self.refresh()
+
+    def _show_header(self, node: pb.Node) -> None:
+        self.title_label.setText(node.name)
+        status = formatting.node_status_text(node, time.time())
+        parts = [f"Node daemon {node.address or 'address unknown'}", status]
+        detail = self.detail
+        if detail is not None and detail.name == node.name and detail.fetched_at:
+            parts.append("read at " + time.strftime("%H:%M:%S", time.localtime(detail.fetched_at)))
+        self.subtitle_label.setText(" · ".join(parts))
+
+    def _show_loading(self, node: pb.Node) -> None:
+        self.detail = None
+        self._show_header(node)
+        self.error_view.clear()
+        self.tabs.setVisible(True)
+        self.refresh_button.setEnabled(False)
+        where = f"{node.name} ({node.address})"
+        for label in self.overview.values():
+            label.clear()
+        self.overview["hostname"].setText(f"Reading from {where}…")
+        for table in (self.nics_table, self.pools_table, self.networks_table):
+            _fill(table, (), f"Reading from {where}…")
+
+    def _show_detail(self, detail: HostDetail) -> None:
+        self.detail = detail
+        if self._node is not None:
+            self._show_header(self._node)
+        self.refresh_button.setEnabled(True)
+        nothing_read = detail.host_info is None and detail.pools is None and detail.networks is None
+        if detail.errors:
+            where = f"{detail.name} ({detail.address or 'no address'})"
+            title = (
+                f"Could not read the detail of {where}"
+                if nothing_read
+                else f"Could not read everything from {where}"
+            )
+            node = self._node
+            if node is not None and node.status == pb.NODE_STATUS_OFFLINE:
+                title += " — the coordinator reports this host offline"
+            self.error_view.set_error(title, "\n".join(detail.errors))
+        else:
+            self.error_view.clear()
+        # With nothing read, empty tabs would only repeat "not available": the error says it.
+        self.tabs.setVisible(not (nothing_read and detail.errors))
+        self._show_overview(detail.host_info)
+        self._show_nics(detail.host_info)
+        self._show_pools(detail.pools)
+        self._show_networks(detail.networks)
+        self.loaded.emit(detail)
+
+    def _show_overview(self, info: common_pb2.HostInfo | None) -> None:
+        labels = self.overview
+        if info is None:
+            for label in labels.values():
+                label.setText("")
+            labels["hostname"].setText("Not available (see the error above)")
+            return
+        cpu = info.cpu
+        labels["hostname"].setText(info.hostname or "Not reported")
+        labels["cpu"].setText(
+            f"{cpu.model or 'Unknown model'} ({cpu.arch})" if cpu.arch else cpu.model or "Unknown"
+        )
+        labels["topology"].setText(formatting.cpu_topology(cpu))
+        labels["memory"].setText(format_bytes(info.memory_bytes) if info.memory_bytes else "—")
+        labels["hypervisor"].setText(
+            f"{info.hypervisor} {info.hypervisor_version}".strip() or "Not reported"
+        )
+        libvirt = info.libvirt_version or "version not reported"
+        if info.libvirt_uri:
+            libvirt += f" · {info.libvirt_uri}"
+        labels["libvirt"].setText(libvirt)
+        daemon = self._node.daemon_version if self._node else ""
+        labels["daemon"].setText(daemon or "Version not reported")
+        # Unknown types are shown as such ("Unknown type (foo)"), never dropped.
+        types = [pool_type_label(name) for name in info.supported_pool_types]
+        text = ", ".join(types) if types else "None reported"
+        if info.pool_types_source and info.pool_types_source != "libvirt":
+            text += f"\n({info.pool_types_source})"
+        labels["pool_types"].setText(text)
+
+    def _show_nics(self, info: common_pb2.HostInfo | None) -> None:
+        if info is None:
+            _fill(self.nics_table, (), "Not available (see the error above)")
+            self.tabs.setTabText(1, "I&nterfaces")
+            return
+        rows = [
+            (
+                nic.name,
+                nic.mac or "—",
+                formatting.mtu_text(nic.mtu),
+                formatting.nic_speed(nic.speed_mbps),
+                formatting.nic_link(nic),
+            )
+            for nic in info.nics
+        ]
+        _fill(self.nics_table, rows, "This host reports no network interfaces", numeric=(2, 3))
+        self.tabs.setTabText(1, f"I&nterfaces ({len(rows)})")
+
+    def _show_pools(self, pools: list[common_pb2.HostStoragePool] | None) -> None:
+        if pools is None:
+            _fill(self.pools_table, (), "Not available (see the error above)")
+            self.tabs.setTabText(2, "&Storage pools")
+            return
+        rows = [
+            (
+                pool.name,
+                pool_type_label(pool.type),
+                formatting.pool_state_label(pool.state),
+                format_bytes(pool.capacity_bytes),
+                format_bytes(pool.allocation_bytes),
+                format_bytes(pool.available_bytes),
+                pool.source or pool.target_path or "—",
+            )
+            for pool in pools
+        ]
+        _fill(self.pools_table, rows, "This host has no storage pools", numeric=(3, 4, 5))
+        self.tabs.setTabText(2, f"&Storage pools ({len(rows)})")
+
+    def _show_networks(self, networks: list[common_pb2.HostNetwork] | None) -> None:
+        if networks is None:
+            _fill(self.networks_table, (), "Not available (see the error above)")
+            self.tabs.setTabText(3, "Net&works")
+            return
+        rows = [
+            (
+                net.name,
+                "Active" if net.active else "Inactive",
+                formatting.network_forward_label(net.forward_mode),
+                net.bridge or "—",
+                ", ".join(net.ip_cidrs) or "—",
+                formatting.yes_no(net.autostart),
+            )
+            for net in networks
+        ]
+        _fill(self.networks_table, rows, "This host has no virtual networks")
+        self.tabs.setTabText(3, f"Net&works ({len(rows)})")
