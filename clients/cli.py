@@ -11,6 +11,7 @@ import asyncio
 import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -71,15 +72,16 @@ async def _hosts_list(client: CoordinatorClient, as_json: bool) -> None:
     if as_json:
         _print_json([present.node_summary(node) for node in reply.nodes])
         return
+    now = time.time()
     rows = [
         (
             node.name,
             node.address,
-            present.status_text(node),
-            present.cpu_summary(node.host_info),
+            present.node_status_text(node, now),
+            present.cpu_summary(node.host_info.cpu),
             present.memory_summary(node.host_info),
             node.host_info.libvirt_version or "—",
-            present.last_seen_text(node),
+            present.last_seen_text(node, now),
         )
         for node in reply.nodes
     ]
@@ -92,21 +94,26 @@ def _print_node(node: Any, as_json: bool) -> None:
         _print_json(present.node_detail(node))
         return
     info = node.host_info
+    now = time.time()
     facts = [
         ("Name", node.name),
         ("Address", node.address),
-        ("Status", present.status_text(node)),
-        ("Last seen", present.last_seen_text(node)),
-        ("CPU", present.cpu_summary(info)),
+        ("Status", present.node_status_text(node, now)),
+        ("Last seen", present.last_seen_text(node, now)),
+        ("CPU", present.cpu_summary(info.cpu)),
+        ("Topology", present.cpu_topology(info.cpu)),
         ("Memory", present.memory_summary(info)),
         ("Hypervisor", f"{info.hypervisor} {info.hypervisor_version}".strip() or "—"),
         ("libvirt", info.libvirt_version or "—"),
         ("Pool types", ", ".join(info.supported_pool_types) or "—"),
     ]
     for nic in info.nics:
-        speed = f"{nic.speed_mbps} Mb/s" if nic.speed_mbps >= 0 else "speed unknown"
         facts.append(
-            (f"NIC {nic.name}", f"{nic.mac}  MTU {nic.mtu}  {speed}  link {nic.link_state or '?'}")
+            (
+                f"NIC {nic.name}",
+                f"{nic.mac}  MTU {present.mtu_text(nic.mtu)}  {present.nic_speed(nic.speed_mbps)}"
+                f"  link {present.nic_link(nic)}",
+            )
         )
     width = max(len(label) for label, _ in facts)
     for label, value in facts:

@@ -1,26 +1,170 @@
-"""How Quantix objects read to a person: shared by the console and quantixctl so both say the
-same thing in the same words."""
+"""How Quantix words things: statuses, ages, CPUs, speeds. Qt-free, shared by the console and
+quantixctl so both say the same thing in the same words.
+
+Rules (when a node is offline, what a pool type is called, how bytes are written) come from
+``domain/``; this module only turns protobuf values into the short texts the widgets show.
+"""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from google.protobuf import json_format
+from google.protobuf.timestamp_pb2 import Timestamp
 
+from domain.node_status import offline_message
 from domain.units import format_bytes
 from proto.quantix.v1 import common_pb2
 from proto.quantix.v1 import coordinator_pb2 as pb
 
-STATUS_LABELS = {
+STATUS_LABELS: dict[int, str] = {
+    pb.NODE_STATUS_UNSPECIFIED: "Unknown",
     pb.NODE_STATUS_CONNECTED: "Connected",
     pb.NODE_STATUS_OFFLINE: "Offline",
     pb.NODE_STATUS_MAINTENANCE: "Maintenance",
 }
 
+POOL_STATE_LABELS: dict[int, str] = {
+    common_pb2.STORAGE_POOL_STATE_UNSPECIFIED: "Unknown",
+    common_pb2.STORAGE_POOL_STATE_INACTIVE: "Inactive",
+    common_pb2.STORAGE_POOL_STATE_BUILDING: "Building",
+    common_pb2.STORAGE_POOL_STATE_RUNNING: "Running",
+    common_pb2.STORAGE_POOL_STATE_DEGRADED: "Degraded",
+    common_pb2.STORAGE_POOL_STATE_INACCESSIBLE: "Inaccessible",
+}
+
+# Between a status and its reason: an em dash reads as one phrase ("Offline — No heartbeat
+# for 17 s") where a colon would look like an error message.
+STATUS_SEPARATOR = " — "
+
+
+def timestamp_seconds(stamp: Timestamp) -> float | None:
+    """Seconds since the epoch, or None for an unset (all-zero) timestamp."""
+    if stamp.seconds == 0 and stamp.nanos == 0:
+        return None
+    return stamp.seconds + stamp.nanos / 1e9
+
 
 def status_label(status: int) -> str:
-    return STATUS_LABELS.get(status, "Unknown")
+    return STATUS_LABELS.get(status, f"Unknown status ({status})")
+
+
+def node_status_text(node: pb.Node, now: float) -> str:
+    """The Status cell: ``"Connected"``, ``"Offline — No heartbeat for 17 s"``, ...
+
+    For an OFFLINE node the silence is counted live from ``last_seen`` with the coordinator's
+    own wording (domain.node_status.offline_message), so the count keeps rising between
+    Watch events instead of freezing at the value the coordinator sent when the node went
+    offline. Every other reason is shown as the coordinator wrote it.
+    """
+    label = status_label(node.status)
+    reason = node.status_message
+    last_seen = timestamp_seconds(node.last_seen)
+    if node.status == pb.NODE_STATUS_OFFLINE and last_seen is not None:
+        reason = offline_message(last_seen, max(now, last_seen))
+    return f"{label}{STATUS_SEPARATOR}{reason}" if reason else label
+
+
+def relative_age(seconds: float) -> str:
+    """``"3 s ago"``, ``"4 min ago"``, ``"2 h 5 min ago"``, ``"3 d ago"``."""
+    age = max(0, int(seconds))
+    if age < 60:
+        return f"{age} s ago"
+    minutes = age // 60
+    if minutes < 60:
+        return f"{minutes} min ago"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes} min ago" if minutes else f"{hours} h ago"
+    return f"{hours // 24} d ago"
+
+
+def last_seen_text(node: pb.Node, now: float) -> str:
+    """The Last seen cell.
+
+    The coordinator sends ``last_seen`` only with a status change (heartbeats update it
+    quietly, see coordinator.inventory.put_quietly), so its age is only meaningful for a node
+    that stopped heartbeating. A CONNECTED node has, by the coordinator's own liveness rule,
+    been heard from within the last few heartbeat intervals: that is "Now". A node in
+    maintenance keeps heartbeating quietly, so its real last heartbeat is unknown here.
+    """
+    last_seen = timestamp_seconds(node.last_seen)
+    if node.status == pb.NODE_STATUS_CONNECTED:
+        return "Now"
+    if last_seen is None or node.status == pb.NODE_STATUS_MAINTENANCE:
+        return "—"
+    return relative_age(now - last_seen)
+
+
+def cpu_summary(cpu: common_pb2.CpuInfo) -> str:
+    """``"Intel Xeon · 16 threads"``; the architecture stands in for an unknown model."""
+    model = cpu.model or cpu.arch or "Unknown CPU"
+    if not cpu.logical_cpus:
+        return model
+    threads = "thread" if cpu.logical_cpus == 1 else "threads"
+    return f"{model} · {cpu.logical_cpus} {threads}"
+
+
+def cpu_topology(cpu: common_pb2.CpuInfo) -> str:
+    """``"2 sockets × 8 cores × 2 threads = 32 logical CPUs, 2400 MHz"``."""
+    parts = []
+    if cpu.sockets or cpu.cores_per_socket or cpu.threads_per_core:
+        parts.append(
+            f"{cpu.sockets or '?'} sockets × {cpu.cores_per_socket or '?'} cores × "
+            f"{cpu.threads_per_core or '?'} threads"
+        )
+    if cpu.logical_cpus:
+        parts.append(f"{cpu.logical_cpus} logical CPUs")
+    text = " = ".join(parts) if parts else "Topology not reported"
+    if cpu.mhz:
+        text += f", {cpu.mhz} MHz"
+    return text
+
+
+def nic_speed(speed_mbps: int) -> str:
+    """``"10 Gbit/s"``, ``"100 Mbit/s"``; libvirt reports -1 (or 0) when it does not know."""
+    if speed_mbps <= 0:
+        return "Unknown"
+    if speed_mbps >= 1000 and speed_mbps % 1000 == 0:
+        return f"{speed_mbps // 1000} Gbit/s"
+    if speed_mbps >= 1000:
+        return f"{speed_mbps / 1000:.1f} Gbit/s"
+    return f"{speed_mbps} Mbit/s"
+
+
+def nic_link(nic: common_pb2.NetworkInterface) -> str:
+    state = nic.link_state.capitalize() if nic.link_state else "Unknown"
+    return state if nic.active else f"{state} (interface inactive)"
+
+
+def mtu_text(mtu: int) -> str:
+    return str(mtu) if mtu else "Unknown"
+
+
+def pool_state_label(state: int) -> str:
+    return POOL_STATE_LABELS.get(state, f"Unknown state ({state})")
+
+
+_FORWARD_LABELS = {
+    "": "Isolated",
+    "nat": "NAT",
+    "route": "Routed",
+    "open": "Open",
+    "bridge": "Bridged",
+    "private": "Private (macvtap)",
+    "vepa": "VEPA (macvtap)",
+    "passthrough": "Passthrough (macvtap)",
+    "hostdev": "Host device (SR-IOV)",
+}
+
+
+def network_forward_label(forward_mode: str) -> str:
+    """libvirt's forward mode; an empty one is an isolated network, an unknown one shown as is."""
+    return _FORWARD_LABELS.get(forward_mode, forward_mode)
+
+
+def yes_no(value: bool) -> str:
+    return "Yes" if value else "No"
 
 
 def status_key(status: int) -> str:
@@ -29,65 +173,30 @@ def status_key(status: int) -> str:
     return name.removeprefix("NODE_STATUS_")
 
 
-def status_text(node: pb.Node) -> str:
-    """``Offline — No heartbeat for 17 s``: the status with its reason, when there is one."""
-    label = status_label(node.status)
-    return f"{label} — {node.status_message}" if node.status_message else label
-
-
-def cpu_summary(info: common_pb2.HostInfo) -> str:
-    if not info.HasField("cpu"):
-        return "—"
-    cpu = info.cpu
-    threads = cpu.logical_cpus or cpu.sockets * cpu.cores_per_socket * cpu.threads_per_core
-    model = cpu.model or "CPU"
-    return f"{model} · {threads} threads" if threads else model
-
-
 def memory_summary(info: common_pb2.HostInfo) -> str:
     return format_bytes(info.memory_bytes) if info.memory_bytes else "—"
 
 
-def seconds_ago(stamp_seconds: float, now: float | None = None) -> str:
-    if stamp_seconds <= 0:
-        return "never"
-    elapsed = max(0, int((time.time() if now is None else now) - stamp_seconds))
-    if elapsed < 60:
-        return f"{elapsed} s ago"
-    if elapsed < 3600:
-        return f"{elapsed // 60} min ago"
-    if elapsed < 86400:
-        return f"{elapsed // 3600} h ago"
-    return f"{elapsed // 86400} d ago"
-
-
-def last_seen_text(node: pb.Node, now: float | None = None) -> str:
-    """A connected node heartbeats every few seconds: "live" says more than a ticking age."""
-    if node.status == pb.NODE_STATUS_CONNECTED:
-        return "live"
-    return seconds_ago(node.last_seen.ToNanoseconds() / 1e9, now)
-
-
-def iso_time(stamp: Any) -> str:
-    return stamp.ToJsonString() if stamp.ToNanoseconds() else ""
+def iso_time(stamp: Timestamp) -> str:
+    return stamp.ToJsonString() if timestamp_seconds(stamp) is not None else ""
 
 
 def node_summary(node: pb.Node) -> dict[str, Any]:
-    """The fields of ``hosts list --json``."""
+    """The fields of ``quantixctl hosts list --json``."""
     return {
         "name": node.name,
         "address": node.address,
         "status": status_key(node.status),
         "status_message": node.status_message,
         "last_seen": iso_time(node.last_seen),
-        "cpu": cpu_summary(node.host_info),
+        "cpu": cpu_summary(node.host_info.cpu),
         "memory_bytes": node.host_info.memory_bytes,
         "libvirt_version": node.host_info.libvirt_version,
     }
 
 
 def node_detail(node: pb.Node) -> dict[str, Any]:
-    """``hosts show --json``: the summary plus every host fact."""
+    """``quantixctl hosts show --json``: the summary plus every host fact."""
     detail = node_summary(node)
     detail["registered_at"] = iso_time(node.registered_at)
     detail["daemon_version"] = node.daemon_version

@@ -31,7 +31,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from console import formatting
+from clients import present
 from console.style import status_colour, status_icon
 from domain.units import format_bytes
 from proto.quantix.v1 import coordinator_pb2 as pb
@@ -334,27 +334,27 @@ class HostsModel(QAbstractTableModel):
         if column == Column.ADDRESS:
             return node.address
         if column == Column.STATUS:
-            return formatting.node_status_text(node, self._clock())
+            return present.node_status_text(node, self._clock())
         if column == Column.CPU:
-            return formatting.cpu_summary(info.cpu) if node.HasField("host_info") else ""
+            return present.cpu_summary(info.cpu) if node.HasField("host_info") else ""
         if column == Column.MEMORY:
             return format_bytes(info.memory_bytes) if info.memory_bytes else ""
         if column == Column.LIBVIRT:
             return info.libvirt_version
-        return formatting.last_seen_text(node, self._clock())
+        return present.last_seen_text(node, self._clock())
 
     def _tooltip(self, node: pb.Node, column: Column) -> str | None:
         if column == Column.STATUS:
-            return node.status_message or formatting.status_label(node.status)
+            return node.status_message or present.status_label(node.status)
         if column == Column.LAST_SEEN:
-            seen = formatting.timestamp_seconds(node.last_seen)
+            seen = present.timestamp_seconds(node.last_seen)
             if node.status == pb.NODE_STATUS_CONNECTED:
                 return "Heartbeats are arriving on time"
             if seen is None:
                 return "Never heard from"
             return "Last heartbeat: " + time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(seen))
         if column == Column.CPU and node.HasField("host_info"):
-            return formatting.cpu_topology(node.host_info.cpu)
+            return present.cpu_topology(node.host_info.cpu)
         if column == Column.LIBVIRT and node.host_info.hypervisor:
             info = node.host_info
             return f"Hypervisor: {info.hypervisor} {info.hypervisor_version}".strip()
@@ -371,5 +371,5 @@ class HostsModel(QAbstractTableModel):
         if column == Column.LAST_SEEN:
             if node.status == pb.NODE_STATUS_CONNECTED:
                 return float("inf")
-            return formatting.timestamp_seconds(node.last_seen) or 0.0
+            return present.timestamp_seconds(node.last_seen) or 0.0
         return self._display(node, column).casefold()

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console import formatting
+from clients import present
 from console.node_detail import HostDetail, fetch_host_detail
 from console.widgets.error_view import SELECTABLE, ErrorView
 from domain.pool_types import pool_type_label
@@ -259,7 +259,7 @@ class HostDetailPanel(QWidget):
 
     def _show_header(self, node: pb.Node) -> None:
         self.title_label.setText(node.name)
-        status = formatting.node_status_text(node, time.time())
+        status = present.node_status_text(node, time.time())
         parts = [f"Node daemon {node.address or 'address unknown'}", status]
         detail = self.detail
         if detail is not None and detail.name == node.name and detail.fetched_at:
@@ -318,7 +318,7 @@ class HostDetailPanel(QWidget):
         labels["cpu"].setText(
             f"{cpu.model or 'Unknown model'} ({cpu.arch})" if cpu.arch else cpu.model or "Unknown"
         )
-        labels["topology"].setText(formatting.cpu_topology(cpu))
+        labels["topology"].setText(present.cpu_topology(cpu))
         labels["memory"].setText(format_bytes(info.memory_bytes) if info.memory_bytes else "—")
         labels["hypervisor"].setText(
             f"{info.hypervisor} {info.hypervisor_version}".strip() or "Not reported"
@@ -345,9 +345,9 @@ class HostDetailPanel(QWidget):
             (
                 nic.name,
                 nic.mac or "—",
-                formatting.mtu_text(nic.mtu),
-                formatting.nic_speed(nic.speed_mbps),
-                formatting.nic_link(nic),
+                present.mtu_text(nic.mtu),
+                present.nic_speed(nic.speed_mbps),
+                present.nic_link(nic),
             )
             for nic in info.nics
         ]
@@ -363,7 +363,7 @@ class HostDetailPanel(QWidget):
             (
                 pool.name,
                 pool_type_label(pool.type),
-                formatting.pool_state_label(pool.state),
+                present.pool_state_label(pool.state),
                 format_bytes(pool.capacity_bytes),
                 format_bytes(pool.allocation_bytes),
                 format_bytes(pool.available_bytes),
@@ -383,10 +383,10 @@ class HostDetailPanel(QWidget):
             (
                 net.name,
                 "Active" if net.active else "Inactive",
-                formatting.network_forward_label(net.forward_mode),
+                present.network_forward_label(net.forward_mode),
                 net.bridge or "—",
                 ", ".join(net.ip_cidrs) or "—",
-                formatting.yes_no(net.autostart),
+                present.yes_no(net.autostart),
             )
             for net in networks
         ]
