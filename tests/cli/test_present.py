@@ -25,8 +25,7 @@ def test_status_without_last_seen_shows_the_coordinators_message():
         "host-c", pb.NODE_STATUS_MAINTENANCE, message="Put in maintenance by an admin"
     )
     assert (
-        present.node_status_text(maintenance, NOW)
-        == "Maintenance — Put in maintenance by an admin"
+        present.node_status_text(maintenance, NOW) == "Maintenance — Put in maintenance by an admin"
     )
     assert present.node_status_text(make_node("host-a"), NOW) == "Connected"
     assert present.status_label(42) == "Unknown status (42)"
