@@ -377,6 +377,14 @@ class CephSource:
     namespace: str = ""
 
 
+class IscsiInitiator(Enum):
+    """Which initiator logs in: the host kernel's (open-iscsi, libvirt type "iscsi") or
+    libiscsi in user space (libvirt type "iscsi-direct", no iscsid needed)."""
+
+    KERNEL = "KERNEL"
+    USERSPACE = "USERSPACE"
+
+
 @dataclass(frozen=True)
 class IscsiSource:
     portal: HostPort | str  # str until validated
@@ -385,6 +393,7 @@ class IscsiSource:
     initiator_iqn: str = ""
     chap_user: str = ""
     chap_secret: str = field(default="", repr=False)  # secret
+    initiator: IscsiInitiator = IscsiInitiator.KERNEL
 
 
 Source = LocalDirSource | NfsSource | CephSource | IscsiSource
@@ -498,7 +507,12 @@ def validate_pool_spec(spec: PoolSpec, *, require_secrets: bool = True) -> PoolS
             ),
             chap_user=chap_user,
             chap_secret=chap_secret,
+            initiator=source.initiator,
         )
+        if source.initiator is IscsiInitiator.USERSPACE and not source.initiator_iqn:
+            raise ValidationError(
+                "iscsi.initiator_iqn", "is required with the user-space initiator"
+            )
         plain["iscsi.chap_user"] = source.chap_user
     normalized = PoolSpec(name, spec.backend, source, description, hosts)
     _check_no_secret_in(normalized, plain)

@@ -15,12 +15,32 @@ class StoragePoolState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     STORAGE_POOL_STATE_RUNNING: _ClassVar[StoragePoolState]
     STORAGE_POOL_STATE_DEGRADED: _ClassVar[StoragePoolState]
     STORAGE_POOL_STATE_INACCESSIBLE: _ClassVar[StoragePoolState]
+
+class PoolBackend(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    POOL_BACKEND_UNSPECIFIED: _ClassVar[PoolBackend]
+    POOL_BACKEND_LOCAL_DIR: _ClassVar[PoolBackend]
+    POOL_BACKEND_NFS: _ClassVar[PoolBackend]
+    POOL_BACKEND_CEPH_RBD: _ClassVar[PoolBackend]
+    POOL_BACKEND_ISCSI: _ClassVar[PoolBackend]
+
+class IscsiInitiator(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ISCSI_INITIATOR_KERNEL: _ClassVar[IscsiInitiator]
+    ISCSI_INITIATOR_USERSPACE: _ClassVar[IscsiInitiator]
 STORAGE_POOL_STATE_UNSPECIFIED: StoragePoolState
 STORAGE_POOL_STATE_INACTIVE: StoragePoolState
 STORAGE_POOL_STATE_BUILDING: StoragePoolState
 STORAGE_POOL_STATE_RUNNING: StoragePoolState
 STORAGE_POOL_STATE_DEGRADED: StoragePoolState
 STORAGE_POOL_STATE_INACCESSIBLE: StoragePoolState
+POOL_BACKEND_UNSPECIFIED: PoolBackend
+POOL_BACKEND_LOCAL_DIR: PoolBackend
+POOL_BACKEND_NFS: PoolBackend
+POOL_BACKEND_CEPH_RBD: PoolBackend
+POOL_BACKEND_ISCSI: PoolBackend
+ISCSI_INITIATOR_KERNEL: IscsiInitiator
+ISCSI_INITIATOR_USERSPACE: IscsiInitiator
 
 class HostInfo(_message.Message):
     __slots__ = ("hostname", "cpu", "memory_bytes", "nics", "libvirt_version", "hypervisor", "hypervisor_version", "supported_pool_types", "pool_types_source", "libvirt_uri")
@@ -125,3 +145,95 @@ class HostNetwork(_message.Message):
     forward_mode: str
     ip_cidrs: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, name: _Optional[str] = ..., uuid: _Optional[str] = ..., active: _Optional[bool] = ..., persistent: _Optional[bool] = ..., autostart: _Optional[bool] = ..., bridge: _Optional[str] = ..., forward_mode: _Optional[str] = ..., ip_cidrs: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class LocalDirSource(_message.Message):
+    __slots__ = ("path",)
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    path: str
+    def __init__(self, path: _Optional[str] = ...) -> None: ...
+
+class NfsSource(_message.Message):
+    __slots__ = ("server", "export_path", "version", "mount_options", "mount_point")
+    SERVER_FIELD_NUMBER: _ClassVar[int]
+    EXPORT_PATH_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    MOUNT_OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    MOUNT_POINT_FIELD_NUMBER: _ClassVar[int]
+    server: str
+    export_path: str
+    version: str
+    mount_options: _containers.RepeatedScalarFieldContainer[str]
+    mount_point: str
+    def __init__(self, server: _Optional[str] = ..., export_path: _Optional[str] = ..., version: _Optional[str] = ..., mount_options: _Optional[_Iterable[str]] = ..., mount_point: _Optional[str] = ...) -> None: ...
+
+class CephRbdSource(_message.Message):
+    __slots__ = ("monitors", "pool", "user", "key", "namespace", "has_key")
+    MONITORS_FIELD_NUMBER: _ClassVar[int]
+    POOL_FIELD_NUMBER: _ClassVar[int]
+    USER_FIELD_NUMBER: _ClassVar[int]
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    NAMESPACE_FIELD_NUMBER: _ClassVar[int]
+    HAS_KEY_FIELD_NUMBER: _ClassVar[int]
+    monitors: _containers.RepeatedScalarFieldContainer[str]
+    pool: str
+    user: str
+    key: str
+    namespace: str
+    has_key: bool
+    def __init__(self, monitors: _Optional[_Iterable[str]] = ..., pool: _Optional[str] = ..., user: _Optional[str] = ..., key: _Optional[str] = ..., namespace: _Optional[str] = ..., has_key: _Optional[bool] = ...) -> None: ...
+
+class IscsiSource(_message.Message):
+    __slots__ = ("portal", "target_iqn", "lun", "initiator_iqn", "chap_user", "chap_secret", "has_chap_secret", "initiator")
+    PORTAL_FIELD_NUMBER: _ClassVar[int]
+    TARGET_IQN_FIELD_NUMBER: _ClassVar[int]
+    LUN_FIELD_NUMBER: _ClassVar[int]
+    INITIATOR_IQN_FIELD_NUMBER: _ClassVar[int]
+    CHAP_USER_FIELD_NUMBER: _ClassVar[int]
+    CHAP_SECRET_FIELD_NUMBER: _ClassVar[int]
+    HAS_CHAP_SECRET_FIELD_NUMBER: _ClassVar[int]
+    INITIATOR_FIELD_NUMBER: _ClassVar[int]
+    portal: str
+    target_iqn: str
+    lun: int
+    initiator_iqn: str
+    chap_user: str
+    chap_secret: str
+    has_chap_secret: bool
+    initiator: IscsiInitiator
+    def __init__(self, portal: _Optional[str] = ..., target_iqn: _Optional[str] = ..., lun: _Optional[int] = ..., initiator_iqn: _Optional[str] = ..., chap_user: _Optional[str] = ..., chap_secret: _Optional[str] = ..., has_chap_secret: _Optional[bool] = ..., initiator: _Optional[_Union[IscsiInitiator, str]] = ...) -> None: ...
+
+class PoolSpec(_message.Message):
+    __slots__ = ("name", "description", "backend", "hosts", "local_dir", "nfs", "ceph_rbd", "iscsi")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    BACKEND_FIELD_NUMBER: _ClassVar[int]
+    HOSTS_FIELD_NUMBER: _ClassVar[int]
+    LOCAL_DIR_FIELD_NUMBER: _ClassVar[int]
+    NFS_FIELD_NUMBER: _ClassVar[int]
+    CEPH_RBD_FIELD_NUMBER: _ClassVar[int]
+    ISCSI_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    description: str
+    backend: PoolBackend
+    hosts: _containers.RepeatedScalarFieldContainer[str]
+    local_dir: LocalDirSource
+    nfs: NfsSource
+    ceph_rbd: CephRbdSource
+    iscsi: IscsiSource
+    def __init__(self, name: _Optional[str] = ..., description: _Optional[str] = ..., backend: _Optional[_Union[PoolBackend, str]] = ..., hosts: _Optional[_Iterable[str]] = ..., local_dir: _Optional[_Union[LocalDirSource, _Mapping]] = ..., nfs: _Optional[_Union[NfsSource, _Mapping]] = ..., ceph_rbd: _Optional[_Union[CephRbdSource, _Mapping]] = ..., iscsi: _Optional[_Union[IscsiSource, _Mapping]] = ...) -> None: ...
+
+class Volume(_message.Message):
+    __slots__ = ("name", "key", "path", "format", "capacity_bytes", "allocation_bytes")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
+    CAPACITY_BYTES_FIELD_NUMBER: _ClassVar[int]
+    ALLOCATION_BYTES_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    key: str
+    path: str
+    format: str
+    capacity_bytes: int
+    allocation_bytes: int
+    def __init__(self, name: _Optional[str] = ..., key: _Optional[str] = ..., path: _Optional[str] = ..., format: _Optional[str] = ..., capacity_bytes: _Optional[int] = ..., allocation_bytes: _Optional[int] = ...) -> None: ...

@@ -23,12 +23,31 @@ class ObjectKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     OBJECT_KIND_UNSPECIFIED: _ClassVar[ObjectKind]
     OBJECT_KIND_NODE: _ClassVar[ObjectKind]
+    OBJECT_KIND_POOL: _ClassVar[ObjectKind]
+
+class PoolPhase(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    POOL_PHASE_UNSPECIFIED: _ClassVar[PoolPhase]
+    POOL_PHASE_PENDING: _ClassVar[PoolPhase]
+    POOL_PHASE_READY: _ClassVar[PoolPhase]
+    POOL_PHASE_DEGRADED: _ClassVar[PoolPhase]
+    POOL_PHASE_ERROR: _ClassVar[PoolPhase]
+    POOL_PHASE_OFFLINE: _ClassVar[PoolPhase]
+    POOL_PHASE_DELETING: _ClassVar[PoolPhase]
 NODE_STATUS_UNSPECIFIED: NodeStatus
 NODE_STATUS_CONNECTED: NodeStatus
 NODE_STATUS_OFFLINE: NodeStatus
 NODE_STATUS_MAINTENANCE: NodeStatus
 OBJECT_KIND_UNSPECIFIED: ObjectKind
 OBJECT_KIND_NODE: ObjectKind
+OBJECT_KIND_POOL: ObjectKind
+POOL_PHASE_UNSPECIFIED: PoolPhase
+POOL_PHASE_PENDING: PoolPhase
+POOL_PHASE_READY: PoolPhase
+POOL_PHASE_DEGRADED: PoolPhase
+POOL_PHASE_ERROR: PoolPhase
+POOL_PHASE_OFFLINE: PoolPhase
+POOL_PHASE_DELETING: PoolPhase
 
 class Node(_message.Message):
     __slots__ = ("name", "address", "status", "status_message", "last_seen", "registered_at", "host_info", "daemon_version")
@@ -115,7 +134,7 @@ class WatchRequest(_message.Message):
     def __init__(self, since_revision: _Optional[int] = ...) -> None: ...
 
 class WatchEvent(_message.Message):
-    __slots__ = ("type", "revision", "kind", "key", "node")
+    __slots__ = ("type", "revision", "kind", "key", "node", "pool")
     class Type(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         TYPE_UNSPECIFIED: _ClassVar[WatchEvent.Type]
@@ -135,9 +154,125 @@ class WatchEvent(_message.Message):
     KIND_FIELD_NUMBER: _ClassVar[int]
     KEY_FIELD_NUMBER: _ClassVar[int]
     NODE_FIELD_NUMBER: _ClassVar[int]
+    POOL_FIELD_NUMBER: _ClassVar[int]
     type: WatchEvent.Type
     revision: int
     kind: ObjectKind
     key: str
     node: Node
-    def __init__(self, type: _Optional[_Union[WatchEvent.Type, str]] = ..., revision: _Optional[int] = ..., kind: _Optional[_Union[ObjectKind, str]] = ..., key: _Optional[str] = ..., node: _Optional[_Union[Node, _Mapping]] = ...) -> None: ...
+    pool: Pool
+    def __init__(self, type: _Optional[_Union[WatchEvent.Type, str]] = ..., revision: _Optional[int] = ..., kind: _Optional[_Union[ObjectKind, str]] = ..., key: _Optional[str] = ..., node: _Optional[_Union[Node, _Mapping]] = ..., pool: _Optional[_Union[Pool, _Mapping]] = ...) -> None: ...
+
+class PoolHostStatus(_message.Message):
+    __slots__ = ("host", "phase", "message", "reason", "capacity_bytes", "allocation_bytes", "available_bytes", "updated_at", "notes", "deadline")
+    HOST_FIELD_NUMBER: _ClassVar[int]
+    PHASE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    CAPACITY_BYTES_FIELD_NUMBER: _ClassVar[int]
+    ALLOCATION_BYTES_FIELD_NUMBER: _ClassVar[int]
+    AVAILABLE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    NOTES_FIELD_NUMBER: _ClassVar[int]
+    DEADLINE_FIELD_NUMBER: _ClassVar[int]
+    host: str
+    phase: PoolPhase
+    message: str
+    reason: str
+    capacity_bytes: int
+    allocation_bytes: int
+    available_bytes: int
+    updated_at: _timestamp_pb2.Timestamp
+    notes: _containers.RepeatedScalarFieldContainer[str]
+    deadline: _timestamp_pb2.Timestamp
+    def __init__(self, host: _Optional[str] = ..., phase: _Optional[_Union[PoolPhase, str]] = ..., message: _Optional[str] = ..., reason: _Optional[str] = ..., capacity_bytes: _Optional[int] = ..., allocation_bytes: _Optional[int] = ..., available_bytes: _Optional[int] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., notes: _Optional[_Iterable[str]] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class Pool(_message.Message):
+    __slots__ = ("spec", "phase", "message", "hosts", "capacity_bytes", "allocation_bytes", "available_bytes", "created_at", "updated_at")
+    SPEC_FIELD_NUMBER: _ClassVar[int]
+    PHASE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    HOSTS_FIELD_NUMBER: _ClassVar[int]
+    CAPACITY_BYTES_FIELD_NUMBER: _ClassVar[int]
+    ALLOCATION_BYTES_FIELD_NUMBER: _ClassVar[int]
+    AVAILABLE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    spec: _common_pb2.PoolSpec
+    phase: PoolPhase
+    message: str
+    hosts: _containers.RepeatedCompositeFieldContainer[PoolHostStatus]
+    capacity_bytes: int
+    allocation_bytes: int
+    available_bytes: int
+    created_at: _timestamp_pb2.Timestamp
+    updated_at: _timestamp_pb2.Timestamp
+    def __init__(self, spec: _Optional[_Union[_common_pb2.PoolSpec, _Mapping]] = ..., phase: _Optional[_Union[PoolPhase, str]] = ..., message: _Optional[str] = ..., hosts: _Optional[_Iterable[_Union[PoolHostStatus, _Mapping]]] = ..., capacity_bytes: _Optional[int] = ..., allocation_bytes: _Optional[int] = ..., available_bytes: _Optional[int] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CreatePoolRequest(_message.Message):
+    __slots__ = ("spec",)
+    SPEC_FIELD_NUMBER: _ClassVar[int]
+    spec: _common_pb2.PoolSpec
+    def __init__(self, spec: _Optional[_Union[_common_pb2.PoolSpec, _Mapping]] = ...) -> None: ...
+
+class GetPoolRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class ListPoolsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListPoolsResponse(_message.Message):
+    __slots__ = ("pools", "revision")
+    POOLS_FIELD_NUMBER: _ClassVar[int]
+    REVISION_FIELD_NUMBER: _ClassVar[int]
+    pools: _containers.RepeatedCompositeFieldContainer[Pool]
+    revision: int
+    def __init__(self, pools: _Optional[_Iterable[_Union[Pool, _Mapping]]] = ..., revision: _Optional[int] = ...) -> None: ...
+
+class RetryPoolRequest(_message.Message):
+    __slots__ = ("name", "hosts")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    HOSTS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    hosts: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., hosts: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class AssignHostsRequest(_message.Message):
+    __slots__ = ("name", "hosts")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    HOSTS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    hosts: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., hosts: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class UnassignHostsRequest(_message.Message):
+    __slots__ = ("name", "hosts", "force")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    HOSTS_FIELD_NUMBER: _ClassVar[int]
+    FORCE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    hosts: _containers.RepeatedScalarFieldContainer[str]
+    force: bool
+    def __init__(self, name: _Optional[str] = ..., hosts: _Optional[_Iterable[str]] = ..., force: _Optional[bool] = ...) -> None: ...
+
+class DeletePoolRequest(_message.Message):
+    __slots__ = ("name", "force")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    FORCE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    force: bool
+    def __init__(self, name: _Optional[str] = ..., force: _Optional[bool] = ...) -> None: ...
+
+class DeletePoolResponse(_message.Message):
+    __slots__ = ("deleted", "results", "pool")
+    DELETED_FIELD_NUMBER: _ClassVar[int]
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    POOL_FIELD_NUMBER: _ClassVar[int]
+    deleted: bool
+    results: _containers.RepeatedCompositeFieldContainer[PoolHostStatus]
+    pool: Pool
+    def __init__(self, deleted: _Optional[bool] = ..., results: _Optional[_Iterable[_Union[PoolHostStatus, _Mapping]]] = ..., pool: _Optional[_Union[Pool, _Mapping]] = ...) -> None: ...

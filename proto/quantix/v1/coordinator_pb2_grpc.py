@@ -64,6 +64,41 @@ class CoordinatorStub:
                 request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.WatchRequest.SerializeToString,
                 response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.WatchEvent.FromString,
                 _registered_method=True)
+        self.CreatePool = channel.unary_unary(
+                '/quantix.v1.Coordinator/CreatePool',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreatePoolRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Pool.FromString,
+                _registered_method=True)
+        self.GetPool = channel.unary_unary(
+                '/quantix.v1.Coordinator/GetPool',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.GetPoolRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Pool.FromString,
+                _registered_method=True)
+        self.ListPools = channel.unary_unary(
+                '/quantix.v1.Coordinator/ListPools',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListPoolsRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListPoolsResponse.FromString,
+                _registered_method=True)
+        self.RetryPool = channel.unary_unary(
+                '/quantix.v1.Coordinator/RetryPool',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.RetryPoolRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Pool.FromString,
+                _registered_method=True)
+        self.AssignHosts = channel.unary_unary(
+                '/quantix.v1.Coordinator/AssignHosts',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.AssignHostsRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Pool.FromString,
+                _registered_method=True)
+        self.UnassignHosts = channel.unary_unary(
+                '/quantix.v1.Coordinator/UnassignHosts',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.UnassignHostsRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Pool.FromString,
+                _registered_method=True)
+        self.DeletePool = channel.unary_unary(
+                '/quantix.v1.Coordinator/DeletePool',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeletePoolRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeletePoolResponse.FromString,
+                _registered_method=True)
 
 
 class CoordinatorServicer:
@@ -109,6 +144,55 @@ class CoordinatorServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreatePool(self, request, context):
+        """Storage pools. CreatePool validates, stores the pool as PENDING and returns at once;
+        initialization runs on every assigned host concurrently, each with a deadline, and every
+        step is published on Watch. Read RPCs never return secrets.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPool(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListPools(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RetryPool(self, request, context):
+        """Initialize again on the given hosts (none: every host not READY).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AssignHosts(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UnassignHosts(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeletePool(self, request, context):
+        """Destroy and undefine the pool on every host, then forget it. Refused (FAILED_PRECONDITION)
+        while it holds volumes unless force. Waits for the hosts (each with a deadline) and
+        reports each one's outcome; with any failure the pool stays, marked with the failures.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CoordinatorServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -141,6 +225,41 @@ def add_CoordinatorServicer_to_server(servicer, server):
                     servicer.Watch,
                     request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.WatchRequest.FromString,
                     response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.WatchEvent.SerializeToString,
+            ),
+            'CreatePool': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreatePool,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreatePoolRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Pool.SerializeToString,
+            ),
+            'GetPool': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPool,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.GetPoolRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Pool.SerializeToString,
+            ),
+            'ListPools': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPools,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListPoolsRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListPoolsResponse.SerializeToString,
+            ),
+            'RetryPool': grpc.unary_unary_rpc_method_handler(
+                    servicer.RetryPool,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.RetryPoolRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Pool.SerializeToString,
+            ),
+            'AssignHosts': grpc.unary_unary_rpc_method_handler(
+                    servicer.AssignHosts,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.AssignHostsRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Pool.SerializeToString,
+            ),
+            'UnassignHosts': grpc.unary_unary_rpc_method_handler(
+                    servicer.UnassignHosts,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.UnassignHostsRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Pool.SerializeToString,
+            ),
+            'DeletePool': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeletePool,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeletePoolRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeletePoolResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -305,6 +424,195 @@ class Coordinator:
             '/quantix.v1.Coordinator/Watch',
             proto_dot_quantix_dot_v1_dot_coordinator__pb2.WatchRequest.SerializeToString,
             proto_dot_quantix_dot_v1_dot_coordinator__pb2.WatchEvent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreatePool(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/CreatePool',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreatePoolRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Pool.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPool(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/GetPool',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.GetPoolRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Pool.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPools(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/ListPools',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListPoolsRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListPoolsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RetryPool(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/RetryPool',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.RetryPoolRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Pool.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AssignHosts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/AssignHosts',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.AssignHostsRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Pool.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UnassignHosts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/UnassignHosts',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.UnassignHostsRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Pool.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeletePool(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/DeletePool',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeletePoolRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeletePoolResponse.FromString,
             options,
             channel_credentials,
             insecure,

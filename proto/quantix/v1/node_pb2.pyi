@@ -1,11 +1,107 @@
 from proto.quantix.v1 import common_pb2 as _common_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class PoolErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    POOL_ERROR_REASON_UNSPECIFIED: _ClassVar[PoolErrorReason]
+    INVALID_SPEC: _ClassVar[PoolErrorReason]
+    CONFLICT: _ClassVar[PoolErrorReason]
+    SECRET_FAILED: _ClassVar[PoolErrorReason]
+    DEFINE_FAILED: _ClassVar[PoolErrorReason]
+    BUILD_FAILED: _ClassVar[PoolErrorReason]
+    MOUNT_FAILED: _ClassVar[PoolErrorReason]
+    ISCSI_LOGIN_FAILED: _ClassVar[PoolErrorReason]
+    CEPH_CONNECT_FAILED: _ClassVar[PoolErrorReason]
+    START_FAILED: _ClassVar[PoolErrorReason]
+    AUTOSTART_FAILED: _ClassVar[PoolErrorReason]
+    HAS_VOLUMES: _ClassVar[PoolErrorReason]
+    POOL_NOT_FOUND: _ClassVar[PoolErrorReason]
+    LIBVIRT_UNAVAILABLE: _ClassVar[PoolErrorReason]
+    DESTROY_FAILED: _ClassVar[PoolErrorReason]
+    UNDEFINE_FAILED: _ClassVar[PoolErrorReason]
+    REFRESH_FAILED: _ClassVar[PoolErrorReason]
+POOL_ERROR_REASON_UNSPECIFIED: PoolErrorReason
+INVALID_SPEC: PoolErrorReason
+CONFLICT: PoolErrorReason
+SECRET_FAILED: PoolErrorReason
+DEFINE_FAILED: PoolErrorReason
+BUILD_FAILED: PoolErrorReason
+MOUNT_FAILED: PoolErrorReason
+ISCSI_LOGIN_FAILED: PoolErrorReason
+CEPH_CONNECT_FAILED: PoolErrorReason
+START_FAILED: PoolErrorReason
+AUTOSTART_FAILED: PoolErrorReason
+HAS_VOLUMES: PoolErrorReason
+POOL_NOT_FOUND: PoolErrorReason
+LIBVIRT_UNAVAILABLE: PoolErrorReason
+DESTROY_FAILED: PoolErrorReason
+UNDEFINE_FAILED: PoolErrorReason
+REFRESH_FAILED: PoolErrorReason
+
+class InitStoragePoolRequest(_message.Message):
+    __slots__ = ("spec",)
+    SPEC_FIELD_NUMBER: _ClassVar[int]
+    spec: _common_pb2.PoolSpec
+    def __init__(self, spec: _Optional[_Union[_common_pb2.PoolSpec, _Mapping]] = ...) -> None: ...
+
+class InitStoragePoolResponse(_message.Message):
+    __slots__ = ("pool", "notes")
+    POOL_FIELD_NUMBER: _ClassVar[int]
+    NOTES_FIELD_NUMBER: _ClassVar[int]
+    pool: _common_pb2.HostStoragePool
+    notes: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, pool: _Optional[_Union[_common_pb2.HostStoragePool, _Mapping]] = ..., notes: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class DestroyStoragePoolRequest(_message.Message):
+    __slots__ = ("name", "force")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    FORCE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    force: bool
+    def __init__(self, name: _Optional[str] = ..., force: _Optional[bool] = ...) -> None: ...
+
+class DestroyStoragePoolResponse(_message.Message):
+    __slots__ = ("existed",)
+    EXISTED_FIELD_NUMBER: _ClassVar[int]
+    existed: bool
+    def __init__(self, existed: _Optional[bool] = ...) -> None: ...
+
+class RefreshStoragePoolRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class ListVolumesRequest(_message.Message):
+    __slots__ = ("pool",)
+    POOL_FIELD_NUMBER: _ClassVar[int]
+    pool: str
+    def __init__(self, pool: _Optional[str] = ...) -> None: ...
+
+class ListVolumesResponse(_message.Message):
+    __slots__ = ("volumes",)
+    VOLUMES_FIELD_NUMBER: _ClassVar[int]
+    volumes: _containers.RepeatedCompositeFieldContainer[_common_pb2.Volume]
+    def __init__(self, volumes: _Optional[_Iterable[_Union[_common_pb2.Volume, _Mapping]]] = ...) -> None: ...
+
+class GetStoragePoolXmlRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class GetStoragePoolXmlResponse(_message.Message):
+    __slots__ = ("xml",)
+    XML_FIELD_NUMBER: _ClassVar[int]
+    xml: str
+    def __init__(self, xml: _Optional[str] = ...) -> None: ...
 
 class GetHostInfoRequest(_message.Message):
     __slots__ = ()

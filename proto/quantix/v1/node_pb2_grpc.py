@@ -50,6 +50,31 @@ class NodeDaemonStub:
                 request_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.ListNetworksRequest.SerializeToString,
                 response_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.ListNetworksResponse.FromString,
                 _registered_method=True)
+        self.InitStoragePool = channel.unary_unary(
+                '/quantix.v1.NodeDaemon/InitStoragePool',
+                request_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.InitStoragePoolRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.InitStoragePoolResponse.FromString,
+                _registered_method=True)
+        self.DestroyStoragePool = channel.unary_unary(
+                '/quantix.v1.NodeDaemon/DestroyStoragePool',
+                request_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.DestroyStoragePoolRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.DestroyStoragePoolResponse.FromString,
+                _registered_method=True)
+        self.RefreshStoragePool = channel.unary_unary(
+                '/quantix.v1.NodeDaemon/RefreshStoragePool',
+                request_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.RefreshStoragePoolRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_common__pb2.HostStoragePool.FromString,
+                _registered_method=True)
+        self.ListVolumes = channel.unary_unary(
+                '/quantix.v1.NodeDaemon/ListVolumes',
+                request_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.ListVolumesRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.ListVolumesResponse.FromString,
+                _registered_method=True)
+        self.GetStoragePoolXml = channel.unary_unary(
+                '/quantix.v1.NodeDaemon/GetStoragePoolXml',
+                request_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.GetStoragePoolXmlRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.GetStoragePoolXmlResponse.FromString,
+                _registered_method=True)
 
 
 class NodeDaemonServicer:
@@ -73,6 +98,45 @@ class NodeDaemonServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def InitStoragePool(self, request, context):
+        """Define, build, start and autostart a pool from a spec (secrets included). Idempotent: an
+        active pool with the same settings succeeds; one with other settings is ALREADY_EXISTS.
+        On failure, what this call made is undone, and the status carries trailing metadata
+        "quantix-reason" (a PoolErrorReason name) and "quantix-step"; the message names the step
+        and carries libvirt's own text, e.g. "NFS mount failed: mount.nfs: access denied".
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DestroyStoragePool(self, request, context):
+        """Stop (unmounting network pools) and undefine a pool and its secret. FAILED_PRECONDITION
+        (reason HAS_VOLUMES) while it holds volumes, unless force. A pool that does not exist is
+        already destroyed: success.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RefreshStoragePool(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListVolumes(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetStoragePoolXml(self, request, context):
+        """The pool's libvirt XML as defined on this host (secrets are references, never values).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_NodeDaemonServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -90,6 +154,31 @@ def add_NodeDaemonServicer_to_server(servicer, server):
                     servicer.ListNetworks,
                     request_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.ListNetworksRequest.FromString,
                     response_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.ListNetworksResponse.SerializeToString,
+            ),
+            'InitStoragePool': grpc.unary_unary_rpc_method_handler(
+                    servicer.InitStoragePool,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.InitStoragePoolRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.InitStoragePoolResponse.SerializeToString,
+            ),
+            'DestroyStoragePool': grpc.unary_unary_rpc_method_handler(
+                    servicer.DestroyStoragePool,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.DestroyStoragePoolRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.DestroyStoragePoolResponse.SerializeToString,
+            ),
+            'RefreshStoragePool': grpc.unary_unary_rpc_method_handler(
+                    servicer.RefreshStoragePool,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.RefreshStoragePoolRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_common__pb2.HostStoragePool.SerializeToString,
+            ),
+            'ListVolumes': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListVolumes,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.ListVolumesRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.ListVolumesResponse.SerializeToString,
+            ),
+            'GetStoragePoolXml': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetStoragePoolXml,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.GetStoragePoolXmlRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.GetStoragePoolXmlResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -173,6 +262,141 @@ class NodeDaemon:
             '/quantix.v1.NodeDaemon/ListNetworks',
             proto_dot_quantix_dot_v1_dot_node__pb2.ListNetworksRequest.SerializeToString,
             proto_dot_quantix_dot_v1_dot_node__pb2.ListNetworksResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def InitStoragePool(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.NodeDaemon/InitStoragePool',
+            proto_dot_quantix_dot_v1_dot_node__pb2.InitStoragePoolRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_node__pb2.InitStoragePoolResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DestroyStoragePool(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.NodeDaemon/DestroyStoragePool',
+            proto_dot_quantix_dot_v1_dot_node__pb2.DestroyStoragePoolRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_node__pb2.DestroyStoragePoolResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RefreshStoragePool(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.NodeDaemon/RefreshStoragePool',
+            proto_dot_quantix_dot_v1_dot_node__pb2.RefreshStoragePoolRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_common__pb2.HostStoragePool.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListVolumes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.NodeDaemon/ListVolumes',
+            proto_dot_quantix_dot_v1_dot_node__pb2.ListVolumesRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_node__pb2.ListVolumesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetStoragePoolXml(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.NodeDaemon/GetStoragePoolXml',
+            proto_dot_quantix_dot_v1_dot_node__pb2.GetStoragePoolXmlRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_node__pb2.GetStoragePoolXmlResponse.FromString,
             options,
             channel_credentials,
             insecure,
