@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 import grpc
 
 from clients.channels import UNARY_DEADLINE_S, open_channel
+from proto.quantix.v1 import common_pb2
 from proto.quantix.v1 import coordinator_pb2 as pb
 from proto.quantix.v1 import coordinator_pb2_grpc as pb_grpc
+
+# DeletePool waits for every host, each with the coordinator's per-node deadline (30 s by
+# default), so its own deadline must be longer than that plus the coordinator's overhead.
+DELETE_DEADLINE_S = 60.0
 
 
 class CoordinatorClient:
@@ -55,6 +60,35 @@ class CoordinatorClient:
     async def wait_ready(self, timeout_s: float) -> None:
         """Wait until the channel connects; TimeoutError after ``timeout_s``."""
         await asyncio.wait_for(self._channel.channel_ready(), timeout_s)
+
+    # --- storage pools ------------------------------------------------------------------
+
+    async def create_pool(self, spec: common_pb2.PoolSpec) -> pb.Pool:
+        return await self._stub.CreatePool(pb.CreatePoolRequest(spec=spec), timeout=self.deadline_s)
+
+    async def get_pool(self, name: str) -> pb.Pool:
+        return await self._stub.GetPool(pb.GetPoolRequest(name=name), timeout=self.deadline_s)
+
+    async def list_pools(self) -> pb.ListPoolsResponse:
+        return await self._stub.ListPools(pb.ListPoolsRequest(), timeout=self.deadline_s)
+
+    async def retry_pool(self, name: str, hosts: Sequence[str] = ()) -> pb.Pool:
+        request = pb.RetryPoolRequest(name=name, hosts=list(hosts))
+        return await self._stub.RetryPool(request, timeout=self.deadline_s)
+
+    async def assign_hosts(self, name: str, hosts: Sequence[str]) -> pb.Pool:
+        request = pb.AssignHostsRequest(name=name, hosts=list(hosts))
+        return await self._stub.AssignHosts(request, timeout=self.deadline_s)
+
+    async def unassign_hosts(self, name: str, hosts: Sequence[str], force: bool = False) -> pb.Pool:
+        request = pb.UnassignHostsRequest(name=name, hosts=list(hosts), force=force)
+        return await self._stub.UnassignHosts(request, timeout=self.deadline_s)
+
+    async def delete_pool(
+        self, name: str, force: bool = False, timeout_s: float = DELETE_DEADLINE_S
+    ) -> pb.DeletePoolResponse:
+        request = pb.DeletePoolRequest(name=name, force=force)
+        return await self._stub.DeletePool(request, timeout=timeout_s)
 
     def watch(self, since_revision: int = 0) -> AsyncIterator[pb.WatchEvent]:
         """The Watch stream: no deadline (it lives as long as the connection); iterate it."""

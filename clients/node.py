@@ -45,3 +45,31 @@ class NodeClient:
             node_pb2.ListNetworksRequest(), timeout=self.deadline_s
         )
         return list(reply.networks)
+
+    # --- storage pools (deadlines: see the coordinator's per-node pool deadline) -------------
+
+    async def init_storage_pool(
+        self, spec: common_pb2.PoolSpec, timeout_s: float | None = None
+    ) -> node_pb2.InitStoragePoolResponse:
+        request = node_pb2.InitStoragePoolRequest(spec=spec)
+        return await self._stub.InitStoragePool(request, timeout=timeout_s or self.deadline_s)
+
+    async def destroy_storage_pool(
+        self, name: str, force: bool = False, timeout_s: float | None = None
+    ) -> node_pb2.DestroyStoragePoolResponse:
+        request = node_pb2.DestroyStoragePoolRequest(name=name, force=force)
+        return await self._stub.DestroyStoragePool(request, timeout=timeout_s or self.deadline_s)
+
+    async def refresh_storage_pool(self, name: str) -> common_pb2.HostStoragePool:
+        request = node_pb2.RefreshStoragePoolRequest(name=name)
+        return await self._stub.RefreshStoragePool(request, timeout=self.deadline_s)
+
+    async def list_volumes(self, pool: str) -> list[common_pb2.Volume]:
+        request = node_pb2.ListVolumesRequest(pool=pool)
+        reply = await self._stub.ListVolumes(request, timeout=self.deadline_s)
+        return list(reply.volumes)
+
+    async def get_storage_pool_xml(self, name: str) -> str:
+        request = node_pb2.GetStoragePoolXmlRequest(name=name)
+        reply = await self._stub.GetStoragePoolXml(request, timeout=self.deadline_s)
+        return reply.xml

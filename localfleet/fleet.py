@@ -94,6 +94,13 @@ class LocalFleet:
         node.spawn()
         return node
 
+    def pause_node(self, name: str) -> None:
+        """SIGSTOP a node: it accepts connections and never answers (a hung host)."""
+        self.nodes[name].pause()
+
+    def resume_node(self, name: str) -> None:
+        self.nodes[name].resume()
+
     async def kill_node(self, name: str) -> None:
         self.nodes[name].kill()
 

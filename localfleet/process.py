@@ -109,11 +109,21 @@ class DaemonProcess:
             self._proc.send_signal(signal.SIGKILL)
             self._proc.wait()
 
+    def pause(self) -> None:
+        """SIGSTOP: the kernel still accepts connections, nothing answers (a hung daemon)."""
+        if self._proc and self.running:
+            self._proc.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        if self._proc and self.running:
+            self._proc.send_signal(signal.SIGCONT)
+
     async def stop(self, deadline_s: float = STOP_DEADLINE_S) -> int | None:
         """SIGTERM, wait, SIGKILL if needed; returns the exit status."""
         if self._proc is None:
             return None
         if self.running:
+            self._proc.send_signal(signal.SIGCONT)  # a paused process cannot handle SIGTERM
             self._proc.send_signal(signal.SIGTERM)
             end = time.monotonic() + deadline_s
             # No exit event to await: Popen, not an asyncio subprocess (see the package doc).
