@@ -44,11 +44,25 @@ def read_host_info(conn: libvirt.virConnect, uri: str) -> common_pb2.HostInfo:
         nics=_nics(conn),
         libvirt_version=format_version(conn.getLibVersion()),
         hypervisor=hypervisor,
-        hypervisor_version=format_version(conn.getVersion()),
+        hypervisor_version=_hypervisor_version(conn),
         supported_pool_types=pool_types,
         pool_types_source=pool_types_source,
         libvirt_uri=uri,
     )
+
+
+def _hypervisor_version(conn: libvirt.virConnect) -> str:
+    """The hypervisor's version, or why it is unknown.
+
+    The QEMU driver answers virConnectGetVersion by running the emulator; on a host without
+    one ("Cannot find suitable emulator for x86_64") the host is still worth registering: its
+    storage and networks work. Say why the version is missing instead of failing the facts.
+    """
+    try:
+        return format_version(conn.getVersion())
+    except libvirt.libvirtError as error:
+        log.warning("hypervisor version unknown", extra={"error": error.get_error_message()})
+        return f"unknown ({error.get_error_message()})"
 
 
 def _supported_pool_types(conn: libvirt.virConnect, hypervisor: str) -> tuple[list[str], str]:

@@ -9,9 +9,15 @@ from pathlib import Path
 from typing import TypeVar
 
 from domain.errors import ValidationError
+from domain.pools import validate_absolute_path
 from domain.validation import Address, parse_address, validate_hostname
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
+# The node's own state on the host: NFS mount points live in <data dir>/mnt/<pool>. /var/lib
+# (FHS: persistent state of a program) rather than /run or /tmp, because libvirt remounts an
+# autostarted NFS pool at boot and needs its mount point to still exist then; one directory of
+# Quantix's own rather than /mnt, so a pool name can never collide with an admin's mounts.
+DEFAULT_DATA_DIR = "/var/lib/quantix"
 
 T = TypeVar("T")
 
@@ -25,6 +31,7 @@ class NodeOptions:
     advertise: str  # "" = the bound listen address
     port_file: Path | None
     log_level: str
+    data_dir: str = DEFAULT_DATA_DIR  # absolute, normalized
 
 
 def parse_listen(value: str, field: str = "--listen") -> Address:
@@ -90,6 +97,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="once serving, write the bound HOST:PORT to this file (atomically)",
     )
+    parser.add_argument(
+        "--data-dir",
+        default=DEFAULT_DATA_DIR,
+        type=_argument_type(validate_absolute_path, "--data-dir"),
+        help="absolute directory for the node's state on this host; NFS pools without a mount "
+        f"point mount at DATA_DIR/mnt/POOL (default: {DEFAULT_DATA_DIR})",
+    )
     parser.add_argument("--log-level", choices=LOG_LEVELS, default="info")
     return parser
 
@@ -104,4 +118,5 @@ def parse_args(argv: Sequence[str] | None = None) -> NodeOptions:
         advertise=str(args.advertise) if args.advertise else "",
         port_file=args.port_file,
         log_level=args.log_level,
+        data_dir=args.data_dir,
     )

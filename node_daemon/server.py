@@ -64,7 +64,16 @@ async def _serve(options: NodeOptions, libvirt_conn: LibvirtConnection, stop: as
     name = options.name or await _libvirt_hostname(libvirt_conn)
     if not name:
         return EXIT_START_FAILED
-    servicer = NodeDaemonServicer(name, libvirt_conn)
+    servicer = NodeDaemonServicer(name, libvirt_conn, options.data_dir)
+    try:
+        return await _serve_as(name, servicer, options, stop)
+    finally:
+        servicer.close()
+
+
+async def _serve_as(
+    name: str, servicer: NodeDaemonServicer, options: NodeOptions, stop: asyncio.Event
+) -> int:
     try:
         serving = ServingServer(str(options.listen), [SERVICE_NAME])
     except (OSError, RuntimeError) as error:
@@ -88,11 +97,12 @@ async def _serve(options: NodeOptions, libvirt_conn: LibvirtConnection, stop: as
             address,
         )
     log.info(
-        "node daemon %s serving on %s (libvirt %s, coordinator %s)",
+        "node daemon %s serving on %s (libvirt %s, coordinator %s, data dir %s)",
         name,
         bound,
         options.libvirt_uri,
         options.coordinator,
+        options.data_dir,
         extra={"version": __version__},
     )
     registrar = Registrar(

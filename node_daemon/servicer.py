@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import TypeVar
 
 import grpc
 import libvirt
 
+from clients.pool_codec import spec_from_pb
+from domain.pools import Backend, PoolSpec, validate_pool_name, validate_pool_spec
+from node_daemon import pool_errors
 from node_daemon.host_facts import read_host_info
 from node_daemon.libvirt_conn import LibvirtCallError, LibvirtConnection
 from node_daemon.networks import list_networks
+from node_daemon.options import DEFAULT_DATA_DIR
+from node_daemon.pool_errors import PoolOpError
+from node_daemon.pool_jobs import PoolWorker
 from node_daemon.pools import list_pools
 from proto.quantix.v1 import common_pb2, node_pb2, node_pb2_grpc
+from serving.grpc_server import validated
 
 log = logging.getLogger(__name__)
 
@@ -26,13 +34,31 @@ STEP_HOST_INFO = "reading host facts"
 STEP_POOLS = "listing storage pools"
 STEP_NETWORKS = "listing networks"
 
+# PoolErrorReason -> status code. The reasons that are the host's answer to a request it
+# could not carry out (mount, login, define... failed) are INTERNAL: the code then never
+# collides with UNAVAILABLE, which callers read as "this node or its libvirt is unreachable",
+# and the quantix-reason metadata says precisely what failed.
+_POOL_STATUS = {
+    pool_errors.INVALID_SPEC: grpc.StatusCode.INVALID_ARGUMENT,
+    pool_errors.CONFLICT: grpc.StatusCode.ALREADY_EXISTS,
+    pool_errors.HAS_VOLUMES: grpc.StatusCode.FAILED_PRECONDITION,
+    pool_errors.POOL_NOT_FOUND: grpc.StatusCode.NOT_FOUND,
+    pool_errors.LIBVIRT_UNAVAILABLE: grpc.StatusCode.UNAVAILABLE,
+}
+
 
 class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
     """Answers from libvirt; a libvirt failure becomes UNAVAILABLE or INTERNAL naming the host."""
 
-    def __init__(self, name: str, libvirt_conn: LibvirtConnection) -> None:
+    def __init__(
+        self, name: str, libvirt_conn: LibvirtConnection, data_dir: str = DEFAULT_DATA_DIR
+    ) -> None:
         self.name = name
         self.libvirt = libvirt_conn
+        self.pools = PoolWorker(libvirt_conn, data_dir)
+
+    def close(self) -> None:
+        self.pools.close()
 
     async def host_info(self) -> common_pb2.HostInfo:
         """The host facts; also what registration sends to the coordinator."""
@@ -57,6 +83,88 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
     ) -> node_pb2.ListNetworksResponse:
         networks = await self._read(context, STEP_NETWORKS, list_networks)
         return node_pb2.ListNetworksResponse(networks=networks)
+
+    # --- storage pools -----------------------------------------------------------------------
+
+    @validated
+    async def InitStoragePool(
+        self, request: node_pb2.InitStoragePoolRequest, context: grpc.aio.ServicerContext
+    ) -> node_pb2.InitStoragePoolResponse:
+        spec = self._valid_spec(request.spec)
+        result = await self._pool_call(context, "initializing", spec.name, self.pools.init(spec))
+        return node_pb2.InitStoragePoolResponse(pool=result.pool, notes=result.notes)
+
+    @validated
+    async def DestroyStoragePool(
+        self, request: node_pb2.DestroyStoragePoolRequest, context: grpc.aio.ServicerContext
+    ) -> node_pb2.DestroyStoragePoolResponse:
+        name = validate_pool_name(request.name)
+        existed = await self._pool_call(
+            context, "destroying", name, self.pools.destroy(name, request.force)
+        )
+        return node_pb2.DestroyStoragePoolResponse(existed=existed)
+
+    @validated
+    async def RefreshStoragePool(
+        self, request: node_pb2.RefreshStoragePoolRequest, context: grpc.aio.ServicerContext
+    ) -> common_pb2.HostStoragePool:
+        name = validate_pool_name(request.name)
+        return await self._pool_call(context, "refreshing", name, self.pools.refresh(name))
+
+    @validated
+    async def ListVolumes(
+        self, request: node_pb2.ListVolumesRequest, context: grpc.aio.ServicerContext
+    ) -> node_pb2.ListVolumesResponse:
+        name = validate_pool_name(request.pool, "pool")
+        volumes = await self._pool_call(
+            context, "listing volumes of", name, self.pools.volumes(name)
+        )
+        return node_pb2.ListVolumesResponse(volumes=volumes)
+
+    @validated
+    async def GetStoragePoolXml(
+        self, request: node_pb2.GetStoragePoolXmlRequest, context: grpc.aio.ServicerContext
+    ) -> node_pb2.GetStoragePoolXmlResponse:
+        name = validate_pool_name(request.name)
+        xml = await self._pool_call(context, "reading the XML of", name, self.pools.xml(name))
+        return node_pb2.GetStoragePoolXmlResponse(xml=xml)
+
+    def _valid_spec(self, message: common_pb2.PoolSpec) -> PoolSpec:
+        """The validated spec (ValidationError names the field). The host assignment is the
+        coordinator's: a local directory sent here without hosts is meant for this host."""
+        spec = spec_from_pb(message)
+        if spec.backend is Backend.LOCAL_DIR and not spec.hosts:
+            spec = replace(spec, hosts=(self.name,))
+        return validate_pool_spec(spec)
+
+    async def _pool_call(
+        self, context: grpc.aio.ServicerContext, doing: str, name: str, work: Awaitable[T]
+    ) -> T:
+        """``await work``; a PoolOpError aborts with its reason and step in trailing metadata."""
+        try:
+            return await work
+        except PoolOpError as error:
+            code = (
+                grpc.StatusCode.FAILED_PRECONDITION
+                if error.not_active
+                else _POOL_STATUS.get(error.reason, grpc.StatusCode.INTERNAL)
+            )
+            metadata = [("quantix-step", error.step.token)]
+            if error.reason:
+                metadata.append(("quantix-reason", error.reason))
+            message = f"{self.name}: {error.message}"
+            log.warning(
+                "%s",
+                message,
+                extra={"pool": name, "step": error.step.token, "reason": error.reason},
+            )
+        except Exception as error:
+            code, metadata = grpc.StatusCode.INTERNAL, []
+            message = f"{self.name}: {doing} pool {name} failed: {error!r}"
+            log.exception("%s", message, extra={"pool": name})
+        context.set_trailing_metadata(tuple(metadata))
+        await context.abort(code, message)
+        raise AssertionError("abort() returns only by raising")
 
     async def _read(
         self,

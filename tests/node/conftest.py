@@ -7,9 +7,11 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -181,3 +183,83 @@ def shared_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeProces
         yield launcher.start()
     finally:
         launcher.stop_all()
+
+
+# --- storage pools ----------------------------------------------------------------------------
+
+
+def unique_pool_name(prefix: str) -> str:
+    """A pool name no other test (or earlier run on this libvirtd) uses."""
+    return f"qt-{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture(scope="module")
+def pool_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeProcess]:
+    """A daemon on a test-driver host of its own, with a data dir of its own, for a module."""
+    directory = tmp_path_factory.mktemp("pool-node")
+    launcher = NodeLauncher(directory)
+    try:
+        yield launcher.start(name="host-t", extra=("--data-dir", str(directory / "data")))
+    finally:
+        launcher.stop_all()
+
+
+@pytest.fixture(scope="session")
+def system_node(
+    system_libvirt_uri: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[NodeProcess]:
+    """A daemon on the real libvirtd (qemu:///system), shared by the session; fails, never
+    skips, when libvirtd does not answer (see ``system_libvirt_uri``)."""
+    directory = tmp_path_factory.mktemp("system-node")
+    launcher = NodeLauncher(directory)
+    try:
+        yield launcher.start(
+            name="host-real",
+            libvirt_uri=system_libvirt_uri,
+            extra=("--data-dir", str(directory / "data")),
+        )
+    finally:
+        launcher.stop_all()
+
+
+@pytest.fixture
+def system_pools(system_libvirt_uri: str) -> Iterator[Callable[[str], str]]:
+    """``new(prefix)``: a unique pool name; every pool so named (and its Quantix secret) is
+    stopped and undefined on the real libvirtd after the test, passed or failed."""
+    import libvirt
+
+    names: list[str] = []
+
+    def new(prefix: str) -> str:
+        names.append(unique_pool_name(prefix))
+        return names[-1]
+
+    try:
+        yield new
+    finally:
+        conn = libvirt.open(system_libvirt_uri)
+        try:
+            for name in names:
+                _remove_pool(conn, name)
+        finally:
+            conn.close()
+
+
+def _remove_pool(conn: Any, name: str) -> None:
+    import libvirt
+
+    try:
+        pool = conn.storagePoolLookupByName(name)
+        if pool.isActive():
+            pool.destroy()
+        if pool.isPersistent():
+            pool.undefine()
+    except libvirt.libvirtError as error:
+        if error.get_error_code() != libvirt.VIR_ERR_NO_STORAGE_POOL:
+            raise
+    for usage in (libvirt.VIR_SECRET_USAGE_TYPE_CEPH, libvirt.VIR_SECRET_USAGE_TYPE_ISCSI):
+        try:
+            conn.secretLookupByUsage(usage, f"quantix-pool-{name}").undefine()
+        except libvirt.libvirtError as error:
+            if error.get_error_code() != libvirt.VIR_ERR_NO_SECRET:
+                raise

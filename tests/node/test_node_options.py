@@ -21,6 +21,7 @@ def test_defaults() -> None:
     assert options.coordinator == "coord.example:7443"
     assert (options.name, options.advertise, options.port_file) == ("", "", None)
     assert options.log_level == "info"
+    assert options.data_dir == "/var/lib/quantix"
 
 
 def test_every_option() -> None:
@@ -83,3 +84,16 @@ def test_port_file_is_replaced_whole_and_leaves_no_temporary_behind(tmp_path: Pa
 
     assert path.read_text() == "127.0.0.1:45678"
     assert [p.name for p in tmp_path.iterdir()] == ["node.port"]
+
+
+def test_data_dir_is_an_absolute_normalized_path() -> None:
+    options = parse_args([*REQUIRED, "--listen", "127.0.0.1:0", "--data-dir", "/srv//quantix/"])
+
+    assert options.data_dir == "/srv/quantix"
+
+
+def test_relative_data_dir_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        parse_args([*REQUIRED, "--listen", "127.0.0.1:0", "--data-dir", "quantix"])
+
+    assert "argument --data-dir: must be an absolute path" in capsys.readouterr().err
