@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import sys
 import time
@@ -17,7 +16,8 @@ from typing import Any
 
 import grpc
 
-from clients import present
+from clients import cli_pools, present
+from clients.cli_format import format_table, print_json
 from clients.coordinator import CoordinatorClient
 from clients.errors import describe_rpc_error
 from domain.errors import ValidationError
@@ -49,28 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
     maintenance.add_argument("name")
     maintenance.add_argument("state", choices=("on", "off"))
     maintenance.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+    cli_pools.add_commands(topics)
     return parser
-
-
-def format_table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
-    widths = [len(h) for h in headers]
-    for row in rows:
-        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines += [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
-    ]
-    return "\n".join(lines)
-
-
-def _print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, sort_keys=True))
 
 
 async def _hosts_list(client: CoordinatorClient, as_json: bool) -> None:
     reply = await client.list_nodes()
     if as_json:
-        _print_json([present.node_summary(node) for node in reply.nodes])
+        print_json([present.node_summary(node) for node in reply.nodes])
         return
     now = time.time()
     rows = [
@@ -91,7 +77,7 @@ async def _hosts_list(client: CoordinatorClient, as_json: bool) -> None:
 
 def _print_node(node: Any, as_json: bool) -> None:
     if as_json:
-        _print_json(present.node_detail(node))
+        print_json(present.node_detail(node))
         return
     info = node.host_info
     now = time.time()
@@ -124,7 +110,9 @@ async def run(args: argparse.Namespace) -> None:
     address = validate_address(args.coordinator, "--coordinator")
     async with CoordinatorClient(address) as client:
         try:
-            if args.command == "list":
+            if args.topic == "pools":
+                await cli_pools.run(client, args)
+            elif args.command == "list":
                 await _hosts_list(client, args.json)
             elif args.command == "show":
                 _print_node(await client.get_node(args.name), args.json)
@@ -146,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except ValidationError as error:
         print(f"quantixctl: {error}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE) from None
-    except CommandFailed as error:
+    except (CommandFailed, cli_pools.PoolCommandFailed) as error:
         print(f"quantixctl: {error}", file=sys.stderr)
         raise SystemExit(EXIT_FAILURE) from None
 

@@ -27,6 +27,7 @@ class KindInfo:
 # Each kind of object the coordinator holds, and how it travels in a WatchEvent.
 KINDS: dict[int, KindInfo] = {
     pb.OBJECT_KIND_NODE: KindInfo("node", pb.Node),
+    pb.OBJECT_KIND_POOL: KindInfo("pool", pb.Pool),
 }
 
 

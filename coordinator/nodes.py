@@ -7,10 +7,12 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from coordinator.inventory import Inventory
+from coordinator.realize import HostRoute
 from domain import node_status
 from domain.errors import ValidationError
 from domain.node_status import NodeStatus
@@ -35,6 +37,13 @@ class UnknownNode(LookupError):
         self.name = name
 
 
+class NodeListener(Protocol):
+    """Told when a node comes (back) online or goes OFFLINE, after the change is stored."""
+
+    def node_online(self, node: pb.Node) -> None: ...
+    def node_offline(self, node: pb.Node) -> None: ...
+
+
 def _timestamp(seconds: float) -> Timestamp:
     stamp = Timestamp()
     stamp.FromNanoseconds(int(seconds * 1e9))
@@ -54,6 +63,30 @@ class NodeRegistry:
         # Silence while the coordinator itself was down is not the nodes' fault: liveness
         # counts from whichever is later, a node's last heartbeat or this start.
         self._started_at = clock()
+        self._listeners: list[NodeListener] = []
+
+    def add_listener(self, listener: NodeListener) -> None:
+        self._listeners.append(listener)
+
+    def _tell(self, online: bool, node: pb.Node) -> None:
+        for listener in self._listeners:
+            try:
+                (listener.node_online if online else listener.node_offline)(node)
+            except Exception:
+                log.exception("node listener failed", extra={"node": node.name})
+
+    def route(self, name: str) -> HostRoute | None:
+        """Where a node's daemon is and, when it is OFFLINE, why; None for an unknown name."""
+        node = self._inventory.get(KIND, name)
+        if not isinstance(node, pb.Node):
+            return None
+        if self._status(node) is NodeStatus.OFFLINE:
+            return HostRoute(node.address, node.status_message or "offline")
+        return HostRoute(node.address)
+
+    def online_names(self) -> list[str]:
+        """Nodes that heartbeat (CONNECTED or in MAINTENANCE): reachable, so they get work."""
+        return [n.name for n in self.list() if self._status(n) is not NodeStatus.OFFLINE]
 
     def list(self) -> list[pb.Node]:
         return [node for node in self._inventory.list(KIND) if isinstance(node, pb.Node)]
@@ -82,6 +115,9 @@ class NodeRegistry:
         self._set_status(node, node_status.status_after_heartbeat(self._status(node)), "")
         self._inventory.put(KIND, hostname, node)
         log.info("node registered", extra={"node": hostname, "address": address})
+        # A (re)registering daemon may have restarted and lost what it had: tell listeners,
+        # so its desired objects are realized on it again.
+        self._tell(True, node)
         return node
 
     def heartbeat(self, hostname: str) -> pb.Node:
@@ -96,9 +132,12 @@ class NodeRegistry:
         ):
             self._inventory.put_quietly(KIND, hostname, node)
         else:
+            was_offline = self._status(node) is NodeStatus.OFFLINE
             self._set_status(node, new_status, "")
             self._inventory.put(KIND, hostname, node)
             log.info("node back online", extra={"node": hostname})
+            if was_offline:
+                self._tell(True, node)
         return node
 
     def set_maintenance(self, name: str, maintenance: bool) -> pb.Node:
@@ -115,6 +154,8 @@ class NodeRegistry:
             else:
                 self._set_status(node, NodeStatus.CONNECTED, "")
         self._inventory.put(KIND, name, node)
+        if self._status(node) is NodeStatus.OFFLINE:
+            self._tell(False, node)
         return node
 
     def sweep(self) -> list[str]:
@@ -129,6 +170,7 @@ class NodeRegistry:
             self._set_status(node, NodeStatus.OFFLINE, self._offline_message(node, now))
             self._inventory.put(KIND, node.name, node)
             log.warning("node offline", extra={"node": node.name, "reason": node.status_message})
+            self._tell(False, node)
             gone.append(node.name)
         return gone
 

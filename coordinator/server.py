@@ -8,7 +8,10 @@ import logging
 from pathlib import Path
 
 from coordinator.inventory import Inventory
+from coordinator.node_clients import NodeClients
 from coordinator.nodes import NodeRegistry
+from coordinator.pools import PoolManager
+from coordinator.realize import DEFAULT_DEADLINE_S, Realizer
 from coordinator.servicer import CoordinatorServicer
 from coordinator.store import SQLiteStore
 from coordinator.watch import WatchHub
@@ -38,12 +41,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="seconds between node heartbeats (a node is OFFLINE after 3 missed)",
     )
     parser.add_argument(
+        "--pool-deadline",
+        type=float,
+        default=DEFAULT_DEADLINE_S,
+        help="seconds each host gets to initialize or destroy a pool before it is reported as "
+        "not answering (default %(default)g; see coordinator.realize)",
+    )
+    parser.add_argument(
         "--port-file", type=Path, help="write the bound HOST:PORT here once serving"
     )
     parser.add_argument("--log-level", default="info")
     args = parser.parse_args(argv)
     if args.heartbeat_interval <= 0:
         parser.error("--heartbeat-interval: must be greater than 0")
+    if args.pool_deadline <= 0:
+        parser.error("--pool-deadline: must be greater than 0")
     return args
 
 
@@ -52,9 +64,12 @@ async def serve(args: argparse.Namespace) -> None:
     hub = WatchHub()
     inventory = Inventory(store, hub)
     nodes = NodeRegistry(inventory, args.heartbeat_interval)
+    node_clients = NodeClients(args.pool_deadline)
+    realizer = Realizer(nodes.route, node_clients, args.pool_deadline)
+    pools = PoolManager(inventory, store, nodes, realizer)
     server = ServingServer(args.listen, [SERVICE_NAME])
     pb_grpc.add_CoordinatorServicer_to_server(
-        CoordinatorServicer(inventory, hub, nodes), server.server
+        CoordinatorServicer(inventory, hub, nodes, pools), server.server
     )
     stop = asyncio.Event()
     install_stop_signals(stop)
@@ -63,12 +78,16 @@ async def serve(args: argparse.Namespace) -> None:
     if args.port_file:
         write_port_file(args.port_file, bound)
     log.info("coordinator serving", extra={"address": bound, "db": str(args.db)})
+    pools.resume()
     sweeper = asyncio.create_task(nodes.run_sweeper(stop))
     await stop.wait()
     log.info("coordinator stopping")
     hub.close_all()
     await server.stop()
     await sweeper
+    await pools.close()
+    await realizer.close()
+    await node_clients.close()
     store.close()
     log.info("coordinator stopped")
 

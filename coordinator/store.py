@@ -8,6 +8,7 @@ has to implement ``Store``.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,12 @@ class Store(Protocol):
         self, obj: StoredObject | None, removed: tuple[int, str] | None, event: StoredEvent
     ) -> None: ...
     def update_object_quietly(self, obj: StoredObject) -> None: ...
+    # Secrets (Ceph keys, CHAP secrets) the coordinator must send again on every re-init. They
+    # live apart from the objects, so no object, Watch event or read reply can carry one.
+    def put_secrets(self, scope: str, secrets: dict[str, str]) -> None: ...
+    def load_secrets(self, scope: str) -> dict[str, str]: ...
+    def delete_secrets(self, scope: str) -> None: ...
+    def secret_scopes(self) -> list[str]: ...
     def close(self) -> None: ...
 
 
@@ -52,6 +59,7 @@ class SQLiteStore:
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _owner_only(path)
         self._db = sqlite3.connect(path, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
@@ -73,6 +81,12 @@ class SQLiteStore:
                 value INTEGER NOT NULL
             );
             INSERT OR IGNORE INTO meta (name, value) VALUES ('revision', 0);
+            CREATE TABLE IF NOT EXISTS secrets (
+                scope TEXT NOT NULL,
+                name TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (scope, name)
+            );
             """
         )
 
@@ -122,6 +136,27 @@ class SQLiteStore:
         with self._transaction():
             self._upsert(obj)
 
+    def put_secrets(self, scope: str, secrets: dict[str, str]) -> None:
+        """Replace every secret of ``scope`` (e.g. ``pool/ceph-a``) with ``secrets``."""
+        with self._transaction():
+            self._db.execute("DELETE FROM secrets WHERE scope = ?", (scope,))
+            self._db.executemany(
+                "INSERT INTO secrets (scope, name, value) VALUES (?, ?, ?)",
+                [(scope, name, value) for name, value in secrets.items()],
+            )
+
+    def load_secrets(self, scope: str) -> dict[str, str]:
+        rows = self._db.execute("SELECT name, value FROM secrets WHERE scope = ?", (scope,))
+        return dict(rows.fetchall())
+
+    def delete_secrets(self, scope: str) -> None:
+        with self._transaction():
+            self._db.execute("DELETE FROM secrets WHERE scope = ?", (scope,))
+
+    def secret_scopes(self) -> list[str]:
+        rows = self._db.execute("SELECT DISTINCT scope FROM secrets ORDER BY scope")
+        return [scope for (scope,) in rows]
+
     def close(self) -> None:
         self._db.close()
 
@@ -135,6 +170,14 @@ class SQLiteStore:
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
+
+
+def _owner_only(path: Path) -> None:
+    """The database holds secrets: readable by the coordinator's user only. SQLite gives its
+    -wal and -shm files the database file's permissions, so they follow."""
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    os.chmod(path, 0o600)
 
 
 class _Transaction:

@@ -216,6 +216,9 @@ def parse_mount_options(
                 continue
             raise ValidationError(field, "has an empty option (two commas in a row?)")
         name, sep, arg = option.partition("=")
+        if looks_like_ceph_key(arg or name):
+            # Checked before the rules below, whose messages quote the option.
+            raise ValidationError(field, "must not contain a Ceph key: use the key field")
         if not _MOUNT_OPTION_NAME_RE.match(name):
             raise ValidationError(
                 field,
@@ -440,7 +443,9 @@ def _check_no_secret_in(spec: PoolSpec, fields: dict[str, str]) -> None:
                 raise ValidationError(name, "must not contain a secret (the key or CHAP secret)")
     for name, value in fields.items():
         for word in value.replace(",", " ").split():
-            if looks_like_ceph_key(word.partition("=")[2] or word):
+            # "key=AQB...==" or a bare "AQB...==" (a cephx key itself ends in '=').
+            candidate = word.split("=", 1)[1] if "=" in word.rstrip("=") else word
+            if looks_like_ceph_key(candidate):
                 raise ValidationError(name, "must not contain a Ceph key: use the key field")
 
 

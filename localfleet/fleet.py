@@ -16,7 +16,9 @@ __all__ = ["DEMO_NODE_NAMES", "LocalFleet", "ProcessFailed"]
 
 
 class LocalFleet:
-    def __init__(self, workdir: Path, heartbeat_interval_s: float) -> None:
+    def __init__(
+        self, workdir: Path, heartbeat_interval_s: float, coordinator_args: Sequence[str] = ()
+    ) -> None:
         self.workdir = workdir
         self.heartbeat_interval_s = heartbeat_interval_s
         self.coordinator = DaemonProcess(
@@ -29,6 +31,7 @@ class LocalFleet:
                 str(workdir / "coordinator.sqlite"),
                 "--heartbeat-interval",
                 str(heartbeat_interval_s),
+                *coordinator_args,
             ],
             workdir,
         )
@@ -43,9 +46,13 @@ class LocalFleet:
         node_names: Sequence[str] = DEMO_NODE_NAMES,
         heartbeat_interval_s: float = 2.0,
         pools: dict[str, tuple[HostPool, ...]] | None = None,
+        coordinator_args: Sequence[str] = (),
     ) -> LocalFleet:
-        """Coordinator first (nodes need its address), then every node at once."""
-        fleet = cls(workdir, heartbeat_interval_s)
+        """Coordinator first (nodes need its address), then every node at once.
+
+        ``coordinator_args`` go to the coordinator as they are, e.g. ``("--pool-deadline", "5")``.
+        """
+        fleet = cls(workdir, heartbeat_interval_s, coordinator_args)
         try:
             fleet.coordinator.spawn()
             await fleet.coordinator.wait_serving()
@@ -87,6 +94,9 @@ class LocalFleet:
                 self.coordinator_address,
                 "--name",
                 name,
+                # Each node's own state (NFS mount points), as separate hosts would have.
+                "--data-dir",
+                str((self.workdir / "data" / name).resolve()),
             ],
             self.workdir,
         )

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import ctypes
-import ctypes.util
 import os
 import signal
 import subprocess
@@ -18,30 +16,10 @@ STARTUP_DEADLINE_S = 60.0
 # SIGTERM gives a daemon a graceful stop (GRACEFUL_STOP_S = 5 s in serving.grpc_server) plus
 # slack; after this it is killed.
 STOP_DEADLINE_S = 10.0
-PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 # How often to look at a child's port file or exit status: quick enough that a test or the
 # demo does not notice, cheap enough that 50 children polling cost nothing.
 POLL_INTERVAL_S = 0.02
-
-
-def _die_with_parent() -> None:
-    """Runs in the child before exec: ask Linux to SIGTERM it when its parent dies.
-
-    A demo console that is killed, or that Qt ends with exit() when the X server goes away
-    (no Python atexit runs then), must not leave a coordinator and node daemons behind.
-    """
-    if _prctl is not None:
-        _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
-# Resolved once in the parent: between fork and exec the child must not load libraries or
-# import (other threads, gRPC's among them, may have held those locks at the fork).
-_prctl = (
-    ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True).prctl
-    if sys.platform == "linux"
-    else None
-)
 
 
 class ProcessFailed(RuntimeError):
@@ -72,6 +50,9 @@ class DaemonProcess:
         command = [
             sys.executable,
             "-m",
+            # Dies with this process (see localfleet.child), then runs the daemon's module.
+            "localfleet.child",
+            str(os.getpid()),
             self.module,
             *self.args,
             "--port-file",
@@ -86,7 +67,6 @@ class DaemonProcess:
                 # Its own process group, so a Ctrl+C in the demo's terminal reaches the console,
                 # which then stops the children in order, instead of killing all at once.
                 start_new_session=True,
-                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
             )
 

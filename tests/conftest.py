@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from localfleet import LocalFleet
+from localfleet import DEMO_NODE_NAMES, LocalFleet
 from localfleet.process import DaemonProcess
 
 
@@ -46,3 +47,50 @@ def fleet(tmp_path: Path) -> Iterator[LocalFleet]:
         yield local
     finally:
         asyncio.run(local.stop())
+
+
+# The real libvirtd the storage tests use: `make test` starts it (packaging/start-libvirtd.sh).
+SYSTEM_LIBVIRT_URI = "qemu:///system"
+
+
+@pytest.fixture(scope="session")
+def system_libvirt_uri() -> str:
+    """``qemu:///system`` once a real libvirtd answers there; the test FAILS (never skips)
+    otherwise, saying how to start one."""
+    import libvirt
+
+    libvirt.registerErrorHandler(lambda _ctx, _error: None, None)
+    try:
+        conn = libvirt.open(SYSTEM_LIBVIRT_URI)
+    except libvirt.libvirtError as error:
+        pytest.fail(
+            f"no real libvirtd answers on {SYSTEM_LIBVIRT_URI}: {error.get_error_message()}. "
+            "These tests need one: run them with `make test` as root, or start it with "
+            "`sudo packaging/start-libvirtd.sh` (see ../shared/NOTES.md).",
+            pytrace=False,
+        )
+    conn.close()
+    return SYSTEM_LIBVIRT_URI
+
+
+@pytest.fixture
+def start_fleet(tmp_path: Path) -> Iterator[Callable[..., LocalFleet]]:
+    """Start fleets of your own shape; all are stopped after the test.
+
+    ``start_fleet(names, heartbeat_interval_s=10, coordinator_args=("--pool-deadline", "5"))``
+    takes LocalFleet.start's keyword arguments; each fleet gets a directory of its own.
+    """
+    started: list[LocalFleet] = []
+
+    def start(node_names: Sequence[str] = DEMO_NODE_NAMES, **options: Any) -> LocalFleet:
+        workdir = tmp_path / f"fleet-{len(started)}"
+        workdir.mkdir()
+        local = asyncio.run(LocalFleet.start(workdir, node_names, **options))
+        started.append(local)
+        return local
+
+    try:
+        yield start
+    finally:
+        for local in started:
+            asyncio.run(local.stop())

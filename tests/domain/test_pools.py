@@ -162,6 +162,19 @@ def test_ceph_rules(changes, field, rule):
     rejects(ceph(**changes), field, rule)
 
 
+def test_a_bare_ceph_key_in_the_description_is_refused_even_for_another_backend():
+    rejects(
+        PoolSpec("n", Backend.NFS, NfsSource("nas", "/e"), description=f"backup {CEPH_KEY}"),
+        "description",
+        "must not contain a Ceph key",
+    )
+    rejects(
+        PoolSpec("n", Backend.NFS, NfsSource("nas", "/e"), description=f"key={CEPH_KEY}"),
+        "description",
+        "must not contain a Ceph key",
+    )
+
+
 def test_a_secret_in_a_plain_field_is_refused():
     spec = ceph()
     rejects(
@@ -184,7 +197,9 @@ def test_a_secret_in_a_plain_field_is_refused():
         "description",
         "must not contain a secret",
     )
-    rejects(nfs(mount_options=f"secret={CEPH_KEY}"), "nfs.mount_options", "values are")
+    rejects(
+        nfs(mount_options=f"secret={CEPH_KEY}"), "nfs.mount_options", "must not contain a Ceph key"
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,128 @@
+"""A stored pool's per-host statuses and its aggregate phase: plain functions over pb.Pool.
+
+Callers copy the stored message, change the copy with these, and put it back through the
+inventory (which publishes it on Watch).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from clients.pool_codec import PHASE_FROM_PB, PHASE_TO_PB
+from coordinator.realize import HostOutcome
+from domain.pool_phase import HostPhase, Phase, aggregate
+from proto.quantix.v1 import common_pb2 as cpb
+from proto.quantix.v1 import coordinator_pb2 as pb
+from proto.quantix.v1 import node_pb2
+
+
+def timestamp(seconds: float) -> Timestamp:
+    stamp = Timestamp()
+    stamp.FromNanoseconds(int(seconds * 1e9))
+    return stamp
+
+
+def copy(pool: pb.Pool) -> pb.Pool:
+    fresh = pb.Pool()
+    fresh.CopyFrom(pool)
+    return fresh
+
+
+def host_names(pool: pb.Pool) -> list[str]:
+    return [status.host for status in pool.hosts]
+
+
+def find(pool: pb.Pool, host: str) -> pb.PoolHostStatus | None:
+    return next((status for status in pool.hosts if status.host == host), None)
+
+
+def put_status(pool: pb.Pool, status: pb.PoolHostStatus) -> None:
+    """Replace the host's status, or add it; hosts stay sorted by name."""
+    put_statuses(pool, [status])
+
+
+def put_statuses(pool: pb.Pool, statuses: Iterable[pb.PoolHostStatus]) -> None:
+    new = {status.host: status for status in statuses}
+    if not new:
+        return
+    kept = [s for s in pool.hosts if s.host not in new]
+    merged = sorted([*kept, *new.values()], key=lambda s: s.host)
+    del pool.hosts[:]
+    pool.hosts.extend(merged)
+
+
+def drop_hosts(pool: pb.Pool, hosts: Iterable[str]) -> None:
+    """Forget hosts. A pool meant for every host becomes a pool of the hosts it keeps, so a
+    host taken off it does not come back when it re-registers."""
+    gone = set(hosts) & set(host_names(pool))
+    if not gone:
+        return
+    if every_host(pool):
+        pool.spec.hosts.extend(host_names(pool))
+    kept = [s for s in pool.hosts if s.host not in gone]
+    del pool.hosts[:]
+    pool.hosts.extend(kept)
+    explicit = [h for h in pool.spec.hosts if h not in gone]
+    del pool.spec.hosts[:]
+    pool.spec.hosts.extend(explicit)
+
+
+def pending(host: str, now: float, deadline_s: float) -> pb.PoolHostStatus:
+    return pb.PoolHostStatus(
+        host=host,
+        phase=pb.POOL_PHASE_PENDING,
+        updated_at=timestamp(now),
+        deadline=timestamp(now + deadline_s),
+    )
+
+
+def failed(host: str, phase: Phase, message: str, reason: str, now: float) -> pb.PoolHostStatus:
+    return pb.PoolHostStatus(
+        host=host,
+        phase=PHASE_TO_PB[phase],
+        message=message,
+        reason=reason,
+        updated_at=timestamp(now),
+    )
+
+
+def from_init(
+    outcome: HostOutcome[node_pb2.InitStoragePoolResponse], now: float
+) -> pb.PoolHostStatus:
+    """A host's status after InitStoragePool; READY clears any earlier message."""
+    if not outcome.ok or outcome.result is None:
+        return failed(outcome.host, outcome.phase, outcome.message, outcome.reason, now)
+    reply = outcome.result
+    return pb.PoolHostStatus(
+        host=outcome.host,
+        phase=pb.POOL_PHASE_READY,
+        capacity_bytes=reply.pool.capacity_bytes,
+        allocation_bytes=reply.pool.allocation_bytes,
+        available_bytes=reply.pool.available_bytes,
+        updated_at=timestamp(now),
+        notes=list(reply.notes),
+    )
+
+
+def refresh(pool: pb.Pool, now: float) -> None:
+    """Recompute the aggregate phase, message and capacity from the host statuses."""
+    phases = [
+        HostPhase(s.host, PHASE_FROM_PB.get(s.phase, Phase.ERROR), s.message) for s in pool.hosts
+    ]
+    phase, message = aggregate(pool.spec.name, phases)
+    pool.phase = PHASE_TO_PB[phase]
+    pool.message = message
+    # Shared storage looks the same from every host, and a local pool has one host: the
+    # first ready host (by name, so the figure does not jump between hosts) speaks for it.
+    ready = next((s for s in pool.hosts if s.phase == pb.POOL_PHASE_READY), None)
+    pool.capacity_bytes = ready.capacity_bytes if ready else 0
+    pool.allocation_bytes = ready.allocation_bytes if ready else 0
+    pool.available_bytes = ready.available_bytes if ready else 0
+    pool.updated_at.CopyFrom(timestamp(now))
+
+
+def every_host(pool: pb.Pool) -> bool:
+    """A shared pool created without hosts: it belongs on every host, present and future."""
+    return pool.spec.backend != cpb.POOL_BACKEND_LOCAL_DIR and not pool.spec.hosts

@@ -1,0 +1,93 @@
+"""Taking a pool off hosts (UnassignHosts, DeletePool): the volume check, then the destroy.
+
+A host is left alone when the pool there is not this one (initialization found another pool of
+the same name: CONFLICT). A host that could not even be asked about its volumes (offline, no
+answer in time) keeps that outcome rather than costing a second deadline on the destroy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from clients.pool_codec import PHASE_TO_PB
+from coordinator.pool_errors import PoolRefused
+from coordinator.realize import REASON_OFFLINE, REASON_TIMEOUT, HostOutcome, Realizer
+from domain.pool_phase import Phase
+from proto.quantix.v1 import coordinator_pb2 as pb
+
+# A node's reason when a pool of the same name and other settings exists there (node.proto).
+REASON_CONFLICT = "CONFLICT"
+
+
+async def destroy(
+    realizer: Realizer,
+    pool: pb.Pool,
+    hosts: list[str],
+    force: bool,
+    before_destroy: Callable[[], None],
+) -> list[HostOutcome[Any]]:
+    """Refuse while the pool holds volumes (unless ``force``), then destroy it on every host
+    at once; one outcome per host, in the order of ``hosts``."""
+    name = pool.spec.name
+    settled = not_ours(pool, hosts)
+    if not force:
+        settled.update(await check_volumes(realizer, name, [h for h in hosts if h not in settled]))
+    before_destroy()
+    outcomes = await realizer.run(
+        name,
+        [h for h in hosts if h not in settled],
+        lambda client, timeout_s: client.destroy_storage_pool(name, force, timeout_s),
+    )
+    by_host = {**settled, **{o.host: o for o in outcomes}}
+    return [by_host[h] for h in hosts]
+
+
+def not_ours(pool: pb.Pool, hosts: list[str]) -> dict[str, HostOutcome[Any]]:
+    name = pool.spec.name
+    return {
+        s.host: HostOutcome(
+            s.host,
+            Phase.READY,
+            f"left alone: the pool named {name} on {s.host} has other settings, it is not "
+            "this pool",
+        )
+        for s in pool.hosts
+        if s.host in hosts and s.reason == REASON_CONFLICT
+    }
+
+
+async def check_volumes(
+    realizer: Realizer, name: str, hosts: list[str]
+) -> dict[str, HostOutcome[Any]]:
+    """PoolRefused naming each host and its volume count; otherwise the hosts not to try."""
+    outcomes = await realizer.gather(hosts, lambda client, _timeout_s: client.list_volumes(name))
+    counts = {o.host: len(o.result) for o in outcomes if o.ok and o.result}
+    if counts:
+        held = ", ".join(
+            f"{host} has {n} volume{'s' if n != 1 else ''}" for host, n in sorted(counts.items())
+        )
+        raise PoolRefused(
+            f"pool {name} still holds volumes: {held}; delete them first, or force "
+            "(the volumes are then left on the storage, not deleted)"
+        )
+    return {o.host: o for o in outcomes if o.reason in (REASON_TIMEOUT, REASON_OFFLINE)}
+
+
+def deleting_phase(pool: pb.Pool) -> None:
+    pool.phase = pb.POOL_PHASE_DELETING
+    pool.message = f"Deleting from {len(pool.hosts)} host{'s' if len(pool.hosts) != 1 else ''}"
+
+
+def result(outcome: HostOutcome[Any]) -> pb.PoolHostStatus:
+    """A host's outcome in DeletePoolResponse: phase unset when the pool is gone from it."""
+    if outcome.ok:
+        existed = getattr(outcome.result, "existed", True)
+        message = "removed" if existed else "removed (it was not defined on this host)"
+        return pb.PoolHostStatus(host=outcome.host, message=outcome.message or message)
+    return pb.PoolHostStatus(
+        host=outcome.host,
+        phase=PHASE_TO_PB[outcome.phase],
+        message=outcome.message,
+        reason=outcome.reason,
+    )

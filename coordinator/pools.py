@@ -1,0 +1,404 @@
+"""Storage pools: the desired state (spec and assigned hosts) and each host's status.
+
+Every change goes through the inventory, so it is stored and published on Watch. A pool is
+stored PENDING and initialized on its hosts in the background (coordinator.realize: each host
+with a deadline, each outcome recorded as it arrives). Secrets (a Ceph key, a CHAP secret) are
+kept in the store's secrets table, never in the Pool object, so no read reply, Watch event or
+log line can carry one; they are sent only to node daemons, inside InitStoragePool.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import time
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, TypeVar
+
+from clients.pool_codec import spec_from_pb, spec_to_pb
+from coordinator import pool_status as ps
+from coordinator import pool_teardown as teardown
+from coordinator.inventory import Inventory
+from coordinator.nodes import NodeRegistry
+from coordinator.pool_errors import PoolExists, PoolNotFound, PoolRefused
+from coordinator.realize import HostOutcome, Realizer
+from coordinator.store import Store
+from domain.errors import ValidationError
+from domain.pool_phase import Phase
+from domain.pools import CephSource, IscsiSource, PoolSpec, validate_pool_name, validate_pool_spec
+from domain.validation import validate_hostname
+from proto.quantix.v1 import common_pb2 as cpb
+from proto.quantix.v1 import coordinator_pb2 as pb
+from proto.quantix.v1 import node_pb2
+
+log = logging.getLogger(__name__)
+
+KIND = pb.OBJECT_KIND_POOL
+SECRET_CEPH_KEY = "ceph.key"
+SECRET_CHAP = "iscsi.chap_secret"
+REDACTED = "[secret]"
+
+T = TypeVar("T")
+
+
+def _scope(name: str) -> str:
+    return f"pool/{name}"
+
+
+def _secrets_of(spec: PoolSpec) -> dict[str, str]:
+    if isinstance(spec.source, CephSource) and spec.source.key:
+        return {SECRET_CEPH_KEY: spec.source.key}
+    if isinstance(spec.source, IscsiSource) and spec.source.chap_secret:
+        return {SECRET_CHAP: spec.source.chap_secret}
+    return {}
+
+
+def _host_list(hosts: Sequence[str]) -> list[str]:
+    names = [validate_hostname(host, f"hosts[{i}]") for i, host in enumerate(hosts)]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValidationError("hosts", f"lists {', '.join(duplicates)} more than once")
+    return names
+
+
+class PoolManager:
+    def __init__(
+        self,
+        inventory: Inventory,
+        store: Store,
+        nodes: NodeRegistry,
+        realizer: Realizer,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._inventory = inventory
+        self._store = store
+        self._nodes = nodes
+        self._realizer = realizer
+        self._clock = clock
+        self._deleting: set[str] = set()
+        self._unassigning: dict[str, set[str]] = {}
+        self._jobs: set[asyncio.Task[Any]] = set()
+        # Outcomes received but not yet stored, per pool and host (see _record_init).
+        self._arrived: dict[str, dict[str, pb.PoolHostStatus]] = {}
+        nodes.add_listener(self)
+
+    # --- reads ----------------------------------------------------------------------------
+
+    def list(self) -> list[pb.Pool]:
+        return [pool for pool in self._inventory.list(KIND) if isinstance(pool, pb.Pool)]
+
+    def get(self, name: str) -> pb.Pool:
+        validate_pool_name(name, "name")
+        pool = self._inventory.get(KIND, name)
+        if not isinstance(pool, pb.Pool):
+            raise PoolNotFound(name)
+        return pool
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    def resume(self) -> None:
+        """At start: initialize again wherever a previous run left a host PENDING (each with a
+        fresh deadline), and settle pools whose deletion it did not finish."""
+        names = {pool.spec.name for pool in self.list()}
+        for scope in self._store.secret_scopes():
+            if scope.startswith("pool/") and scope.removeprefix("pool/") not in names:
+                self._store.delete_secrets(scope)
+        for pool in self.list():
+            waiting = [s.host for s in pool.hosts if s.phase == pb.POOL_PHASE_PENDING]
+            if waiting:
+                log.info("resuming pool initialization", extra={"pool": pool.spec.name})
+                self._initialize(pool, waiting)
+            elif pool.phase in (pb.POOL_PHASE_DELETING, pb.POOL_PHASE_PENDING):
+                self._save(pool, lambda _p: None)
+
+    async def close(self) -> None:
+        for job in list(self._jobs):
+            job.cancel()
+        await asyncio.gather(*self._jobs, return_exceptions=True)
+
+    # --- requests -----------------------------------------------------------------------
+
+    def create(self, message: cpb.PoolSpec) -> pb.Pool:
+        spec = validate_pool_spec(spec_from_pb(message))
+        if self._inventory.get(KIND, spec.name) is not None:
+            raise PoolExists(spec.name)
+        if spec.hosts:
+            for i, host in enumerate(spec.hosts):
+                if self._nodes.route(host) is None:
+                    raise ValidationError(f"hosts[{i}]", f"no host named {host!r} is registered")
+            hosts = list(spec.hosts)
+        else:
+            hosts = self._nodes.online_names()
+        now = self._clock()
+        pool = pb.Pool(
+            spec=spec_to_pb(spec, include_secrets=False),
+            created_at=ps.timestamp(now),
+            updated_at=ps.timestamp(now),
+        )
+        secrets = _secrets_of(spec)
+        if secrets:
+            self._store.put_secrets(_scope(spec.name), secrets)
+        else:
+            self._store.delete_secrets(_scope(spec.name))
+        log.info(
+            "pool created",
+            extra={"pool": spec.name, "backend": spec.backend.value, "hosts": hosts},
+        )
+        return self._initialize(pool, hosts)
+
+    def retry(self, name: str, hosts: Sequence[str] = ()) -> pb.Pool:
+        pool = self._changeable(name)
+        if hosts:
+            chosen = self._assigned(pool, hosts)
+        else:
+            chosen = [s.host for s in pool.hosts if s.phase != pb.POOL_PHASE_READY]
+            if ps.every_host(pool):
+                chosen += [h for h in self._nodes.online_names() if ps.find(pool, h) is None]
+        self._refuse_busy_hosts(pool, chosen)
+        return self._initialize(pool, chosen) if chosen else pool
+
+    def assign(self, name: str, hosts: Sequence[str]) -> pb.Pool:
+        pool = self._changeable(name)
+        if not hosts:
+            raise ValidationError("hosts", "name at least one host to assign")
+        names = _host_list(hosts)
+        for i, host in enumerate(names):
+            if self._nodes.route(host) is None:
+                raise ValidationError(f"hosts[{i}]", f"no host named {host!r} is registered")
+        new = [h for h in names if ps.find(pool, h) is None]
+        if pool.spec.backend == cpb.POOL_BACKEND_LOCAL_DIR and len(pool.hosts) + len(new) > 1:
+            current = ", ".join(ps.host_names(pool)) or "none"
+            raise ValidationError(
+                "hosts",
+                f"a local directory exists on one host: pool {name} is on {current}; "
+                "create another pool for another host",
+            )
+        self._refuse_busy_hosts(pool, new)
+        if not new:
+            return pool
+        updated = ps.copy(pool)
+        if not ps.every_host(updated):
+            updated.spec.hosts.extend(new)
+        return self._initialize(updated, new)
+
+    async def unassign(self, name: str, hosts: Sequence[str], force: bool = False) -> pb.Pool:
+        pool = self._changeable(name)
+        if not hosts:
+            raise ValidationError("hosts", "name at least one host to unassign")
+        chosen = self._assigned(pool, hosts)
+        if not [h for h in ps.host_names(pool) if h not in chosen]:
+            raise PoolRefused(
+                f"pool {name} must keep at least one host (a local directory exactly one): "
+                "delete the pool instead"
+            )
+        self._refuse_busy_hosts(pool, chosen)
+        # Claimed before the first await, so a concurrent request sees the claim.
+        self._unassigning.setdefault(name, set()).update(chosen)
+        return await self._detached(self._unassign(name, chosen, force))
+
+    async def delete(self, name: str, force: bool = False) -> pb.DeletePoolResponse:
+        self._changeable(name)
+        if self._unassigning.get(name):
+            raise PoolRefused(f"pool {name} is being unassigned from hosts: try again when done")
+        self._deleting.add(name)
+        return await self._detached(self._delete(name, force))
+
+    # --- node events (coordinator.nodes.NodeListener) -------------------------------------
+
+    def node_online(self, node: pb.Node) -> None:
+        """A host that (re)registers or comes back gets its pools initialized again: a
+        restarted daemon may have lost them. A pool for every host gains a new host."""
+        for pool in self.list():
+            if self._frozen(pool.spec.name, node.name):
+                continue
+            if ps.find(pool, node.name) is not None or ps.every_host(pool):
+                self._initialize(pool, [node.name])
+
+    def node_offline(self, node: pb.Node) -> None:
+        message = f"{node.name} is offline: {node.status_message or 'no heartbeat'}"
+        for pool in self.list():
+            name = pool.spec.name
+            if self._frozen(name, node.name) or ps.find(pool, node.name) is None:
+                continue
+            self._realizer.cancel(name, [node.name])
+            status = ps.failed(node.name, Phase.OFFLINE, message, "OFFLINE", self._clock())
+            self._save(pool, lambda p, s=status: ps.put_status(p, s))
+
+    # --- internals ------------------------------------------------------------------------
+
+    def _initialize(self, pool: pb.Pool, hosts: Sequence[str]) -> pb.Pool:
+        """Mark ``hosts`` PENDING (with their deadline) and start InitStoragePool on them."""
+        name = pool.spec.name
+        now = self._clock()
+        deadline_s = self._realizer.deadline_s
+
+        def mark(updated: pb.Pool) -> None:
+            for host in hosts:
+                ps.put_status(updated, ps.pending(host, now, deadline_s))
+
+        saved = self._save(pool, mark)
+        if hosts:
+            spec = self._node_spec(saved)
+            self._realizer.start(
+                name,
+                hosts,
+                lambda client, timeout_s: client.init_storage_pool(spec, timeout_s),
+                functools.partial(self._record_init, name),
+            )
+        return saved
+
+    def _record_init(
+        self, name: str, outcome: HostOutcome[node_pb2.InitStoragePoolResponse]
+    ) -> None:
+        """Take in one host's outcome. Outcomes that arrive in the same turn of the event loop
+        are stored and published as one change (50 hosts answering together make a few writes,
+        not 50), still within that turn: nothing waits."""
+        # A destroy cancels the initialization it supersedes, so an outcome that arrives is
+        # always news, even during a delete's volume check.
+        pool = self._inventory.get(KIND, name)
+        if not isinstance(pool, pb.Pool) or ps.find(pool, outcome.host) is None:
+            return  # deleted or unassigned meanwhile
+        status = ps.from_init(outcome, self._clock())
+        secrets = self._store.load_secrets(_scope(name)).values()
+        status.message = _redact(status.message, secrets)
+        status.notes[:] = [_redact(note, secrets) for note in status.notes]
+        batch = self._arrived.get(name)
+        if batch is None:
+            batch = self._arrived[name] = {}
+            asyncio.get_running_loop().call_soon(self._flush_arrived, name)
+        batch[outcome.host] = status
+        extra = {"pool": name, "host": outcome.host, "reason": status.reason}
+        if outcome.ok:
+            log.info("pool ready on host", extra=extra)
+        else:
+            log.warning("pool failed on host: %s", status.message, extra=extra)
+
+    def _flush_arrived(self, name: str) -> None:
+        pool = self._inventory.get(KIND, name)
+        if isinstance(pool, pb.Pool) and name in self._arrived:
+            self._save(pool, lambda _p: None)  # _save applies what arrived
+
+    async def _unassign(self, name: str, hosts: list[str], force: bool) -> pb.Pool:
+        try:
+            outcomes = await self._destroy(name, hosts, force)
+        finally:
+            remaining = self._unassigning.get(name, set()) - set(hosts)
+            if remaining:
+                self._unassigning[name] = remaining
+            else:
+                self._unassigning.pop(name, None)
+        pool = self.get(name)
+        done = [o.host for o in outcomes if o.ok]
+        log.info("pool unassigned", extra={"pool": name, "hosts": done})
+        return self._save(pool, lambda p: self._mark_failures(p, outcomes, "Unassign", done))
+
+    async def _delete(self, name: str, force: bool) -> pb.DeletePoolResponse:
+        try:
+            hosts = ps.host_names(self.get(name))
+            outcomes = await self._destroy(name, hosts, force, announce=True)
+        except BaseException:
+            self._deleting.discard(name)
+            pool = self._inventory.get(KIND, name)
+            if isinstance(pool, pb.Pool) and pool.phase == pb.POOL_PHASE_DELETING:
+                self._save(pool, lambda _p: None)  # back from DELETING
+            raise
+        self._deleting.discard(name)
+        results = [teardown.result(o) for o in outcomes]
+        if all(o.ok for o in outcomes):
+            self._inventory.remove(KIND, name)
+            self._store.delete_secrets(_scope(name))
+            log.info("pool deleted", extra={"pool": name, "hosts": hosts})
+            return pb.DeletePoolResponse(deleted=True, results=results)
+        done = [o.host for o in outcomes if o.ok]
+        pool = self._save(
+            self.get(name), lambda p: self._mark_failures(p, outcomes, "Delete", done)
+        )
+        log.warning("pool delete failed: %s", pool.message, extra={"pool": name})
+        return pb.DeletePoolResponse(deleted=False, results=results, pool=pool)
+
+    async def _destroy(
+        self, name: str, hosts: list[str], force: bool, announce: bool = False
+    ) -> list[HostOutcome[Any]]:
+        def mark_deleting() -> None:
+            if announce:
+                self._save(self.get(name), teardown.deleting_phase)  # alone until done
+
+        return await teardown.destroy(self._realizer, self.get(name), hosts, force, mark_deleting)
+
+    def _mark_failures(
+        self, pool: pb.Pool, outcomes: list[HostOutcome[Any]], action: str, done: list[str]
+    ) -> None:
+        now = self._clock()
+        for o in outcomes:
+            if not o.ok:
+                message = f"{action} failed: {o.message}"
+                ps.put_status(pool, ps.failed(o.host, o.phase, message, o.reason, now))
+        ps.drop_hosts(pool, done)
+
+    def _save(self, pool: pb.Pool, change: Callable[[pb.Pool], None]) -> pb.Pool:
+        """Copy, apply the outcomes that arrived before this change, change, recompute the
+        aggregate, store and publish."""
+        updated = ps.copy(pool)
+        arrived = self._arrived.pop(updated.spec.name, {})
+        ps.put_statuses(updated, [s for h, s in arrived.items() if ps.find(updated, h)])
+        change(updated)
+        phase, message = updated.phase, updated.message
+        ps.refresh(updated, self._clock())
+        if phase == pb.POOL_PHASE_DELETING and updated.spec.name in self._deleting:
+            updated.phase, updated.message = phase, message
+        self._inventory.put(KIND, updated.spec.name, updated)
+        return updated
+
+    def _node_spec(self, pool: pb.Pool) -> cpb.PoolSpec:
+        """The spec a node needs: the stored one with its secrets put back."""
+        spec = cpb.PoolSpec()
+        spec.CopyFrom(pool.spec)
+        secrets = self._store.load_secrets(_scope(pool.spec.name))
+        if spec.HasField("ceph_rbd") and SECRET_CEPH_KEY in secrets:
+            spec.ceph_rbd.key = secrets[SECRET_CEPH_KEY]
+        if spec.HasField("iscsi") and SECRET_CHAP in secrets:
+            spec.iscsi.chap_secret = secrets[SECRET_CHAP]
+        return spec
+
+    def _changeable(self, name: str) -> pb.Pool:
+        pool = self.get(name)
+        if name in self._deleting:
+            raise PoolRefused(f"pool {name} is being deleted")
+        return pool
+
+    def _assigned(self, pool: pb.Pool, hosts: Sequence[str]) -> list[str]:
+        names = _host_list(hosts)
+        for i, host in enumerate(names):
+            if ps.find(pool, host) is None:
+                raise ValidationError(
+                    f"hosts[{i}]", f"{host} is not assigned to pool {pool.spec.name}"
+                )
+        return names
+
+    def _refuse_busy_hosts(self, pool: pb.Pool, hosts: Sequence[str]) -> None:
+        busy = sorted(self._unassigning.get(pool.spec.name, set()) & set(hosts))
+        if busy:
+            raise PoolRefused(
+                f"pool {pool.spec.name} is being unassigned from {', '.join(busy)}: "
+                "try again when done"
+            )
+
+    def _frozen(self, name: str, host: str) -> bool:
+        """Being deleted, or being taken off this host: no other work may start there."""
+        return name in self._deleting or host in self._unassigning.get(name, set())
+
+    async def _detached(self, work: Coroutine[Any, Any, T]) -> T:
+        """Run ``work`` to the end even if the caller goes away (its RPC is cancelled): a
+        delete half-recorded would leave the pool in a state nobody decided."""
+        task = asyncio.create_task(work)
+        self._jobs.add(task)
+        task.add_done_callback(self._jobs.discard)
+        return await asyncio.shield(task)
+
+
+def _redact(text: str, secrets: Any) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    return text
