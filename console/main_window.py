@@ -1,8 +1,9 @@
 """The main window: a sidebar of pages, the pages, menus and the connection status bar.
 
-It owns the pieces that live as long as the window: the Watch bridge, the hosts model, the
-token store and, with ``--demo``, the demo fleet. Closing the window stops all of them first
-(the Watch stream, any host-detail read, the demo fleet's processes), then ``closed`` is set.
+It owns the pieces that live as long as the window: the Watch bridge, the hosts and pools
+models (one Watch stream feeds both, routed by object kind), the token store and, with
+``--demo``, the demo fleet. Closing the window stops all of them first (the Watch stream, any
+host-detail or pool read, pool dialogs, the demo fleet's processes), then ``closed`` is set.
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ from PySide6.QtWidgets import (
 from console.demo import DemoFleet
 from console.dialogs.connect_dialog import ConnectDialog
 from console.models.hosts_model import HostsModel
+from console.models.pools_model import PoolsModel
 from console.pages.hosts_page import HostsPage
 from console.pages.placeholder_page import PlaceholderPage
+from console.pages.storage_page import StoragePage
 from console.settings import ConsoleSettings
 from console.style import app_icon
 from console.tokens import TokenStore
@@ -38,6 +41,7 @@ from console.watch_bridge import WatchBridge
 from console.widgets.connection_status import ConnectionStatus
 from domain.errors import ValidationError
 from domain.validation import validate_address
+from proto.quantix.v1 import coordinator_pb2 as pb
 
 log = logging.getLogger(__name__)
 
@@ -59,12 +63,7 @@ PAGES: tuple[PageInfo, ...] = (
         "Clusters of hosts that share storage and networks, with their settings and the "
         "health of every member, will appear here.",
     ),
-    PageInfo(
-        "storage",
-        "Storage",
-        "Storage pools of every backend (directory, NFS, iSCSI, Ceph RBD, LVM, …), with their "
-        "per-host status, will appear here.",
-    ),
+    PageInfo("storage", "Storage", ""),
     PageInfo(
         "images",
         "Images",
@@ -102,8 +101,9 @@ class MainWindow(QMainWindow):
         self._close_allowed = False
 
         self.model = HostsModel(self)
+        self.pools_model = PoolsModel(self)
         self.watch = WatchBridge(self)
-        self.watch.event_received.connect(self.model.apply_event)
+        self.watch.event_received.connect(self._on_watch_event)
         self.watch.state_changed.connect(self._on_connection_state_changed)
 
         self.sidebar = QListWidget(self)
@@ -114,12 +114,13 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(self)
         self.page_actions: list[QAction] = []
         self.hosts_page = HostsPage(self.model, self)
+        self.storage_page = StoragePage(self.pools_model, self.model, self._address, self)
+        self.storage_page.notice.connect(self._on_page_notice)
+        built: dict[str, QWidget] = {"hosts": self.hosts_page, "storage": self.storage_page}
         self.pages: list[QWidget] = []
         for number, info in enumerate(PAGES, start=1):
-            page: QWidget = (
-                self.hosts_page
-                if info.key == "hosts"
-                else PlaceholderPage(info.title, info.placeholder, self)
+            page: QWidget = built.get(info.key) or PlaceholderPage(
+                info.title, info.placeholder, self
             )
             page.setProperty("pageKey", info.key)
             self.pages.append(page)
@@ -174,13 +175,13 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
             self.page_actions.append(action)
         view_menu.addSeparator()
-        self.refresh_action = QAction("&Refresh Host Detail", self)
+        self.refresh_action = QAction("&Refresh Detail", self)
         self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)  # F5
         if self.refresh_action.shortcut().isEmpty():
             self.refresh_action.setShortcut(QKeySequence("F5"))
         self.refresh_action.triggered.connect(self._on_refresh_triggered)
         view_menu.addAction(self.refresh_action)
-        self.filter_action = QAction("&Filter Hosts", self)
+        self.filter_action = QAction("&Filter or Search", self)
         self.filter_action.setShortcut(QKeySequence.StandardKey.Find)  # Ctrl+F
         self.filter_action.triggered.connect(self._on_filter_triggered)
         view_menu.addAction(self.filter_action)
@@ -203,6 +204,7 @@ class MainWindow(QMainWindow):
             return
         if canonical != self.watch.address:
             self.model.clear()
+            self.pools_model.clear()
         self.watch.start(canonical)
         self._update_title()
 
@@ -248,11 +250,27 @@ class MainWindow(QMainWindow):
 
     # --- handlers -------------------------------------------------------------------------
 
+    def _address(self) -> str:
+        """The coordinator the window shows (pool actions go there), "" when none."""
+        return self.watch.address
+
+    def _on_watch_event(self, event: pb.WatchEvent) -> None:
+        """One stream, two models: nodes to the hosts model, pools to the pools model;
+        RESET and SYNCED (no kind) concern both."""
+        if event.kind in (pb.OBJECT_KIND_NODE, pb.OBJECT_KIND_UNSPECIFIED):
+            self.model.apply_event(event)
+        if event.kind in (pb.OBJECT_KIND_POOL, pb.OBJECT_KIND_UNSPECIFIED):
+            self.pools_model.apply_event(event)
+
+    def _on_page_notice(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10_000)
+
     def _on_connection_state_changed(self, state: ConnectionState) -> None:
         if self._closing and state.phase is not Phase.IDLE:
             return
         self.connection_status.show_connection(state)
         self.hosts_page.set_connection_state(state)
+        self.storage_page.set_connection_state(state)
         self._update_title()
 
     def _on_connect_triggered(self) -> None:
@@ -290,9 +308,16 @@ class MainWindow(QMainWindow):
         widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _on_refresh_triggered(self) -> None:
-        self.hosts_page.detail.refresh()
+        # F5 belongs to the page on show: one window-wide key, never two competing ones.
+        if self.stack.currentWidget() is self.storage_page:
+            self.storage_page.refresh()
+        else:
+            self.hosts_page.detail.refresh()
 
     def _on_filter_triggered(self) -> None:
+        if self.stack.currentWidget() is self.storage_page:
+            self.storage_page.focus_search()
+            return
         self.show_page(0)
         self.hosts_page.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.hosts_page.filter_edit.selectAll()
@@ -345,6 +370,7 @@ class MainWindow(QMainWindow):
             await asyncio.gather(*others, return_exceptions=True)
             await self.watch.stop()
             await self.hosts_page.detail.stop()
+            await self.storage_page.stop()
             if self.demo is not None:
                 self.connection_status.show_busy("Stopping demo fleet…")
                 demo, self.demo = self.demo, None

@@ -1,10 +1,12 @@
 """Development aid: ``python -m console.screenshot DIR`` saves screenshots of the console.
 
 It starts a local fleet (localfleet), opens the real main window on it and walks through the
-states worth showing: the hosts with a host's detail (each tab), a node that stopped
-heartbeating, the connect dialog, a page not built yet and an unreachable coordinator. Run it
-under a display, e.g. ``xvfb-run -a -s "-screen 0 1280x800x24" python -m console.screenshot
-docs/screenshots``. Not used by the console itself.
+states worth showing: the hosts with a host's detail (each tab), the storage pools (cards in
+every phase, the detail, the dialogs and each page of the create-pool wizard:
+console.screenshot_storage), a node that stopped heartbeating, the connect dialog, a page not
+built yet and an unreachable coordinator. Run it under a display, e.g. ``xvfb-run -a -s
+"-screen 0 1440x900x24" python -m console.screenshot docs/screenshots`` (``--only storage``
+for the storage pictures alone). Not used by the console itself.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from console.main_window import MainWindow
 from console.models.hosts_model import Column
+from console.screenshot_storage import save_to, storage_tour
 from console.settings import ConsoleSettings
 from console.style import apply_style
 from console.tokens import TokenStore
@@ -55,7 +58,7 @@ def _status(window: MainWindow, name: str) -> str:
     return "" if row is None else str(window.model.index(row, Column.STATUS).data())
 
 
-async def tour(directory: Path) -> None:
+async def tour(directory: Path, only: str = "all") -> None:
     from localfleet import DEMO_NODE_NAMES, LocalFleet
 
     with tempfile.TemporaryDirectory(prefix="quantix-shots-") as work:
@@ -73,6 +76,10 @@ async def tour(directory: Path) -> None:
             page = window.hosts_page
             window.connect_to(fleet.coordinator_address)
             await _until(lambda: window.model.rowCount() == len(DEMO_NODE_NAMES), "hosts")
+            await _until(lambda: window.pools_model.is_synced, "pools")
+            if only == "storage":
+                await storage_tour(window, fleet, save_to(directory))
+                return
             loaded = asyncio.Event()
             page.detail.loaded.connect(lambda _detail: loaded.set())
             page.select_host("host-a")
@@ -84,6 +91,9 @@ async def tour(directory: Path) -> None:
                 await _settle()
                 _save(window, directory, f"hosts-{name}")
             page.detail.tabs.setCurrentIndex(0)
+
+            await storage_tour(window, fleet, save_to(directory))
+            window.show_page(0)
 
             await fleet.kill_node("host-b")
             await _until(lambda: _status(window, "host-b").startswith("Offline"), "offline")
@@ -101,9 +111,9 @@ async def tour(directory: Path) -> None:
             _save(dialog, directory, "connect-dialog-invalid")
             dialog.reject()
 
-            window.show_page(2)
+            window.show_page(1)
             await _settle()
-            _save(window, directory, "storage-placeholder")
+            _save(window, directory, "clusters-placeholder")
             window.show_page(0)
 
             await fleet.kill_node("host-c")
@@ -120,13 +130,16 @@ async def tour(directory: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m console.screenshot")
     parser.add_argument("directory", type=Path, help="where to write the PNG files")
+    parser.add_argument(
+        "--only", choices=("all", "storage"), default="all", help="which pictures to take"
+    )
     args = parser.parse_args(argv)
     args.directory.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)
     apply_style(app)
-    qasync.run(tour(args.directory))
+    qasync.run(tour(args.directory, args.only))
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from clients import present
 from proto.quantix.v1 import common_pb2
 from proto.quantix.v1 import coordinator_pb2 as pb
-from tests.console.fakes import make_node
+from tests.console.messages import make_node
 
 NOW = 1_800_000_000.0
 

@@ -16,7 +16,7 @@ from console.models.hosts_model import (
 )
 from console.style import STATUS_COLOURS
 from proto.quantix.v1 import coordinator_pb2 as pb
-from tests.console.fakes import event, make_node
+from tests.console.messages import event, make_node
 
 RESET = pb.WatchEvent.TYPE_RESET
 ADDED = pb.WatchEvent.TYPE_ADDED

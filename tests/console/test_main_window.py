@@ -1,23 +1,38 @@
-"""The main window: pages and shortcuts, the status bar, hosts from Watch, clean close."""
+"""The main window: pages and shortcuts, the status bar, hosts from Watch, clean close.
+
+Hosts come from a real fleet (localfleet: a coordinator and three node daemons on libvirt
+test-driver hosts), started on the console's qasync loop.
+"""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from clients.coordinator import CoordinatorClient
 from console.app import parse_args
 from console.main_window import PAGES, MainWindow
 from console.models.hosts_model import Column
 from console.pages.placeholder_page import PlaceholderPage
+from console.pages.storage_page import StoragePage
 from console.tokens import TokenStore
 from console.watch import Phase
 from domain.backoff import Backoff
+from localfleet import LocalFleet
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.console.conftest import activate
-from tests.console.fakes import FakeNodeDaemon, LoopbackServer, ScriptedCoordinator, make_node
+from tests.console.daemons import (
+    FLEET_HEARTBEAT_INTERVAL_S,
+    START_TIMEOUT_S,
+    connections_to,
+    start_coordinator_again,
+    wait_registered,
+)
+
+NAMES = ("host-a", "host-b", "host-c")
+# A change the fleet makes itself (a killed node turning OFFLINE takes 3 heartbeats).
+CHANGE_TIMEOUT_MS = 30_000
 
 
 @pytest.fixture
@@ -37,19 +52,23 @@ def window(qtbot, settings, run):
 
 
 @pytest.fixture
-def fleet(run):
-    """A scripted coordinator with three hosts, one of them served by a scripted node daemon."""
-    node_daemon = LoopbackServer(FakeNodeDaemon())
-    run(node_daemon.start())
-    servicer = ScriptedCoordinator()
-    servicer.put(make_node("host-a", address=node_daemon.address))
-    servicer.put(make_node("host-b"))
-    servicer.put(make_node("host-c", pb.NODE_STATUS_MAINTENANCE, message="Disk swap"))
-    coordinator = LoopbackServer(servicer)
-    run(coordinator.start())
-    yield coordinator
-    run(coordinator.stop())
-    run(node_daemon.stop())
+def fleet(tmp_path, run):
+    """A real coordinator with host-a, host-b and host-c, host-c in maintenance."""
+    fleet = run(
+        LocalFleet.start(tmp_path, NAMES, heartbeat_interval_s=FLEET_HEARTBEAT_INTERVAL_S),
+        START_TIMEOUT_S,
+    )
+    try:
+        run(wait_registered(fleet.coordinator_address, NAMES), START_TIMEOUT_S)
+        run(_set_maintenance(fleet.coordinator_address, "host-c"))
+        yield fleet
+    finally:
+        run(fleet.stop(), 60)
+
+
+async def _set_maintenance(address: str, name: str) -> None:
+    async with CoordinatorClient(address) as client:
+        await client.set_maintenance(name, True)
 
 
 def host_status(window: MainWindow, name: str) -> str:
@@ -73,13 +92,11 @@ def test_sidebar_pages_and_shortcuts(window, qtbot):
         )
         assert window.stack.currentIndex() == number - 1
         assert window.sidebar.currentRow() == number - 1
-    storage = window.pages[2]
-    assert isinstance(storage, PlaceholderPage)
-    assert storage.text_label.text() == PAGES[2].placeholder
-    assert "Storage pools of every backend" in storage.text_label.text()
-    assert "per-host status" in storage.text_label.text()
-    for page in window.pages[1:]:
+    assert isinstance(window.pages[2], StoragePage)
+    for index in (1, 3, 4):
+        page = window.pages[index]
         assert isinstance(page, PlaceholderPage) and "will appear here" in page.text_label.text()
+        assert page.text_label.text() == PAGES[index].placeholder
 
     # Keyboard focus follows the shortcut into the page.
     qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
@@ -130,37 +147,29 @@ def test_unreachable_coordinator_shows_amber_reconnecting_state(window, qtbot):
 
 
 def test_hosts_arrive_from_watch_and_follow_changes(window, fleet, qtbot, run):
-    servicer: ScriptedCoordinator = fleet.servicer
-    window.connect_to(fleet.address)
+    address = fleet.coordinator_address
+    window.connect_to(address)
     status = window.connection_status
     qtbot.waitUntil(lambda: window.model.rowCount() == 3, timeout=10_000)
     qtbot.waitUntil(lambda: status.state() == "connected", timeout=10_000)
-    assert status.text() == f"Connected to coordinator {fleet.address}"
+    assert status.text() == f"Connected to coordinator {address}"
     page = window.hosts_page
     assert page.table_stack.currentWidget() is page.table
     assert page.summary_label.text() == "3 hosts · 2 connected · 1 in maintenance"
-    assert host_status(window, "host-c") == "Maintenance — Disk swap"
+    assert host_status(window, "host-c") == "Maintenance — Put in maintenance by an admin"
 
     # Selecting a host reads its detail from its node daemon.
     with qtbot.waitSignal(page.detail.loaded, timeout=15_000):
         assert page.select_host("host-a")
-    assert page.detail.overview["hostname"].text() == "hv1.example.net"
+    assert page.detail.overview["libvirt"].text().endswith(fleet.libvirt_uri("host-a"))
 
-    servicer.put(
-        make_node(
-            "host-b",
-            pb.NODE_STATUS_OFFLINE,
-            message="No heartbeat for 6 s",
-            last_seen=time.time() - 6,
-        )
-    )
+    # A node dies: the coordinator notices the silence, the table follows.
+    run(fleet.kill_node("host-b"))
     qtbot.waitUntil(
         lambda: host_status(window, "host-b").startswith("Offline — No heartbeat for "),
-        timeout=10_000,
+        timeout=CHANGE_TIMEOUT_MS,
     )
     assert "1 offline" in page.summary_label.text()
-    servicer.remove("host-c")
-    qtbot.waitUntil(lambda: window.model.row_of("host-c") is None, timeout=10_000)
     assert page.detail.node is not None and page.detail.node.name == "host-a"  # kept
 
     # Filter.
@@ -170,19 +179,24 @@ def test_hosts_arrive_from_watch_and_follow_changes(window, fleet, qtbot, run):
 
     # The coordinator goes away: amber, the table stays (marked stale), then it comes back.
     assert page.select_host("host-a")
-    run(fleet.stop())
+    events: list[pb.WatchEvent] = []
+    window.watch.event_received.connect(events.append)
+    run(fleet.coordinator.stop(), 60)
     qtbot.waitUntil(lambda: status.state() == "reconnecting", timeout=10_000)
     assert page.stale_label.isVisible()
-    assert window.model.rowCount() == 2
-    run(fleet.start())
+    assert window.model.rowCount() == 3
+    run(start_coordinator_again(fleet), 60)
     qtbot.waitUntil(lambda: status.state() == "connected", timeout=20_000)
+    qtbot.waitUntil(lambda: pb.WatchEvent.TYPE_SYNCED in [e.type for e in events], timeout=20_000)
     assert not page.stale_label.isVisible()
-    assert servicer.since_requests[-1] == servicer.revision  # resumed
+    # Resumed from the last revision it had: no RESET, so no snapshot.
+    assert pb.WatchEvent.TYPE_RESET not in [e.type for e in events]
+    assert window.model.rowCount() == 3
     assert page.detail.node is not None and page.detail.node.name == "host-a"  # kept
 
 
 def test_switching_coordinators_forgets_the_old_hosts(window, fleet, qtbot):
-    window.connect_to(fleet.address)
+    window.connect_to(fleet.coordinator_address)
     qtbot.waitUntil(lambda: window.model.rowCount() == 3, timeout=10_000)
     window.connect_to("127.0.0.1:1")
     assert window.model.rowCount() == 0
@@ -190,24 +204,28 @@ def test_switching_coordinators_forgets_the_old_hosts(window, fleet, qtbot):
 
 
 def test_connect_dialog_result_connects(window, fleet, qtbot, memory_keyring):
+    address = fleet.coordinator_address
     dialog = window.open_connect_dialog()
-    dialog.address_combo.setEditText(fleet.address)
+    dialog.address_combo.setEditText(address)
     dialog.token_edit.setText("tok")
     with qtbot.waitSignal(dialog.finished, timeout=10_000):
         dialog.connect_button.click()
-    qtbot.waitUntil(lambda: window.watch.address == fleet.address, timeout=5000)
+    qtbot.waitUntil(lambda: window.watch.address == address, timeout=5000)
     qtbot.waitUntil(lambda: window.model.rowCount() == 3, timeout=10_000)
-    assert window.settings.last_address() == fleet.address
-    assert memory_keyring.entries == {("quantix", fleet.address): "tok"}
+    assert window.settings.last_address() == address
+    assert memory_keyring.entries == {("quantix", address): "tok"}
 
 
 def test_closing_stops_the_watch(window, fleet, qtbot, run):
-    window.connect_to(fleet.address)
-    qtbot.waitUntil(lambda: fleet.servicer.subscriber_count == 1, timeout=10_000)
+    address = fleet.coordinator_address
+    window.connect_to(address)
+    qtbot.waitUntil(lambda: window.connection_status.state() == "connected", timeout=10_000)
+    assert connections_to(address) >= 1
     window.close()
     run(window.wait_closed())
     assert window.watch.state.phase is Phase.IDLE
-    qtbot.waitUntil(lambda: fleet.servicer.subscriber_count == 0, timeout=10_000)
+    # The stream's connection is closed, not left to the garbage collector.
+    qtbot.waitUntil(lambda: connections_to(address) == 0, timeout=10_000)
     assert not window.isVisible()
 
 

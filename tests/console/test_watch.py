@@ -1,4 +1,9 @@
-"""CoordinatorWatch (Qt-free) and WatchBridge over real gRPC, against a scripted coordinator."""
+"""CoordinatorWatch (Qt-free) and WatchBridge against a real coordinator process.
+
+Nodes are registered with it over RegisterNode, as node daemons do; no node daemon runs, so the
+only Watch events are the ones a test makes. One sequence the real coordinator produces only
+under a race, a snapshot cut short, comes from tests.console.scripted_watch.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +23,9 @@ from console.watch import (
 from console.watch_bridge import WatchBridge
 from domain.backoff import Backoff
 from proto.quantix.v1 import coordinator_pb2 as pb
-from tests.console.fakes import LoopbackServer, ScriptedCoordinator, make_node
+from tests.console.daemons import CoordinatorProcess, connections_to
+from tests.console.messages import make_node
+from tests.console.scripted_watch import ScriptedWatchServer
 
 # Tests retry fast; what is tested is that they retry and resume, not the delays.
 FAST = Backoff(initial=0.05, maximum=0.2)
@@ -43,20 +50,28 @@ class Recorder:
         return self.states[-1].phase if self.states else None
 
 
+RESET = pb.WatchEvent.TYPE_RESET
+ADDED = pb.WatchEvent.TYPE_ADDED
+UPDATED = pb.WatchEvent.TYPE_UPDATED
+SYNCED = pb.WatchEvent.TYPE_SYNCED
+
+
 @pytest.fixture
-def coordinator(run):
-    servicer = ScriptedCoordinator()
-    for name in ("host-a", "host-b"):
-        servicer.put(make_node(name))
-    server = LoopbackServer(servicer)
-    run(server.start())
-    yield server
-    run(server.stop())
+def coordinator(tmp_path, run):
+    """A real coordinator holding host-a and host-b (revision 2)."""
+    coordinator = CoordinatorProcess(tmp_path)
+    try:
+        run(coordinator.start(), 60)
+        run(coordinator.register("host-a"))
+        run(coordinator.register("host-b"))
+        yield coordinator
+    finally:
+        run(coordinator.stop(), 60)
 
 
 @pytest.fixture
 def watching(coordinator, run, qtbot):
-    """A running CoordinatorWatch on the scripted coordinator, cancelled at the end."""
+    """A running CoordinatorWatch on the coordinator, cancelled at the end."""
     recorder = Recorder()
     watch = CoordinatorWatch(
         coordinator.address, recorder.on_event, recorder.on_state, backoff=FAST
@@ -79,38 +94,37 @@ def test_console_backoff_is_capped_low():
     assert max(delays) <= RECONNECT_MAX_S * 1.1
 
 
-def test_snapshot_then_live_changes(coordinator, watching, qtbot):
+def test_snapshot_then_live_changes(coordinator, watching, qtbot, run):
     watch, recorder = watching
-    servicer: ScriptedCoordinator = coordinator.servicer
-    qtbot.waitUntil(lambda: pb.WatchEvent.TYPE_SYNCED in recorder.types(), timeout=10_000)
+    qtbot.waitUntil(lambda: SYNCED in recorder.types(), timeout=10_000)
     assert recorder.states[0].phase is Phase.CONNECTING
     assert recorder.phase is Phase.CONNECTED
     # The watch's own RESET, the coordinator's RESET, the snapshot, SYNCED.
-    assert recorder.types() == [
-        pb.WatchEvent.TYPE_RESET,
-        pb.WatchEvent.TYPE_RESET,
-        pb.WatchEvent.TYPE_ADDED,
-        pb.WatchEvent.TYPE_ADDED,
-        pb.WatchEvent.TYPE_SYNCED,
-    ]
-    assert watch.last_revision == servicer.revision == 2
+    assert recorder.types() == [RESET, RESET, ADDED, ADDED, SYNCED]
+    assert [event.key for event in recorder.events[2:4]] == ["host-a", "host-b"]
+    assert watch.last_revision == 2
 
-    servicer.put(make_node("host-c"))
+    run(coordinator.register("host-c"))
     qtbot.waitUntil(lambda: recorder.events[-1].key == "host-c", timeout=10_000)
+    assert recorder.events[-1].type == ADDED
     assert watch.last_revision == 3
 
 
 def test_reconnects_and_resumes_from_the_last_revision(coordinator, watching, run, qtbot):
     watch, recorder = watching
-    servicer: ScriptedCoordinator = coordinator.servicer
-    qtbot.waitUntil(lambda: recorder.phase is Phase.CONNECTED, timeout=10_000)
-    qtbot.waitUntil(lambda: watch.last_revision == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: SYNCED in recorder.types(), timeout=10_000)
+    assert watch.last_revision == 2
+    address = coordinator.address
 
-    run(coordinator.stop())
+    run(coordinator.stop(), 60)
     qtbot.waitUntil(lambda: recorder.phase is Phase.RECONNECTING, timeout=10_000)
-    # Changes made while the console is away are replayed, not re-snapshotted.
-    servicer.put(make_node("host-c"))
-    servicer.remove("host-a")
+    # Changes made while the console is away: the coordinator runs elsewhere for a while, on
+    # the same database, where the console cannot follow it. They must be replayed, not
+    # re-snapshotted, when it is back at its address.
+    run(coordinator.start("127.0.0.1:0"), 60)
+    run(coordinator.register("host-c"))
+    run(coordinator.set_maintenance("host-a"))
+    run(coordinator.stop(), 60)
     qtbot.waitUntil(
         lambda: (
             "unreachable" in recorder.states[-1].detail
@@ -118,40 +132,52 @@ def test_reconnects_and_resumes_from_the_last_revision(coordinator, watching, ru
         ),
         timeout=10_000,
     )
-    assert f"coordinator {coordinator.address}" in recorder.states[-1].detail
+    assert f"coordinator {address}" in recorder.states[-1].detail
     assert recorder.states[-1].retry_in_s > 0
+    synced_before = recorder.types().count(SYNCED)
 
-    run(coordinator.start())
-    qtbot.waitUntil(lambda: watch.last_revision == 4, timeout=20_000)
+    run(coordinator.start(address), 60)
+    # The replay ends with SYNCED. (last_revision reaches 4 one event earlier, with the
+    # replayed maintenance change: waiting for that, not for SYNCED, made this test flaky.)
+    qtbot.waitUntil(lambda: recorder.types().count(SYNCED) > synced_before, timeout=20_000)
     assert recorder.phase is Phase.CONNECTED
-    assert servicer.since_requests[0] == 0
-    assert servicer.since_requests[-1] == 2  # resumed, not restarted
-    replayed = [(e.type, e.key) for e in recorder.events[-3:]]
-    assert replayed == [
-        (pb.WatchEvent.TYPE_ADDED, "host-c"),
-        (pb.WatchEvent.TYPE_REMOVED, "host-a"),
-        (pb.WatchEvent.TYPE_SYNCED, ""),
+    assert watch.last_revision == 4
+    first_synced = recorder.types().index(SYNCED)
+    after_outage = [(e.type, e.key, e.revision) for e in recorder.events[first_synced + 1 :]]
+    # Resumed from revision 2: exactly revisions 3 and 4, no RESET (a restart from 0 would
+    # begin with the console's RESET and the coordinator's, then a snapshot of three hosts).
+    assert after_outage == [
+        (ADDED, "host-c", 3),
+        (UPDATED, "host-a", 4),
+        (SYNCED, "", 4),
     ]
+    assert recorder.events[-2].node.status == pb.NODE_STATUS_MAINTENANCE
 
 
-def test_a_snapshot_cut_short_starts_over(coordinator, run, qtbot):
-    servicer: ScriptedCoordinator = coordinator.servicer
-    servicer.cut_next_snapshot_after = 1
-    recorder = Recorder()
-    watch = CoordinatorWatch(
-        coordinator.address, recorder.on_event, recorder.on_state, backoff=FAST
+def test_a_snapshot_cut_short_starts_over(run, qtbot):
+    server = ScriptedWatchServer(
+        [make_node("host-a"), make_node("host-b")], cut_first_snapshot_after=1
     )
+    run(server.start())
+    recorder = Recorder()
+    watch = CoordinatorWatch(server.address, recorder.on_event, recorder.on_state, backoff=FAST)
     task = asyncio.get_running_loop().create_task(watch.run())
     try:
-        qtbot.waitUntil(lambda: len(servicer.since_requests) >= 2, timeout=10_000)
+        qtbot.waitUntil(lambda: len(server.since_requests) >= 2, timeout=10_000)
         qtbot.waitUntil(lambda: watch.last_revision == 2, timeout=10_000)
-        # The cut stream had given a revision-2 ADDED; resuming from it would lose host-b.
-        assert servicer.since_requests[:2] == [0, 0]
+        # The cut stream had given a revision-1 ADDED; resuming from it would lose host-b.
+        assert server.since_requests[:2] == [0, 0]
         assert any("snapshot cut by test" in state.detail for state in recorder.states)
+        assert [e.key for e in recorder.events if e.type == ADDED] == [
+            "host-a",  # the cut snapshot
+            "host-a",  # the whole one
+            "host-b",
+        ]
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             run(_wait(task))
+        run(server.stop())
 
 
 def test_unreachable_coordinator_reports_why_and_keeps_trying(run, qtbot):
@@ -191,6 +217,9 @@ def test_bridge_emits_signals_and_replaces_its_watch(coordinator, run, qtbot):
     switched = next(i for i, s in enumerate(states) if s.address == coordinator.address)
     assert all(s.address == coordinator.address for s in states[switched:])
 
+    assert connections_to(coordinator.address) >= 1
+
     run(bridge.stop())
     assert bridge.state.phase is Phase.IDLE
-    qtbot.waitUntil(lambda: coordinator.servicer.subscriber_count == 0, timeout=10_000)
+    # The stream's connection is closed, not left to the garbage collector.
+    qtbot.waitUntil(lambda: connections_to(coordinator.address) == 0, timeout=10_000)

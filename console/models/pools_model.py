@@ -1,0 +1,131 @@
+"""Storage pools, one row each, fed by the coordinator's Watch events (OBJECT_KIND_POOL).
+
+Batching, key -> row and per-row ``dataChanged`` come from WatchListModel. This model adds
+what the Storage page reads: the pool, its precomputed card, and counts per filter tab.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from enum import Enum
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+
+from console.models.watch_list_model import AnyIndex, WatchListModel
+from console.pool_card import PoolCard, card_of
+from proto.quantix.v1 import coordinator_pb2 as pb
+
+POOL_ROLE = Qt.ItemDataRole.UserRole + 1  # the pb.Pool of the row
+KEY_ROLE = Qt.ItemDataRole.UserRole + 2  # the Watch key of the row
+CARD_ROLE = Qt.ItemDataRole.UserRole + 3  # the PoolCard the delegate draws
+PHASE_ROLE = Qt.ItemDataRole.UserRole + 4  # pb.PoolPhase, an int
+SORT_ROLE = Qt.ItemDataRole.UserRole + 5  # the name, case-folded (cards sort by name)
+
+
+class FilterTab(Enum):
+    """The Storage page's filter tabs, in their order."""
+
+    ALL = "All"
+    READY = "Ready"
+    DEGRADED = "Degraded"
+    ERROR = "Error"
+    PENDING = "Pending"
+
+    def accepts(self, phase: int) -> bool:
+        return self is FilterTab.ALL or phase in TAB_PHASES[self]
+
+
+# Which pool phases each tab shows. Deleting is work under way, like initializing: both are
+# "pending" to the user, and neither is lost from view.
+TAB_PHASES: dict[FilterTab, frozenset[int]] = {
+    FilterTab.READY: frozenset({pb.POOL_PHASE_READY}),
+    FilterTab.DEGRADED: frozenset({pb.POOL_PHASE_DEGRADED}),
+    FilterTab.ERROR: frozenset({pb.POOL_PHASE_ERROR}),
+    FilterTab.PENDING: frozenset({pb.POOL_PHASE_PENDING, pb.POOL_PHASE_DELETING}),
+}
+
+
+def _name_order(pool: pb.Pool) -> tuple[str, str]:
+    return (pool.spec.name.casefold(), pool.spec.name)
+
+
+class PoolsModel(WatchListModel[pb.Pool]):
+    def __init__(self, parent: QObject | None = None) -> None:
+        # Kept in name order here rather than by the proxy (see WatchListModel): a pool's
+        # name never changes, so its place does not either.
+        super().__init__(pb.OBJECT_KIND_POOL, "pool", parent, sort_key=_name_order)
+        self._cards: dict[str, PoolCard] = {}
+        # Pools per phase, kept as pools change: the tab counts are read after every batch,
+        # and counting 2,000 pools each time would cost more than the batch itself.
+        self._phase_of: dict[str, int] = {}
+        self._phase_counts: Counter[int] = Counter()
+
+    # --- caches ---------------------------------------------------------------------------
+
+    def item_replaced(self, key: str, item: pb.Pool) -> None:
+        self._cards[key] = card_of(item)
+        old = self._phase_of.get(key)
+        if old is not None:
+            self._phase_counts[old] -= 1
+        self._phase_of[key] = item.phase
+        self._phase_counts[item.phase] += 1
+
+    def item_removed(self, key: str) -> None:
+        self._cards.pop(key, None)
+        old = self._phase_of.pop(key, None)
+        if old is not None:
+            self._phase_counts[old] -= 1
+
+    def items_cleared(self) -> None:
+        self._cards.clear()
+        self._phase_of.clear()
+        self._phase_counts.clear()
+
+    # --- lookups --------------------------------------------------------------------------
+
+    def pool(self, key: str) -> pb.Pool | None:
+        return self.item(key)
+
+    def card(self, key: str) -> PoolCard | None:
+        return self._cards.get(key)
+
+    def names(self) -> set[str]:
+        return {pool.spec.name for pool in self._items}
+
+    def tab_counts(self, search: str = "") -> dict[FilterTab, int]:
+        """How many pools each tab shows, among those whose name contains ``search``."""
+        needle = search.strip().casefold()
+        phases = (
+            Counter(p.phase for p in self._items if needle in p.spec.name.casefold())
+            if needle
+            else self._phase_counts
+        )
+        counts = {tab: sum(phases[phase] for phase in TAB_PHASES[tab]) for tab in TAB_PHASES}
+        counts[FilterTab.ALL] = sum(phases.values())
+        return {tab: counts[tab] for tab in FilterTab}
+
+    # --- QAbstractListModel ---------------------------------------------------------------
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._items):
+            return None
+        row = index.row()
+        key = self._keys[row]
+        if role == CARD_ROLE:
+            return self._cards[key]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._items[row].spec.name
+        if role == SORT_ROLE:
+            return self._items[row].spec.name.casefold()
+        if role == PHASE_ROLE:
+            return self._items[row].phase
+        if role == KEY_ROLE:
+            return key
+        if role == POOL_ROLE:
+            return self._items[row]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._cards[key].tooltip
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._cards[key].accessible_text
+        return None

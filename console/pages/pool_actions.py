@@ -1,0 +1,182 @@
+"""What a user can do to pools: New pool (Ctrl+N), Retry (Ctrl+R), Assign hosts…, Delete….
+
+One QAction each, scoped to the Storage page (its shortcuts work only while the keyboard is on
+that page, so other pages keep Ctrl+N for their own "new"), enabled for the selected pool when
+the action makes sense and with a tooltip saying why not otherwise. The dialogs and the wizard
+open with ``open()`` and report back through signals: no ``exec()`` inside a coroutine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from console import pool_ops
+from console.dialogs.assign_hosts_dialog import AssignHostsDialog
+from console.dialogs.delete_pool_dialog import DeletePoolDialog
+from console.widgets.error_view import ErrorDialog
+from console.wizards.create_pool_wizard import CreatePoolWizard
+from proto.quantix.v1 import common_pb2 as cpb
+from proto.quantix.v1 import coordinator_pb2 as pb
+
+RETRY_TIP = "Initialize the pool again on every host where it is not ready"
+ASSIGN_TIP = "Choose the hosts this pool is set up on"
+
+
+class PoolActions(QObject):
+    notice = Signal(str)  # what happened, for the status bar ("Deleted nfs-1")
+    created = Signal(str)  # the name of a pool the coordinator just stored
+    dialog_closed = Signal()
+
+    def __init__(
+        self,
+        page: QWidget,
+        selected: Callable[[], pb.Pool | None],
+        address: Callable[[], str],
+        taken_names: Callable[[], set[str]],
+        nodes: Callable[[], list[pb.Node]],
+    ) -> None:
+        super().__init__(page)
+        self._page = page
+        self._selected = selected
+        self._address = address
+        self._taken_names = taken_names
+        self._nodes = nodes
+        # Retry calls in flight; held because qasync and asyncio hold tasks weakly.
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.wizard: CreatePoolWizard | None = None
+        self.dialog: DeletePoolDialog | AssignHostsDialog | None = None
+
+        self.new = self._action("&New pool…", "Ctrl+N", "Create a storage pool")
+        self.new.triggered.connect(self.open_wizard)
+        self.retry = self._action("&Retry", "Ctrl+R", RETRY_TIP)
+        self.retry.triggered.connect(self.retry_selected)
+        self.assign = self._action("As&sign hosts…", "", ASSIGN_TIP)
+        self.assign.triggered.connect(self.open_assign_dialog)
+        # The Delete key belongs to the card grid (see StoragePage), not the whole page: in
+        # the search field it deletes characters.
+        self.delete = self._action("&Delete…", "", "Delete the pool from its hosts and Quantix")
+        self.delete.triggered.connect(self.open_delete_dialog)
+
+    def _action(self, text: str, shortcut: str, tip: str) -> QAction:
+        action = QAction(text, self._page)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setToolTip(tip)
+        self._page.addAction(action)
+        return action
+
+    def update(self) -> None:
+        """Enable what makes sense for the selected pool, and say why the rest does not."""
+        pool = self._selected()
+        connected = bool(self._address())
+        deleting = pool is not None and pool.phase == pb.POOL_PHASE_DELETING
+        usable = pool is not None and connected and not deleting
+        not_ready = pool is not None and pool.phase != pb.POOL_PHASE_READY
+        self.retry.setEnabled(usable and not_ready)
+        self.retry.setToolTip(
+            RETRY_TIP
+            if not_ready or pool is None
+            else "The pool is ready on every host: nothing to retry"
+        )
+        local = pool is not None and pool.spec.backend == cpb.POOL_BACKEND_LOCAL_DIR
+        self.assign.setEnabled(usable and not local)
+        self.assign.setToolTip(
+            "A local directory lives on one host; create another pool for another host"
+            if local
+            else ASSIGN_TIP
+        )
+        self.delete.setEnabled(usable)
+
+    async def stop(self) -> None:
+        for window in (self.wizard, self.dialog):
+            if window is not None:
+                window.reject()
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    # --- the actions ----------------------------------------------------------------------
+
+    def open_wizard(self) -> CreatePoolWizard:
+        if self.wizard is not None:
+            self.wizard.raise_()
+            self.wizard.activateWindow()
+            return self.wizard
+        wizard = CreatePoolWizard(self._address, self._taken_names, self._nodes, self._page)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.created.connect(self._on_created)
+        wizard.finished.connect(self._on_wizard_finished)
+        self.wizard = wizard
+        wizard.open()
+        return wizard
+
+    def retry_selected(self) -> None:
+        pool = self._selected()
+        if pool is None or not self.retry.isEnabled():
+            return
+        name = pool.spec.name
+        self.notice.emit(f"Asking the coordinator to retry {name}…")
+        self._run(self._retry(name))
+
+    async def _retry(self, name: str) -> None:
+        result = await pool_ops.retry_pool(self._address(), name)
+        if result.failure is None:
+            self.notice.emit(f"Retrying {name} on every host where it is not ready")
+            return
+        self.notice.emit(f"Could not retry {name}")
+        # Retry has no window of its own to show the failure in: a dialog, in full.
+        dialog = ErrorDialog(f"Could not retry {name}", result.failure.text, self._page)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def open_delete_dialog(self) -> DeletePoolDialog | None:
+        pool = self._selected()
+        if pool is None or not self.delete.isEnabled() or self.dialog is not None:
+            return None
+        dialog = DeletePoolDialog(pool, self._address, self._page)
+        dialog.deleted.connect(lambda name: self.notice.emit(f"Deleted {name}"))
+        self._open_dialog(dialog)
+        return dialog
+
+    def open_assign_dialog(self) -> AssignHostsDialog | None:
+        pool = self._selected()
+        if pool is None or not self.assign.isEnabled() or self.dialog is not None:
+            return None
+        name = pool.spec.name
+        dialog = AssignHostsDialog(pool, self._nodes(), self._address, self._page)
+        dialog.applied.connect(lambda _pool: self.notice.emit(f"Hosts of {name} changed"))
+        self._open_dialog(dialog)
+        return dialog
+
+    # --- internals ------------------------------------------------------------------------
+
+    def _open_dialog(self, dialog: DeletePoolDialog | AssignHostsDialog) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._on_dialog_finished)
+        self.dialog = dialog
+        dialog.open()
+
+    def _run(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _on_created(self, pool: pb.Pool | None) -> None:
+        name = pool.spec.name if pool is not None else ""
+        self.notice.emit(f"Created {name}: setting it up on its hosts")
+        self.created.emit(name)
+
+    def _on_wizard_finished(self, _result: int) -> None:
+        self.wizard = None
+
+    def _on_dialog_finished(self, _result: int) -> None:
+        self.dialog = None
+        self.dialog_closed.emit()

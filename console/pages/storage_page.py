@@ -1,0 +1,381 @@
+"""The Storage page: every pool as a card, live from Watch, and the selected pool's detail.
+
+Cards are drawn by one delegate on a QListView in icon mode (no widget per pool), filtered by
+phase (tabs with live counts) and by name (search), sorted by name. Keyboard: arrows move
+between cards, Enter goes to the detail, Delete deletes (after a confirmation), Ctrl+R
+retries, Ctrl+N creates a pool (console.pages.pool_actions); the window's F5 reads the
+volumes and XML again and its Ctrl+F goes to the search field.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTabBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console import pool_text
+from console.models.hosts_model import HostsModel
+from console.models.pool_filter import PoolFilterProxy
+from console.models.pools_model import KEY_ROLE, FilterTab, PoolsModel
+from console.pages.pool_actions import PoolActions
+from console.watch import ConnectionState, Phase
+from console.widgets.pool_card_view import PoolCardView
+from console.widgets.pool_detail import PoolDetailPanel
+from proto.quantix.v1 import coordinator_pb2 as pb
+
+# Tab texts with their mnemonics (chosen not to clash with the page's other Alt+letters).
+TAB_TEXTS: dict[FilterTab, str] = {
+    FilterTab.ALL: "A&ll",
+    FilterTab.READY: "Read&y",
+    FilterTab.DEGRADED: "De&graded",
+    FilterTab.ERROR: "&Error",
+    FilterTab.PENDING: "&Pending",
+}
+TAB_TIPS: dict[FilterTab, str] = {
+    FilterTab.ALL: "Every pool",
+    FilterTab.READY: "Ready on every assigned host",
+    FilterTab.DEGRADED: "Ready on some hosts, not on others",
+    FilterTab.ERROR: "Ready on no host",
+    FilterTab.PENDING: "Being set up or deleted",
+}
+
+# Two columns of cards next to a detail wide enough for its per-host table at 1440 px.
+DEFAULT_GRID_WIDTH = 640
+DEFAULT_DETAIL_WIDTH = 520
+
+TEXT_NOT_CONNECTED = (
+    "Connect to a coordinator to see its storage pools (File › Connect to Coordinator…)."
+)
+TEXT_LOADING = "Loading storage pools from the coordinator…"
+TEXT_UNREACHABLE = (
+    "The coordinator cannot be reached yet (see the status bar).\n"
+    "Its storage pools appear here as soon as it answers."
+)
+TEXT_NO_POOLS = (
+    "No storage pools yet.\nCreate one with New pool… (Ctrl+N): local directory, NFS, "
+    "Ceph RBD or iSCSI."
+)
+
+
+class StoragePage(QWidget):
+    # For tests and the status bar: a pool action finished ("Retry requested for nfs-1").
+    notice = Signal(str)
+
+    def __init__(
+        self,
+        pools: PoolsModel,
+        hosts: HostsModel,
+        address: Callable[[], str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("storagePage")
+        self.pools = pools
+        self.hosts = hosts
+        self._address = address
+        self._selected_key = ""
+        self._connection = ConnectionState(Phase.IDLE, "")
+        self._select_when_added = ""
+
+        self.proxy = PoolFilterProxy(pools, self)
+        self.actions = PoolActions(self, self.selected_pool, address, pools.names, self._nodes)
+        self.actions.notice.connect(self.notice)
+        self.actions.created.connect(self._on_pool_created)
+        self.actions.dialog_closed.connect(self._on_dialog_closed)
+        self._build_header()
+        self._build_cards()
+        actions = self.actions
+        self.detail = PoolDetailPanel(
+            (actions.retry, actions.assign, actions.delete), self._node_address, self
+        )
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.cards_stack)
+        self.splitter.addWidget(self.detail)
+        # The grid takes what the window gains; the detail keeps a readable width.
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setSizes([DEFAULT_GRID_WIDTH, DEFAULT_DETAIL_WIDTH])
+        self.detail.setMinimumWidth(420)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 8)
+        layout.addLayout(self.top)
+        layout.addWidget(self.stale_label)
+        layout.addWidget(self.tab_bar)
+        layout.addWidget(self.splitter, 1)
+
+        pools.rowsInserted.connect(self._on_rows_changed)
+        pools.rowsRemoved.connect(self._on_rows_changed)
+        pools.modelReset.connect(self._on_rows_changed)
+        pools.synced.connect(self._on_rows_changed)
+        pools.batch_applied.connect(self._on_batch_applied)
+        self.proxy.rowsInserted.connect(self._on_view_rows_changed)
+        self.proxy.rowsRemoved.connect(self._on_view_rows_changed)
+        self.proxy.modelReset.connect(self._on_view_rows_changed)
+        self.view.selectionModel().currentChanged.connect(self._on_current_changed)
+        self.setTabOrder(self.new_button, self.search_edit)
+        self.setTabOrder(self.search_edit, self.tab_bar)
+        self.setTabOrder(self.tab_bar, self.view)
+        self._on_rows_changed()
+        self.actions.update()
+
+    # --- building -------------------------------------------------------------------------
+
+    def _build_header(self) -> None:
+        title = QLabel("Storage", self)
+        title.setObjectName("pageTitle")
+        self.summary_label = QLabel(self)
+        self.summary_label.setObjectName("pageSummary")
+        self.new_button = QPushButton(self.actions.new.text(), self)
+        self.new_button.setObjectName("primaryButton")
+        self.new_button.setToolTip("Create a storage pool (Ctrl+N)")
+        self.new_button.clicked.connect(self.actions.new.trigger)
+        search_label = QLabel("Se&arch:", self)
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setObjectName("poolSearch")
+        self.search_edit.setPlaceholderText("Pool name")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMinimumWidth(220)
+        self.search_edit.setMaximumWidth(300)
+        search_label.setBuddy(self.search_edit)
+        self.search_edit.textChanged.connect(self._on_search_changed)
+        self.top = QHBoxLayout()
+        self.top.addWidget(title)
+        self.top.addSpacing(12)
+        self.top.addWidget(self.summary_label, 1)
+        self.top.addWidget(self.new_button)
+        self.top.addSpacing(12)
+        self.top.addWidget(search_label)
+        self.top.addWidget(self.search_edit)
+
+        self.stale_label = QLabel(self)
+        self.stale_label.setObjectName("staleBanner")
+        self.stale_label.setWordWrap(True)
+        self.stale_label.setVisible(False)
+
+        self.tab_bar = QTabBar(self)
+        self.tab_bar.setObjectName("poolFilterTabs")
+        self.tab_bar.setDrawBase(False)
+        self.tab_bar.setExpanding(False)
+        self.tab_bar.setAccessibleName("Filter pools by phase")
+        for tab in FilterTab:
+            index = self.tab_bar.addTab(TAB_TEXTS[tab])
+            self.tab_bar.setTabToolTip(index, TAB_TIPS[tab])
+            self.tab_bar.setTabData(index, tab.value)
+        self.tab_bar.currentChanged.connect(self._on_tab_changed)
+
+    def _build_cards(self) -> None:
+        self.view = PoolCardView(self)
+        self.view.setObjectName("poolCards")
+        self.view.setAccessibleName("Storage pools")
+        self.delegate = self.view.card_delegate
+        self.view.setModel(self.proxy)
+        self.view.activated.connect(self._on_activated)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._on_context_menu)
+        # Delete acts on the card under the keyboard, not while typing in the search field.
+        delete_key = QAction(self.view)
+        delete_key.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        delete_key.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_key.triggered.connect(self.actions.delete.trigger)
+        self.view.addAction(delete_key)
+
+        self.empty_label = QLabel(TEXT_NOT_CONNECTED, self)
+        self.empty_label.setObjectName("placeholderText")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.cards_stack = QStackedWidget(self)
+        self.cards_stack.addWidget(self.view)
+        self.cards_stack.addWidget(self.empty_label)
+
+    # --- public ---------------------------------------------------------------------------
+
+    def focus_target(self) -> QWidget:
+        return self.view if self.cards_stack.currentWidget() is self.view else self.new_button
+
+    def selected_pool(self) -> pb.Pool | None:
+        return self.pools.pool(self._selected_key) if self._selected_key else None
+
+    def select_pool(self, key: str) -> bool:
+        row = self.pools.row_of(key)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.pools.index(row, 0))
+        if not index.isValid():
+            # Hidden by the tab or the search: show all, so the pool can be seen.
+            self.set_tab(FilterTab.ALL)
+            self.search_edit.clear()
+            index = self.proxy.mapFromSource(self.pools.index(row, 0))
+            if not index.isValid():
+                return False
+        self.view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        self.view.scrollTo(index)
+        return True
+
+    def set_tab(self, tab: FilterTab) -> None:
+        self.tab_bar.setCurrentIndex(list(FilterTab).index(tab))
+
+    def set_connection_state(self, state: ConnectionState) -> None:
+        was_connected = self._connection.phase is Phase.CONNECTED
+        self._connection = state
+        if state.phase is Phase.RECONNECTING and self.pools.rowCount() > 0:
+            if was_connected or not self.stale_label.isVisible():
+                self.stale_label.setText(
+                    "The coordinator cannot be reached: the pools below are as they were at "
+                    f"{time.strftime('%H:%M:%S')} and may be out of date."
+                )
+            self.stale_label.setVisible(True)
+        else:
+            self.stale_label.setVisible(False)
+        self._on_rows_changed()
+        self.actions.update()
+
+    def refresh(self) -> None:
+        self.detail.reads.reload()
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    async def stop(self) -> None:
+        await self.actions.stop()
+        await self.detail.stop()
+
+    # --- lookups for the dialogs ----------------------------------------------------------
+
+    def _nodes(self) -> list[pb.Node]:
+        return [self.hosts.node_at(row) for row in range(self.hosts.rowCount())]
+
+    def _node_address(self, host: str) -> str:
+        node = self.hosts.node(host)
+        return node.address if node is not None else ""
+
+    # --- handlers -------------------------------------------------------------------------
+
+    def _on_dialog_closed(self) -> None:
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_pool_created(self, name: str) -> None:
+        # Its card may arrive from Watch before or after this reply.
+        if not self.select_pool(name):
+            self._select_when_added = name
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_search_changed(self, text: str) -> None:
+        self.proxy.set_search(text)
+        self._update_tab_counts()
+        self._on_view_rows_changed()
+
+    def _on_tab_changed(self, index: int) -> None:
+        data = self.tab_bar.tabData(index)
+        if data is not None:
+            self.proxy.set_tab(FilterTab(data))
+        self._on_view_rows_changed()
+
+    def _on_activated(self, _index: QModelIndex) -> None:
+        """Enter (or a double click) on a card: go to its detail."""
+        self.detail.focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_context_menu(self, position: QPoint) -> None:
+        index = self.view.indexAt(position)
+        if not index.isValid():
+            return
+        self.view.setCurrentIndex(index)
+        menu = QMenu(self)
+        for action in (self.actions.retry, self.actions.assign, self.actions.delete):
+            menu.addAction(action)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.view.viewport().mapToGlobal(position))
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return  # filtered out of view: the detail keeps showing the pool
+        self._selected_key = str(current.data(KEY_ROLE))
+        self.detail.show_pool(self.pools.pool(self._selected_key))
+        self.actions.update()
+
+    def _on_batch_applied(self) -> None:
+        key = self._selected_key
+        if key:
+            pool = self.pools.pool(key)
+            if pool is None:
+                self._selected_key = ""
+            if pool is not self.detail.pool:
+                self.detail.show_pool(pool)
+        if self._select_when_added and self.select_pool(self._select_when_added):
+            self._select_when_added = ""
+        self._update_tab_counts()
+        self._update_summary()
+        self.actions.update()
+
+    def _on_rows_changed(self, *_args: object) -> None:
+        self._on_view_rows_changed()
+        self._update_tab_counts()
+        self._update_summary()
+
+    def _on_view_rows_changed(self, *_args: object) -> None:
+        if self.proxy.rowCount():
+            self.cards_stack.setCurrentWidget(self.view)
+            return
+        if self.pools.rowCount():
+            search = self.search_edit.text().strip()
+            tab = self.proxy.tab
+            where = "" if tab is FilterTab.ALL else f" in {tab.value}"
+            if search:
+                self.empty_label.setText(f"No pool named like “{search}”{where}.")
+            else:
+                self.empty_label.setText(f"No pools{where}.")
+        else:
+            phase = self._connection.phase
+            if phase is Phase.IDLE and not self.pools.is_synced:
+                self.empty_label.setText(TEXT_NOT_CONNECTED)
+            elif phase is Phase.RECONNECTING and not self.pools.is_synced:
+                self.empty_label.setText(TEXT_UNREACHABLE)
+            elif not self.pools.is_synced:
+                self.empty_label.setText(TEXT_LOADING)
+            else:
+                self.empty_label.setText(TEXT_NO_POOLS)
+        self.cards_stack.setCurrentWidget(self.empty_label)
+
+    def _update_tab_counts(self) -> None:
+        counts = self.pools.tab_counts(self.search_edit.text())
+        for index, tab in enumerate(FilterTab):
+            self.tab_bar.setTabText(index, f"{TAB_TEXTS[tab]} ({counts[tab]})")
+
+    def _update_summary(self) -> None:
+        counts = self.pools.tab_counts()
+        total = counts[FilterTab.ALL]
+        if not total:
+            self.summary_label.setText("")
+            return
+        parts = [pool_text.plural(total, "pool")]
+        for tab, word in (
+            (FilterTab.READY, "ready"),
+            (FilterTab.DEGRADED, "degraded"),
+            (FilterTab.ERROR, "in error"),
+            (FilterTab.PENDING, "pending"),
+        ):
+            if counts[tab]:
+                parts.append(f"{counts[tab]} {word}")
+        self.summary_label.setText(" · ".join(parts))
+
+    def sizeHint(self) -> QSize:
+        return QSize(1200, 760)

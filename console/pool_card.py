@@ -1,0 +1,111 @@
+"""What a pool card shows, computed once per change of the pool (not on every repaint). Qt-free.
+
+A grid of 2,000 cards repaints often (scrolling, hover, selection); the texts and numbers of a
+card change only when its pool does, so the model computes a PoolCard on each update and the
+delegate only draws it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from console import pool_text
+from console.pool_text import Usage
+from proto.quantix.v1 import coordinator_pb2 as pb
+
+
+@dataclass(frozen=True)
+class HostChip:
+    host: str
+    phase: int  # pb.PoolPhase: PENDING, READY, ERROR or OFFLINE
+    label: str  # the phase in words: a chip is never told by colour alone
+
+
+@dataclass(frozen=True)
+class PoolCard:
+    name: str
+    backend: int  # common_pb2.PoolBackend
+    backend_label: str
+    phase: int  # pb.PoolPhase
+    phase_label: str
+    source: str
+    description: str
+    capacity: str
+    fraction: float | None  # used / total, None when unknown
+    usage: Usage
+    chips: tuple[HostChip, ...]
+    banner: str  # "" for a card without an error banner
+    hosts_summary: str  # shown where the banner would be, on cards without one
+
+    @property
+    def accessible_text(self) -> str:
+        """What a screen reader says for the card (and what a tooltip shows)."""
+        parts = [
+            f"{self.name}: {self.phase_label}",
+            f"{self.backend_label} {self.source}",
+            self.capacity,
+            self.hosts_summary,
+        ]
+        if self.banner:
+            parts.append(self.banner)
+        return ". ".join(parts)
+
+    @property
+    def tooltip(self) -> str:
+        """The card in words, with every host (the card shows only the first few chips)."""
+        lines = [
+            f"{self.name} — {self.phase_label}",
+            f"{self.backend_label}: {self.source}",
+            self.capacity,
+        ]
+        lines += [f"{chip.host}: {chip.label}" for chip in self.chips]
+        if self.banner:
+            lines.append(self.banner)
+        return "\n".join(lines)
+
+
+# Hosts that need attention first, then the others by name: the first chips on a card are the
+# ones worth seeing when not all of them fit.
+_CHIP_ORDER = {
+    pb.POOL_PHASE_ERROR: 0,
+    pb.POOL_PHASE_OFFLINE: 1,
+    pb.POOL_PHASE_PENDING: 2,
+    pb.POOL_PHASE_READY: 3,
+}
+
+
+def _hosts_summary(pool: pb.Pool) -> str:
+    total = len(pool.hosts)
+    if not total:
+        return "No hosts yet"
+    ready = sum(1 for h in pool.hosts if h.phase == pb.POOL_PHASE_READY)
+    if ready == total:
+        return f"Ready on {pool_text.plural(total, 'host')}"
+    return f"Ready on {ready} of {pool_text.plural(total, 'host')}"
+
+
+def card_of(pool: pb.Pool) -> PoolCard:
+    fraction, usage = (
+        pool_text.usage_of(pool.allocation_bytes, pool.capacity_bytes)
+        if pool.capacity_bytes
+        else (None, Usage.UNKNOWN)
+    )
+    chips = tuple(
+        HostChip(h.host, h.phase, pool_text.phase_label(h.phase))
+        for h in sorted(pool.hosts, key=lambda h: (_CHIP_ORDER.get(h.phase, 1), h.host))
+    )
+    return PoolCard(
+        name=pool.spec.name,
+        backend=pool.spec.backend,
+        backend_label=pool_text.backend_label(pool.spec.backend),
+        phase=pool.phase,
+        phase_label=pool_text.phase_label(pool.phase),
+        source=pool_text.source_summary(pool.spec),
+        description=pool.spec.description,
+        capacity=pool_text.pool_capacity_text(pool),
+        fraction=fraction,
+        usage=usage,
+        chips=chips,
+        banner=pool_text.banner_text(pool) if pool_text.needs_banner(pool) else "",
+        hosts_summary=_hosts_summary(pool),
+    )

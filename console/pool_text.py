@@ -1,0 +1,252 @@
+"""How the Storage page words a pool: phases, sources, capacity, banners, settings. Qt-free.
+
+Rules (what a phase means, which fields a backend has, how bytes are written) come from
+``domain/``; this module only turns them into the short texts cards, the detail panel and the
+wizard's review show, so each says the same thing in the same words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+from domain.pools import (
+    DEFAULT_CEPH_PORT,
+    DEFAULT_ISCSI_PORT,
+    DEFAULT_NFS_VERSION,
+    Backend,
+    CephSource,
+    IscsiInitiator,
+    IscsiSource,
+    LocalDirSource,
+    NfsSource,
+    PoolSpec,
+)
+from domain.units import format_bytes
+from proto.quantix.v1 import common_pb2 as cpb
+from proto.quantix.v1 import coordinator_pb2 as pb
+
+PHASE_LABELS: dict[int, str] = {
+    pb.POOL_PHASE_UNSPECIFIED: "Unknown",
+    pb.POOL_PHASE_PENDING: "Pending",
+    pb.POOL_PHASE_READY: "Ready",
+    pb.POOL_PHASE_DEGRADED: "Degraded",
+    pb.POOL_PHASE_ERROR: "Error",
+    pb.POOL_PHASE_OFFLINE: "Offline",
+    pb.POOL_PHASE_DELETING: "Deleting",
+}
+
+BACKEND_LABELS: dict[int, str] = {
+    cpb.POOL_BACKEND_UNSPECIFIED: "Unknown backend",
+    cpb.POOL_BACKEND_LOCAL_DIR: Backend.LOCAL_DIR.label,
+    cpb.POOL_BACKEND_NFS: Backend.NFS.label,
+    cpb.POOL_BACKEND_CEPH_RBD: Backend.CEPH_RBD.label,
+    cpb.POOL_BACKEND_ISCSI: Backend.ISCSI.label,
+}
+
+# Capacity thresholds of the issue: amber from 75 % used, red from 90 %. Thin-provisioned
+# volumes grow into the free space, so 75 % is when to plan and 90 % is when to act.
+USAGE_WARNING = 0.75
+USAGE_CRITICAL = 0.90
+
+# What the review and the detail show instead of a secret: that one is there, never what.
+SECRET_MASK = "•••"
+
+
+class Usage(Enum):
+    UNKNOWN = "unknown"
+    NORMAL = "normal"
+    WARNING = "warning"
+    CRITICAL = "critical"
+
+
+def phase_label(phase: int) -> str:
+    return PHASE_LABELS.get(phase, f"Unknown phase ({phase})")
+
+
+def backend_label(backend: int) -> str:
+    return BACKEND_LABELS.get(backend, f"Unknown backend ({backend})")
+
+
+def _portal_text(value: str, default_port: int) -> str:
+    """``nas:3260`` is shown as ``nas``: the default port adds nothing but noise on a card."""
+    suffix = f":{default_port}"
+    return value[: -len(suffix)] if value.endswith(suffix) else value
+
+
+def source_summary(spec: cpb.PoolSpec) -> str:
+    """One line saying where the storage is: ``nas01:/export/vm``, ``rbd on mon1, mon2``."""
+    which = spec.WhichOneof("source")
+    if which == "local_dir":
+        return spec.local_dir.path
+    if which == "nfs":
+        nfs = spec.nfs
+        return f"{nfs.server}:{nfs.export_path}"
+    if which == "ceph_rbd":
+        ceph = spec.ceph_rbd
+        pool = f"{ceph.pool}/{ceph.namespace}" if ceph.namespace else ceph.pool
+        if not ceph.monitors:
+            return pool
+        # The first monitor names the cluster; the others are in the detail's settings.
+        first = _portal_text(ceph.monitors[0], DEFAULT_CEPH_PORT)
+        more = len(ceph.monitors) - 1
+        return f"{pool} on {first}" + (f" +{more}" if more else "")
+    if which == "iscsi":
+        iscsi = spec.iscsi
+        target = f"{_portal_text(iscsi.portal, DEFAULT_ISCSI_PORT)} · {iscsi.target_iqn}"
+        return f"{target} · LUN {iscsi.lun}" if iscsi.HasField("lun") else target
+    return "No settings"
+
+
+def usage_of(used: int, total: int) -> tuple[float | None, Usage]:
+    """The used fraction and its level; None/UNKNOWN when the total is not known (yet)."""
+    if total <= 0:
+        return None, Usage.UNKNOWN
+    fraction = min(max(used / total, 0.0), 1.0)
+    if fraction >= USAGE_CRITICAL:
+        return fraction, Usage.CRITICAL
+    if fraction >= USAGE_WARNING:
+        return fraction, Usage.WARNING
+    return fraction, Usage.NORMAL
+
+
+def capacity_text(used: int, total: int) -> str:
+    """``"1.2 TiB of 2.0 TiB used · 60 %"``; past the thresholds it says so in words too,
+    so that the bar's colour is never the only sign."""
+    fraction, usage = usage_of(used, total)
+    if fraction is None:
+        return "Capacity not known yet"
+    text = f"{format_bytes(used)} of {format_bytes(total)} used · {fraction * 100:.0f} %"
+    if usage is Usage.CRITICAL:
+        return f"{text} — nearly full"
+    if usage is Usage.WARNING:
+        return f"{text} — filling up"
+    return text
+
+
+def pool_capacity_text(pool: pb.Pool) -> str:
+    if pool.capacity_bytes:
+        return capacity_text(pool.allocation_bytes, pool.capacity_bytes)
+    if pool.phase == pb.POOL_PHASE_ERROR:
+        return "No capacity: not ready on any host"
+    if pool.phase == pb.POOL_PHASE_PENDING:
+        return "Capacity known once a host is ready"
+    return "Capacity not known yet"
+
+
+def has_failures(pool: pb.Pool) -> bool:
+    """Some host failed or is offline (PENDING pools can have failures "so far")."""
+    return any(h.phase in (pb.POOL_PHASE_ERROR, pb.POOL_PHASE_OFFLINE) for h in pool.hosts)
+
+
+def needs_banner(pool: pb.Pool) -> bool:
+    """ERROR, DEGRADED, and PENDING with failures so far: the cards that carry a message."""
+    if pool.phase in (pb.POOL_PHASE_ERROR, pb.POOL_PHASE_DEGRADED):
+        return True
+    return pool.phase == pb.POOL_PHASE_PENDING and has_failures(pool)
+
+
+def banner_text(pool: pb.Pool) -> str:
+    """The card's banner: the coordinator's message, which names every failing host."""
+    if pool.message:
+        return pool.message
+    failing = [h for h in pool.hosts if h.phase in (pb.POOL_PHASE_ERROR, pb.POOL_PHASE_OFFLINE)]
+    if failing:
+        return "; ".join(f"{h.host}: {h.message or phase_label(h.phase)}" for h in failing)
+    return f"{phase_label(pool.phase)} — no reason given by the coordinator"
+
+
+def host_capacity_text(status: pb.PoolHostStatus) -> str:
+    if not status.capacity_bytes:
+        return "—"
+    return f"{format_bytes(status.allocation_bytes)} of {format_bytes(status.capacity_bytes)}"
+
+
+def hosts_text(pool: pb.Pool) -> str:
+    """Where the pool is assigned: ``"Every host (3 now)"`` or ``"host-a, host-b"``."""
+    if pool.spec.hosts:
+        return ", ".join(pool.spec.hosts)
+    count = len(pool.hosts)
+    if pool.spec.backend == cpb.POOL_BACKEND_LOCAL_DIR:
+        return "No host"
+    now = "no host now" if not count else ("1 now" if count == 1 else f"{count} now")
+    return f"Every host, including hosts that register later ({now})"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+# --- a spec as rows of (label, value), for the wizard's review and the detail's settings ------
+
+
+@dataclass(frozen=True)
+class SettingRow:
+    label: str
+    value: str
+
+
+def _optional(value: str, default: str = "None") -> str:
+    return value if value else default
+
+
+def _secret(value: str, stored: bool, wording: str) -> str:
+    return f"{SECRET_MASK} {wording}" if value or stored else "None"
+
+
+def source_rows(
+    spec: PoolSpec, *, secret_stored: bool = False, secret_wording: str = "stored"
+) -> list[SettingRow]:
+    """The backend's own settings. Secrets show as ``••• stored`` (or ``None``), never in clear;
+    ``secret_stored`` says one is stored when ``spec`` came from a read RPC (blanked)."""
+    source = spec.source
+    if isinstance(source, LocalDirSource):
+        return [SettingRow("Path", source.path)]
+    if isinstance(source, NfsSource):
+        return [
+            SettingRow("Server", source.server),
+            SettingRow("Export path", source.export_path),
+            SettingRow("NFS version", source.version or DEFAULT_NFS_VERSION),
+            SettingRow("Mount options", _optional(",".join(source.mount_options))),
+            SettingRow(
+                "Mount point",
+                _optional(source.mount_point, f"Default (<node data dir>/mnt/{spec.name})"),
+            ),
+        ]
+    if isinstance(source, CephSource):
+        return [
+            SettingRow("Monitors", ", ".join(str(m) for m in source.monitors)),
+            SettingRow("Ceph pool", source.pool),
+            SettingRow("User", f"client.{source.user}" if source.user else "client.admin"),
+            SettingRow("Key", _secret(source.key, secret_stored, secret_wording)),
+            SettingRow("Namespace", _optional(source.namespace, "Default")),
+        ]
+    assert isinstance(source, IscsiSource)
+    initiator = (
+        "User space (libiscsi, no iscsid needed)"
+        if source.initiator is IscsiInitiator.USERSPACE
+        else "Host kernel (open-iscsi)"
+    )
+    rows = [
+        SettingRow("Portal", str(source.portal)),
+        SettingRow("Target IQN", source.target_iqn),
+        SettingRow("LUN", "All LUNs" if source.lun is None else str(source.lun)),
+        SettingRow("Initiator", initiator),
+        SettingRow("Initiator IQN", _optional(source.initiator_iqn, "The host's own")),
+    ]
+    if source.chap_user or source.chap_secret or secret_stored:
+        rows.append(SettingRow("CHAP user", source.chap_user))
+        rows.append(
+            SettingRow("CHAP secret", _secret(source.chap_secret, secret_stored, secret_wording))
+        )
+    else:
+        rows.append(SettingRow("CHAP", "None (no authentication)"))
+    return rows
+
+
+def join_names(names: Iterable[str]) -> str:
+    items = list(names)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,296 @@
+"""The selected pool in full: its message (whole, selectable, copyable), per-host status,
+capacity, volumes, libvirt XML and settings, with Retry, Assign hosts and Delete."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clients import present
+from clients.pool_codec import spec_from_pb
+from console import pool_text
+from console.pool_style import backend_pixmap
+from console.style import set_state_property
+from console.widgets.error_view import SELECTABLE, ErrorView
+from console.widgets.pool_host_reads import PoolHostReads
+from console.widgets.pool_hosts_view import PoolHostsView
+from console.widgets.pool_message import MessageArea, set_tone
+from domain.errors import ValidationError
+from proto.quantix.v1 import common_pb2 as cpb
+from proto.quantix.v1 import coordinator_pb2 as pb
+
+EMPTY_TEXT = (
+    "Select a pool to see its status on each host, its volumes and its libvirt XML.\n"
+    "Arrow keys move between cards; Enter comes here."
+)
+
+# The title above a pool's message, by phase.
+MESSAGE_TITLES = {
+    pb.POOL_PHASE_ERROR: "Not ready on any host",
+    pb.POOL_PHASE_DEGRADED: "Not ready on every host",
+    pb.POOL_PHASE_PENDING: "Still initializing — failed so far",
+    pb.POOL_PHASE_DELETING: "Deleting",
+}
+
+TAB_HOSTS, TAB_VOLUMES, TAB_XML, TAB_SETTINGS = range(4)
+
+
+def action_button(action: QAction, parent: QWidget) -> QPushButton:
+    """A button that is ``action``: same text, tooltip and enabled state, and it triggers it."""
+    button = QPushButton(action.text(), parent)
+
+    def sync() -> None:
+        button.setText(action.text())
+        button.setEnabled(action.isEnabled())
+        shortcut = action.shortcut().toString()
+        tip = action.toolTip()
+        button.setToolTip(f"{tip} ({shortcut})" if shortcut and shortcut not in tip else tip)
+
+    action.changed.connect(sync)
+    button.clicked.connect(action.trigger)
+    sync()
+    return button
+
+
+def _value_label(parent: QWidget) -> QLabel:
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(SELECTABLE)
+    return label
+
+
+class PoolDetailPanel(QWidget):
+    def __init__(
+        self,
+        actions: tuple[QAction, QAction, QAction],
+        node_address: Callable[[str], str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("poolDetail")
+        self.pool: pb.Pool | None = None
+        self._actions = actions
+        self.reads = PoolHostReads(self, node_address)
+
+        self._stack = QStackedWidget(self)
+        self.empty_label = QLabel(EMPTY_TEXT, self)
+        self.empty_label.setObjectName("placeholderText")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._stack.addWidget(self.empty_label)
+        self._stack.addWidget(self._build_detail())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._stack)
+
+    # --- building -------------------------------------------------------------------------
+
+    def _build_detail(self) -> QWidget:
+        page = QWidget(self)
+        self.icon_label = QLabel(page)
+        self.title_label = QLabel(page)
+        self.title_label.setObjectName("detailTitle")
+        self.title_label.setTextInteractionFlags(SELECTABLE)
+        self.badge = QLabel(page)
+        self.badge.setObjectName("phaseBadge")
+        self.subtitle_label = _value_label(page)
+        self.subtitle_label.setObjectName("detailSubtitle")
+        self.description_label = _value_label(page)
+        self.description_label.setObjectName("poolDescription")
+
+        title_row = QHBoxLayout()
+        title_row.setSpacing(8)
+        title_row.addWidget(self.icon_label, 0, Qt.AlignmentFlag.AlignTop)
+        titles = QVBoxLayout()
+        titles.setSpacing(1)
+        name_row = QHBoxLayout()
+        name_row.addWidget(self.title_label, 0)
+        name_row.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignVCenter)
+        name_row.addStretch(1)
+        titles.addLayout(name_row)
+        titles.addWidget(self.subtitle_label)
+        title_row.addLayout(titles, 1)
+
+        self.retry_button, self.assign_button, self.delete_button = (
+            action_button(action, page) for action in self._actions
+        )
+        self.delete_button.setObjectName("dangerButton")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.retry_button)
+        buttons.addWidget(self.assign_button)
+        buttons.addWidget(self.delete_button)
+        buttons.addStretch(1)
+
+        self.error_view = ErrorView(page)
+        self.error_view.clear()
+        self.message_area = MessageArea(self.error_view, page)
+        self.message_area.setVisible(False)
+
+        self.capacity_label = _value_label(page)
+        self.capacity_bar = QProgressBar(page)
+        self.capacity_bar.setObjectName("capacityBar")
+        self.capacity_bar.setTextVisible(False)
+        self.capacity_bar.setRange(0, 1000)
+        self.capacity_bar.setFixedHeight(8)
+
+        self.tabs = QTabWidget(page)
+        self.tabs.setDocumentMode(True)
+        self.hosts_view = PoolHostsView(page)
+        self.tabs.addTab(self.hosts_view, "Hos&ts")
+        self.tabs.addTab(self._build_volumes_tab(page), "Vol&umes")
+        self.tabs.addTab(self._build_xml_tab(page), "&XML")
+        self.tabs.addTab(self._build_settings_tab(page), "Sett&ings")
+        self.tabs.setCornerWidget(self.reads.bar, Qt.Corner.TopRightCorner)
+
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addLayout(title_row)
+        layout.addWidget(self.description_label)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message_area)
+        layout.addWidget(self.capacity_label)
+        layout.addWidget(self.capacity_bar)
+        layout.addWidget(self.tabs, 1)
+        return page
+
+    def _build_volumes_tab(self, page: QWidget) -> QWidget:
+        tab = QWidget(page)
+        layout = QVBoxLayout(tab)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addWidget(self.reads.volumes_note)
+        layout.addWidget(self.reads.volumes_table, 1)
+        return tab
+
+    def _build_xml_tab(self, page: QWidget) -> QWidget:
+        tab = QWidget(page)
+        layout = QVBoxLayout(tab)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addWidget(self.reads.xml_note)
+        layout.addWidget(self.reads.xml_view, 1)
+        return tab
+
+    def _build_settings_tab(self, page: QWidget) -> QWidget:
+        scroll = QScrollArea(page)
+        scroll.setObjectName("overviewScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        body = QWidget(scroll)
+        body.setObjectName("overviewBody")
+        self.settings_form = QFormLayout(body)
+        self.settings_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.settings_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        scroll.setWidget(body)
+        return scroll
+
+    # --- public ---------------------------------------------------------------------------
+
+    def show_pool(self, pool: pb.Pool | None) -> None:
+        self.pool = pool
+        if pool is None:
+            self._stack.setCurrentIndex(0)
+            self.reads.show_pool(None)
+            return
+        self._stack.setCurrentIndex(1)
+        self._show_header(pool)
+        self._show_message(pool)
+        self._show_capacity(pool)
+        self.hosts_view.show_pool(pool)
+        self.tabs.setTabText(TAB_HOSTS, f"Hos&ts ({len(pool.hosts)})")
+        self._show_settings(pool)
+        self.reads.show_pool(pool)
+
+    def focus_target(self) -> QWidget:
+        """Where Enter on a card takes the keyboard: the message if there is one, else the
+        per-host table."""
+        if self.message_area.isVisible():
+            return self.error_view.text_label
+        return self.tabs.currentWidget() or self.tabs
+
+    async def stop(self) -> None:
+        await self.reads.stop()
+
+    # --- parts ----------------------------------------------------------------------------
+
+    def _show_header(self, pool: pb.Pool) -> None:
+        spec = pool.spec
+        self.icon_label.setPixmap(backend_pixmap(spec.backend, 32, self.devicePixelRatioF()))
+        self.title_label.setText(spec.name)
+        self.badge.setText(pool_text.phase_label(pool.phase).upper())
+        # Colours per phase in quantix.qss (QLabel#phaseBadge[phase=...]).
+        set_state_property(self.badge, "phase", pool_text.phase_label(pool.phase).lower())
+        self.badge.setAccessibleName(f"Phase: {pool_text.phase_label(pool.phase)}")
+        parts = [pool_text.backend_label(spec.backend), pool_text.source_summary(spec)]
+        if pool.phase == pb.POOL_PHASE_PENDING and not pool_text.has_failures(pool):
+            parts.append(pool.message or "Initializing")
+        self.subtitle_label.setText(" · ".join(parts))
+        self.description_label.setText(spec.description)
+        self.description_label.setVisible(bool(spec.description))
+
+    def _show_message(self, pool: pb.Pool) -> None:
+        if pool_text.needs_banner(pool) or (pool.phase == pb.POOL_PHASE_DELETING and pool.message):
+            title = MESSAGE_TITLES.get(pool.phase, pool_text.phase_label(pool.phase))
+            self.error_view.set_error(title, pool_text.banner_text(pool))
+            set_tone(self.error_view, pool.phase != pb.POOL_PHASE_ERROR)
+            self.message_area.setVisible(True)
+            self.message_area.updateGeometry()
+        else:
+            self.error_view.clear()
+            self.message_area.setVisible(False)
+
+    def _show_capacity(self, pool: pb.Pool) -> None:
+        text = pool_text.pool_capacity_text(pool)
+        self.capacity_label.setText(f"Capacity: {text}")
+        shared = pool.spec.backend != cpb.POOL_BACKEND_LOCAL_DIR and len(pool.hosts) > 1
+        self.capacity_label.setToolTip(
+            "As one host sees the shared storage; each host's view is in the Hosts tab"
+            if shared
+            else ""
+        )
+        fraction, usage = pool_text.usage_of(pool.allocation_bytes, pool.capacity_bytes)
+        self.capacity_bar.setVisible(fraction is not None)
+        self.capacity_bar.setValue(round((fraction or 0.0) * 1000))
+        set_state_property(self.capacity_bar, "usage", usage.value)
+
+    def _show_settings(self, pool: pb.Pool) -> None:
+        form = self.settings_form
+        while form.rowCount():
+            form.removeRow(0)
+        spec_message = pool.spec
+        which = spec_message.WhichOneof("source")
+        stored = (which == "ceph_rbd" and spec_message.ceph_rbd.has_key) or (
+            which == "iscsi" and spec_message.iscsi.has_chap_secret
+        )
+        rows = [pool_text.SettingRow("Kind", pool_text.backend_label(spec_message.backend))]
+        try:
+            spec = spec_from_pb(spec_message)
+        except ValidationError as error:
+            rows.append(pool_text.SettingRow("Settings", f"Not readable: {error}"))
+        else:
+            rows += pool_text.source_rows(spec, secret_stored=bool(stored))
+        rows.append(pool_text.SettingRow("Hosts", pool_text.hosts_text(pool)))
+        for label, stamp in (("Created", pool.created_at), ("Updated", pool.updated_at)):
+            seconds = present.timestamp_seconds(stamp)
+            if seconds is not None:
+                when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(seconds))
+                rows.append(pool_text.SettingRow(label, when))
+        for row in rows:
+            value = _value_label(form.parentWidget())
+            value.setText(row.value)
+            form.addRow(f"{row.label}:", value)

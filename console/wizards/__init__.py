@@ -1,0 +1,1 @@
+"""Wizards (QWizard): one module per wizard, one module per page."""

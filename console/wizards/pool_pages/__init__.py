@@ -1,0 +1,1 @@
+"""The create-pool wizard's pages, one module per step."""

@@ -1,0 +1,148 @@
+"""Builders of real quantix.v1 Pool messages and pool Watch events for the Storage tests.
+
+Nothing here serves or fakes anything: these are the protobuf messages the coordinator sends,
+filled with plausible values, for tests that feed the pools model or a widget directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from proto.quantix.v1 import common_pb2 as cpb
+from proto.quantix.v1 import coordinator_pb2 as pb
+
+GiB = 1024**3
+TiB = 1024**4
+
+RESET = pb.WatchEvent.TYPE_RESET
+ADDED = pb.WatchEvent.TYPE_ADDED
+UPDATED = pb.WatchEvent.TYPE_UPDATED
+REMOVED = pb.WatchEvent.TYPE_REMOVED
+SYNCED = pb.WatchEvent.TYPE_SYNCED
+
+NFS_MOUNT_ERROR = (
+    "NFS mount failed: internal error: Child process (/bin/mount -o nodev,nosuid,noexec -t nfs "
+    "127.0.0.1:/export /var/lib/quantix/mnt/nfs-media) unexpected exit status 32: mount.nfs: "
+    "No such device"
+)
+
+
+def host_status(
+    host: str,
+    phase: int = pb.POOL_PHASE_READY,
+    message: str = "",
+    capacity: int = 0,
+    allocation: int = 0,
+    notes: Sequence[str] = (),
+) -> pb.PoolHostStatus:
+    return pb.PoolHostStatus(
+        host=host,
+        phase=phase,
+        message=message,
+        capacity_bytes=capacity,
+        allocation_bytes=allocation,
+        available_bytes=max(capacity - allocation, 0),
+        notes=list(notes),
+    )
+
+
+def nfs_spec(name: str, hosts: Sequence[str] = ()) -> cpb.PoolSpec:
+    return cpb.PoolSpec(
+        name=name,
+        backend=cpb.POOL_BACKEND_NFS,
+        hosts=list(hosts),
+        nfs=cpb.NfsSource(server="nas01.example.com", export_path=f"/export/{name}", version="4.1"),
+    )
+
+
+def local_spec(name: str, host: str = "host-a") -> cpb.PoolSpec:
+    return cpb.PoolSpec(
+        name=name,
+        backend=cpb.POOL_BACKEND_LOCAL_DIR,
+        hosts=[host],
+        local_dir=cpb.LocalDirSource(path=f"/var/lib/quantix/pools/{name}"),
+    )
+
+
+def ceph_spec(name: str) -> cpb.PoolSpec:
+    return cpb.PoolSpec(
+        name=name,
+        backend=cpb.POOL_BACKEND_CEPH_RBD,
+        ceph_rbd=cpb.CephRbdSource(
+            monitors=["mon1.example.com:6789", "mon2.example.com:6789"],
+            pool="rbd",
+            user="admin",
+            has_key=True,
+        ),
+    )
+
+
+def iscsi_spec(name: str) -> cpb.PoolSpec:
+    return cpb.PoolSpec(
+        name=name,
+        backend=cpb.POOL_BACKEND_ISCSI,
+        iscsi=cpb.IscsiSource(
+            portal="san01.example.com:3260",
+            target_iqn="iqn.2024-01.com.example:storage",
+            chap_user="quantix",
+            has_chap_secret=True,
+        ),
+    )
+
+
+def make_pool(
+    spec: cpb.PoolSpec,
+    phase: int = pb.POOL_PHASE_READY,
+    hosts: Iterable[pb.PoolHostStatus] = (),
+    message: str = "",
+    capacity: int = 0,
+    allocation: int = 0,
+) -> pb.Pool:
+    return pb.Pool(
+        spec=spec,
+        phase=phase,
+        message=message,
+        hosts=list(hosts),
+        capacity_bytes=capacity,
+        allocation_bytes=allocation,
+        available_bytes=max(capacity - allocation, 0),
+    )
+
+
+def ready_pool(name: str, hosts: Sequence[str] = ("host-a", "host-b", "host-c")) -> pb.Pool:
+    capacity, allocation = 2 * TiB, 600 * GiB
+    return make_pool(
+        nfs_spec(name),
+        pb.POOL_PHASE_READY,
+        [host_status(h, capacity=capacity, allocation=allocation) for h in hosts],
+        capacity=capacity,
+        allocation=allocation,
+    )
+
+
+def error_pool(name: str, hosts: Sequence[str] = ("host-a", "host-b")) -> pb.Pool:
+    failures = [host_status(h, pb.POOL_PHASE_ERROR, NFS_MOUNT_ERROR) for h in hosts]
+    text = "; ".join(f"{h}: {NFS_MOUNT_ERROR}" for h in hosts)
+    return make_pool(
+        nfs_spec(name), pb.POOL_PHASE_ERROR, failures, message=f"Not ready on any host: {text}"
+    )
+
+
+def pool_event(kind: int, pool: pb.Pool | None = None, key: str = "", revision: int = 0):
+    event = pb.WatchEvent(
+        type=kind,
+        revision=revision,
+        kind=pb.OBJECT_KIND_POOL if kind not in (RESET, SYNCED) else pb.OBJECT_KIND_UNSPECIFIED,
+        key=key or (pool.spec.name if pool is not None else ""),
+    )
+    if pool is not None:
+        event.pool.CopyFrom(pool)
+    return event
+
+
+def pool_snapshot(pools: Iterable[pb.Pool], revision: int = 10) -> list[pb.WatchEvent]:
+    return [
+        pool_event(RESET, revision=revision),
+        *(pool_event(ADDED, pool, revision=revision) for pool in pools),
+        pool_event(SYNCED, revision=revision),
+    ]
