@@ -3,7 +3,6 @@ manager, maps their errors to status codes with their descriptive messages."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 
@@ -17,25 +16,19 @@ from coordinator.pools import PoolManager
 from coordinator.watch import SubscriberTooSlow, WatchHub
 from proto.quantix.v1 import coordinator_pb2 as pb
 from proto.quantix.v1 import coordinator_pb2_grpc as pb_grpc
-from serving.grpc_server import validated
+from serving.grpc_server import aborts_on, validated
 
 log = logging.getLogger(__name__)
 
-# How each pool manager refusal reaches the caller.
-_POOL_ERRORS: dict[type[Exception], grpc.StatusCode] = {
-    PoolNotFound: grpc.StatusCode.NOT_FOUND,
-    PoolExists: grpc.StatusCode.ALREADY_EXISTS,
-    PoolRefused: grpc.StatusCode.FAILED_PRECONDITION,
-}
-
-
-@contextlib.asynccontextmanager
-async def _pool_errors(context: grpc.aio.ServicerContext) -> AsyncIterator[None]:
-    """A pool manager refusal becomes its status code, with its message as the details."""
-    try:
-        yield
-    except (PoolNotFound, PoolExists, PoolRefused) as error:
-        await context.abort(_POOL_ERRORS[type(error)], str(error))
+# How each pool manager refusal reaches the caller (its message as the details).
+_pool_errors = aborts_on(
+    {
+        PoolNotFound: grpc.StatusCode.NOT_FOUND,
+        PoolExists: grpc.StatusCode.ALREADY_EXISTS,
+        PoolRefused: grpc.StatusCode.FAILED_PRECONDITION,
+    }
+)
+_unknown_node = aborts_on({UnknownNode: grpc.StatusCode.NOT_FOUND})
 
 
 def _duration(seconds: float) -> Duration:
@@ -63,13 +56,11 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         )
 
     @validated
+    @aborts_on({UnknownNode: grpc.StatusCode.NOT_FOUND}, hint="register first")
     async def Heartbeat(
         self, request: pb.HeartbeatRequest, context: grpc.aio.ServicerContext
     ) -> pb.HeartbeatResponse:
-        try:
-            self._nodes.heartbeat(request.hostname)
-        except UnknownNode as error:
-            await context.abort(grpc.StatusCode.NOT_FOUND, f"{error}: register first")
+        self._nodes.heartbeat(request.hostname)
         return pb.HeartbeatResponse(heartbeat_interval=_duration(self._nodes.heartbeat_interval_s))
 
     async def ListNodes(
@@ -78,42 +69,34 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         return pb.ListNodesResponse(nodes=self._nodes.list(), revision=self._inventory.revision)
 
     @validated
+    @_unknown_node
     async def GetNode(
         self, request: pb.GetNodeRequest, context: grpc.aio.ServicerContext
     ) -> pb.Node:
-        try:
-            return self._nodes.get(request.name)
-        except UnknownNode as error:
-            await context.abort(grpc.StatusCode.NOT_FOUND, str(error))
-            raise
+        return self._nodes.get(request.name)
 
     @validated
+    @_unknown_node
     async def SetNodeMaintenance(
         self, request: pb.SetNodeMaintenanceRequest, context: grpc.aio.ServicerContext
     ) -> pb.Node:
-        try:
-            return self._nodes.set_maintenance(request.name, request.maintenance)
-        except UnknownNode as error:
-            await context.abort(grpc.StatusCode.NOT_FOUND, str(error))
-            raise
+        return self._nodes.set_maintenance(request.name, request.maintenance)
 
     # --- storage pools ----------------------------------------------------------------------
 
     @validated
+    @_pool_errors
     async def CreatePool(
         self, request: pb.CreatePoolRequest, context: grpc.aio.ServicerContext
     ) -> pb.Pool:
-        async with _pool_errors(context):
-            return self._pools.create(request.spec)
-        raise AssertionError("abort() returns only by raising")
+        return self._pools.create(request.spec)
 
     @validated
+    @_pool_errors
     async def GetPool(
         self, request: pb.GetPoolRequest, context: grpc.aio.ServicerContext
     ) -> pb.Pool:
-        async with _pool_errors(context):
-            return self._pools.get(request.name)
-        raise AssertionError("abort() returns only by raising")
+        return self._pools.get(request.name)
 
     async def ListPools(
         self, request: pb.ListPoolsRequest, context: grpc.aio.ServicerContext
@@ -121,36 +104,32 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         return pb.ListPoolsResponse(pools=self._pools.list(), revision=self._inventory.revision)
 
     @validated
+    @_pool_errors
     async def RetryPool(
         self, request: pb.RetryPoolRequest, context: grpc.aio.ServicerContext
     ) -> pb.Pool:
-        async with _pool_errors(context):
-            return self._pools.retry(request.name, request.hosts)
-        raise AssertionError("abort() returns only by raising")
+        return self._pools.retry(request.name, request.hosts)
 
     @validated
+    @_pool_errors
     async def AssignHosts(
         self, request: pb.AssignHostsRequest, context: grpc.aio.ServicerContext
     ) -> pb.Pool:
-        async with _pool_errors(context):
-            return self._pools.assign(request.name, request.hosts)
-        raise AssertionError("abort() returns only by raising")
+        return self._pools.assign(request.name, request.hosts)
 
     @validated
+    @_pool_errors
     async def UnassignHosts(
         self, request: pb.UnassignHostsRequest, context: grpc.aio.ServicerContext
     ) -> pb.Pool:
-        async with _pool_errors(context):
-            return await self._pools.unassign(request.name, request.hosts, request.force)
-        raise AssertionError("abort() returns only by raising")
+        return await self._pools.unassign(request.name, request.hosts, request.force)
 
     @validated
+    @_pool_errors
     async def DeletePool(
         self, request: pb.DeletePoolRequest, context: grpc.aio.ServicerContext
     ) -> pb.DeletePoolResponse:
-        async with _pool_errors(context):
-            return await self._pools.delete(request.name, request.force)
-        raise AssertionError("abort() returns only by raising")
+        return await self._pools.delete(request.name, request.force)
 
     async def Watch(
         self, request: pb.WatchRequest, context: grpc.aio.ServicerContext

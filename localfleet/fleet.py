@@ -12,7 +12,30 @@ from localfleet.testhosts import HostPool, write_test_host
 
 DEMO_NODE_NAMES = ("host-a", "host-b", "host-c")
 
-__all__ = ["DEMO_NODE_NAMES", "LocalFleet", "ProcessFailed"]
+__all__ = ["DEMO_NODE_NAMES", "LocalFleet", "ProcessFailed", "coordinator_process"]
+
+
+def coordinator_process(
+    workdir: Path, heartbeat_interval_s: float, extra_args: Sequence[str] = ()
+) -> DaemonProcess:
+    """A coordinator (not spawned yet) on a free loopback port, its database in ``workdir``.
+
+    ``args[1]`` is the ``--listen`` address: set it to serve again where it served before.
+    """
+    return DaemonProcess(
+        "coordinator",
+        "coordinator",
+        [
+            "--listen",
+            "127.0.0.1:0",
+            "--db",
+            str(workdir / "coordinator.sqlite"),
+            "--heartbeat-interval",
+            str(heartbeat_interval_s),
+            *extra_args,
+        ],
+        workdir,
+    )
 
 
 class LocalFleet:
@@ -21,20 +44,7 @@ class LocalFleet:
     ) -> None:
         self.workdir = workdir
         self.heartbeat_interval_s = heartbeat_interval_s
-        self.coordinator = DaemonProcess(
-            "coordinator",
-            "coordinator",
-            [
-                "--listen",
-                "127.0.0.1:0",
-                "--db",
-                str(workdir / "coordinator.sqlite"),
-                "--heartbeat-interval",
-                str(heartbeat_interval_s),
-                *coordinator_args,
-            ],
-            workdir,
-        )
+        self.coordinator = coordinator_process(workdir, heartbeat_interval_s, coordinator_args)
         self.nodes: dict[str, DaemonProcess] = {}
         self._uris: dict[str, str] = {}
         atexit.register(self._stop_now)
@@ -76,20 +86,30 @@ class LocalFleet:
         return self._uris[name]
 
     def add_node(
-        self, name: str, index: int | None = None, pools: tuple[HostPool, ...] | None = None
+        self,
+        name: str,
+        index: int | None = None,
+        pools: tuple[HostPool, ...] | None = None,
+        *,
+        libvirt_uri: str | None = None,
+        listen: str = "127.0.0.1:0",
     ) -> DaemonProcess:
-        """Write the node's test-driver host file and spawn its daemon (not yet waited for)."""
-        position = len(self.nodes) if index is None else index
-        uri = write_test_host(self.workdir / "hosts" / f"{name}.xml", name, position, pools)
-        self._uris[name] = uri
+        """Spawn the node's daemon (not yet waited for) on a test-driver host file written
+        here from ``index`` and ``pools``, or on ``libvirt_uri`` as it is (a host file a test
+        wrote, a real libvirtd). ``listen``: e.g. the address of a node this one replaces."""
+        if libvirt_uri is None:
+            position = len(self.nodes) if index is None else index
+            hosts = self.workdir / "hosts"
+            libvirt_uri = write_test_host(hosts / f"{name}.xml", name, position, pools)
+        self._uris[name] = libvirt_uri
         node = DaemonProcess(
             name,
             "node_daemon",
             [
                 "--libvirt-uri",
-                uri,
+                libvirt_uri,
                 "--listen",
-                "127.0.0.1:0",
+                listen,
                 "--coordinator",
                 self.coordinator_address,
                 "--name",
@@ -124,9 +144,12 @@ class LocalFleet:
 
     async def restart_coordinator(self) -> str:
         """Stop it (SIGTERM) and start it again on the same address and database."""
-        address = self.coordinator.address
         await self.coordinator.stop()
-        self.coordinator.args[1] = address
+        return await self.start_coordinator()
+
+    async def start_coordinator(self) -> str:
+        """Start the stopped coordinator again, on its address and database."""
+        self.coordinator.args[1] = self.coordinator.address
         self.coordinator.spawn()
         return await self.coordinator.wait_serving()
 

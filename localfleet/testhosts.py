@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,11 +133,19 @@ def host_xml(name: str, index: int, pools: tuple[HostPool, ...]) -> ET.Element:
 
 
 def write_test_host(
-    path: Path, name: str, index: int = 0, pools: tuple[HostPool, ...] | None = None
+    path: Path,
+    name: str,
+    index: int = 0,
+    pools: tuple[HostPool, ...] | None = None,
+    edit: Callable[[ET.Element], None] | None = None,
 ) -> str:
-    """Write a host file and return its libvirt URI (``test:///abs/path``)."""
+    """Write a host file and return its libvirt URI (``test:///abs/path``); ``edit`` may
+    change the host's XML first (a test's unusual host)."""
     chosen = DEMO_POOLS[index % len(DEMO_POOLS)] if pools is None else pools
-    tree = ET.ElementTree(host_xml(name, index, chosen))
+    root = host_xml(name, index, chosen)
+    if edit is not None:
+        edit(root)
+    tree = ET.ElementTree(root)
     ET.indent(tree)
     path.parent.mkdir(parents=True, exist_ok=True)
     tree.write(path, encoding="unicode")

@@ -6,7 +6,7 @@ import asyncio
 import functools
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import ParamSpec, TypeVar
 
 import grpc
@@ -97,3 +97,31 @@ def validated(handler: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
             raise AssertionError("abort() returns only by raising") from error
 
     return wrapper
+
+
+def aborts_on(
+    errors: Mapping[type[Exception], grpc.StatusCode], hint: str = ""
+) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
+    """Servicer-method decorator: an exception of one of the types in ``errors`` becomes that
+    status code, with the exception's message (then ``": " + hint``) as the details.
+
+    Applies to methods ``(self, request, context)``; under ``@validated``, which it lets
+    ValidationError through to.
+    """
+    caught = tuple(errors)
+
+    def decorate(handler: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+        @functools.wraps(handler)
+        async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return await handler(*args, **kwargs)
+            except caught as error:
+                context = args[2] if len(args) > 2 else kwargs["context"]
+                details = f"{error}: {hint}" if hint else str(error)
+                code = next(c for kind, c in errors.items() if isinstance(error, kind))
+                await context.abort(code, details)  # type: ignore[attr-defined]
+                raise AssertionError("abort() returns only by raising") from error
+
+        return wrapper
+
+    return decorate

@@ -1,55 +1,34 @@
 """The Hosts table: one row per node, fed by the coordinator's Watch events.
 
-Events are buffered and applied in batches (every ``FLUSH_INTERVAL_MS``, and at once on
-SYNCED), so a 1,000-host snapshot becomes a handful of row insertions and a storm of updates
-to the same hosts collapses into one ``dataChanged`` per batch, not one per event:
-
-- ADDED / UPDATED of a known host: its row changes in place (``dataChanged`` for that row).
-- ADDED of a new host: appended with one ``beginInsertRows`` per batch.
-- REMOVED: its row is removed (``beginRemoveRows``, contiguous rows together).
-- RESET: the hosts shown so far stay until SYNCED; hosts the new snapshot did not mention are
-  then removed. So a reconnect that needs a fresh snapshot keeps the table (and the user's
-  selection) in place and changes only what really changed.
-
-Rows stay in arrival order; sorting and filtering are a QSortFilterProxyModel's job.
+Batching (a 1,000-host snapshot becomes a handful of row insertions, a storm of updates one
+``dataChanged`` per changed row), RESET keeping the rows until SYNCED, and key -> row come from
+WatchListModel. Rows stay in arrival order; sorting and filtering are a QSortFilterProxyModel's
+job. "Status" and "Last seen" count seconds, so they are redrawn once a second.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QObject, Qt, QTimer
 
 from clients import present
+from console.models.watch_list_model import (  # the batching constants: still importable here
+    FLUSH_INTERVAL_MS,  # noqa: F401
+    MAX_CHANGED_RANGES,  # noqa: F401
+    ROOT,
+    AnyIndex,
+    WatchListModel,
+)
 from console.style import status_colour, status_icon
 from domain.units import format_bytes
 from proto.quantix.v1 import coordinator_pb2 as pb
 
-# Buffering window for Watch events. 50 ms is below what a person notices as lag, and long
-# enough that a snapshot of 1,000 hosts (or a burst of 1,000 updates) arrives as a few
-# batches instead of 1,000 separate row insertions and repaints.
-FLUSH_INTERVAL_MS = 50
-
 # "Last seen" and the offline duration count seconds, so they are redrawn once a second.
 AGE_REFRESH_MS = 1000
-
-# Changed rows are announced as contiguous ranges; past this many ranges in one batch a
-# single range from the first to the last changed row is cheaper for views than many signals.
-MAX_CHANGED_RANGES = 16
-
-AnyIndex = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 
 
 class Column(IntEnum):
@@ -92,169 +71,34 @@ _STATUS_SORT_ORDER = {
 }
 
 
-class HostsModel(QAbstractTableModel):
-    # The first snapshot (or the one after a RESET) is complete: an empty table now means
-    # "no hosts", not "still loading".
-    synced = Signal()
+class HostsModel(WatchListModel[pb.Node]):
+    """Hosts in arrival order (no ``sort_key``): sorting and filtering are the proxy's job.
+
+    Batching, key -> row, RESET until SYNCED and per-row ``dataChanged`` come from
+    WatchListModel; this model adds the columns and the once-a-second age refresh.
+    """
 
     def __init__(
         self, parent: QObject | None = None, clock: Callable[[], float] = time.time
     ) -> None:
-        super().__init__(parent)
+        super().__init__(pb.OBJECT_KIND_NODE, "node", parent)
         self._clock = clock
-        self._nodes: list[pb.Node] = []
-        self._keys: list[str] = []
-        self._row_of: dict[str, int] = {}
-        # Changes not applied yet: key -> new node, or None for a removal. Insertion-ordered,
-        # so new hosts are appended in the order the coordinator sent them.
-        self._pending: dict[str, pb.Node | None] = {}
-        # Between RESET and SYNCED: the keys the new snapshot has mentioned so far.
-        self._seen_since_reset: set[str] | None = None
-        self.is_synced = False
-
-        self._flush_timer = QTimer(self)
-        self._flush_timer.setSingleShot(True)
-        self._flush_timer.setInterval(FLUSH_INTERVAL_MS)
-        self._flush_timer.timeout.connect(self.flush)
-
         self._age_timer = QTimer(self)
         self._age_timer.setInterval(AGE_REFRESH_MS)
         self._age_timer.timeout.connect(self._on_age_timer)
-
-    # --- Watch events ---------------------------------------------------------------------
-
-    def apply_event(self, event: pb.WatchEvent) -> None:
-        """Take one Watch event; rows change at the next flush (SYNCED flushes at once)."""
-        kind = event.type
-        if event.kind not in (pb.OBJECT_KIND_NODE, pb.OBJECT_KIND_UNSPECIFIED):
-            return  # another kind of object: another model's business
-        if kind == pb.WatchEvent.TYPE_RESET:
-            self._pending.clear()
-            self._seen_since_reset = set()
-            self.is_synced = False
-        elif kind in (pb.WatchEvent.TYPE_ADDED, pb.WatchEvent.TYPE_UPDATED):
-            if not event.HasField("node"):
-                return
-            self._pending[event.key] = event.node
-            if self._seen_since_reset is not None:
-                self._seen_since_reset.add(event.key)
-            self._schedule_flush()
-        elif kind == pb.WatchEvent.TYPE_REMOVED:
-            self._pending[event.key] = None
-            if self._seen_since_reset is not None:
-                self._seen_since_reset.discard(event.key)
-            self._schedule_flush()
-        elif kind == pb.WatchEvent.TYPE_SYNCED:
-            self._on_synced()
-
-    def apply_events(self, events: Iterable[pb.WatchEvent]) -> None:
-        for event in events:
-            self.apply_event(event)
-
-    def _schedule_flush(self) -> None:
-        if not self._flush_timer.isActive():
-            self._flush_timer.start()
-
-    def _on_synced(self) -> None:
-        seen = self._seen_since_reset
-        self._seen_since_reset = None
-        if seen is not None:
-            for key in self._keys:
-                if key not in seen:
-                    self._pending[key] = None
-        self.flush()
-        if not self.is_synced:
-            self.is_synced = True
-            self.synced.emit()
-
-    def flush(self) -> None:
-        """Apply every buffered change now: removals, then in-place updates, then insertions."""
-        self._flush_timer.stop()
-        if not self._pending:
-            return
-        pending, self._pending = self._pending, {}
-        removed = [key for key, node in pending.items() if node is None and key in self._row_of]
-        updated: list[int] = []
-        added: list[tuple[str, pb.Node]] = []
-        self._remove_keys(removed)
-        for key, node in pending.items():
-            if node is None:
-                continue
-            row = self._row_of.get(key)
-            if row is None:
-                added.append((key, node))
-            else:
-                self._nodes[row] = node
-                updated.append(row)
-        self._announce_changed_rows(updated)
-        if added:
-            first = len(self._nodes)
-            self.beginInsertRows(_ROOT, first, first + len(added) - 1)
-            for offset, (key, node) in enumerate(added):
-                self._keys.append(key)
-                self._nodes.append(node)
-                self._row_of[key] = first + offset
-            self.endInsertRows()
-        self._update_age_timer()
-
-    def clear(self) -> None:
-        """Forget every host (switching to another coordinator)."""
-        self._flush_timer.stop()
-        self._pending.clear()
-        self._seen_since_reset = None
-        self.is_synced = False
-        self.beginResetModel()
-        self._nodes.clear()
-        self._keys.clear()
-        self._row_of.clear()
-        self.endResetModel()
-        self._update_age_timer()
-
-    def _remove_keys(self, keys: list[str]) -> None:
-        if not keys:
-            return
-        rows = sorted((self._row_of[key] for key in keys), reverse=True)
-        # Contiguous runs, last first, so earlier row numbers stay valid while removing.
-        start = end = rows[0]
-        for row in [*rows[1:], None]:
-            if row is not None and row == start - 1:
-                start = row
-                continue
-            self.beginRemoveRows(_ROOT, start, end)
-            del self._nodes[start : end + 1]
-            del self._keys[start : end + 1]
-            self.endRemoveRows()
-            if row is not None:
-                start = end = row
-        self._row_of = {key: row for row, key in enumerate(self._keys)}
-
-    def _announce_changed_rows(self, rows: list[int]) -> None:
-        if not rows:
-            return
-        rows.sort()
-        ranges: list[tuple[int, int]] = []
-        for row in rows:
-            if ranges and row <= ranges[-1][1] + 1:
-                ranges[-1] = (ranges[-1][0], max(row, ranges[-1][1]))
-            else:
-                ranges.append((row, row))
-        if len(ranges) > MAX_CHANGED_RANGES:
-            ranges = [(rows[0], rows[-1])]
-        last_column = len(Column) - 1
-        for first, last in ranges:
-            self.dataChanged.emit(self.index(first, 0), self.index(last, last_column))
+        self.batch_applied.connect(self._update_age_timer)
 
     def _update_age_timer(self) -> None:
-        if self._nodes and not self._age_timer.isActive():
+        if self._items and not self._age_timer.isActive():
             self._age_timer.start()
-        elif not self._nodes:
+        elif not self._items:
             self._age_timer.stop()
 
     def _on_age_timer(self) -> None:
         """Redraw the time-dependent cells; the rows themselves do not change."""
-        if not self._nodes:
+        if not self._items:
             return
-        last = len(self._nodes) - 1
+        last = len(self._items) - 1
         roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SORT_ROLE]
         for column in (Column.STATUS, Column.LAST_SEEN):
             self.dataChanged.emit(self.index(0, column), self.index(last, column), roles)
@@ -262,30 +106,20 @@ class HostsModel(QAbstractTableModel):
     # --- lookups --------------------------------------------------------------------------
 
     def node_at(self, row: int) -> pb.Node:
-        return self._nodes[row]
-
-    def key_at(self, row: int) -> str:
-        return self._keys[row]
-
-    def row_of(self, key: str) -> int | None:
-        return self._row_of.get(key)
+        return self.item_at(row)
 
     def node(self, key: str) -> pb.Node | None:
-        row = self._row_of.get(key)
-        return None if row is None else self._nodes[row]
+        return self.item(key)
 
     def status_counts(self) -> dict[int, int]:
         counts: dict[int, int] = {}
-        for node in self._nodes:
+        for node in self._items:
             counts[node.status] = counts.get(node.status, 0) + 1
         return counts
 
     # --- QAbstractTableModel --------------------------------------------------------------
 
-    def rowCount(self, parent: AnyIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._nodes)
-
-    def columnCount(self, parent: AnyIndex = _ROOT) -> int:
+    def columnCount(self, parent: AnyIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(Column)
 
     def headerData(
@@ -304,9 +138,9 @@ class HostsModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._nodes):
+        if not index.isValid() or index.row() >= len(self._items):
             return None
-        node = self._nodes[index.row()]
+        node = self._items[index.row()]
         column = Column(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(node, column)
@@ -317,7 +151,7 @@ class HostsModel(QAbstractTableModel):
         if role == NODE_ROLE:
             return node
         if role == KEY_ROLE:
-            return self._keys[index.row()]
+            return self.key_at(index.row())
         if column == Column.STATUS:
             if role == Qt.ItemDataRole.DecorationRole:
                 return status_icon(node.status)

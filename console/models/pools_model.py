@@ -105,7 +105,7 @@ class PoolsModel(WatchListModel[pb.Pool]):
         counts[FilterTab.ALL] = sum(phases.values())
         return {tab: counts[tab] for tab in FilterTab}
 
-    # --- QAbstractListModel ---------------------------------------------------------------
+    # --- Qt model ------------------------------------------------------------------------
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._items):

@@ -15,6 +15,10 @@ new objects are merged in at their places, a run of neighbours in one insertion.
 instead of in a QSortFilterProxyModel matters at 2,000 rows: the proxy would call the model's
 Python ``data()`` for every one of its ~40,000 comparisons. The key must not change with
 updates (a name does not); filtering stays a proxy's job.
+
+One column unless a subclass overrides ``columnCount`` (the hosts table does): the base is
+QAbstractTableModel because QAbstractListModel's ``columnCount`` is private in C++ and a Python
+override of it is never called. A changed row is announced across all its columns.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from typing import Any, Generic, TypeVar
 
 from google.protobuf.message import Message
 from PySide6.QtCore import (
-    QAbstractListModel,
+    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -48,7 +52,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()
 
 
-class WatchListModel(QAbstractListModel, Generic[M]):
+class WatchListModel(QAbstractTableModel, Generic[M]):
     """Rows of the objects of ``kind``, taken from the ``field`` of each WatchEvent."""
 
     # The first snapshot (or the one after a RESET) is complete: an empty list now means
@@ -236,8 +240,9 @@ class WatchListModel(QAbstractListModel, Generic[M]):
                 ranges.append((row, row))
         if len(ranges) > MAX_CHANGED_RANGES:
             ranges = [(rows[0], rows[-1])]
+        last_column = self.columnCount() - 1
         for first, last in ranges:
-            self.dataChanged.emit(self.index(first, 0), self.index(last, 0))
+            self.dataChanged.emit(self.index(first, 0), self.index(last, last_column))
 
     # --- hooks for subclasses (caches derived from an object) -------------------------------
 
@@ -270,3 +275,6 @@ class WatchListModel(QAbstractListModel, Generic[M]):
 
     def rowCount(self, parent: AnyIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: AnyIndex = ROOT) -> int:
+        return 0 if parent.isValid() else 1

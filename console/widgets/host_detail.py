@@ -7,21 +7,16 @@ what could.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import time
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
-    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -30,7 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from clients import present
+from console.latest_task import LatestTask
 from console.node_detail import HostDetail, fetch_host_detail
+from console.widgets.detail_parts import form_scroll, placeholder_stack, value_label
 from console.widgets.error_view import SELECTABLE, ErrorView
 from domain.pool_types import pool_type_label
 from domain.units import format_bytes
@@ -41,14 +38,6 @@ EMPTY_TEXT = (
     "Select a host to see its CPU, memory, network interfaces, storage pools and networks, "
     "read directly from the host's node daemon."
 )
-
-
-def _value_label(parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setTextInteractionFlags(SELECTABLE)
-    return label
 
 
 def _table(parent: QWidget, headers: Sequence[str]) -> QTableWidget:
@@ -99,21 +88,11 @@ class HostDetailPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("hostDetail")
         self._node: pb.Node | None = None
-        # The running read; qasync and asyncio hold tasks weakly, this keeps it alive.
-        self._task: asyncio.Task[None] | None = None
+        self._read = LatestTask()
         self.detail: HostDetail | None = None
 
-        self._stack = QStackedWidget(self)
-        self.empty_label = QLabel(EMPTY_TEXT, self)
-        self.empty_label.setObjectName("placeholderText")
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._stack.addWidget(self.empty_label)
+        self._stack, self.empty_label = placeholder_stack(self, EMPTY_TEXT)
         self._stack.addWidget(self._build_detail())
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._stack)
         self._stack.setCurrentIndex(0)
 
     def _build_detail(self) -> QWidget:
@@ -162,15 +141,8 @@ class HostDetailPanel(QWidget):
         return page
 
     def _build_overview(self) -> QWidget:
-        scroll = QScrollArea(self)
-        scroll.setObjectName("overviewScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        body = QWidget(scroll)
-        body.setObjectName("overviewBody")
-        form = QFormLayout(body)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        scroll, form = form_scroll(self)
+        body = form.parentWidget()
         self.overview: dict[str, QLabel] = {}
         for key, caption in (
             ("hostname", "Host name"),
@@ -182,10 +154,9 @@ class HostDetailPanel(QWidget):
             ("daemon", "Node daemon"),
             ("pool_types", "Storage pool types"),
         ):
-            value = _value_label(body)
+            value = value_label(body)
             self.overview[key] = value
             form.addRow(f"{caption}:", value)
-        scroll.setWidget(body)
         return scroll
 
     # --- public ---------------------------------------------------------------------------
@@ -200,7 +171,7 @@ class HostDetailPanel(QWidget):
         previous = self._node
         self._node = node
         if node is None:
-            self._cancel()
+            self._read.cancel()
             self.detail = None
             self._stack.setCurrentIndex(0)
             return
@@ -223,25 +194,14 @@ class HostDetailPanel(QWidget):
         node = self._node
         if node is None:
             return
-        self._cancel()
+        self._read.cancel()
         self._show_loading(node)
-        self._task = asyncio.get_running_loop().create_task(
-            self._load(node.name, node.address), name=f"host detail {node.name}"
-        )
+        self._read.start(self._load(node.name, node.address), name=f"host detail {node.name}")
 
     async def stop(self) -> None:
-        task = self._cancel()
-        if task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._read.stop()
 
     # --- internals ------------------------------------------------------------------------
-
-    def _cancel(self) -> asyncio.Task[None] | None:
-        task, self._task = self._task, None
-        if task is not None and not task.done():
-            task.cancel()
-        return task
 
     async def _load(self, name: str, address: str) -> None:
         try:

@@ -9,13 +9,10 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
-    QScrollArea,
-    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -26,6 +23,7 @@ from clients.pool_codec import spec_from_pb
 from console import pool_text
 from console.pool_style import backend_pixmap
 from console.style import set_state_property
+from console.widgets.detail_parts import form_scroll, placeholder_stack, value_label
 from console.widgets.error_view import SELECTABLE, ErrorView
 from console.widgets.pool_host_reads import PoolHostReads
 from console.widgets.pool_hosts_view import PoolHostsView
@@ -67,14 +65,6 @@ def action_button(action: QAction, parent: QWidget) -> QPushButton:
     return button
 
 
-def _value_label(parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setTextInteractionFlags(SELECTABLE)
-    return label
-
-
 class PoolDetailPanel(QWidget):
     def __init__(
         self,
@@ -88,16 +78,8 @@ class PoolDetailPanel(QWidget):
         self._actions = actions
         self.reads = PoolHostReads(self, node_address)
 
-        self._stack = QStackedWidget(self)
-        self.empty_label = QLabel(EMPTY_TEXT, self)
-        self.empty_label.setObjectName("placeholderText")
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._stack.addWidget(self.empty_label)
+        self._stack, self.empty_label = placeholder_stack(self, EMPTY_TEXT)
         self._stack.addWidget(self._build_detail())
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._stack)
 
     # --- building -------------------------------------------------------------------------
 
@@ -109,9 +91,9 @@ class PoolDetailPanel(QWidget):
         self.title_label.setTextInteractionFlags(SELECTABLE)
         self.badge = QLabel(page)
         self.badge.setObjectName("phaseBadge")
-        self.subtitle_label = _value_label(page)
+        self.subtitle_label = value_label(page)
         self.subtitle_label.setObjectName("detailSubtitle")
-        self.description_label = _value_label(page)
+        self.description_label = value_label(page)
         self.description_label.setObjectName("poolDescription")
 
         title_row = QHBoxLayout()
@@ -142,7 +124,7 @@ class PoolDetailPanel(QWidget):
         self.message_area = MessageArea(self.error_view, page)
         self.message_area.setVisible(False)
 
-        self.capacity_label = _value_label(page)
+        self.capacity_label = value_label(page)
         self.capacity_bar = QProgressBar(page)
         self.capacity_bar.setObjectName("capacityBar")
         self.capacity_bar.setTextVisible(False)
@@ -153,8 +135,9 @@ class PoolDetailPanel(QWidget):
         self.tabs.setDocumentMode(True)
         self.hosts_view = PoolHostsView(page)
         self.tabs.addTab(self.hosts_view, "Hos&ts")
-        self.tabs.addTab(self._build_volumes_tab(page), "Vol&umes")
-        self.tabs.addTab(self._build_xml_tab(page), "&XML")
+        reads = self.reads
+        self.tabs.addTab(self._read_tab(page, reads.volumes_note, reads.volumes_table), "Vol&umes")
+        self.tabs.addTab(self._read_tab(page, reads.xml_note, reads.xml_view), "&XML")
         self.tabs.addTab(self._build_settings_tab(page), "Sett&ings")
         self.tabs.setCornerWidget(self.reads.bar, Qt.Corner.TopRightCorner)
 
@@ -170,33 +153,18 @@ class PoolDetailPanel(QWidget):
         layout.addWidget(self.tabs, 1)
         return page
 
-    def _build_volumes_tab(self, page: QWidget) -> QWidget:
+    @staticmethod
+    def _read_tab(page: QWidget, note: QLabel, view: QWidget) -> QWidget:
+        """A tab of what is read from a host: its note (source or error) above the view."""
         tab = QWidget(page)
         layout = QVBoxLayout(tab)
         layout.setContentsMargins(0, 6, 0, 0)
-        layout.addWidget(self.reads.volumes_note)
-        layout.addWidget(self.reads.volumes_table, 1)
-        return tab
-
-    def _build_xml_tab(self, page: QWidget) -> QWidget:
-        tab = QWidget(page)
-        layout = QVBoxLayout(tab)
-        layout.setContentsMargins(0, 6, 0, 0)
-        layout.addWidget(self.reads.xml_note)
-        layout.addWidget(self.reads.xml_view, 1)
+        layout.addWidget(note)
+        layout.addWidget(view, 1)
         return tab
 
     def _build_settings_tab(self, page: QWidget) -> QWidget:
-        scroll = QScrollArea(page)
-        scroll.setObjectName("overviewScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        body = QWidget(scroll)
-        body.setObjectName("overviewBody")
-        self.settings_form = QFormLayout(body)
-        self.settings_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        self.settings_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        scroll.setWidget(body)
+        scroll, self.settings_form = form_scroll(page)
         return scroll
 
     # --- public ---------------------------------------------------------------------------
@@ -291,6 +259,6 @@ class PoolDetailPanel(QWidget):
                 when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(seconds))
                 rows.append(pool_text.SettingRow(label, when))
         for row in rows:
-            value = _value_label(form.parentWidget())
+            value = value_label(form.parentWidget())
             value.setText(row.value)
             form.addRow(f"{row.label}:", value)

@@ -8,8 +8,6 @@ the first host (by name) where the pool is READY.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import time
 from collections.abc import Callable
 
@@ -25,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.latest_task import LatestTask
 from console.pool_reads import PoolHostRead, read_pool_on_host
 from console.style import set_state_property
 from console.widgets.error_view import SELECTABLE
@@ -61,8 +60,7 @@ class PoolHostReads(QObject):
         self._node_address = node_address
         self._pool_name = ""
         self._host = ""
-        # The running read; held because qasync and asyncio hold tasks weakly.
-        self._task: asyncio.Task[None] | None = None
+        self._reading = LatestTask()
         self.read: PoolHostRead | None = None
 
         # The host chooser sits in the tab bar's corner: it serves the Volumes and XML tabs.
@@ -115,7 +113,7 @@ class PoolHostReads(QObject):
         """Follow ``pool`` (None: nothing selected); read again only when the pool, the host
         or that host's readiness changed, not on every Watch update."""
         if pool is None:
-            self._cancel()
+            self._reading.cancel()
             self._pool_name = self._host = ""
             self.read = None
             return
@@ -136,18 +134,18 @@ class PoolHostReads(QObject):
         if host:
             self.reload()
         else:
-            self._cancel()
+            self._reading.cancel()
             self.read = None
             self._show_nothing(NO_READY_HOST)
 
     @property
     def busy(self) -> bool:
-        return self._task is not None and not self._task.done()
+        return self._reading.busy
 
     def reload(self) -> None:
         if not self._pool_name or not self._host:
             return
-        self._cancel()
+        self._reading.cancel()
         host, pool = self._host, self._pool_name
         address = self._node_address(host)
         where = f"{host} ({address})" if address else host
@@ -157,23 +155,12 @@ class PoolHostReads(QObject):
         fill_table(self.volumes_table, (), reading)
         self.xml_view.setPlainText("")
         self.xml_view.setPlaceholderText(reading)
-        self._task = asyncio.get_running_loop().create_task(
-            self._load(host, address, pool), name=f"pool {pool} on {host}"
-        )
+        self._reading.start(self._load(host, address, pool), name=f"pool {pool} on {host}")
 
     async def stop(self) -> None:
-        task = self._cancel()
-        if task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._reading.stop()
 
     # --- internals ------------------------------------------------------------------------
-
-    def _cancel(self) -> asyncio.Task[None] | None:
-        task, self._task = self._task, None
-        if task is not None and not task.done():
-            task.cancel()
-        return task
 
     async def _load(self, host: str, address: str, pool: str) -> None:
         read = await read_pool_on_host(host, address, pool)

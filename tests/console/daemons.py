@@ -17,8 +17,8 @@ from pathlib import Path
 
 from clients.coordinator import CoordinatorClient
 from localfleet import LocalFleet
-from localfleet.process import DaemonProcess
-from localfleet.testhosts import DEMO_POOLS, HostPool, host_xml
+from localfleet.fleet import coordinator_process
+from localfleet.testhosts import DEMO_POOLS, HostPool, write_test_host
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.console.messages import make_node
 
@@ -50,19 +50,7 @@ class CoordinatorProcess:
     def __init__(
         self, workdir: Path, heartbeat_interval_s: float = QUIET_HEARTBEAT_INTERVAL_S
     ) -> None:
-        self.process = DaemonProcess(
-            "coordinator",
-            "coordinator",
-            [
-                "--listen",
-                "127.0.0.1:0",
-                "--db",
-                str(workdir / "coordinator.sqlite"),
-                "--heartbeat-interval",
-                str(heartbeat_interval_s),
-            ],
-            workdir,
-        )
+        self.process = coordinator_process(workdir, heartbeat_interval_s)
 
     @property
     def address(self) -> str:
@@ -124,36 +112,13 @@ def write_host(
 ) -> str:
     """Write a test-driver host file for ``name`` (localfleet's host, then ``edit`` applied to
     its XML) at ``path``; returns its libvirt URI."""
-    root = host_xml(name, 0, pools)
-    if edit is not None:
-        edit(root)
-    tree = ET.ElementTree(root)
-    ET.indent(tree)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tree.write(path, encoding="unicode")
-    return f"test://{path.resolve()}"
+    return write_test_host(path, name, 0, pools, edit)
 
 
 async def start_node(fleet: LocalFleet, name: str, uri: str, listen: str = "127.0.0.1:0") -> str:
     """A node daemon for ``name`` on the test-driver host ``uri``, registering with the
     fleet's coordinator; it is one of ``fleet.nodes``, so it stops with the fleet."""
-    node = DaemonProcess(
-        name,
-        "node_daemon",
-        [
-            "--libvirt-uri",
-            uri,
-            "--listen",
-            listen,
-            "--coordinator",
-            fleet.coordinator_address,
-            "--name",
-            name,
-        ],
-        fleet.workdir,
-    )
-    fleet.nodes[name] = node
-    node.spawn()
+    node = fleet.add_node(name, libvirt_uri=uri, listen=listen)
     return await node.wait_serving()
 
 
@@ -194,10 +159,6 @@ def connections_to(address: str) -> int:
 async def start_coordinator_again(fleet: LocalFleet) -> str:
     """Start the fleet's stopped coordinator again, on its address and database.
 
-    LocalFleet.restart_coordinator() without its first half, for a test that looks at the
-    console while the coordinator is away.
+    For a test that looks at the console while the coordinator is away.
     """
-    coordinator = fleet.coordinator
-    coordinator.args[1] = coordinator.address
-    coordinator.spawn()
-    return await coordinator.wait_serving()
+    return await fleet.start_coordinator()
