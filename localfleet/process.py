@@ -98,6 +98,17 @@ class DaemonProcess:
         if self._proc and self.running:
             self._proc.send_signal(signal.SIGCONT)
 
+    def send_signal(self, sig: int) -> None:
+        """Send ``sig`` to the running daemon (e.g. a test's SIGTERM or SIGINT)."""
+        if self._proc and self.running:
+            self._proc.send_signal(sig)
+
+    def wait(self, timeout_s: float) -> int:
+        """Block until the spawned daemon exits; its exit status (TimeoutExpired if it does
+        not exit within ``timeout_s``)."""
+        assert self._proc is not None, f"{self.name} was never spawned"
+        return self._proc.wait(timeout_s)
+
     async def stop(self, deadline_s: float = STOP_DEADLINE_S) -> int | None:
         """SIGTERM, wait, SIGKILL if needed; returns the exit status."""
         if self._proc is None:

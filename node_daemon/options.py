@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from domain.errors import ValidationError
 from domain.pools import validate_absolute_path
@@ -43,16 +43,19 @@ def parse_listen(value: str, field: str = "--listen") -> Address:
     return parse_address(value, field)
 
 
-def _argument_type(func: Callable[[str, str], T], field: str) -> Callable[[str], T]:
-    """An argparse ``type=`` that validates with the domain rules and reports the rule broken."""
+def _add_checked(
+    parser: argparse.ArgumentParser, flag: str, check: Callable[[str, str], T], **options: Any
+) -> None:
+    """``parser.add_argument(flag, ...)`` whose value ``check(value, flag)`` validates with the
+    domain rules; a broken rule is reported as argparse's error for ``flag``."""
 
     def convert(value: str) -> T:
         try:
-            return func(value, field)
+            return check(value, flag)
         except ValidationError as error:
             raise argparse.ArgumentTypeError(error.rule) from None
 
-    return convert
+    parser.add_argument(flag, type=convert, **options)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,28 +69,32 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         help="libvirt connection URI, e.g. qemu:///system or test:///abs/path/host.xml",
     )
-    parser.add_argument(
+    _add_checked(
+        parser,
         "--listen",
+        parse_listen,
         required=True,
-        type=_argument_type(parse_listen, "--listen"),
         help="HOST:PORT to serve gRPC on; port 0 picks a free port (see --port-file)",
     )
-    parser.add_argument(
+    _add_checked(
+        parser,
         "--coordinator",
+        parse_address,
         required=True,
-        type=_argument_type(parse_address, "--coordinator"),
         help="HOST:PORT of the coordinator to register with",
     )
-    parser.add_argument(
+    _add_checked(
+        parser,
         "--name",
+        validate_hostname,
         default=None,
-        type=_argument_type(validate_hostname, "--name"),
         help="node name in the fleet (default: the host name libvirt reports)",
     )
-    parser.add_argument(
+    _add_checked(
+        parser,
         "--advertise",
+        parse_address,
         default=None,
-        type=_argument_type(parse_address, "--advertise"),
         help="HOST:PORT the coordinator and consoles should use to reach this daemon "
         "(default: the bound listen address)",
     )
@@ -97,10 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="once serving, write the bound HOST:PORT to this file (atomically)",
     )
-    parser.add_argument(
+    _add_checked(
+        parser,
         "--data-dir",
+        validate_absolute_path,
         default=DEFAULT_DATA_DIR,
-        type=_argument_type(validate_absolute_path, "--data-dir"),
         help="absolute directory for the node's state on this host; NFS pools without a mount "
         f"point mount at DATA_DIR/mnt/POOL (default: {DEFAULT_DATA_DIR})",
     )

@@ -51,6 +51,7 @@ from node_daemon.pool_errors import (
 )
 from node_daemon.pool_secrets import secret_exists, secret_label, store_secret, undefine_secret
 from node_daemon.pool_settings import pool_xml_for, unkept_settings, unsupported_fields
+from node_daemon.pool_teardown import destroy_if_active, undefine_if_defined
 from node_daemon.pools import read_pool
 from proto.quantix.v1 import common_pb2
 
@@ -116,20 +117,6 @@ def _start(conn: libvirt.virConnect, name: str) -> None:
         pool.create(0)
 
 
-def _stop(conn: libvirt.virConnect, name: str) -> None:
-    pool = _lookup(conn, name)
-    if pool.isActive():
-        pool.destroy()
-
-
-def _undefine(conn: libvirt.virConnect, name: str) -> None:
-    try:
-        _lookup(conn, name).undefine()
-    except libvirt.libvirtError as error:
-        if error.get_error_code() != libvirt.VIR_ERR_NO_STORAGE_POOL:
-            raise
-
-
 def _read_back(conn: libvirt.virConnect, name: str) -> tuple[str, str, bool]:
     """(driver name, pool XML as libvirt keeps it, active)."""
     pool = _lookup(conn, name)
@@ -175,7 +162,7 @@ def _make(
         notes += _store_secret(libvirt_conn, spec, undo)
     if define:
         run_step(libvirt_conn, DEFINE, DEFINE_FAILED, lambda c: c.storagePoolDefineXML(xml, 0))
-        undo.libvirt("undefining the pool", lambda c: _undefine(c, name))
+        undo.libvirt("undefining the pool", lambda c: undefine_if_defined(c, name))
         log.info("pool %s: defined", name, extra={"pool": name})
     driver, kept_xml, active = run_step(
         libvirt_conn, READ, DEFINE_FAILED, lambda c: _read_back(c, name)
@@ -187,7 +174,7 @@ def _make(
             _build(libvirt_conn, name, pool_type, describe_pool_xml(xml).target_path, undo)
         step, reason = start_step(pool_type)
         run_step(libvirt_conn, step, reason, lambda c: _start(c, name))
-        undo.libvirt("stopping the pool", lambda c: _stop(c, name))
+        undo.libvirt("stopping the pool", lambda c: destroy_if_active(c, name))
         log.info("pool %s: started", name, extra={"pool": name})
     run_step(libvirt_conn, AUTOSTART, AUTOSTART_FAILED, lambda c: _lookup(c, name).setAutostart(1))
     run_step(libvirt_conn, REFRESH, REFRESH_FAILED, lambda c: _lookup(c, name).refresh(0))

@@ -87,13 +87,15 @@ def volumes_message(name: str, names: list[str]) -> str:
     return f"pool {name} holds {len(names)} {noun} ({shown}): delete them or force"
 
 
-def _destroy_if_active(conn: libvirt.virConnect, name: str) -> None:
+def destroy_if_active(conn: libvirt.virConnect, name: str) -> None:
+    """Stop the pool if it runs (safe to replay after a dropped connection)."""
     pool = conn.storagePoolLookupByName(name)
     if pool.isActive():
         pool.destroy()
 
 
-def _undefine_if_defined(conn: libvirt.virConnect, name: str) -> None:
+def undefine_if_defined(conn: libvirt.virConnect, name: str) -> None:
+    """Undefine the pool if libvirt still keeps its definition (safe to replay)."""
     try:
         pool = conn.storagePoolLookupByName(name)
     except libvirt.libvirtError as error:
@@ -117,9 +119,9 @@ def destroy_pool(libvirt_conn: LibvirtConnection, name: str, data_dir: str, forc
             )
             if names:
                 raise PoolOpError(HAS_VOLUMES, CHECK_VOLUMES, volumes_message(name, names))
-        run_step(libvirt_conn, DESTROY, DESTROY_FAILED, lambda c: _destroy_if_active(c, name))
+        run_step(libvirt_conn, DESTROY, DESTROY_FAILED, lambda c: destroy_if_active(c, name))
         _remove_own_mount_point(name, state, data_dir)
-        run_step(libvirt_conn, UNDEFINE, UNDEFINE_FAILED, lambda c: _undefine_if_defined(c, name))
+        run_step(libvirt_conn, UNDEFINE, UNDEFINE_FAILED, lambda c: undefine_if_defined(c, name))
         log.info("pool %s: stopped and undefined", name, extra={"pool": name, "force": force})
     # Also when the pool is gone: a secret left by an interrupted destroy goes now.
     run_step(libvirt_conn, DELETE_SECRET, SECRET_FAILED, lambda c: delete_pool_secret(c, name))

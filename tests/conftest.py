@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +71,18 @@ def system_libvirt_uri() -> str:
         )
     conn.close()
     return SYSTEM_LIBVIRT_URI
+
+
+@pytest.fixture
+def start_system_node(system_libvirt_uri: str) -> Callable[[LocalFleet, str], Awaitable[str]]:
+    """``await start_system_node(fleet, name)``: a node daemon of ``fleet`` on the real
+    libvirtd, serving once awaited (its address); it stops with the fleet, which is why it is
+    a coroutine: each test awaits it on the loop that runs its fleet."""
+
+    async def start(fleet: LocalFleet, name: str) -> str:
+        return await fleet.add_node(name, libvirt_uri=system_libvirt_uri).wait_serving()
+
+    return start
 
 
 @pytest.fixture

@@ -37,7 +37,6 @@ from domain.pools import (
     validate_pool_spec,
 )
 from localfleet import LocalFleet
-from localfleet.process import DaemonProcess
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.node.conftest import free_port
 
@@ -57,7 +56,7 @@ HEARTBEAT_INTERVAL_S = 600.0
 
 
 @pytest.fixture
-def real_fleet(tmp_path, run, system_libvirt_uri, pool_names) -> Iterator[LocalFleet]:
+def real_fleet(tmp_path, run, start_system_node, pool_names) -> Iterator[LocalFleet]:
     """A coordinator and one node daemon, "real-host", on the real libvirtd; both stop with
     the fleet (the node is one of ``fleet.nodes``). It uses ``pool_names`` so that the
     leftovers on libvirtd are removed after the node daemon has stopped, not while it runs."""
@@ -65,26 +64,7 @@ def real_fleet(tmp_path, run, system_libvirt_uri, pool_names) -> Iterator[LocalF
         LocalFleet.start(tmp_path, node_names=(), heartbeat_interval_s=HEARTBEAT_INTERVAL_S), 90
     )
     try:
-        node = DaemonProcess(
-            HOST,
-            "node_daemon",
-            [
-                "--libvirt-uri",
-                system_libvirt_uri,
-                "--listen",
-                "127.0.0.1:0",
-                "--coordinator",
-                fleet.coordinator_address,
-                "--name",
-                HOST,
-                "--data-dir",
-                str((tmp_path / "node-data").resolve()),
-            ],
-            tmp_path,
-        )
-        fleet.nodes[HOST] = node
-        node.spawn()
-        run(node.wait_serving(), 90)
+        run(start_system_node(fleet, HOST), 90)
         yield fleet
     finally:
         run(fleet.stop(), 60)

@@ -10,7 +10,6 @@ import libvirt
 import pytest
 
 from clients.coordinator import CoordinatorClient
-from localfleet.process import DaemonProcess
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.coordinator.pool_wire import local, nfs, phases
 from tests.helpers import eventually
@@ -19,34 +18,13 @@ HOST = "real-host"
 
 
 @pytest.fixture
-def real_node(start_fleet, system_libvirt_uri, tmp_path):
+def real_node(start_fleet, start_system_node):
     """A coordinator and one node daemon on the real libvirtd, registered by itself (on a host
     without a QEMU emulator, its hypervisor version says why it is unknown)."""
     fleet = start_fleet((), heartbeat_interval_s=600.0)
-    node = DaemonProcess(
-        HOST,
-        "node_daemon",
-        [
-            "--libvirt-uri",
-            system_libvirt_uri,
-            "--listen",
-            "127.0.0.1:0",
-            "--coordinator",
-            fleet.coordinator_address,
-            "--name",
-            HOST,
-            "--data-dir",
-            str(tmp_path / "node-data"),
-        ],
-        tmp_path,
-    )
-    node.spawn()
-    try:
-        asyncio.run(node.wait_serving())
-        asyncio.run(registered(fleet.coordinator_address))
-        yield fleet
-    finally:
-        node.stop_now()
+    asyncio.run(start_system_node(fleet, HOST))
+    asyncio.run(registered(fleet.coordinator_address))
+    return fleet
 
 
 @pytest.fixture

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -15,13 +13,11 @@ from typing import Any
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from localfleet.process import DaemonProcess, ProcessFailed
 
 # Starting a daemon takes well under a second here; the deadline is generous for a loaded CI
 # machine and only matters when the daemon is broken (the test then fails with its log).
 START_DEADLINE_S = 20.0
-# SIGTERM gives in-flight RPCs up to 5 s (serving.grpc_server.GRACEFUL_STOP_S); then we kill.
-STOP_DEADLINE_S = 10.0
 
 # One simulated host: the libvirt test driver reads it from test:///<abs path>. It has a pool
 # of every type the console must show, two NICs (one with link facts, one without) and three
@@ -85,10 +81,16 @@ def free_port() -> int:
 
 @dataclass
 class NodeProcess:
-    proc: subprocess.Popen[bytes]
-    address: str
-    log_path: Path
+    proc: DaemonProcess  # send_signal(), wait(timeout_s)
     name: str
+
+    @property
+    def address(self) -> str:
+        return self.proc.address
+
+    @property
+    def log_path(self) -> Path:
+        return self.proc.log_file
 
     def log_text(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
@@ -99,7 +101,7 @@ class NodeLauncher:
     """Starts node daemons as real processes; ``stop_all`` always runs in teardown."""
 
     directory: Path
-    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    processes: list[DaemonProcess] = field(default_factory=list)
 
     def start(
         self,
@@ -108,50 +110,36 @@ class NodeLauncher:
         libvirt_uri: str | None = None,
         extra: tuple[str, ...] = (),
     ) -> NodeProcess:
-        index = len(self.processes)
-        port_file = self.directory / f"node{index}.port"
-        log_path = self.directory / f"node{index}.log"
+        """A serving daemon (logging at debug to ``node<N>.log``); the test fails with its log
+        if it exits or does not serve within START_DEADLINE_S."""
         uri = libvirt_uri or f"test://{write_host_xml(self.directory)}"
         args = [
-            sys.executable,
-            "-m",
-            "node_daemon",
             "--libvirt-uri",
             uri,
             "--listen",
             "127.0.0.1:0",
             "--coordinator",
             coordinator or f"127.0.0.1:{free_port()}",
-            "--port-file",
-            str(port_file),
             "--log-level",
             "debug",
             *(["--name", name] if name else []),
             *extra,
         ]
-        with log_path.open("wb") as log:
-            proc = subprocess.Popen(args, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
-        self.processes.append(proc)
-        deadline = time.monotonic() + START_DEADLINE_S
-        while not port_file.exists():
-            if proc.poll() is not None:
-                pytest.fail(f"node daemon exited with {proc.returncode}:\n{log_path.read_text()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"node daemon did not write {port_file}:\n{log_path.read_text()}")
-            time.sleep(0.05)
-        address = port_file.read_text(encoding="utf-8").strip()
-        return NodeProcess(proc, address, log_path, name or "")
+        process = DaemonProcess(f"node{len(self.processes)}", "node_daemon", args, self.directory)
+        self.processes.append(process)
+        process.spawn()
+        try:
+            asyncio.run(process.wait_serving(START_DEADLINE_S))
+        except ProcessFailed as error:
+            pytest.fail(str(error), pytrace=False)
+        return NodeProcess(process, name or "")
 
     def stop_all(self) -> None:
-        for proc in self.processes:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in self.processes:
-            try:
-                proc.wait(STOP_DEADLINE_S)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        # SIGTERM to all first, so that they stop side by side rather than one after another.
+        for process in self.processes:
+            process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            process.stop_now()
 
 
 @pytest.fixture
