@@ -57,6 +57,25 @@ class ConnectionState:
     retry_at: float = 0.0
 
 
+@dataclass(frozen=True)
+class EmptyListTexts:
+    """What a page of Watch objects says while it has no rows, by connection phase."""
+
+    not_connected: str
+    unreachable: str
+    loading: str
+    none: str  # synced, and the coordinator has none
+
+    def pick(self, phase: Phase, synced: bool) -> str:
+        if synced:
+            return self.none
+        if phase is Phase.IDLE:
+            return self.not_connected
+        if phase is Phase.RECONNECTING:
+            return self.unreachable
+        return self.loading
+
+
 class _WatchSource(Protocol):
     """What the watch needs of a coordinator client (CoordinatorClient satisfies it)."""
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.models.hosts_model import KEY_ROLE, SORT_ROLE, Column, HostsModel
-from console.watch import ConnectionState, Phase
+from console.watch import ConnectionState, EmptyListTexts, Phase
 from console.widgets.host_detail import HostDetailPanel
 from proto.quantix.v1 import coordinator_pb2 as pb
 
@@ -52,6 +52,7 @@ TEXT_NO_HOSTS = (
     "Start quantix-node on a hypervisor host with --coordinator pointing here; "
     "it appears in this list as soon as it registers."
 )
+EMPTY_TEXTS = EmptyListTexts(TEXT_NOT_CONNECTED, TEXT_UNREACHABLE, TEXT_LOADING, TEXT_NO_HOSTS)
 
 
 class HostsPage(QWidget):
@@ -217,15 +218,7 @@ class HostsPage(QWidget):
         if rows:
             self.table_stack.setCurrentWidget(self.table)
         else:
-            phase = self._connection.phase
-            if phase is Phase.IDLE and not self.model.is_synced:
-                self.empty_label.setText(TEXT_NOT_CONNECTED)
-            elif phase is Phase.RECONNECTING and not self.model.is_synced:
-                self.empty_label.setText(TEXT_UNREACHABLE)
-            elif not self.model.is_synced:
-                self.empty_label.setText(TEXT_LOADING)
-            else:
-                self.empty_label.setText(TEXT_NO_HOSTS)
+            self.empty_label.setText(EMPTY_TEXTS.pick(self._connection.phase, self.model.is_synced))
             self.table_stack.setCurrentWidget(self.empty_label)
         # No hosts, no detail: the empty table's message gets the whole page.
         self.detail.setVisible(rows > 0)

@@ -32,7 +32,7 @@ from console.models.hosts_model import HostsModel
 from console.models.pool_filter import PoolFilterProxy
 from console.models.pools_model import KEY_ROLE, FilterTab, PoolsModel
 from console.pages.pool_actions import PoolActions
-from console.watch import ConnectionState, Phase
+from console.watch import ConnectionState, EmptyListTexts, Phase
 from console.widgets.pool_card_view import PoolCardView
 from console.widgets.pool_detail import PoolDetailPanel
 from proto.quantix.v1 import coordinator_pb2 as pb
@@ -69,6 +69,7 @@ TEXT_NO_POOLS = (
     "No storage pools yet.\nCreate one with New pool… (Ctrl+N): local directory, NFS, "
     "Ceph RBD or iSCSI."
 )
+EMPTY_TEXTS = EmptyListTexts(TEXT_NOT_CONNECTED, TEXT_UNREACHABLE, TEXT_LOADING, TEXT_NO_POOLS)
 
 
 class StoragePage(QWidget):
@@ -344,15 +345,7 @@ class StoragePage(QWidget):
             else:
                 self.empty_label.setText(f"No pools{where}.")
         else:
-            phase = self._connection.phase
-            if phase is Phase.IDLE and not self.pools.is_synced:
-                self.empty_label.setText(TEXT_NOT_CONNECTED)
-            elif phase is Phase.RECONNECTING and not self.pools.is_synced:
-                self.empty_label.setText(TEXT_UNREACHABLE)
-            elif not self.pools.is_synced:
-                self.empty_label.setText(TEXT_LOADING)
-            else:
-                self.empty_label.setText(TEXT_NO_POOLS)
+            self.empty_label.setText(EMPTY_TEXTS.pick(self._connection.phase, self.pools.is_synced))
         self.cards_stack.setCurrentWidget(self.empty_label)
 
     def _update_tab_counts(self) -> None:

@@ -296,59 +296,72 @@ class HostDetailPanel(QWidget):
             text += f"\n({info.pool_types_source})"
         labels["pool_types"].setText(text)
 
-    def _show_nics(self, info: common_pb2.HostInfo | None) -> None:
-        if info is None:
-            _fill(self.nics_table, (), "Not available (see the error above)")
-            self.tabs.setTabText(1, "I&nterfaces")
+    def _show_rows(
+        self,
+        table: QTableWidget,
+        label: str,
+        rows: list[tuple[str, ...]] | None,
+        empty: str,
+        numeric: Sequence[int] = (),
+    ) -> None:
+        """Fill ``table`` and count its rows in its tab's name; ``rows`` is None when they
+        could not be read (the error view says why)."""
+        tab = self.tabs.indexOf(table)
+        if rows is None:
+            _fill(table, (), "Not available (see the error above)")
+            self.tabs.setTabText(tab, label)
             return
-        rows = [
-            (
-                nic.name,
-                nic.mac or "—",
-                present.mtu_text(nic.mtu),
-                present.nic_speed(nic.speed_mbps),
-                present.nic_link(nic),
-            )
-            for nic in info.nics
-        ]
-        _fill(self.nics_table, rows, "This host reports no network interfaces", numeric=(2, 3))
-        self.tabs.setTabText(1, f"I&nterfaces ({len(rows)})")
+        _fill(table, rows, empty, numeric)
+        self.tabs.setTabText(tab, f"{label} ({len(rows)})")
+
+    def _show_nics(self, info: common_pb2.HostInfo | None) -> None:
+        rows = None
+        if info is not None:
+            rows = [
+                (
+                    nic.name,
+                    nic.mac or "—",
+                    present.mtu_text(nic.mtu),
+                    present.nic_speed(nic.speed_mbps),
+                    present.nic_link(nic),
+                )
+                for nic in info.nics
+            ]
+        self._show_rows(
+            self.nics_table, "I&nterfaces", rows, "This host reports no network interfaces", (2, 3)
+        )
 
     def _show_pools(self, pools: list[common_pb2.HostStoragePool] | None) -> None:
-        if pools is None:
-            _fill(self.pools_table, (), "Not available (see the error above)")
-            self.tabs.setTabText(2, "&Storage pools")
-            return
-        rows = [
-            (
-                pool.name,
-                pool_type_label(pool.type),
-                present.pool_state_label(pool.state),
-                format_bytes(pool.capacity_bytes),
-                format_bytes(pool.allocation_bytes),
-                format_bytes(pool.available_bytes),
-                pool.source or pool.target_path or "—",
-            )
-            for pool in pools
-        ]
-        _fill(self.pools_table, rows, "This host has no storage pools", numeric=(3, 4, 5))
-        self.tabs.setTabText(2, f"&Storage pools ({len(rows)})")
+        rows = None
+        if pools is not None:
+            rows = [
+                (
+                    pool.name,
+                    pool_type_label(pool.type),
+                    present.pool_state_label(pool.state),
+                    format_bytes(pool.capacity_bytes),
+                    format_bytes(pool.allocation_bytes),
+                    format_bytes(pool.available_bytes),
+                    pool.source or pool.target_path or "—",
+                )
+                for pool in pools
+            ]
+        self._show_rows(
+            self.pools_table, "&Storage pools", rows, "This host has no storage pools", (3, 4, 5)
+        )
 
     def _show_networks(self, networks: list[common_pb2.HostNetwork] | None) -> None:
-        if networks is None:
-            _fill(self.networks_table, (), "Not available (see the error above)")
-            self.tabs.setTabText(3, "Net&works")
-            return
-        rows = [
-            (
-                net.name,
-                "Active" if net.active else "Inactive",
-                present.network_forward_label(net.forward_mode),
-                net.bridge or "—",
-                ", ".join(net.ip_cidrs) or "—",
-                present.yes_no(net.autostart),
-            )
-            for net in networks
-        ]
-        _fill(self.networks_table, rows, "This host has no virtual networks")
-        self.tabs.setTabText(3, f"Net&works ({len(rows)})")
+        rows = None
+        if networks is not None:
+            rows = [
+                (
+                    net.name,
+                    "Active" if net.active else "Inactive",
+                    present.network_forward_label(net.forward_mode),
+                    net.bridge or "—",
+                    ", ".join(net.ip_cidrs) or "—",
+                    present.yes_no(net.autostart),
+                )
+                for net in networks
+            ]
+        self._show_rows(self.networks_table, "Net&works", rows, "This host has no virtual networks")

@@ -5,6 +5,8 @@ not 2,000 widgets. Only the visible cards are painted; their texts come precompu
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QTextLayout
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
@@ -40,6 +42,12 @@ ACCENT = "#2f6fb3"
 TEXT = "#1f2328"
 MUTED = "#5a6270"
 RADIUS = 8.0
+
+# Wrapped banner and footer lines kept per (text, font, width): a card's lines change only when
+# its pool or the card width does, while hover and scrolling repaint it many times. Room for
+# every card of a 2,000-pool fleet at one width, with margin; emptied at once when full (a
+# resize changes every width anyway).
+WRAP_CACHE_SIZE = 5000
 
 
 def banner_tone(card: PoolCard) -> Tone:
@@ -89,34 +97,79 @@ def banner_lines(card: PoolCard, font: QFont, area: QRect) -> list[str]:
     return wrap_lines(card.banner, font, width, BANNER_LINES, keep_end=True)
 
 
+@dataclass(frozen=True)
+class CardFonts:
+    """The fonts of a card and their metrics, derived once per base font (not per paint)."""
+
+    key: tuple[str, float]  # the base font's family and point size
+    title: QFont
+    small: QFont
+    badge: QFont
+    marker: QFont  # the banner's "!": the small font in bold
+    title_metrics: QFontMetrics
+    small_metrics: QFontMetrics
+    badge_metrics: QFontMetrics
+
+
+def card_fonts(base: QFont) -> CardFonts:
+    size = base.pointSizeF() if base.pointSizeF() > 0 else 10.0
+    title = QFont(base)
+    title.setPointSizeF(size * 1.12)
+    title.setBold(True)
+    small = QFont(base)
+    small.setPointSizeF(size * 0.9)
+    badge = QFont(base)
+    badge.setPointSizeF(size * 0.78)
+    badge.setBold(True)
+    badge.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 106)
+    marker = QFont(small)
+    marker.setBold(True)
+    return CardFonts(
+        (base.family(), base.pointSizeF()),
+        title,
+        small,
+        badge,
+        marker,
+        QFontMetrics(title),
+        QFontMetrics(small),
+        QFontMetrics(badge),
+    )
+
+
 class PoolCardDelegate(QStyledItemDelegate):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         # Set by the view as its width changes (PoolCardView): one size for every card.
         self.card_size = QSize(CARD_SIZE)
-        self._fonts: dict[tuple[str, float], tuple[QFont, QFont, QFont]] = {}
+        self._fonts: dict[tuple[str, float], CardFonts] = {}
+        self._wrapped: dict[tuple[str, tuple[str, float], int, bool], list[str]] = {}
 
     def sizeHint(
         self, _option: QStyleOptionViewItem, _index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
         return self.card_size
 
-    def fonts(self, base: QFont) -> tuple[QFont, QFont, QFont]:
-        """Title, small and badge fonts, derived once per base font."""
+    def card_fonts(self, base: QFont) -> CardFonts:
         key = (base.family(), base.pointSizeF())
         if key not in self._fonts:
-            size = base.pointSizeF() if base.pointSizeF() > 0 else 10.0
-            title = QFont(base)
-            title.setPointSizeF(size * 1.12)
-            title.setBold(True)
-            small = QFont(base)
-            small.setPointSizeF(size * 0.9)
-            badge = QFont(base)
-            badge.setPointSizeF(size * 0.78)
-            badge.setBold(True)
-            badge.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 106)
-            self._fonts[key] = (title, small, badge)
+            self._fonts[key] = card_fonts(base)
         return self._fonts[key]
+
+    def fonts(self, base: QFont) -> tuple[QFont, QFont, QFont]:
+        """Title, small and badge fonts, derived once per base font."""
+        fonts = self.card_fonts(base)
+        return fonts.title, fonts.small, fonts.badge
+
+    def wrapped(self, text: str, fonts: CardFonts, width: int, keep_end: bool) -> list[str]:
+        """``wrap_lines`` in the small font, remembered (see WRAP_CACHE_SIZE)."""
+        key = (text, fonts.key, width, keep_end)
+        lines = self._wrapped.get(key)
+        if lines is None:
+            if len(self._wrapped) >= WRAP_CACHE_SIZE:
+                self._wrapped.clear()
+            lines = wrap_lines(text, fonts.small, width, BANNER_LINES, keep_end)
+            self._wrapped[key] = lines
+        return lines
 
     def paint(
         self,
@@ -127,10 +180,9 @@ class PoolCardDelegate(QStyledItemDelegate):
         card = index.data(CARD_ROLE)
         if not isinstance(card, PoolCard):
             return
-        title_font, small_font, badge_font = self.fonts(option.font)
-        small_metrics = QFontMetrics(small_font)
+        fonts = self.card_fonts(option.font)
         geometry = card_geometry(
-            option.rect, QFontMetrics(title_font).height(), small_metrics.height()
+            option.rect, fonts.title_metrics.height(), fonts.small_metrics.height()
         )
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
@@ -145,34 +197,32 @@ class PoolCardDelegate(QStyledItemDelegate):
                 card.backend, geometry.icon.width(), painter.device().devicePixelRatioF()
             ),
         )
-        badge = self._paint_badge(painter, geometry.title, card, badge_font)
-        painter.setFont(title_font)
+        badge = self._paint_badge(painter, geometry.title, card, fonts)
+        painter.setFont(fonts.title)
         painter.setPen(QColor(TEXT))
         title = geometry.title.adjusted(0, 0, -(badge.width() + 8), 0)
         painter.drawText(
             title,
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            QFontMetrics(title_font).elidedText(
-                card.name, Qt.TextElideMode.ElideRight, title.width()
-            ),
+            fonts.title_metrics.elidedText(card.name, Qt.TextElideMode.ElideRight, title.width()),
         )
-        painter.setFont(small_font)
+        painter.setFont(fonts.small)
         painter.setPen(QColor(MUTED))
         painter.drawText(
             geometry.subtitle,
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            small_metrics.elidedText(
+            fonts.small_metrics.elidedText(
                 f"{card.backend_label} · {card.source}",
                 Qt.TextElideMode.ElideMiddle,  # the end of a path or IQN tells pools apart
                 geometry.subtitle.width(),
             ),
         )
-        self._paint_capacity(painter, geometry.bar, geometry.capacity, card, small_metrics)
-        self._paint_chips(painter, geometry.chips, card, small_font)
+        self._paint_capacity(painter, geometry.bar, geometry.capacity, card, fonts.small_metrics)
+        self._paint_chips(painter, geometry.chips, card, fonts)
         if card.banner:
-            self._paint_banner(painter, geometry.banner, card, small_font)
+            self._paint_banner(painter, geometry.banner, card, fonts)
         else:
-            self._paint_footer(painter, geometry.banner, card, small_font)
+            self._paint_footer(painter, geometry.banner, card, fonts)
         painter.restore()
 
     # --- parts ----------------------------------------------------------------------------
@@ -199,17 +249,16 @@ class PoolCardDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(rect.adjusted(3, 3, -3, -3), RADIUS - 2, RADIUS - 2)
 
     @staticmethod
-    def _paint_badge(painter: QPainter, title: QRect, card: PoolCard, font: QFont) -> QRect:
+    def _paint_badge(painter: QPainter, title: QRect, card: PoolCard, fonts: CardFonts) -> QRect:
         """The phase in a pill at the top right: its colour and its name in capitals."""
         tone = phase_tone(card.phase)
         text = card.phase_label.upper()
-        metrics = QFontMetrics(font)
-        width = metrics.horizontalAdvance(text) + 16
+        width = fonts.badge_metrics.horizontalAdvance(text) + 16
         rect = QRect(title.right() - width + 1, title.top(), width, BADGE_HEIGHT)
         painter.setPen(QPen(QColor(tone.border), 1.0))
         painter.setBrush(QColor(tone.background))
         painter.drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), 10.0, 10.0)
-        painter.setFont(font)
+        painter.setFont(fonts.badge)
         painter.setPen(QColor(tone.text))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         return rect
@@ -235,14 +284,13 @@ class PoolCardDelegate(QStyledItemDelegate):
         )
 
     @staticmethod
-    def _paint_chips(painter: QPainter, area: QRect, card: PoolCard, font: QFont) -> None:
-        painter.setFont(font)
-        metrics = QFontMetrics(font)
+    def _paint_chips(painter: QPainter, area: QRect, card: PoolCard, fonts: CardFonts) -> None:
+        painter.setFont(fonts.small)
         if not card.chips:
             painter.setPen(QColor(MUTED))
             painter.drawText(area, Qt.AlignmentFlag.AlignVCenter, card.hosts_summary)
             return
-        for placed in place_chips(card.chips, area, metrics):
+        for placed in place_chips(card.chips, area, fonts.small_metrics):
             tone = phase_tone(placed.chip.phase) if placed.chip else None
             rect = QRectF(placed.rect).adjusted(0.5, 0.5, -0.5, -0.5)
             painter.setPen(QPen(QColor(tone.border if tone else "#c9ced6"), 1.0))
@@ -255,8 +303,9 @@ class PoolCardDelegate(QStyledItemDelegate):
                 placed.text,
             )
 
-    @staticmethod
-    def _paint_banner(painter: QPainter, area: QRect, card: PoolCard, font: QFont) -> None:
+    def _paint_banner(
+        self, painter: QPainter, area: QRect, card: PoolCard, fonts: CardFonts
+    ) -> None:
         tone = banner_tone(card)
         painter.setPen(QPen(QColor(tone.border), 1.0))
         painter.setBrush(QColor(tone.background))
@@ -266,16 +315,15 @@ class PoolCardDelegate(QStyledItemDelegate):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(tone.text))
         painter.drawEllipse(marker)
-        bold = QFont(font)
-        bold.setBold(True)
-        painter.setFont(bold)
+        painter.setFont(fonts.marker)
         painter.setPen(QColor("#ffffff"))
         painter.drawText(marker, Qt.AlignmentFlag.AlignCenter, "!")
-        painter.setFont(font)
+        painter.setFont(fonts.small)
         painter.setPen(QColor(tone.text))
         text_rect = banner_text_rect(area)
-        line_height = QFontMetrics(font).lineSpacing()
-        lines = banner_lines(card, font, area)
+        line_height = fonts.small_metrics.lineSpacing()
+        # The same lines as banner_lines(), remembered across repaints.
+        lines = self.wrapped(card.banner, fonts, text_rect.width(), keep_end=True)
         for number, line in enumerate(lines):
             painter.drawText(
                 QRect(
@@ -288,15 +336,16 @@ class PoolCardDelegate(QStyledItemDelegate):
                 line,
             )
 
-    @staticmethod
-    def _paint_footer(painter: QPainter, area: QRect, card: PoolCard, font: QFont) -> None:
+    def _paint_footer(
+        self, painter: QPainter, area: QRect, card: PoolCard, fonts: CardFonts
+    ) -> None:
         """Where a healthy card has no banner: its description, or where it is set up."""
         text = card.description or card.hosts_summary
-        painter.setFont(font)
+        painter.setFont(fonts.small)
         painter.setPen(QColor(MUTED))
-        line_height = QFontMetrics(font).lineSpacing()
+        line_height = fonts.small_metrics.lineSpacing()
         inner = area.adjusted(4 + CHIP_PAD_X - 8, 6, -4, -4)
-        for number, line in enumerate(wrap_lines(text, font, inner.width(), BANNER_LINES)):
+        for number, line in enumerate(self.wrapped(text, fonts, inner.width(), keep_end=False)):
             painter.drawText(
                 QRect(inner.left(), inner.top() + number * line_height, inner.width(), line_height),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
