@@ -19,7 +19,6 @@ from clients.cli_format import format_table, print_json
 from clients.cli_pools_view import (
     POOL_HEADERS,
     host_json,
-    phase_key,
     pool_json,
     pool_rows,
     pool_text,
@@ -27,6 +26,7 @@ from clients.cli_pools_view import (
 )
 from clients.coordinator import CoordinatorClient
 from clients.pool_codec import spec_to_pb
+from clients.present import phase_key
 from domain.errors import ValidationError
 from domain.pools import (
     Backend,

@@ -8,18 +8,13 @@ from typing import Any
 from google.protobuf import json_format
 
 from clients.pool_codec import BACKEND_FROM_PB
-from clients.present import iso_time
+from clients.present import iso_time, phase_key
 from domain.pools import Backend
 from domain.units import format_bytes
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 
 MESSAGE_WIDTH = 72  # of the list's MESSAGE column; `pools show` prints messages in full
-
-
-def phase_key(phase: int) -> str:
-    name = pb.PoolPhase.Name(phase) if phase in pb.PoolPhase.values() else "UNKNOWN"
-    return name.removeprefix("POOL_PHASE_")
 
 
 def backend_of(pool: pb.Pool) -> Backend | None:

@@ -167,10 +167,19 @@ def yes_no(value: bool) -> str:
     return "Yes" if value else "No"
 
 
+def _enum_key(enum: Any, value: int, prefix: str) -> str:
+    name = enum.Name(value) if value in enum.values() else "UNKNOWN"
+    return name.removeprefix(prefix)
+
+
 def status_key(status: int) -> str:
     """``CONNECTED`` / ``OFFLINE`` / ``MAINTENANCE``: the stable name used in JSON output."""
-    name = pb.NodeStatus.Name(status) if status in pb.NodeStatus.values() else "UNKNOWN"
-    return name.removeprefix("NODE_STATUS_")
+    return _enum_key(pb.NodeStatus, status, "NODE_STATUS_")
+
+
+def phase_key(phase: int) -> str:
+    """``READY`` / ``DEGRADED`` / ...: a pool phase's stable name, in JSON and quantixctl."""
+    return _enum_key(pb.PoolPhase, phase, "POOL_PHASE_")
 
 
 def memory_summary(info: common_pb2.HostInfo) -> str:

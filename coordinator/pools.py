@@ -26,8 +26,14 @@ from coordinator.realize import HostOutcome, Realizer
 from coordinator.store import Store
 from domain.errors import ValidationError
 from domain.pool_phase import Phase
-from domain.pools import CephSource, IscsiSource, PoolSpec, validate_pool_name, validate_pool_spec
-from domain.validation import validate_hostname
+from domain.pools import (
+    CephSource,
+    IscsiSource,
+    PoolSpec,
+    validate_host_names,
+    validate_pool_name,
+    validate_pool_spec,
+)
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from proto.quantix.v1 import node_pb2
@@ -52,14 +58,6 @@ def _secrets_of(spec: PoolSpec) -> dict[str, str]:
     if isinstance(spec.source, IscsiSource) and spec.source.chap_secret:
         return {SECRET_CHAP: spec.source.chap_secret}
     return {}
-
-
-def _host_list(hosts: Sequence[str]) -> list[str]:
-    names = [validate_hostname(host, f"hosts[{i}]") for i, host in enumerate(hosts)]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise ValidationError("hosts", f"lists {', '.join(duplicates)} more than once")
-    return names
 
 
 class PoolManager:
@@ -123,13 +121,7 @@ class PoolManager:
         spec = validate_pool_spec(spec_from_pb(message))
         if self._inventory.get(KIND, spec.name) is not None:
             raise PoolExists(spec.name)
-        if spec.hosts:
-            for i, host in enumerate(spec.hosts):
-                if self._nodes.route(host) is None:
-                    raise ValidationError(f"hosts[{i}]", f"no host named {host!r} is registered")
-            hosts = list(spec.hosts)
-        else:
-            hosts = self._nodes.online_names()
+        hosts = self._registered(spec.hosts) if spec.hosts else self._nodes.online_names()
         now = self._clock()
         pool = pb.Pool(
             spec=spec_to_pb(spec, include_secrets=False),
@@ -162,10 +154,7 @@ class PoolManager:
         pool = self._changeable(name)
         if not hosts:
             raise ValidationError("hosts", "name at least one host to assign")
-        names = _host_list(hosts)
-        for i, host in enumerate(names):
-            if self._nodes.route(host) is None:
-                raise ValidationError(f"hosts[{i}]", f"no host named {host!r} is registered")
+        names = self._registered(validate_host_names(hosts))
         new = [h for h in names if ps.find(pool, h) is None]
         if pool.spec.backend == cpb.POOL_BACKEND_LOCAL_DIR and len(pool.hosts) + len(new) > 1:
             current = ", ".join(ps.host_names(pool)) or "none"
@@ -367,8 +356,14 @@ class PoolManager:
             raise PoolRefused(f"pool {name} is being deleted")
         return pool
 
+    def _registered(self, hosts: Sequence[str]) -> list[str]:
+        for i, host in enumerate(hosts):
+            if self._nodes.route(host) is None:
+                raise ValidationError(f"hosts[{i}]", f"no host named {host!r} is registered")
+        return list(hosts)
+
     def _assigned(self, pool: pb.Pool, hosts: Sequence[str]) -> list[str]:
-        names = _host_list(hosts)
+        names = list(validate_host_names(hosts))
         for i, host in enumerate(names):
             if ps.find(pool, host) is None:
                 raise ValidationError(

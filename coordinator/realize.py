@@ -121,11 +121,16 @@ class Realizer:
 
     def cancel(self, key: str, hosts: Iterable[str] | None = None) -> None:
         """Drop work in flight for ``key`` (on ``hosts``, or all): it reports nothing."""
-        chosen = None if hosts is None else set(hosts)
-        for (task_key, host), task in list(self._tasks.items()):
-            if task_key == key and (chosen is None or host in chosen):
+        # With hosts named, a lookup each: a fan-out to N hosts cancels per host it launches,
+        # and scanning every task in flight each time would be N² work on the event loop.
+        if hosts is None:
+            slots = [slot for slot in self._tasks if slot[0] == key]
+        else:
+            slots = [(key, host) for host in hosts]
+        for slot in slots:
+            task = self._tasks.pop(slot, None)
+            if task is not None:
                 task.cancel()
-                del self._tasks[(task_key, host)]
 
     def in_flight(self, key: str) -> set[str]:
         return {host for (task_key, host) in self._tasks if task_key == key}

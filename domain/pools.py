@@ -13,6 +13,7 @@ import binascii
 import ipaddress
 import posixpath
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -341,11 +342,18 @@ def validate_chap(user: str, secret: str) -> tuple[str, str]:
     return user, secret
 
 
-def validate_hosts(hosts: Sequence[str], backend: Backend, field: str = "hosts") -> tuple[str, ...]:
+def validate_host_names(hosts: Sequence[str], field: str = "hosts") -> tuple[str, ...]:
+    """Host names, each valid (``hosts[1]`` names a bad one) and none listed twice."""
     names = tuple(validate_hostname(h, f"{field}[{i}]") for i, h in enumerate(hosts))
-    duplicates = sorted({n for n in names if names.count(n) > 1})
+    duplicates = sorted(n for n, count in Counter(names).items() if count > 1)
     if duplicates:
         raise ValidationError(field, f"lists {', '.join(duplicates)} more than once")
+    return names
+
+
+def validate_hosts(hosts: Sequence[str], backend: Backend, field: str = "hosts") -> tuple[str, ...]:
+    """The hosts of a new pool: valid names, and exactly one for a local directory."""
+    names = validate_host_names(hosts, field)
     if backend is Backend.LOCAL_DIR and len(names) != 1:
         raise ValidationError(
             field,
