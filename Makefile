@@ -10,13 +10,13 @@ setup:
 demo: setup
 	./packaging/run-demo.sh
 
-# The storage tests need a real libvirtd on qemu:///system: start it (root only; it fails with
-# a clear message otherwise, since those tests are part of the suite).
+# The storage tests need a real libvirtd on qemu:///system: run-tests.sh starts it for the run
+# and stops it afterwards (root only; it fails with a clear message otherwise, since those tests
+# are part of the suite).
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	VENV=$(VENV) ./packaging/start-libvirtd.sh
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	VENV=$(VENV) ./packaging/run-tests.sh
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

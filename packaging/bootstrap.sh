@@ -29,6 +29,19 @@ if ((${#missing[@]})); then
     fi
 fi
 
+# libvirt reads the mount table from /etc/mtab (netfs pools: "cannot read mount list
+# '/etc/mtab'" instead of the mount's own error). Debian's init system makes the link; a minimal
+# root (debootstrap minbase, a container) has none: make the standard link to the kernel's table.
+if [[ ! -e /etc/mtab ]]; then
+    if [[ $(id -u) -eq 0 ]]; then
+        echo "bootstrap: /etc/mtab is missing; linking it to /proc/self/mounts (as Debian does)"
+        ln -s ../proc/self/mounts /etc/mtab
+    else
+        echo "bootstrap: /etc/mtab is missing: run 'sudo ln -s ../proc/self/mounts /etc/mtab'" >&2
+        exit 1
+    fi
+fi
+
 if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
     echo "bootstrap: $PYTHON is $("$PYTHON" --version 2>&1); Quantix needs Python 3.11 or newer" >&2
     exit 1

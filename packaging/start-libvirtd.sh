@@ -80,6 +80,9 @@ if ! command -v libvirtd >/dev/null; then
 fi
 
 mkdir -p /var/log/libvirt /var/lib/libvirt/images /var/cache/libvirt /run/libvirt /etc/libvirt
+# iscsiadm keeps its lock in /run/lock, which a booted Debian makes at start (tmpfiles): a root
+# whose /run is a bare tmpfs (a chroot, a container) lacks it and every iSCSI login then fails.
+mkdir -p -m 1777 /run/lock
 # The QEMU driver refuses to load without the user and group it runs guests as (Debian's
 # libvirt runs them as user libvirt-qemu, group libvirt-qemu; /dev/kvm belongs to kvm).
 getent group kvm >/dev/null || groupadd -r kvm
@@ -89,16 +92,30 @@ getent passwd libvirt-qemu >/dev/null ||
 # libvirtd's socket group (libvirt-daemon-system makes it); harmless when unused.
 getent group libvirt >/dev/null || groupadd -r libvirt
 
-# A libvirtd that has exited but is not yet reaped (a zombie, state Z) is not running.
-running() { ps -C libvirtd -o stat= | grep -qv '^Z'; }
+# libvirtd -d writes its pid here. A minimal Debian has no `ps` (procps), so /proc is read
+# directly: a process that has exited but is not yet reaped (state Z, a zombie) is not running.
+PID_FILE=/run/libvirtd.pid
+# Where this script notes a libvirtd it started, so packaging/stop-libvirtd.sh stops only that
+# one and never a daemon the machine was already running.
+STARTED_FILE=/run/quantix-started-libvirtd.pid
+running() {
+    local pid state
+    [[ -f $PID_FILE ]] || return 1
+    pid=$(<"$PID_FILE")
+    [[ $pid =~ ^[0-9]+$ && -r /proc/$pid/stat ]] || return 1
+    # The state is the field after the parenthesised command name.
+    state=$(sed -E 's/^.*\) ([A-Z]).*$/\1/' "/proc/$pid/stat")
+    [[ $state != Z && $(<"/proc/$pid/comm") == libvirtd ]]
+}
 
 if ! running; then
     # A stale pid file from a killed libvirtd makes a new one refuse to start.
-    rm -f /run/libvirtd.pid
+    rm -f "$PID_FILE"
     # A fresh log, so a failure below shows this start's lines, not an earlier daemon's.
     [[ -f $LOG ]] && mv -f "$LOG" "$LOG.old"
     echo "start-libvirtd: starting libvirtd (log: $LOG)"
     LIBVIRT_LOG_OUTPUTS="3:file:$LOG" libvirtd -d
+    started=1
 fi
 
 deadline=$((SECONDS + WAIT_S))
@@ -117,4 +134,7 @@ until answers; do
     sleep 0.2
 done
 check_backends
+if [[ -n ${started:-} ]]; then
+    cp "$PID_FILE" "$STARTED_FILE"
+fi
 echo "start-libvirtd: libvirtd answers on $URI"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -28,3 +29,13 @@ async def eventually(
             return last
         await asyncio.sleep(0.05)
     raise AssertionError(f"{what} not reached within {timeout_s} s; last value: {last!r}")
+
+
+def json_log_records(text: str) -> list[dict[str, Any]]:
+    """The JSON records of a daemon's log. libvirt writes plain-text warnings of its own to the
+    same stderr (e.g. "getaddrinfo failed" on a host without /etc/hosts): those are skipped."""
+    records = []
+    for line in text.splitlines():
+        if line.startswith("{"):
+            records.append(json.loads(line))
+    return records

@@ -232,7 +232,7 @@ def assert_banner_and_detail(
 
 
 def test_nfs_mount_failure_is_an_error_card_with_the_real_mount_nfs_text(
-    window, qtbot, run, real_fleet, pool_names, system_libvirt_uri, capsys
+    window, qtbot, run, real_fleet, pool_names, system_libvirt_uri
 ):
     name = pool_names("nfs")
     spec = validate_pool_spec(
@@ -252,12 +252,10 @@ def test_nfs_mount_failure_is_an_error_card_with_the_real_mount_nfs_text(
     (status,) = window.pools_model.pool(name).hosts
     assert status.reason == "MOUNT_FAILED"
     assert not is_defined(system_libvirt_uri, name)  # rolled back on the host
-    with capsys.disabled():
-        print(f"\nNFS banner: {banner}\nNFS painted: {lines}")
 
 
 def test_userspace_iscsi_against_a_closed_port_is_an_error_card_with_the_real_error(
-    window, qtbot, run, real_fleet, pool_names, system_libvirt_uri, capsys
+    window, qtbot, run, real_fleet, pool_names, system_libvirt_uri
 ):
     name = pool_names("iscsi")
     portal = f"127.0.0.1:{free_port()}"
@@ -278,7 +276,7 @@ def test_userspace_iscsi_against_a_closed_port_is_an_error_card_with_the_real_er
     run(create(real_fleet.coordinator_address, spec))
     qtbot.waitUntil(lambda: phase(window, name) == pb.POOL_PHASE_ERROR, timeout=SETTLE_TIMEOUT_MS)
 
-    banner, lines = assert_banner_and_detail(
+    banner, _lines = assert_banner_and_detail(
         window, name, "iSCSI login failed", "internal error: Failed to"
     )
     (status,) = window.pools_model.pool(name).hosts
@@ -287,5 +285,3 @@ def test_userspace_iscsi_against_a_closed_port_is_an_error_card_with_the_real_er
     assert CHAP_SECRET not in window.pools_model.card(name).tooltip
     assert not is_defined(system_libvirt_uri, name)  # rolled back on the host
     assert not secret_stored(system_libvirt_uri, name)  # its CHAP secret too
-    with capsys.disabled():
-        print(f"\niSCSI banner: {banner}\niSCSI painted: {lines}")

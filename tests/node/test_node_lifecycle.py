@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import signal
 import subprocess
 import sys
@@ -13,6 +12,7 @@ import grpc
 import pytest
 
 from clients.node import NodeClient
+from tests.helpers import json_log_records
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,7 +26,7 @@ def test_sigterm_stops_the_daemon_cleanly_with_exit_code_0(node_launcher) -> Non
     node.proc.send_signal(signal.SIGTERM)
 
     assert node.proc.wait(EXIT_DEADLINE_S) == 0
-    messages = [json.loads(line)["msg"] for line in node.log_text().splitlines() if line]
+    messages = [record["msg"] for record in json_log_records(node.log_text())]
     assert "node daemon stopped" in messages
     assert any(m.startswith("closed the libvirt connection") for m in messages)
 

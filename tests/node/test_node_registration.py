@@ -8,7 +8,6 @@ coordinator's API (GetNode) and from the node's own log (JSON lines on stderr).
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +26,7 @@ from node_daemon.registration import (
     interval_from,
 )
 from proto.quantix.v1 import coordinator_pb2 as pb
-from tests.helpers import eventually
+from tests.helpers import eventually, json_log_records
 
 if TYPE_CHECKING:
     from tests.node.conftest import NodeProcess
@@ -88,7 +87,7 @@ def start_coordinator(tmp_path: Path) -> Iterator[StartCoordinator]:
 
 
 def log_entries(node: NodeProcess) -> list[dict[str, str]]:
-    return [json.loads(line) for line in node.log_text().splitlines() if line.startswith("{")]
+    return json_log_records(node.log_text())
 
 
 def messages(node: NodeProcess, text: str, level: str | None = None) -> list[str]:
