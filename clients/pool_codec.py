@@ -91,7 +91,7 @@ def spec_from_pb(message: cpb.PoolSpec) -> PoolSpec:
             initiator_iqn=iscsi.initiator_iqn,
             chap_user=iscsi.chap_user,
             chap_secret=iscsi.chap_secret,
-            initiator=INITIATOR_FROM_PB.get(iscsi.initiator, IscsiInitiator.KERNEL),
+            initiator=_initiator(iscsi.initiator),
         )
     return PoolSpec(
         name=message.name,
@@ -100,6 +100,16 @@ def spec_from_pb(message: cpb.PoolSpec) -> PoolSpec:
         description=message.description,
         hosts=tuple(message.hosts),
     )
+
+
+def _initiator(value: int) -> IscsiInitiator:
+    """A value this version does not know is refused, never read as the default (KERNEL)."""
+    initiator = INITIATOR_FROM_PB.get(value)
+    if initiator is None:
+        raise ValidationError(
+            "iscsi.initiator", f"must be KERNEL or USERSPACE (got the unknown value {value})"
+        )
+    return initiator
 
 
 def spec_to_pb(spec: PoolSpec, *, include_secrets: bool) -> cpb.PoolSpec:

@@ -67,6 +67,7 @@ LIBVIRT_UNAVAILABLE = "LIBVIRT_UNAVAILABLE"
 DESTROY_FAILED = "DESTROY_FAILED"
 UNDEFINE_FAILED = "UNDEFINE_FAILED"
 REFRESH_FAILED = "REFRESH_FAILED"
+SOURCE_CONFLICT = "SOURCE_CONFLICT"
 NO_REASON = ""  # a failure no PoolErrorReason describes (e.g. reading an inactive pool)
 
 # Starting a pool is where its storage is first reached: say what that means for its type.
@@ -126,4 +127,13 @@ def run_step(libvirt_conn: LibvirtConnection, step: Step, reason: str, fn: Calla
             raise PoolOpError(LIBVIRT_UNAVAILABLE, step, message) from error
         if error.code == libvirt.VIR_ERR_NO_STORAGE_POOL:
             raise PoolOpError(POOL_NOT_FOUND, step, message) from error
+        if is_source_conflict(error.code, error.detail):
+            raise PoolOpError(SOURCE_CONFLICT, step, message) from error
         raise PoolOpError(reason, step, message) from error
+
+
+def is_source_conflict(code: int, detail: str) -> bool:
+    """libvirt's "Storage source conflict with pool: 'x'": another pool on this host already
+    uses the storage. libvirt gives it no error code of its own (VIR_ERR_OPERATION_FAILED), so
+    its fixed wording is what tells it apart (virStoragePoolObjSourceFindDuplicate)."""
+    return code == libvirt.VIR_ERR_OPERATION_FAILED and "storage source conflict" in detail.lower()

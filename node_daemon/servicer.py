@@ -42,6 +42,7 @@ _POOL_STATUS = {
     pool_errors.INVALID_SPEC: grpc.StatusCode.INVALID_ARGUMENT,
     pool_errors.CONFLICT: grpc.StatusCode.ALREADY_EXISTS,
     pool_errors.HAS_VOLUMES: grpc.StatusCode.FAILED_PRECONDITION,
+    pool_errors.SOURCE_CONFLICT: grpc.StatusCode.FAILED_PRECONDITION,
     pool_errors.POOL_NOT_FOUND: grpc.StatusCode.NOT_FOUND,
     pool_errors.LIBVIRT_UNAVAILABLE: grpc.StatusCode.UNAVAILABLE,
 }

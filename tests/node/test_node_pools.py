@@ -162,8 +162,9 @@ def test_a_second_pool_on_the_same_source_is_refused_with_libvirts_text(pool_nod
         lambda client: client.init_storage_pool(nfs_spec(second, export="/export/shared-by-two")),
     )
 
-    assert failure.code == grpc.StatusCode.INTERNAL
-    assert (failure.reason, failure.step) == ("DEFINE_FAILED", "define")
+    # The host's state refuses it, not a fault: FAILED_PRECONDITION with libvirt's own text.
+    assert failure.code == grpc.StatusCode.FAILED_PRECONDITION
+    assert (failure.reason, failure.step) == ("SOURCE_CONFLICT", "define")
     assert failure.details == (
         "host-t: defining the pool failed: operation failed: "
         f"Storage source conflict with pool: '{first}'"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 
 from console.wizards.pool_forms.form import BackendForm
-from domain.pools import Backend, LocalDirSource, Source, validate_absolute_path
+from domain.pools import Backend, LocalDirSource, Source, validate_pool_directory
 
 # Where a local pool goes unless the user says otherwise: under the node daemon's data dir
 # (node_daemon.options.DEFAULT_DATA_DIR), named after the pool, so two pools never share one.
@@ -21,7 +21,7 @@ class LocalForm(BackendForm):
             self.line("/var/lib/quantix/pools/images"),
             "local.path",
             "An absolute directory on the host, without '..'; created if it does not exist.",
-            lambda text: validate_absolute_path(text, "local.path"),
+            lambda text: validate_pool_directory(text, "local.path"),
         )
 
     def name_changed(self, name: str) -> None:

@@ -12,12 +12,13 @@ from domain.pools import (
     parse_mount_options,
     validate_absolute_path,
     validate_nfs_version,
+    validate_pool_directory,
     validate_server,
 )
 
 
 def _optional_path(field: str):  # noqa: ANN202 - a validator
-    return lambda text: validate_absolute_path(text, field) if text else ""
+    return lambda text: validate_pool_directory(text, field) if text else ""
 
 
 class NfsForm(BackendForm):
