@@ -24,6 +24,7 @@ class ObjectKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     OBJECT_KIND_UNSPECIFIED: _ClassVar[ObjectKind]
     OBJECT_KIND_NODE: _ClassVar[ObjectKind]
     OBJECT_KIND_POOL: _ClassVar[ObjectKind]
+    OBJECT_KIND_DISCOVERED_POOL: _ClassVar[ObjectKind]
 
 class PoolPhase(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -41,6 +42,7 @@ NODE_STATUS_MAINTENANCE: NodeStatus
 OBJECT_KIND_UNSPECIFIED: ObjectKind
 OBJECT_KIND_NODE: ObjectKind
 OBJECT_KIND_POOL: ObjectKind
+OBJECT_KIND_DISCOVERED_POOL: ObjectKind
 POOL_PHASE_UNSPECIFIED: PoolPhase
 POOL_PHASE_PENDING: PoolPhase
 POOL_PHASE_READY: PoolPhase
@@ -50,7 +52,7 @@ POOL_PHASE_OFFLINE: PoolPhase
 POOL_PHASE_DELETING: PoolPhase
 
 class Node(_message.Message):
-    __slots__ = ("name", "address", "status", "status_message", "last_seen", "registered_at", "host_info", "daemon_version")
+    __slots__ = ("name", "address", "status", "status_message", "last_seen", "registered_at", "host_info", "daemon_version", "offline_since")
     NAME_FIELD_NUMBER: _ClassVar[int]
     ADDRESS_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -59,6 +61,7 @@ class Node(_message.Message):
     REGISTERED_AT_FIELD_NUMBER: _ClassVar[int]
     HOST_INFO_FIELD_NUMBER: _ClassVar[int]
     DAEMON_VERSION_FIELD_NUMBER: _ClassVar[int]
+    OFFLINE_SINCE_FIELD_NUMBER: _ClassVar[int]
     name: str
     address: str
     status: NodeStatus
@@ -67,7 +70,8 @@ class Node(_message.Message):
     registered_at: _timestamp_pb2.Timestamp
     host_info: _common_pb2.HostInfo
     daemon_version: str
-    def __init__(self, name: _Optional[str] = ..., address: _Optional[str] = ..., status: _Optional[_Union[NodeStatus, str]] = ..., status_message: _Optional[str] = ..., last_seen: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., host_info: _Optional[_Union[_common_pb2.HostInfo, _Mapping]] = ..., daemon_version: _Optional[str] = ...) -> None: ...
+    offline_since: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., address: _Optional[str] = ..., status: _Optional[_Union[NodeStatus, str]] = ..., status_message: _Optional[str] = ..., last_seen: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., host_info: _Optional[_Union[_common_pb2.HostInfo, _Mapping]] = ..., daemon_version: _Optional[str] = ..., offline_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class RegisterNodeRequest(_message.Message):
     __slots__ = ("hostname", "address", "host_info", "daemon_version")
@@ -127,6 +131,32 @@ class SetNodeMaintenanceRequest(_message.Message):
     maintenance: bool
     def __init__(self, name: _Optional[str] = ..., maintenance: _Optional[bool] = ...) -> None: ...
 
+class RemoveNodeRequest(_message.Message):
+    __slots__ = ("name", "force")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    FORCE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    force: bool
+    def __init__(self, name: _Optional[str] = ..., force: _Optional[bool] = ...) -> None: ...
+
+class RemoveNodeResponse(_message.Message):
+    __slots__ = ("pools_released",)
+    POOLS_RELEASED_FIELD_NUMBER: _ClassVar[int]
+    pools_released: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, pools_released: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ReportStoragePoolsRequest(_message.Message):
+    __slots__ = ("hostname", "pools")
+    HOSTNAME_FIELD_NUMBER: _ClassVar[int]
+    POOLS_FIELD_NUMBER: _ClassVar[int]
+    hostname: str
+    pools: _containers.RepeatedCompositeFieldContainer[_common_pb2.HostStoragePool]
+    def __init__(self, hostname: _Optional[str] = ..., pools: _Optional[_Iterable[_Union[_common_pb2.HostStoragePool, _Mapping]]] = ...) -> None: ...
+
+class ReportStoragePoolsResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class WatchRequest(_message.Message):
     __slots__ = ("since_revision",)
     SINCE_REVISION_FIELD_NUMBER: _ClassVar[int]
@@ -134,7 +164,7 @@ class WatchRequest(_message.Message):
     def __init__(self, since_revision: _Optional[int] = ...) -> None: ...
 
 class WatchEvent(_message.Message):
-    __slots__ = ("type", "revision", "kind", "key", "node", "pool")
+    __slots__ = ("type", "revision", "kind", "key", "node", "pool", "discovered_pool")
     class Type(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         TYPE_UNSPECIFIED: _ClassVar[WatchEvent.Type]
@@ -155,16 +185,18 @@ class WatchEvent(_message.Message):
     KEY_FIELD_NUMBER: _ClassVar[int]
     NODE_FIELD_NUMBER: _ClassVar[int]
     POOL_FIELD_NUMBER: _ClassVar[int]
+    DISCOVERED_POOL_FIELD_NUMBER: _ClassVar[int]
     type: WatchEvent.Type
     revision: int
     kind: ObjectKind
     key: str
     node: Node
     pool: Pool
-    def __init__(self, type: _Optional[_Union[WatchEvent.Type, str]] = ..., revision: _Optional[int] = ..., kind: _Optional[_Union[ObjectKind, str]] = ..., key: _Optional[str] = ..., node: _Optional[_Union[Node, _Mapping]] = ..., pool: _Optional[_Union[Pool, _Mapping]] = ...) -> None: ...
+    discovered_pool: DiscoveredPool
+    def __init__(self, type: _Optional[_Union[WatchEvent.Type, str]] = ..., revision: _Optional[int] = ..., kind: _Optional[_Union[ObjectKind, str]] = ..., key: _Optional[str] = ..., node: _Optional[_Union[Node, _Mapping]] = ..., pool: _Optional[_Union[Pool, _Mapping]] = ..., discovered_pool: _Optional[_Union[DiscoveredPool, _Mapping]] = ...) -> None: ...
 
 class PoolHostStatus(_message.Message):
-    __slots__ = ("host", "phase", "message", "reason", "capacity_bytes", "allocation_bytes", "available_bytes", "updated_at", "notes", "deadline")
+    __slots__ = ("host", "phase", "message", "reason", "capacity_bytes", "allocation_bytes", "available_bytes", "updated_at", "notes", "deadline", "offline_since")
     HOST_FIELD_NUMBER: _ClassVar[int]
     PHASE_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
@@ -175,6 +207,7 @@ class PoolHostStatus(_message.Message):
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
     NOTES_FIELD_NUMBER: _ClassVar[int]
     DEADLINE_FIELD_NUMBER: _ClassVar[int]
+    OFFLINE_SINCE_FIELD_NUMBER: _ClassVar[int]
     host: str
     phase: PoolPhase
     message: str
@@ -185,7 +218,8 @@ class PoolHostStatus(_message.Message):
     updated_at: _timestamp_pb2.Timestamp
     notes: _containers.RepeatedScalarFieldContainer[str]
     deadline: _timestamp_pb2.Timestamp
-    def __init__(self, host: _Optional[str] = ..., phase: _Optional[_Union[PoolPhase, str]] = ..., message: _Optional[str] = ..., reason: _Optional[str] = ..., capacity_bytes: _Optional[int] = ..., allocation_bytes: _Optional[int] = ..., available_bytes: _Optional[int] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., notes: _Optional[_Iterable[str]] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    offline_since: _timestamp_pb2.Timestamp
+    def __init__(self, host: _Optional[str] = ..., phase: _Optional[_Union[PoolPhase, str]] = ..., message: _Optional[str] = ..., reason: _Optional[str] = ..., capacity_bytes: _Optional[int] = ..., allocation_bytes: _Optional[int] = ..., available_bytes: _Optional[int] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., notes: _Optional[_Iterable[str]] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., offline_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Pool(_message.Message):
     __slots__ = ("spec", "phase", "message", "hosts", "capacity_bytes", "allocation_bytes", "available_bytes", "created_at", "updated_at")
@@ -276,3 +310,65 @@ class DeletePoolResponse(_message.Message):
     results: _containers.RepeatedCompositeFieldContainer[PoolHostStatus]
     pool: Pool
     def __init__(self, deleted: _Optional[bool] = ..., results: _Optional[_Iterable[_Union[PoolHostStatus, _Mapping]]] = ..., pool: _Optional[_Union[Pool, _Mapping]] = ...) -> None: ...
+
+class DiscoveredPoolHost(_message.Message):
+    __slots__ = ("host", "state", "capacity_bytes", "allocation_bytes", "available_bytes", "autostart", "persistent", "uuid")
+    HOST_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    CAPACITY_BYTES_FIELD_NUMBER: _ClassVar[int]
+    ALLOCATION_BYTES_FIELD_NUMBER: _ClassVar[int]
+    AVAILABLE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    AUTOSTART_FIELD_NUMBER: _ClassVar[int]
+    PERSISTENT_FIELD_NUMBER: _ClassVar[int]
+    UUID_FIELD_NUMBER: _ClassVar[int]
+    host: str
+    state: _common_pb2.StoragePoolState
+    capacity_bytes: int
+    allocation_bytes: int
+    available_bytes: int
+    autostart: bool
+    persistent: bool
+    uuid: str
+    def __init__(self, host: _Optional[str] = ..., state: _Optional[_Union[_common_pb2.StoragePoolState, str]] = ..., capacity_bytes: _Optional[int] = ..., allocation_bytes: _Optional[int] = ..., available_bytes: _Optional[int] = ..., autostart: _Optional[bool] = ..., persistent: _Optional[bool] = ..., uuid: _Optional[str] = ...) -> None: ...
+
+class DiscoveredPool(_message.Message):
+    __slots__ = ("key", "name", "type", "source", "target_path", "hosts", "adoptable", "not_adoptable_reason")
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    TARGET_PATH_FIELD_NUMBER: _ClassVar[int]
+    HOSTS_FIELD_NUMBER: _ClassVar[int]
+    ADOPTABLE_FIELD_NUMBER: _ClassVar[int]
+    NOT_ADOPTABLE_REASON_FIELD_NUMBER: _ClassVar[int]
+    key: str
+    name: str
+    type: str
+    source: str
+    target_path: str
+    hosts: _containers.RepeatedCompositeFieldContainer[DiscoveredPoolHost]
+    adoptable: bool
+    not_adoptable_reason: str
+    def __init__(self, key: _Optional[str] = ..., name: _Optional[str] = ..., type: _Optional[str] = ..., source: _Optional[str] = ..., target_path: _Optional[str] = ..., hosts: _Optional[_Iterable[_Union[DiscoveredPoolHost, _Mapping]]] = ..., adoptable: _Optional[bool] = ..., not_adoptable_reason: _Optional[str] = ...) -> None: ...
+
+class ListDiscoveredPoolsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListDiscoveredPoolsResponse(_message.Message):
+    __slots__ = ("pools", "revision")
+    POOLS_FIELD_NUMBER: _ClassVar[int]
+    REVISION_FIELD_NUMBER: _ClassVar[int]
+    pools: _containers.RepeatedCompositeFieldContainer[DiscoveredPool]
+    revision: int
+    def __init__(self, pools: _Optional[_Iterable[_Union[DiscoveredPool, _Mapping]]] = ..., revision: _Optional[int] = ...) -> None: ...
+
+class AdoptPoolRequest(_message.Message):
+    __slots__ = ("name", "hosts", "secret")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    HOSTS_FIELD_NUMBER: _ClassVar[int]
+    SECRET_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    hosts: _containers.RepeatedScalarFieldContainer[str]
+    secret: str
+    def __init__(self, name: _Optional[str] = ..., hosts: _Optional[_Iterable[str]] = ..., secret: _Optional[str] = ...) -> None: ...

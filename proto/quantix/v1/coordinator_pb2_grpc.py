@@ -59,6 +59,16 @@ class CoordinatorStub:
                 request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.SetNodeMaintenanceRequest.SerializeToString,
                 response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Node.FromString,
                 _registered_method=True)
+        self.RemoveNode = channel.unary_unary(
+                '/quantix.v1.Coordinator/RemoveNode',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.RemoveNodeRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.RemoveNodeResponse.FromString,
+                _registered_method=True)
+        self.ReportStoragePools = channel.unary_unary(
+                '/quantix.v1.Coordinator/ReportStoragePools',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ReportStoragePoolsRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ReportStoragePoolsResponse.FromString,
+                _registered_method=True)
         self.Watch = channel.unary_stream(
                 '/quantix.v1.Coordinator/Watch',
                 request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.WatchRequest.SerializeToString,
@@ -99,6 +109,16 @@ class CoordinatorStub:
                 request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeletePoolRequest.SerializeToString,
                 response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeletePoolResponse.FromString,
                 _registered_method=True)
+        self.ListDiscoveredPools = channel.unary_unary(
+                '/quantix.v1.Coordinator/ListDiscoveredPools',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListDiscoveredPoolsRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListDiscoveredPoolsResponse.FromString,
+                _registered_method=True)
+        self.AdoptPool = channel.unary_unary(
+                '/quantix.v1.Coordinator/AdoptPool',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.AdoptPoolRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Pool.FromString,
+                _registered_method=True)
 
 
 class CoordinatorServicer:
@@ -133,6 +153,22 @@ class CoordinatorServicer:
 
     def SetNodeMaintenance(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RemoveNode(self, request, context):
+        """Forget a host that is gone. FAILED_PRECONDITION while pools are assigned to it, unless
+        force: then it is taken off those pools without contacting it (its storage is untouched).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReportStoragePools(self, request, context):
+        """Called by a node daemon after registering and whenever its storage pools change: every
+        pool libvirt has on that host. Pools Quantix did not create become discovered pools.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -193,6 +229,21 @@ class CoordinatorServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListDiscoveredPools(self, request, context):
+        """Pools found on hosts that Quantix did not create (also on Watch).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AdoptPool(self, request, context):
+        """Turn a discovered pool into a managed one: its spec is read back from the pool's XML on
+        each host; hosts whose definitions differ are refused naming the differing field.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CoordinatorServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -220,6 +271,16 @@ def add_CoordinatorServicer_to_server(servicer, server):
                     servicer.SetNodeMaintenance,
                     request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.SetNodeMaintenanceRequest.FromString,
                     response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Node.SerializeToString,
+            ),
+            'RemoveNode': grpc.unary_unary_rpc_method_handler(
+                    servicer.RemoveNode,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.RemoveNodeRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.RemoveNodeResponse.SerializeToString,
+            ),
+            'ReportStoragePools': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReportStoragePools,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ReportStoragePoolsRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ReportStoragePoolsResponse.SerializeToString,
             ),
             'Watch': grpc.unary_stream_rpc_method_handler(
                     servicer.Watch,
@@ -260,6 +321,16 @@ def add_CoordinatorServicer_to_server(servicer, server):
                     servicer.DeletePool,
                     request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeletePoolRequest.FromString,
                     response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeletePoolResponse.SerializeToString,
+            ),
+            'ListDiscoveredPools': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDiscoveredPools,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListDiscoveredPoolsRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListDiscoveredPoolsResponse.SerializeToString,
+            ),
+            'AdoptPool': grpc.unary_unary_rpc_method_handler(
+                    servicer.AdoptPool,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.AdoptPoolRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Pool.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -397,6 +468,60 @@ class Coordinator:
             '/quantix.v1.Coordinator/SetNodeMaintenance',
             proto_dot_quantix_dot_v1_dot_coordinator__pb2.SetNodeMaintenanceRequest.SerializeToString,
             proto_dot_quantix_dot_v1_dot_coordinator__pb2.Node.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RemoveNode(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/RemoveNode',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.RemoveNodeRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.RemoveNodeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReportStoragePools(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/ReportStoragePools',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.ReportStoragePoolsRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.ReportStoragePoolsResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -613,6 +738,60 @@ class Coordinator:
             '/quantix.v1.Coordinator/DeletePool',
             proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeletePoolRequest.SerializeToString,
             proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeletePoolResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDiscoveredPools(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/ListDiscoveredPools',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListDiscoveredPoolsRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListDiscoveredPoolsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AdoptPool(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/AdoptPool',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.AdoptPoolRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Pool.FromString,
             options,
             channel_credentials,
             insecure,

@@ -27,6 +27,7 @@ class PoolErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     DESTROY_FAILED: _ClassVar[PoolErrorReason]
     UNDEFINE_FAILED: _ClassVar[PoolErrorReason]
     REFRESH_FAILED: _ClassVar[PoolErrorReason]
+    SOURCE_CONFLICT: _ClassVar[PoolErrorReason]
 POOL_ERROR_REASON_UNSPECIFIED: PoolErrorReason
 INVALID_SPEC: PoolErrorReason
 CONFLICT: PoolErrorReason
@@ -44,6 +45,7 @@ LIBVIRT_UNAVAILABLE: PoolErrorReason
 DESTROY_FAILED: PoolErrorReason
 UNDEFINE_FAILED: PoolErrorReason
 REFRESH_FAILED: PoolErrorReason
+SOURCE_CONFLICT: PoolErrorReason
 
 class InitStoragePoolRequest(_message.Message):
     __slots__ = ("spec",)
