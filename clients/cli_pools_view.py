@@ -8,7 +8,8 @@ from typing import Any
 from google.protobuf import json_format
 
 from clients.pool_codec import BACKEND_FROM_PB
-from clients.present import iso_time, phase_key
+from clients.present import iso_time, phase_key, pool_host_message, pool_message
+from domain import capacity
 from domain.pools import Backend
 from domain.units import format_bytes
 from proto.quantix.v1 import common_pb2 as cpb
@@ -61,6 +62,11 @@ def hosts_text(pool: pb.Pool) -> str:
 def capacity_text(pool: pb.Pool | pb.PoolHostStatus) -> str:
     if not pool.capacity_bytes:
         return "—"
+    problem = capacity.implausibility(
+        pool.capacity_bytes, pool.allocation_bytes, pool.available_bytes
+    )
+    if problem:
+        return capacity.unknown_text(problem)
     return f"{format_bytes(pool.available_bytes)} free of {format_bytes(pool.capacity_bytes)}"
 
 
@@ -100,7 +106,7 @@ def _short(text: str, width: int = MESSAGE_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def pool_rows(pools: Sequence[pb.Pool]) -> list[tuple[str, ...]]:
+def pool_rows(pools: Sequence[pb.Pool], now: float) -> list[tuple[str, ...]]:
     rows = []
     for pool in pools:
         backend = backend_of(pool)
@@ -112,7 +118,7 @@ def pool_rows(pools: Sequence[pb.Pool]) -> list[tuple[str, ...]]:
                 phase_key(pool.phase),
                 f"{ready}/{len(pool.hosts)} ready",
                 capacity_text(pool),
-                _short(pool.message),
+                _short(pool_message(pool, now)),
             )
         )
     return rows
@@ -121,13 +127,13 @@ def pool_rows(pools: Sequence[pb.Pool]) -> list[tuple[str, ...]]:
 POOL_HEADERS = ("NAME", "BACKEND", "PHASE", "HOSTS", "CAPACITY", "MESSAGE")
 
 
-def pool_text(pool: pb.Pool) -> str:
+def pool_text(pool: pb.Pool, now: float) -> str:
     backend = backend_of(pool)
     facts = [
         ("Name", pool.spec.name),
         ("Backend", backend.label if backend else "?"),
         ("Phase", phase_key(pool.phase)),
-        ("Message", pool.message or "—"),
+        ("Message", pool_message(pool, now) or "—"),
         ("Source", source_text(pool)),
         ("Assigned to", hosts_text(pool)),
         ("Capacity", capacity_text(pool)),
@@ -147,8 +153,9 @@ def pool_text(pool: pb.Pool) -> str:
         if status.phase == pb.POOL_PHASE_PENDING and iso_time(status.deadline):
             detail = f"answer due by {iso_time(status.deadline)}"
         lines.append(f"  {status.host.ljust(host_width)}  {phase.ljust(8)}  {detail}".rstrip())
-        if status.message:
-            lines.append(f"      {status.message}")
+        message = pool_host_message(status, now)
+        if message:
+            lines.append(f"      {message}")
         lines += [f"      note: {note}" for note in status.notes]
     return "\n".join(lines)
 

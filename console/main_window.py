@@ -113,7 +113,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setIconSize(QSize(18, 18))
         self.stack = QStackedWidget(self)
         self.page_actions: list[QAction] = []
-        self.hosts_page = HostsPage(self.model, self)
+        self.hosts_page = HostsPage(self.model, self, self.pools_model.managed_on)
         self.storage_page = StoragePage(self.pools_model, self.model, self._address, self)
         self.storage_page.notice.connect(self._on_page_notice)
         built: dict[str, QWidget] = {"hosts": self.hosts_page, "storage": self.storage_page}

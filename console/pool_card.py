@@ -7,6 +7,7 @@ delegate only draws it.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from console import pool_text
@@ -84,9 +85,11 @@ def _hosts_summary(pool: pb.Pool) -> str:
     return f"Ready on {ready} of {pool_text.plural(total, 'host')}"
 
 
-def card_of(pool: pb.Pool) -> PoolCard:
+def card_of(pool: pb.Pool, now: float | None = None) -> PoolCard:
+    """The card of ``pool`` as of ``now`` (an offline host's age is worded at that moment)."""
+    now = time.time() if now is None else now
     fraction, usage = (
-        pool_text.usage_of(pool.allocation_bytes, pool.capacity_bytes)
+        pool_text.usage_of(pool.allocation_bytes, pool.capacity_bytes, pool.available_bytes)
         if pool.capacity_bytes
         else (None, Usage.UNKNOWN)
     )
@@ -106,6 +109,6 @@ def card_of(pool: pb.Pool) -> PoolCard:
         fraction=fraction,
         usage=usage,
         chips=chips,
-        banner=pool_text.banner_text(pool) if pool_text.needs_banner(pool) else "",
+        banner=pool_text.banner_text(pool, now) if pool_text.needs_banner(pool) else "",
         hosts_summary=_hosts_summary(pool),
     )

@@ -7,10 +7,13 @@ wizard's review show, so each says the same thing in the same words.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum
 
+from clients import present
+from domain import capacity
+from domain.capacity import Usage
 from domain.pools import (
     DEFAULT_CEPH_PORT,
     DEFAULT_ISCSI_PORT,
@@ -45,20 +48,8 @@ BACKEND_LABELS: dict[int, str] = {
     cpb.POOL_BACKEND_ISCSI: Backend.ISCSI.label,
 }
 
-# Capacity thresholds of the issue: amber from 75 % used, red from 90 %. Thin-provisioned
-# volumes grow into the free space, so 75 % is when to plan and 90 % is when to act.
-USAGE_WARNING = 0.75
-USAGE_CRITICAL = 0.90
-
 # What the review and the detail show instead of a secret: that one is there, never what.
 SECRET_MASK = "•••"
-
-
-class Usage(Enum):
-    UNKNOWN = "unknown"
-    NORMAL = "normal"
-    WARNING = "warning"
-    CRITICAL = "critical"
 
 
 def phase_label(phase: int) -> str:
@@ -99,27 +90,31 @@ def source_summary(spec: cpb.PoolSpec) -> str:
     return "No settings"
 
 
-def usage_of(used: int, total: int) -> tuple[float | None, Usage]:
-    """The used fraction and its level; None/UNKNOWN when the total is not known (yet)."""
-    if total <= 0:
-        return None, Usage.UNKNOWN
-    fraction = min(max(used / total, 0.0), 1.0)
-    if fraction >= USAGE_CRITICAL:
-        return fraction, Usage.CRITICAL
-    if fraction >= USAGE_WARNING:
-        return fraction, Usage.WARNING
-    return fraction, Usage.NORMAL
+def usage_of(used: int, total: int, available: int | None = None) -> tuple[float | None, Usage]:
+    """The used fraction and its level (domain.capacity); None/UNKNOWN when the total is not
+    known (yet) or the figures cannot be true."""
+    facts = capacity.assess(total, used, _available(used, total, available))
+    fraction = None if facts.fraction is None else min(max(facts.fraction, 0.0), 1.0)
+    return fraction, facts.usage
 
 
-def capacity_text(used: int, total: int) -> str:
+def _available(used: int, total: int, available: int | None) -> int:
+    return max(total - used, 0) if available is None else available
+
+
+def capacity_text(used: int, total: int, available: int | None = None) -> str:
     """``"1.2 TiB of 2.0 TiB used · 60 %"``; past the thresholds it says so in words too,
-    so that the bar's colour is never the only sign."""
-    fraction, usage = usage_of(used, total)
+    so that the bar's colour is never the only sign. Figures that cannot be true are
+    ``"Capacity unknown (libvirt reported allocation 20.0 GiB > capacity 10.0 GiB)"``."""
+    facts = capacity.assess(total, used, _available(used, total, available))
+    if facts.problem:
+        return f"Capacity {capacity.unknown_text(facts.problem)}"
+    fraction, usage = usage_of(used, total, available)
     if fraction is None:
         return "Capacity not known yet"
     text = f"{format_bytes(used)} of {format_bytes(total)} used · {fraction * 100:.0f} %"
     if usage is Usage.CRITICAL:
-        return f"{text} — nearly full"
+        return f"{text} — {'full' if available == 0 else 'nearly full'}"
     if usage is Usage.WARNING:
         return f"{text} — filling up"
     return text
@@ -127,7 +122,7 @@ def capacity_text(used: int, total: int) -> str:
 
 def pool_capacity_text(pool: pb.Pool) -> str:
     if pool.capacity_bytes:
-        return capacity_text(pool.allocation_bytes, pool.capacity_bytes)
+        return capacity_text(pool.allocation_bytes, pool.capacity_bytes, pool.available_bytes)
     if pool.phase == pb.POOL_PHASE_ERROR:
         return "No capacity: not ready on any host"
     if pool.phase == pb.POOL_PHASE_PENDING:
@@ -147,19 +142,29 @@ def needs_banner(pool: pb.Pool) -> bool:
     return pool.phase == pb.POOL_PHASE_PENDING and has_failures(pool)
 
 
-def banner_text(pool: pb.Pool) -> str:
-    """The card's banner: the coordinator's message, which names every failing host."""
+def banner_text(pool: pb.Pool, now: float | None = None) -> str:
+    """The card's banner: the coordinator's message, which names every failing host, with an
+    offline host's reason worded at ``now`` (clients.present)."""
+    now = time.time() if now is None else now
     if pool.message:
-        return pool.message
+        return present.pool_message(pool, now)
     failing = [h for h in pool.hosts if h.phase in (pb.POOL_PHASE_ERROR, pb.POOL_PHASE_OFFLINE)]
     if failing:
-        return "; ".join(f"{h.host}: {h.message or phase_label(h.phase)}" for h in failing)
+        return "; ".join(
+            f"{h.host}: {present.pool_host_message(h, now) or phase_label(h.phase)}"
+            for h in failing
+        )
     return f"{phase_label(pool.phase)} — no reason given by the coordinator"
 
 
 def host_capacity_text(status: pb.PoolHostStatus) -> str:
     if not status.capacity_bytes:
         return "—"
+    problem = capacity.implausibility(
+        status.capacity_bytes, status.allocation_bytes, status.available_bytes
+    )
+    if problem:
+        return capacity.unknown_text(problem)
     return f"{format_bytes(status.allocation_bytes)} of {format_bytes(status.capacity_bytes)}"
 
 

@@ -6,12 +6,15 @@ what the Storage page reads: the pool, its precomputed card, and counts per filt
 
 from __future__ import annotations
 
+import time
 from collections import Counter
+from collections.abc import Callable
 from enum import Enum
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from clients import present
 from console.models.watch_list_model import AnyIndex, WatchListModel
 from console.pool_card import PoolCard, card_of
 from proto.quantix.v1 import coordinator_pb2 as pb
@@ -50,8 +53,18 @@ def _name_order(pool: pb.Pool) -> tuple[str, str]:
     return (pool.spec.name.casefold(), pool.spec.name)
 
 
+# Cards whose words change with the clock (an offline host's "3 min ago") are redrawn this often:
+# the same once a second as the Hosts page, so a banner and a host row never disagree for long.
+AGE_REFRESH_MS = 1000
+
+
 class PoolsModel(WatchListModel[pb.Pool]):
-    def __init__(self, parent: QObject | None = None) -> None:
+    # After the cards of pools with an offline host were worded anew (their keys).
+    cards_aged = Signal(object)
+
+    def __init__(
+        self, parent: QObject | None = None, clock: Callable[[], float] = time.time
+    ) -> None:
         # Kept in name order here rather than by the proxy (see WatchListModel): a pool's
         # name never changes, so its place does not either.
         super().__init__(pb.OBJECT_KIND_POOL, "pool", parent, sort_key=_name_order)
@@ -60,11 +73,23 @@ class PoolsModel(WatchListModel[pb.Pool]):
         # and counting 2,000 pools each time would cost more than the batch itself.
         self._phase_of: dict[str, int] = {}
         self._phase_counts: Counter[int] = Counter()
+        self._clock = clock
+        # Pools with an offline host: only their cards are recomputed as time passes.
+        self._ticking: set[str] = set()
+        self._age_timer = QTimer(self)
+        self._age_timer.setInterval(AGE_REFRESH_MS)
+        self._age_timer.timeout.connect(self._on_age_timer)
 
     # --- caches ---------------------------------------------------------------------------
 
     def item_replaced(self, key: str, item: pb.Pool) -> None:
-        self._cards[key] = card_of(item)
+        self._cards[key] = card_of(item, self._clock())
+        if present.has_ticking_text(item):
+            self._ticking.add(key)
+            if not self._age_timer.isActive():
+                self._age_timer.start()
+        else:
+            self._ticking.discard(key)
         old = self._phase_of.get(key)
         if old is not None:
             self._phase_counts[old] -= 1
@@ -73,14 +98,32 @@ class PoolsModel(WatchListModel[pb.Pool]):
 
     def item_removed(self, key: str) -> None:
         self._cards.pop(key, None)
+        self._ticking.discard(key)
         old = self._phase_of.pop(key, None)
         if old is not None:
             self._phase_counts[old] -= 1
 
     def items_cleared(self) -> None:
         self._cards.clear()
+        self._ticking.clear()
         self._phase_of.clear()
         self._phase_counts.clear()
+
+    def _on_age_timer(self) -> None:
+        """Recompute the cards whose banner words an age, and redraw just those."""
+        if not self._ticking:
+            self._age_timer.stop()
+            return
+        now = self._clock()
+        for key in list(self._ticking):
+            row = self.row_of(key)
+            if row is None:
+                self._ticking.discard(key)
+                continue
+            self._cards[key] = card_of(self._items[row], now)
+            index = self.index(row, 0)
+            self.dataChanged.emit(index, index)
+        self.cards_aged.emit(set(self._ticking))
 
     # --- lookups --------------------------------------------------------------------------
 
@@ -89,6 +132,15 @@ class PoolsModel(WatchListModel[pb.Pool]):
 
     def card(self, key: str) -> PoolCard | None:
         return self._cards.get(key)
+
+    def managed_on(self, host: str) -> set[str]:
+        """The pools Quantix manages on ``host``: assigned there, and not another pool of the
+        same name that was found there (CONFLICT)."""
+        return {
+            pool.spec.name
+            for pool in self._items
+            if any(s.host == host and s.reason != "CONFLICT" for s in pool.hosts)
+        }
 
     def names(self) -> set[str]:
         return {pool.spec.name for pool in self._items}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import (
     QItemSelectionModel,
@@ -56,7 +57,12 @@ EMPTY_TEXTS = EmptyListTexts(TEXT_NOT_CONNECTED, TEXT_UNREACHABLE, TEXT_LOADING,
 
 
 class HostsPage(QWidget):
-    def __init__(self, model: HostsModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        model: HostsModel,
+        parent: QWidget | None = None,
+        managed_pools: Callable[[str], set[str]] = lambda _host: set(),
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("hostsPage")
         self.model = model
@@ -127,7 +133,7 @@ class HostsPage(QWidget):
         self.table_stack.addWidget(self.table)
         self.table_stack.addWidget(self.empty_label)
 
-        self.detail = HostDetailPanel(self)
+        self.detail = HostDetailPanel(self, managed_pools)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setChildrenCollapsible(False)

@@ -8,9 +8,10 @@ what could.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -27,12 +28,20 @@ from PySide6.QtWidgets import (
 from clients import present
 from console.latest_task import LatestTask
 from console.node_detail import HostDetail, fetch_host_detail
+from console.pool_style import USAGE_TEXT
 from console.widgets.detail_parts import form_scroll, placeholder_stack, value_label
 from console.widgets.error_view import SELECTABLE, ErrorView
+from console.widgets.tables import Cell
+from domain import capacity
+from domain.capacity import Usage
 from domain.pool_types import pool_type_label
 from domain.units import format_bytes
 from proto.quantix.v1 import common_pb2
 from proto.quantix.v1 import coordinator_pb2 as pb
+
+# An offline host's header and stale notice word its silence ("3 min ago"): redrawn as often as
+# the Hosts page's cells, so the two never disagree for long.
+AGE_REFRESH_MS = 1000
 
 EMPTY_TEXT = (
     "Select a host to see its CPU, memory, network interfaces, storage pools and networks, "
@@ -55,7 +64,7 @@ def _table(parent: QWidget, headers: Sequence[str]) -> QTableWidget:
 
 def _fill(
     table: QTableWidget,
-    rows: Sequence[Sequence[str]],
+    rows: Sequence[Sequence[str | Cell]],
     empty: str,
     numeric: Sequence[int] = (),
 ) -> None:
@@ -72,10 +81,40 @@ def _fill(
     right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
     for row, values in enumerate(rows):
         for column, value in enumerate(values):
-            item = QTableWidgetItem(value)
+            cell = value if isinstance(value, Cell) else Cell(value)
+            item = QTableWidgetItem(cell.text)
+            if cell.colour:
+                item.setForeground(QColor(cell.colour))
             if column in numeric:
                 item.setTextAlignment(right)
             table.setItem(row, column, item)
+
+
+def _pool_row(pool: common_pb2.HostStoragePool, managed: bool) -> tuple[str | Cell, ...]:
+    """A pool on this host: figures that cannot be true are "unknown (libvirt reported ...)",
+    and a pool that is (nearly) full has the warning colour, as on the Storage page."""
+    facts = capacity.assess(pool.capacity_bytes, pool.allocation_bytes, pool.available_bytes)
+    if facts.problem:
+        figures: tuple[str | Cell, ...] = (
+            Cell(capacity.unknown_text(facts.problem), USAGE_TEXT[Usage.CRITICAL]),
+            "—",
+            "—",
+        )
+    else:
+        colour = USAGE_TEXT[facts.usage] if facts.usage is Usage.CRITICAL else ""
+        figures = (
+            format_bytes(pool.capacity_bytes),
+            Cell(format_bytes(pool.allocation_bytes), colour),
+            Cell(format_bytes(pool.available_bytes), colour),
+        )
+    return (
+        pool.name,
+        "Managed" if managed else "Unmanaged",
+        pool_type_label(pool.type),
+        present.pool_state_label(pool.state),
+        *figures,
+        pool.source or pool.target_path or "—",
+    )
 
 
 class HostDetailPanel(QWidget):
@@ -84,12 +123,22 @@ class HostDetailPanel(QWidget):
     # Emitted when a read finishes (with or without errors), for tests and the status bar.
     loaded = Signal(object)  # HostDetail
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        managed_pools: Callable[[str], set[str]] = lambda _host: set(),
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("hostDetail")
+        # The names of the pools Quantix manages on a host (from the coordinator's pools).
+        self._managed_pools = managed_pools
         self._node: pb.Node | None = None
         self._read = LatestTask()
         self.detail: HostDetail | None = None
+
+        self._age_timer = QTimer(self)
+        self._age_timer.setInterval(AGE_REFRESH_MS)
+        self._age_timer.timeout.connect(self._on_age_timer)
 
         self._stack, self.empty_label = placeholder_stack(self, EMPTY_TEXT)
         self._stack.addWidget(self._build_detail())
@@ -115,6 +164,14 @@ class HostDetailPanel(QWidget):
         header.addLayout(titles, 1)
         header.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignTop)
 
+        # What is shown was read while the host answered: once the coordinator reports it
+        # offline, say so at once (no Refresh needed), with what was read and when.
+        self.stale_label = QLabel(page)
+        self.stale_label.setObjectName("staleBanner")
+        self.stale_label.setWordWrap(True)
+        self.stale_label.setTextInteractionFlags(SELECTABLE)
+        self.stale_label.setVisible(False)
+
         self.error_view = ErrorView(page)
         self.error_view.clear()
 
@@ -124,7 +181,8 @@ class HostDetailPanel(QWidget):
         self.nics_table = _table(page, ("Name", "MAC address", "MTU", "Speed", "Link"))
         self.tabs.addTab(self.nics_table, "I&nterfaces")
         self.pools_table = _table(
-            page, ("Name", "Type", "State", "Capacity", "Allocated", "Available", "Source")
+            page,
+            ("Name", "Quantix", "Type", "State", "Capacity", "Allocated", "Available", "Source"),
         )
         self.tabs.addTab(self.pools_table, "&Storage pools")
         self.networks_table = _table(
@@ -135,6 +193,7 @@ class HostDetailPanel(QWidget):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(header)
+        layout.addWidget(self.stale_label)
         layout.addWidget(self.error_view)
         layout.addWidget(self.tabs, 1)
         layout.addStretch(0)  # takes the room of the tabs when they are hidden
@@ -174,9 +233,11 @@ class HostDetailPanel(QWidget):
             self._read.cancel()
             self.detail = None
             self._stack.setCurrentIndex(0)
+            self._age_timer.stop()
             return
         self._stack.setCurrentIndex(1)
         self._show_header(node)
+        self._show_stale(node)
         came_back = (
             previous is not None
             and previous.status != pb.NODE_STATUS_CONNECTED
@@ -226,6 +287,34 @@ class HostDetailPanel(QWidget):
             parts.append("read at " + time.strftime("%H:%M:%S", time.localtime(detail.fetched_at)))
         self.subtitle_label.setText(" · ".join(parts))
 
+    def _show_stale(self, node: pb.Node) -> None:
+        """Mark what is shown as possibly out of date while the host is offline, and keep the
+        wording of its silence current."""
+        offline = node.status == pb.NODE_STATUS_OFFLINE
+        if offline and not self._age_timer.isActive():
+            self._age_timer.start()
+        elif not offline:
+            self._age_timer.stop()
+        self.stale_label.setVisible(offline)
+        if not offline:
+            return
+        status = present.node_status_text(node, time.time()).replace(present.STATUS_SEPARATOR, ": ")
+        detail = self.detail
+        if detail is not None and detail.name == node.name and detail.fetched_at:
+            read_at = time.strftime("%H:%M:%S", time.localtime(detail.fetched_at))
+            shown = f"What is shown was read at {read_at} and may be out of date."
+        else:
+            shown = "Its detail cannot be read until it is back."
+        self.stale_label.setText(f"{node.name} is {status[0].lower()}{status[1:]}. {shown}")
+
+    def _on_age_timer(self) -> None:
+        node = self._node
+        if node is None:
+            self._age_timer.stop()
+            return
+        self._show_header(node)
+        self._show_stale(node)
+
     def _show_loading(self, node: pb.Node) -> None:
         self.detail = None
         self._show_header(node)
@@ -243,6 +332,7 @@ class HostDetailPanel(QWidget):
         self.detail = detail
         if self._node is not None:
             self._show_header(self._node)
+            self._show_stale(self._node)
         self.refresh_button.setEnabled(True)
         nothing_read = detail.host_info is None and detail.pools is None and detail.networks is None
         if detail.errors:
@@ -300,7 +390,7 @@ class HostDetailPanel(QWidget):
         self,
         table: QTableWidget,
         label: str,
-        rows: list[tuple[str, ...]] | None,
+        rows: Sequence[Sequence[str | Cell]] | None,
         empty: str,
         numeric: Sequence[int] = (),
     ) -> None:
@@ -334,20 +424,10 @@ class HostDetailPanel(QWidget):
     def _show_pools(self, pools: list[common_pb2.HostStoragePool] | None) -> None:
         rows = None
         if pools is not None:
-            rows = [
-                (
-                    pool.name,
-                    pool_type_label(pool.type),
-                    present.pool_state_label(pool.state),
-                    format_bytes(pool.capacity_bytes),
-                    format_bytes(pool.allocation_bytes),
-                    format_bytes(pool.available_bytes),
-                    pool.source or pool.target_path or "—",
-                )
-                for pool in pools
-            ]
+            managed = self._managed_pools(self._node.name) if self._node is not None else set()
+            rows = [_pool_row(pool, pool.name in managed) for pool in pools]
         self._show_rows(
-            self.pools_table, "&Storage pools", rows, "This host has no storage pools", (3, 4, 5)
+            self.pools_table, "&Storage pools", rows, "This host has no storage pools", (4, 5, 6)
         )
 
     def _show_networks(self, networks: list[common_pb2.HostNetwork] | None) -> None:

@@ -184,6 +184,12 @@ class PoolDetailPanel(QWidget):
         self._show_settings(pool)
         self.reads.show_pool(pool)
 
+    def refresh_ages(self) -> None:
+        """Word the shown pool's time-dependent texts (an offline host's age) anew."""
+        if self.pool is not None:
+            self._show_message(self.pool)
+            self.hosts_view.show_pool(self.pool)
+
     def focus_target(self) -> QWidget:
         """Where Enter on a card takes the keyboard: the message if there is one, else the
         per-host table."""
@@ -231,7 +237,9 @@ class PoolDetailPanel(QWidget):
             if shared
             else ""
         )
-        fraction, usage = pool_text.usage_of(pool.allocation_bytes, pool.capacity_bytes)
+        fraction, usage = pool_text.usage_of(
+            pool.allocation_bytes, pool.capacity_bytes, pool.available_bytes
+        )
         self.capacity_bar.setVisible(fraction is not None)
         self.capacity_bar.setValue(round((fraction or 0.0) * 1000))
         set_state_property(self.capacity_bar, "usage", usage.value)

@@ -13,9 +13,12 @@ import xml.etree.ElementTree as ET
 import libvirt
 import pytest
 
-from console.widgets.host_detail import HostDetailPanel
+from console.pool_style import USAGE_TEXT
+from console.widgets.host_detail import HostDetailPanel, _pool_row
+from domain.capacity import Usage
 from localfleet import LocalFleet
 from localfleet.testhosts import HostPool
+from proto.quantix.v1 import common_pb2
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.console.daemons import (
     FLEET_HEARTBEAT_INTERVAL_S,
@@ -94,7 +97,8 @@ def fleet(tmp_path, run):
 
 @pytest.fixture
 def panel(qtbot, run):
-    widget = HostDetailPanel()
+    # As the main window asks its pools model: Quantix manages nfs-isos on hv1.
+    widget = HostDetailPanel(managed_pools=lambda host: {"nfs-isos"} if host == "hv1" else set())
     qtbot.addWidget(widget)
     widget.resize(900, 500)
     widget.show()
@@ -155,9 +159,19 @@ def test_shows_facts_pools_and_networks(panel, fleet, qtbot):
         ["eno2", "52:54:00:00:00:02", "Unknown", "Unknown", "Unknown"],
     ]
     assert table_rows(panel.pools_table) == [
-        ["ceph-vms", "Ceph RBD", "Running", "100.0 GiB", "0 B", "100.0 GiB", "mon1.lab:6789/vms"],
+        [
+            "ceph-vms",
+            "Unmanaged",
+            "Ceph RBD",
+            "Running",
+            "100.0 GiB",
+            "0 B",
+            "100.0 GiB",
+            "mon1.lab:6789/vms",
+        ],
         [
             "default",
+            "Unmanaged",
             "Local directory",
             "Running",
             "100.0 GiB",
@@ -167,6 +181,7 @@ def test_shows_facts_pools_and_networks(panel, fleet, qtbot):
         ],
         [
             "nfs-isos",
+            "Managed",
             "Network file system (NFS)",
             "Running",
             "100.0 GiB",
@@ -252,3 +267,19 @@ def test_a_host_without_address(panel, qtbot):
     with qtbot.waitSignal(panel.loaded, timeout=15_000):
         panel.show_host(node)
     assert "no node daemon address" in panel.error_view.text_label.text()
+
+
+def test_a_hosts_pool_figures_that_cannot_be_true_or_show_a_full_pool_are_marked():
+    gib = 1024**3
+    underflow = common_pb2.HostStoragePool(
+        name="thin", type="logical", capacity_bytes=10 * gib, allocation_bytes=20 * gib
+    )
+    row = _pool_row(underflow, managed=False)
+    assert row[4].text == "unknown (libvirt reported allocation 20.0 GiB > capacity 10.0 GiB)"
+    assert row[5:7] == ("—", "—")
+    full = common_pb2.HostStoragePool(
+        name="full", type="dir", capacity_bytes=10 * gib, allocation_bytes=9 * gib
+    )
+    row = _pool_row(full, managed=True)
+    assert row[1] == "Managed"
+    assert (row[6].text, row[6].colour) == ("0 B", USAGE_TEXT[Usage.CRITICAL])

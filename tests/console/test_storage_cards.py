@@ -169,3 +169,19 @@ def test_the_banner_is_red_for_error_and_amber_for_degraded(qapp):
     assert error_colour.name() == QColor(RED.background).name()
     assert degraded_colour.name() == QColor(AMBER.background).name()
     assert ready_colour.name() == "#ffffff"  # no banner on a ready card
+
+
+def test_figures_libvirt_cannot_mean_are_shown_as_unknown_never_as_a_figure():
+    pool = ready_pool("thin")
+    pool.capacity_bytes, pool.allocation_bytes, pool.available_bytes = 10 * GiB, 20 * GiB, 2**64 - 1
+    card = card_of(pool)
+    assert card.capacity.startswith("Capacity unknown (libvirt reported available ")
+    assert "PiB" not in card.capacity and card.fraction is None and card.usage is Usage.UNKNOWN
+
+
+def test_a_pool_with_nothing_available_has_the_warning_colour_and_says_full():
+    pool = ready_pool("full")
+    pool.capacity_bytes, pool.allocation_bytes, pool.available_bytes = 100 * GiB, 60 * GiB, 0
+    card = card_of(pool)
+    assert card.usage is Usage.CRITICAL
+    assert card.capacity.endswith("— full")
