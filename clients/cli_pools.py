@@ -260,7 +260,7 @@ def _print_pool(pool: pb.Pool, as_json: bool) -> None:
     if as_json:
         print_json(pool_json(pool))
     else:
-        print(pool_text(pool))
+        print(pool_text(pool, time.time()))
 
 
 async def _wait_settled(client: CoordinatorClient, pool: pb.Pool) -> pb.Pool:
@@ -286,7 +286,7 @@ async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
         if args.json:
             print_json([pool_json(p) for p in reply.pools])
         else:
-            rows = pool_rows(reply.pools)
+            rows = pool_rows(reply.pools, time.time())
             print(format_table(rows, POOL_HEADERS) if rows else "No pools.")
         return
     if command == "show":

@@ -7,12 +7,12 @@ Rules (when a node is offline, what a pool type is called, how bytes are written
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from google.protobuf import json_format
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from domain.node_status import offline_message
 from domain.units import format_bytes
 from proto.quantix.v1 import common_pb2
 from proto.quantix.v1 import coordinator_pb2 as pb
@@ -33,8 +33,8 @@ POOL_STATE_LABELS: dict[int, str] = {
     common_pb2.STORAGE_POOL_STATE_INACCESSIBLE: "Inaccessible",
 }
 
-# Between a status and its reason: an em dash reads as one phrase ("Offline — No heartbeat
-# for 17 s") where a colon would look like an error message.
+# Between a status and its reason: an em dash reads as one phrase ("Offline — no heartbeat
+# since 10:42:07, 3 min ago") where a colon would look like an error message.
 STATUS_SEPARATOR = " — "
 
 
@@ -49,22 +49,6 @@ def status_label(status: int) -> str:
     return STATUS_LABELS.get(status, f"Unknown status ({status})")
 
 
-def node_status_text(node: pb.Node, now: float) -> str:
-    """The Status cell: ``"Connected"``, ``"Offline — No heartbeat for 17 s"``, ...
-
-    For an OFFLINE node the silence is counted live from ``last_seen`` with the coordinator's
-    own wording (domain.node_status.offline_message), so the count keeps rising between
-    Watch events instead of freezing at the value the coordinator sent when the node went
-    offline. Every other reason is shown as the coordinator wrote it.
-    """
-    label = status_label(node.status)
-    reason = node.status_message
-    last_seen = timestamp_seconds(node.last_seen)
-    if node.status == pb.NODE_STATUS_OFFLINE and last_seen is not None:
-        reason = offline_message(last_seen, max(now, last_seen))
-    return f"{label}{STATUS_SEPARATOR}{reason}" if reason else label
-
-
 def relative_age(seconds: float) -> str:
     """``"3 s ago"``, ``"4 min ago"``, ``"2 h 5 min ago"``, ``"3 d ago"``."""
     age = max(0, int(seconds))
@@ -77,6 +61,69 @@ def relative_age(seconds: float) -> str:
     if hours < 24:
         return f"{hours} h {minutes} min ago" if minutes else f"{hours} h ago"
     return f"{hours // 24} d ago"
+
+
+def clock_time(seconds: float, now: float) -> str:
+    """A moment in the reader's local time: ``"10:42:07"`` today, ``"Nov 26 10:42:07"`` on
+    another day (an hour alone would be ambiguous for a host that has been gone for days)."""
+    moment = time.localtime(seconds)
+    if time.localtime(now)[:3] == moment[:3]:
+        return time.strftime("%H:%M:%S", moment)
+    return time.strftime("%b %d %H:%M:%S", moment)
+
+
+def offline_since_text(since: float, now: float) -> str:
+    """``"no heartbeat since 10:42:07, 3 min ago"``: the one wording of an offline host, for
+    the Hosts page, the host detail, pool banners and quantixctl alike. Worded from the fact
+    (the time of the last heartbeat) when shown, so it never freezes and every view agrees."""
+    return f"no heartbeat since {clock_time(since, now)}, {relative_age(now - since)}"
+
+
+def node_offline_since(node: pb.Node) -> float | None:
+    """When an OFFLINE node was last heard from: the coordinator's fact, or its last_seen."""
+    return timestamp_seconds(node.offline_since) or timestamp_seconds(node.last_seen)
+
+
+def node_status_text(node: pb.Node, now: float) -> str:
+    """The Status cell: ``"Connected"``, ``"Offline — no heartbeat since 10:42:07, 3 min ago"``.
+
+    An OFFLINE node's reason is worded here from the time of its last heartbeat, so its age
+    keeps rising between Watch events; every other reason is shown as the coordinator wrote it.
+    """
+    label = status_label(node.status)
+    reason = node.status_message
+    since = node_offline_since(node)
+    if node.status == pb.NODE_STATUS_OFFLINE and since is not None:
+        reason = offline_since_text(since, max(now, since))
+    return f"{label}{STATUS_SEPARATOR}{reason}" if reason else label
+
+
+def pool_message(pool: pb.Pool, now: float) -> str:
+    """The pool's message as the coordinator wrote it, with each offline host's reason worded
+    now: the coordinator stores "host-b is offline" and the time it went silent, never an age."""
+    message = pool.message
+    for status in pool.hosts:
+        worded = pool_host_message(status, now)
+        if worded != status.message and status.message:
+            message = message.replace(status.message, worded)
+    return message
+
+
+def has_ticking_text(pool: pb.Pool) -> bool:
+    """Whether the pool's words change with the clock (an offline host's age)."""
+    return any(
+        s.phase == pb.POOL_PHASE_OFFLINE and timestamp_seconds(s.offline_since) is not None
+        for s in pool.hosts
+    )
+
+
+def pool_host_message(status: pb.PoolHostStatus, now: float) -> str:
+    """A pool's status on one host in words: an offline host's reason is worded now from the
+    time it went silent (``"host-b is offline: no heartbeat since 10:42:07, 3 min ago"``)."""
+    since = timestamp_seconds(status.offline_since)
+    if status.phase == pb.POOL_PHASE_OFFLINE and since is not None:
+        return f"{status.host} is offline: {offline_since_text(since, max(now, since))}"
+    return status.message
 
 
 def last_seen_text(node: pb.Node, now: float) -> str:

@@ -81,12 +81,12 @@ class NodeRegistry:
         if not isinstance(node, pb.Node):
             return None
         if self._status(node) is NodeStatus.OFFLINE:
-            return HostRoute(node.address, node.status_message or "offline")
+            return HostRoute(node.address, offline=True, offline_since=_seconds(node.offline_since))
         return HostRoute(node.address)
 
-    def online_names(self) -> list[str]:
-        """Nodes that heartbeat (CONNECTED or in MAINTENANCE): reachable, so they get work."""
-        return [n.name for n in self.list() if self._status(n) is not NodeStatus.OFFLINE]
+    def names(self) -> list[str]:
+        """Every registered node, whatever its status."""
+        return [n.name for n in self.list()]
 
     def list(self) -> list[pb.Node]:
         return [node for node in self._inventory.list(KIND) if isinstance(node, pb.Node)]
@@ -150,7 +150,7 @@ class NodeRegistry:
         else:
             now = self._clock()
             if self._overdue(node, now):
-                self._set_status(node, NodeStatus.OFFLINE, self._offline_message(node, now))
+                self._set_offline(node)
             else:
                 self._set_status(node, NodeStatus.CONNECTED, "")
         self._inventory.put(KIND, name, node)
@@ -167,9 +167,11 @@ class NodeRegistry:
                 continue
             node = pb.Node()
             node.CopyFrom(current)
-            self._set_status(node, NodeStatus.OFFLINE, self._offline_message(node, now))
+            self._set_offline(node)
             self._inventory.put(KIND, node.name, node)
-            log.warning("node offline", extra={"node": node.name, "reason": node.status_message})
+            log.warning(
+                "node offline", extra={"node": node.name, "last_seen": _seconds(node.last_seen)}
+            )
             self._tell(False, node)
             gone.append(node.name)
         return gone
@@ -191,8 +193,11 @@ class NodeRegistry:
         return node_status.is_overdue(last, now, self.heartbeat_interval_s)
 
     @staticmethod
-    def _offline_message(node: pb.Node, now: float) -> str:
-        return node_status.offline_message(node.last_seen.ToNanoseconds() / 1e9, now)
+    def _set_offline(node: pb.Node) -> None:
+        """OFFLINE, with the fact of when it went silent (its last heartbeat); readers word it
+        when they show it (clients.present), so no sentence with an age is ever stored."""
+        NodeRegistry._set_status(node, NodeStatus.OFFLINE, "")
+        node.offline_since.CopyFrom(node.last_seen)
 
     @staticmethod
     def _status(node: pb.Node) -> NodeStatus:
@@ -202,3 +207,9 @@ class NodeRegistry:
     def _set_status(node: pb.Node, status: NodeStatus, message: str) -> None:
         node.status = _TO_PB[status]
         node.status_message = message
+        if status is not NodeStatus.OFFLINE:
+            node.ClearField("offline_since")
+
+
+def _seconds(stamp: Timestamp) -> float | None:
+    return stamp.ToNanoseconds() / 1e9 if stamp.seconds or stamp.nanos else None

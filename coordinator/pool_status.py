@@ -78,14 +78,24 @@ def pending(host: str, now: float, deadline_s: float) -> pb.PoolHostStatus:
     )
 
 
-def failed(host: str, phase: Phase, message: str, reason: str, now: float) -> pb.PoolHostStatus:
-    return pb.PoolHostStatus(
+def failed(
+    host: str,
+    phase: Phase,
+    message: str,
+    reason: str,
+    now: float,
+    offline_since: float | None = None,
+) -> pb.PoolHostStatus:
+    status = pb.PoolHostStatus(
         host=host,
         phase=PHASE_TO_PB[phase],
         message=message,
         reason=reason,
         updated_at=timestamp(now),
     )
+    if offline_since is not None:
+        status.offline_since.CopyFrom(timestamp(offline_since))
+    return status
 
 
 def from_init(
@@ -93,7 +103,14 @@ def from_init(
 ) -> pb.PoolHostStatus:
     """A host's status after InitStoragePool; READY clears any earlier message."""
     if not outcome.ok or outcome.result is None:
-        return failed(outcome.host, outcome.phase, outcome.message, outcome.reason, now)
+        return failed(
+            outcome.host,
+            outcome.phase,
+            outcome.message,
+            outcome.reason,
+            now,
+            outcome.offline_since,
+        )
     reply = outcome.result
     return pb.PoolHostStatus(
         host=outcome.host,

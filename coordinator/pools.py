@@ -25,7 +25,7 @@ from coordinator.pool_errors import PoolExists, PoolNotFound, PoolRefused
 from coordinator.realize import HostOutcome, Realizer
 from coordinator.store import Store
 from domain.errors import ValidationError
-from domain.pool_phase import Phase
+from domain.pool_phase import Phase, offline_message
 from domain.pools import (
     CephSource,
     IscsiSource,
@@ -121,7 +121,9 @@ class PoolManager:
         spec = validate_pool_spec(spec_from_pb(message))
         if self._inventory.get(KIND, spec.name) is not None:
             raise PoolExists(spec.name)
-        hosts = self._registered(spec.hosts) if spec.hosts else self._nodes.online_names()
+        # A pool for every host is placed on every registered host, offline ones included: they
+        # show OFFLINE (the pool is DEGRADED naming them), exactly as in an explicit list.
+        hosts = self._registered(spec.hosts) if spec.hosts else self._nodes.names()
         now = self._clock()
         pool = pb.Pool(
             spec=spec_to_pb(spec, include_secrets=False),
@@ -146,7 +148,7 @@ class PoolManager:
         else:
             chosen = [s.host for s in pool.hosts if s.phase != pb.POOL_PHASE_READY]
             if ps.every_host(pool):
-                chosen += [h for h in self._nodes.online_names() if ps.find(pool, h) is None]
+                chosen += [h for h in self._nodes.names() if ps.find(pool, h) is None]
         self._refuse_busy_hosts(pool, chosen)
         return self._initialize(pool, chosen) if chosen else pool
 
@@ -205,13 +207,21 @@ class PoolManager:
                 self._initialize(pool, [node.name])
 
     def node_offline(self, node: pb.Node) -> None:
-        message = f"{node.name} is offline: {node.status_message or 'no heartbeat'}"
+        route = self._nodes.route(node.name)
+        since = route.offline_since if route else None
         for pool in self.list():
             name = pool.spec.name
             if self._frozen(name, node.name) or ps.find(pool, node.name) is None:
                 continue
             self._realizer.cancel(name, [node.name])
-            status = ps.failed(node.name, Phase.OFFLINE, message, "OFFLINE", self._clock())
+            status = ps.failed(
+                node.name,
+                Phase.OFFLINE,
+                offline_message(node.name),
+                "OFFLINE",
+                self._clock(),
+                since,
+            )
             self._save(pool, lambda p, s=status: ps.put_status(p, s))
 
     # --- internals ------------------------------------------------------------------------
@@ -322,7 +332,8 @@ class PoolManager:
         for o in outcomes:
             if not o.ok:
                 message = f"{action} failed: {o.message}"
-                ps.put_status(pool, ps.failed(o.host, o.phase, message, o.reason, now))
+                status = ps.failed(o.host, o.phase, message, o.reason, now, o.offline_since)
+                ps.put_status(pool, status)
         ps.drop_hosts(pool, done)
 
     def _save(self, pool: pb.Pool, change: Callable[[pb.Pool], None]) -> pb.Pool:

@@ -5,7 +5,8 @@ once, each host with its own deadline, and each host's outcome is handed over th
 arrives, so hosts that are done show as done while others are still working. Every failure
 becomes a per-host outcome whose message says where and why:
 
-- unknown or OFFLINE host: OFFLINE, ``host-b is offline: No heartbeat for 17 s`` (not tried);
+- unknown or OFFLINE host: OFFLINE, ``host-b is offline`` with the time it went silent (not
+  tried; readers word that time when they show it);
 - no answer in time: ERROR, ``host-b did not answer within 30 s``;
 - the node answered with an error: ERROR, the node's own message (which names the step and
   carries libvirt's text) and its reason code from the ``quantix-reason`` trailing metadata;
@@ -30,7 +31,7 @@ import grpc
 from clients.errors import describe_rpc_error
 from clients.node import NodeClient
 from coordinator.node_clients import NodeClients
-from domain.pool_phase import Phase, timeout_message
+from domain.pool_phase import Phase, offline_message, timeout_message
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +52,11 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class HostRoute:
-    """Where a host's node daemon is, and why it is offline ("" when it is not)."""
+    """Where a host's node daemon is, and whether it is offline (since when, if known)."""
 
     address: str
-    offline_reason: str = ""
+    offline: bool = False
+    offline_since: float | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class HostOutcome(Generic[T]):
     message: str = ""
     reason: str = ""
     result: T | None = None
+    offline_since: float | None = None  # OFFLINE: when the host went silent
 
     @property
     def ok(self) -> bool:
@@ -180,9 +183,13 @@ class Realizer:
                 f"{host} is offline: it is not registered with this coordinator",
                 REASON_OFFLINE,
             )
-        if route.offline_reason:
+        if route.offline:
             return HostOutcome(
-                host, Phase.OFFLINE, f"{host} is offline: {route.offline_reason}", REASON_OFFLINE
+                host,
+                Phase.OFFLINE,
+                offline_message(host),
+                REASON_OFFLINE,
+                offline_since=route.offline_since,
             )
         client = self._clients.get(host, route.address)
         try:

@@ -28,10 +28,6 @@ def is_overdue(last_seen: float, now: float, heartbeat_interval_s: float) -> boo
     return now - last_seen > offline_after(heartbeat_interval_s)
 
 
-def offline_message(last_seen: float, now: float) -> str:
-    return f"No heartbeat for {int(now - last_seen)} s"
-
-
 def status_after_heartbeat(current: NodeStatus) -> NodeStatus:
     """A heartbeat brings a node back online, but never ends an admin's maintenance."""
     return NodeStatus.MAINTENANCE if current is NodeStatus.MAINTENANCE else NodeStatus.CONNECTED

@@ -35,6 +35,12 @@ def no_hosts_message(pool_name: str) -> str:
     )
 
 
+def offline_message(host: str) -> str:
+    """What is stored for a host that is offline: timeless. When it went silent is a fact kept
+    beside it, worded when shown (clients.present.pool_host_message)."""
+    return f"{host} is offline"
+
+
 def timeout_message(host: str, deadline_s: float) -> str:
     return f"{host} did not answer within {deadline_s:g} s"
 

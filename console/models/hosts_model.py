@@ -179,7 +179,7 @@ class HostsModel(WatchListModel[pb.Node]):
 
     def _tooltip(self, node: pb.Node, column: Column) -> str | None:
         if column == Column.STATUS:
-            return node.status_message or present.status_label(node.status)
+            return present.node_status_text(node, self._clock())
         if column == Column.LAST_SEEN:
             seen = present.timestamp_seconds(node.last_seen)
             if node.status == pb.NODE_STATUS_CONNECTED:

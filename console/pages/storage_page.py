@@ -125,6 +125,7 @@ class StoragePage(QWidget):
         pools.modelReset.connect(self._on_rows_changed)
         pools.synced.connect(self._on_rows_changed)
         pools.batch_applied.connect(self._on_batch_applied)
+        pools.cards_aged.connect(self._on_cards_aged)
         self.proxy.rowsInserted.connect(self._on_view_rows_changed)
         self.proxy.rowsRemoved.connect(self._on_view_rows_changed)
         self.proxy.modelReset.connect(self._on_view_rows_changed)
@@ -312,6 +313,10 @@ class StoragePage(QWidget):
         self._selected_key = str(current.data(KEY_ROLE))
         self.detail.show_pool(self.pools.pool(self._selected_key))
         self.actions.update()
+
+    def _on_cards_aged(self, keys: set[str]) -> None:
+        if self._selected_key in keys:
+            self.detail.refresh_ages()
 
     def _on_batch_applied(self) -> None:
         key = self._selected_key

@@ -26,8 +26,8 @@ NOTES_WIDTH = 170
 NO_SELECTION = "Select a host to read its message and notes in full."
 
 
-def _row(status: pb.PoolHostStatus) -> tuple[str, Cell, Cell, str, str]:
-    message = status.message
+def _row(status: pb.PoolHostStatus, now: float) -> tuple[str, Cell, Cell, str, str]:
+    message = present.pool_host_message(status, now)
     deadline = present.timestamp_seconds(status.deadline)
     if status.phase == pb.POOL_PHASE_PENDING and deadline:
         due = time.strftime("%H:%M:%S", time.localtime(deadline))
@@ -72,7 +72,8 @@ class PoolHostsView(QWidget):
         current = table.item(table.currentRow(), 0) if table.currentRow() >= 0 else None
         keep = current.text() if current is not None else ""
         self._statuses = sorted(pool.hosts, key=lambda s: s.host)
-        rows = [_row(status) for status in self._statuses]
+        now = time.time()
+        rows = [_row(status, now) for status in self._statuses]
         fill_table(table, rows, "No host is assigned this pool yet")
         for column in range(COLUMN_MESSAGE):
             table.resizeColumnToContents(column)
@@ -92,7 +93,8 @@ class PoolHostsView(QWidget):
             return
         status = self._statuses[row]
         lines = [f"{status.host} — {pool_text.phase_label(status.phase)}"]
-        if status.message:
-            lines.append(status.message)
+        message = present.pool_host_message(status, time.time())
+        if message:
+            lines.append(message)
         lines += [f"Note: {note}" for note in status.notes]
         self.message.setText("\n".join(lines))

@@ -10,12 +10,36 @@ from tests.console.messages import make_node
 NOW = 1_800_000_000.0
 
 
-def test_offline_status_counts_the_silence_live_in_the_coordinators_words():
-    node = make_node(
-        "host-b", pb.NODE_STATUS_OFFLINE, message="No heartbeat for 6 s", last_seen=NOW - 17
+def test_offline_status_is_worded_live_from_the_time_of_the_last_heartbeat():
+    node = make_node("host-b", pb.NODE_STATUS_OFFLINE, last_seen=NOW - 17)
+    since = present.clock_time(NOW - 17, NOW)
+    assert present.node_status_text(node, NOW) == f"Offline — no heartbeat since {since}, 17 s ago"
+    assert present.node_status_text(node, NOW + 190) == (
+        f"Offline — no heartbeat since {since}, 3 min ago"
     )
-    assert present.node_status_text(node, NOW) == "Offline — No heartbeat for 17 s"
-    assert present.node_status_text(node, NOW + 60) == "Offline — No heartbeat for 77 s"
+
+
+def test_offline_pool_host_and_pool_message_are_worded_with_the_same_time():
+    status = pb.PoolHostStatus(
+        host="host-b", phase=pb.POOL_PHASE_OFFLINE, message="host-b is offline", reason="OFFLINE"
+    )
+    status.offline_since.FromSeconds(int(NOW - 200))
+    pool = pb.Pool(
+        phase=pb.POOL_PHASE_DEGRADED,
+        message="Ready on 1 of 2 hosts; not on host-b: host-b is offline",
+        hosts=[pb.PoolHostStatus(host="host-a", phase=pb.POOL_PHASE_READY), status],
+    )
+    worded = (
+        f"host-b is offline: no heartbeat since {present.clock_time(NOW - 200, NOW)}, 3 min ago"
+    )
+    assert present.pool_host_message(status, NOW) == worded
+    assert present.pool_message(pool, NOW) == f"Ready on 1 of 2 hosts; not on host-b: {worded}"
+    assert present.has_ticking_text(pool)
+
+
+def test_clock_time_names_the_day_when_it_is_not_today():
+    assert ":" in present.clock_time(NOW, NOW) and " " not in present.clock_time(NOW, NOW)
+    assert len(present.clock_time(NOW - 3 * 86400, NOW).split()) == 3  # "Nov 26 10:42:07"
 
 
 def test_status_without_last_seen_shows_the_coordinators_message():

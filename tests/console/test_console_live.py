@@ -74,12 +74,12 @@ def test_hosts_appear_connected_and_a_killed_node_turns_offline(window, live_fle
 
     run(live_fleet.kill_node("host-b"))
     qtbot.waitUntil(
-        lambda: status_of(window, "host-b").startswith("Offline — No heartbeat for "),
+        lambda: status_of(window, "host-b").startswith("Offline — no heartbeat since "),
         timeout=CHANGE_TIMEOUT_MS,
     )
     row = window.model.row_of("host-b")
     tooltip = window.model.index(row, Column.STATUS).data(Qt.ItemDataRole.ToolTipRole)
-    assert tooltip.startswith("No heartbeat for ")  # the coordinator's own status_message
+    assert tooltip == status_of(window, "host-b")
     assert window.model.index(row, Column.LAST_SEEN).data().endswith(" s ago")
     assert status_of(window, "host-a") == "Connected"
     assert "1 offline" in window.hosts_page.summary_label.text()

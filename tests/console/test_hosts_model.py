@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
+from clients import present
 from console.models.hosts_model import (
     KEY_ROLE,
     MAX_CHANGED_RANGES,
@@ -80,7 +81,6 @@ def test_snapshot_fills_every_column(model, qtbot):
             make_node(
                 "host-b",
                 pb.NODE_STATUS_OFFLINE,
-                message="No heartbeat for 6 s",
                 last_seen=NOW - 17,
                 threads=8,
                 memory=1536 * 1024**2,
@@ -102,10 +102,9 @@ def test_snapshot_fills_every_column(model, qtbot):
     assert cell(model, "host-a", Column.LAST_SEEN) == "Now"
 
     # Offline: status in colour *and* text, the reason visible in the cell and the tooltip.
-    assert cell(model, "host-b", Column.STATUS) == "Offline — No heartbeat for 17 s"
-    assert cell(model, "host-b", Column.STATUS, Qt.ItemDataRole.ToolTipRole) == (
-        "No heartbeat for 6 s"
-    )
+    offline = f"Offline — no heartbeat since {present.clock_time(NOW - 17, NOW)}, 17 s ago"
+    assert cell(model, "host-b", Column.STATUS) == offline
+    assert cell(model, "host-b", Column.STATUS, Qt.ItemDataRole.ToolTipRole) == offline
     colour = cell(model, "host-b", Column.STATUS, Qt.ItemDataRole.ForegroundRole)
     assert colour.name() == STATUS_COLOURS[pb.NODE_STATUS_OFFLINE]
     assert cell(model, "host-b", Column.STATUS, Qt.ItemDataRole.DecorationRole) is not None
@@ -146,14 +145,12 @@ def test_snapshot_arriving_slowly_is_flushed_by_the_timer(model, qtbot):
 def test_update_changes_only_that_row(model, qtbot):
     snapshot(model, make_node("host-a"), make_node("host-b"), make_node("host-c"))
     spy = Spy().attach(model)
-    offline = make_node(
-        "host-b", pb.NODE_STATUS_OFFLINE, message="No heartbeat for 6 s", last_seen=NOW - 6
-    )
+    offline = make_node("host-b", pb.NODE_STATUS_OFFLINE, last_seen=NOW - 6)
     model.apply_event(event(UPDATED, "host-b", offline, 11))
     model.flush()
     assert spy.changed == [(1, 1, 0, len(Column) - 1)]
     assert spy.inserted == [] and spy.removed == [] and spy.resets == 0
-    assert cell(model, "host-b", Column.STATUS) == "Offline — No heartbeat for 6 s"
+    assert cell(model, "host-b", Column.STATUS).endswith(", 6 s ago")
 
 
 def test_update_is_applied_by_the_flush_timer(model, qtbot):
@@ -267,7 +264,7 @@ def test_age_cells_refresh_every_second_without_reset(qapp, qtbot):
     with qtbot.waitSignal(model.dataChanged, timeout=5000, check_params_cb=is_last_seen):
         pass
     assert cell(model, "b", Column.LAST_SEEN) == "13 s ago"
-    assert cell(model, "b", Column.STATUS) == "Offline — No heartbeat for 13 s"
+    assert cell(model, "b", Column.STATUS).endswith(", 13 s ago")
     assert spy.resets == 0 and spy.inserted == [] and spy.removed == []
 
 

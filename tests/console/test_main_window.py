@@ -166,7 +166,7 @@ def test_hosts_arrive_from_watch_and_follow_changes(window, fleet, qtbot, run):
     # A node dies: the coordinator notices the silence, the table follows.
     run(fleet.kill_node("host-b"))
     qtbot.waitUntil(
-        lambda: host_status(window, "host-b").startswith("Offline — No heartbeat for "),
+        lambda: host_status(window, "host-b").startswith("Offline — no heartbeat since "),
         timeout=CHANGE_TIMEOUT_MS,
     )
     assert "1 offline" in page.summary_label.text()

@@ -7,12 +7,17 @@ test_console_live.py).
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from clients import present
 from clients.coordinator import CoordinatorClient
 from clients.pool_codec import spec_to_pb
 from console.dialogs.assign_hosts_dialog import AssignHostsDialog
@@ -284,7 +289,9 @@ def test_a_pool_on_a_stopped_host_shows_an_error_card_then_recovers(window, qtbo
     page = window.storage_page
     window.show_page(2)
     page.select_pool("local-c")
-    assert page.detail.error_view.text_label.text() == window.pools_model.pool("local-c").message
+    # The same words as the card (an offline host's age is worded live in both).
+    shown = page.detail.error_view.text_label.text()
+    assert without_age(shown) == without_age(window.pools_model.card("local-c").banner)
     assert page.actions.retry.isEnabled()
 
     run(live_fleet.start_node("host-c"), 60)  # it registers again: the pool is set up again
@@ -295,6 +302,51 @@ def test_a_pool_on_a_stopped_host_shows_an_error_card_then_recovers(window, qtbo
     assert not page.detail.error_view.isVisible()
 
 
+def test_an_offline_host_reads_the_same_offline_time_everywhere(window, qtbot, run, live_fleet):
+    spec = validate_pool_spec(
+        PoolSpec("nfs-all", Backend.NFS, NfsSource("nas.example.com", "/export/all"))
+    )
+    run(_create(live_fleet.coordinator_address, spec))
+    qtbot.waitUntil(
+        lambda: phase(window, "nfs-all") == pb.POOL_PHASE_READY, timeout=CHANGE_TIMEOUT_MS
+    )
+    page = window.hosts_page
+    with qtbot.waitSignal(page.detail.loaded, timeout=CHANGE_TIMEOUT_MS):
+        assert page.select_host("host-b")
+    assert not page.detail.stale_label.isVisible()
+
+    run(live_fleet.kill_node("host-b"))
+    qtbot.waitUntil(
+        lambda: phase(window, "nfs-all") == pb.POOL_PHASE_DEGRADED, timeout=CHANGE_TIMEOUT_MS
+    )
+    # The detail marks itself stale as soon as the coordinator says so: no Refresh pressed.
+    qtbot.waitUntil(page.detail.stale_label.isVisible, timeout=CHANGE_TIMEOUT_MS)
+    shown = quantixctl_hosts_show(live_fleet.coordinator_address, "host-b")
+    node = window.model.node("host-b")
+    since = f"no heartbeat since {present.clock_time(node.last_seen.seconds, time.time())}"
+    row = status(window, "host-b")
+    banner = window.pools_model.card("nfs-all").banner
+    stale = page.detail.stale_label.text()
+    header = page.detail.subtitle_label.text()
+    for where, text in {"row": row, "banner": banner, "detail": stale, "header": header}.items():
+        assert since in text, where
+    assert f"Status      Offline — {since}" in shown
+    assert banner.startswith(f"Ready on 2 of 3 hosts; not on host-b: host-b is offline: {since}")
+    assert stale.startswith(f"host-b is offline: {since}")
+    assert "may be out of date" in stale
+
+
+def quantixctl_hosts_show(address: str, name: str) -> str:
+    command = [sys.executable, "-m", "clients.cli", "--coordinator", address, "hosts", "show", name]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=True)
+    return result.stdout
+
+
 async def _create(address: str, spec: PoolSpec) -> pb.Pool:
     async with CoordinatorClient(address) as client:
         return await client.create_pool(spec_to_pb(spec, include_secrets=True))
+
+
+def without_age(text: str) -> str:
+    """A worded text without its relative age ("…, 3 s ago"), which moves with the clock."""
+    return re.sub(r", \d+ (s|min) ago", "", text)

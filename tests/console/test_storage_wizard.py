@@ -3,6 +3,8 @@ use, the review, and what happens when the coordinator refuses."""
 
 from __future__ import annotations
 
+import time
+
 import grpc
 import pytest
 from PySide6.QtCore import Qt
@@ -38,7 +40,7 @@ ALT = Qt.KeyboardModifier.AltModifier
 NODES = [
     make_node("host-b"),
     make_node("host-a"),
-    make_node("host-c", pb.NODE_STATUS_OFFLINE, message="No heartbeat for 40 s"),
+    make_node("host-c", pb.NODE_STATUS_OFFLINE, last_seen=time.time() - 40),
 ]
 
 

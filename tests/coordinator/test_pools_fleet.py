@@ -181,7 +181,7 @@ def test_killed_and_restarted_node_gets_its_pools_again(fleet):
 
     offline, local_offline, back, local_back, on_b = asyncio.run(main())
     (status,) = [h for h in offline.hosts if h.host == "host-b"]
-    assert status.message.startswith("host-b is offline: No heartbeat for ")
+    assert status.message == "host-b is offline" and status.offline_since.seconds > 0
     assert offline.phase == pb.POOL_PHASE_DEGRADED and "host-b" in offline.message
     assert local_offline.phase == pb.POOL_PHASE_ERROR
     assert back.message == "" and local_back.message == ""

@@ -3,6 +3,7 @@ directory lives on exactly one."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
@@ -141,7 +142,7 @@ class HostsPage(QWizardPage):
             item = QListWidgetItem(f"{node.name} — {present.status_label(node.status)}")
             item.setData(Qt.ItemDataRole.UserRole, node.name)
             item.setIcon(status_icon(node.status))
-            item.setToolTip(node.status_message or present.status_label(node.status))
+            item.setToolTip(present.node_status_text(node, time.time()))
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(
                 Qt.CheckState.Checked if node.name in ticked else Qt.CheckState.Unchecked
