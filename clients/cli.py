@@ -21,7 +21,7 @@ from clients.cli_format import format_table, print_json
 from clients.coordinator import CoordinatorClient
 from clients.errors import describe_rpc_error
 from domain.errors import ValidationError
-from domain.validation import validate_address
+from domain.validation import validate_address, validate_hostname
 
 DEFAULT_COORDINATOR = "127.0.0.1:7443"
 EXIT_FAILURE = 1
@@ -49,6 +49,17 @@ def build_parser() -> argparse.ArgumentParser:
     maintenance.add_argument("name")
     maintenance.add_argument("state", choices=("on", "off"))
     maintenance.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+    remove = hosts_cmd.add_parser(
+        "remove",
+        help="forget a host that is gone (refused while pools are assigned to it, unless --force)",
+    )
+    remove.add_argument("name")
+    remove.add_argument(
+        "--force",
+        action="store_true",
+        help="take it off its pools without contacting it (its storage is left as it is)",
+    )
+    remove.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
     cli_pools.add_commands(topics)
     return parser
 
@@ -106,6 +117,15 @@ def _print_node(node: Any, as_json: bool) -> None:
         print(f"{label.ljust(width)}  {value}")
 
 
+def _print_removed(name: str, pools: list[str], as_json: bool) -> None:
+    if as_json:
+        print_json({"removed": name, "pools_released": pools})
+        return
+    print(f"Host {name} removed.")
+    if pools:
+        print(f"Taken off {len(pools)} pool{'s' if len(pools) != 1 else ''}: {', '.join(pools)}")
+
+
 async def run(args: argparse.Namespace) -> None:
     address = validate_address(args.coordinator, "--coordinator")
     async with CoordinatorClient(address) as client:
@@ -119,6 +139,10 @@ async def run(args: argparse.Namespace) -> None:
             elif args.command == "maintenance":
                 node = await client.set_maintenance(args.name, args.state == "on")
                 _print_node(node, args.json)
+            elif args.command == "remove":
+                name = validate_hostname(args.name, "name")
+                reply = await client.remove_node(name, args.force)
+                _print_removed(name, list(reply.pools_released), args.json)
         except grpc.aio.AioRpcError as error:
             raise CommandFailed(describe_rpc_error(error, client.target)) from None
 

@@ -18,6 +18,8 @@ from typing import Any
 from clients.cli_format import format_table, print_json
 from clients.cli_pools_view import (
     POOL_HEADERS,
+    discovered_json,
+    discovered_rows,
     host_json,
     pool_json,
     pool_rows,
@@ -114,7 +116,12 @@ def add_commands(topics: Any) -> None:
         parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
         return parser
 
-    command("list", "every pool with its phase")
+    listing = command("list", "every pool with its phase")
+    listing.add_argument(
+        "--all",
+        action="store_true",
+        help="also the pools found on hosts that Quantix does not manage (UNMANAGED)",
+    )
     command("show", "one pool: its settings, and its status and full message on every host")
     commands.choices["show"].add_argument("name")
 
@@ -162,6 +169,28 @@ def add_commands(topics: Any) -> None:
     iscsi.add_argument("--chap-user", help="CHAP user name")
     iscsi.add_argument("--chap-secret-file", help="file holding the CHAP secret; '-' reads stdin")
 
+    adopt = command(
+        "adopt", "manage a pool found on hosts (its settings are read back from the hosts)"
+    )
+    adopt.add_argument("name")
+    adopt.add_argument(
+        "--host",
+        action="append",
+        default=[],
+        dest="hosts",
+        metavar="HOST",
+        help="adopt it on this host (repeatable; default: every host that has it)",
+    )
+    adopt.add_argument(
+        "--secret-file",
+        metavar="FILE",
+        help="the pool's cephx key or CHAP secret, from a file or '-' for stdin (libvirt keeps "
+        "it private on the hosts, so it cannot be read back)",
+    )
+    adopt.add_argument(
+        "--dry-run", action="store_true", help="show what would be adopted, change nothing"
+    )
+    adopt.add_argument("--wait", action="store_true", help="wait until it is no longer PENDING")
     retry = command("retry", "initialize again (on --host, or on every host not READY)")
     retry.add_argument("name")
     retry.add_argument("--host", action="append", default=[], dest="hosts", metavar="HOST")
@@ -283,11 +312,21 @@ async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
     command = args.command
     if command == "list":
         reply = await client.list_pools()
+        found = list((await client.list_discovered_pools()).pools) if args.all else []
         if args.json:
-            print_json([pool_json(p) for p in reply.pools])
+            print_json([pool_json(p) for p in reply.pools] + [discovered_json(p) for p in found])
         else:
-            rows = pool_rows(reply.pools, time.time())
+            rows = pool_rows(reply.pools, time.time()) + discovered_rows(found)
             print(format_table(rows, POOL_HEADERS) if rows else "No pools.")
+        return
+    if command == "adopt":
+        secret = read_secret(args.secret_file, "--secret-file") if args.secret_file else ""
+        pool = await client.adopt_pool(args.name, args.hosts, secret, args.dry_run)
+        if args.wait and not args.dry_run:
+            pool = await _wait_settled(client, pool)
+        _print_pool(pool, args.json)
+        if args.wait and not args.dry_run:
+            _require_ready(pool)
         return
     if command == "show":
         _print_pool(await client.get_pool(args.name), args.json)

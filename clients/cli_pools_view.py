@@ -8,9 +8,16 @@ from typing import Any
 from google.protobuf import json_format
 
 from clients.pool_codec import BACKEND_FROM_PB
-from clients.present import iso_time, phase_key, pool_host_message, pool_message
+from clients.present import (
+    iso_time,
+    phase_key,
+    pool_host_message,
+    pool_message,
+    pool_state_label,
+)
 from domain import capacity
-from domain.pools import Backend
+from domain.pool_types import pool_type_label
+from domain.pools import DEFAULT_NFS_VERSION, NFS_VERSION_AUTO, Backend
 from domain.units import format_bytes
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
@@ -29,7 +36,9 @@ def source_text(pool: pb.Pool) -> str:
         return spec.local_dir.path
     if which == "nfs":
         nfs = spec.nfs
-        text = f"{nfs.server}:{nfs.export_path} (NFS {nfs.version or '4.1'}"
+        version = nfs.version or DEFAULT_NFS_VERSION
+        shown = "version negotiated" if version == NFS_VERSION_AUTO else version
+        text = f"{nfs.server}:{nfs.export_path} (NFS {shown}"
         text += f", {','.join(nfs.mount_options)})" if nfs.mount_options else ")"
         return text + (f", mounted at {nfs.mount_point}" if nfs.mount_point else "")
     if which == "ceph_rbd":
@@ -59,7 +68,7 @@ def hosts_text(pool: pb.Pool) -> str:
     return "every host (including hosts that join later)"
 
 
-def capacity_text(pool: pb.Pool | pb.PoolHostStatus) -> str:
+def capacity_text(pool: pb.Pool | pb.PoolHostStatus | pb.DiscoveredPoolHost) -> str:
     if not pool.capacity_bytes:
         return "—"
     problem = capacity.implausibility(
@@ -125,6 +134,50 @@ def pool_rows(pools: Sequence[pb.Pool], now: float) -> list[tuple[str, ...]]:
 
 
 POOL_HEADERS = ("NAME", "BACKEND", "PHASE", "HOSTS", "CAPACITY", "MESSAGE")
+
+
+def discovered_rows(pools: Sequence[pb.DiscoveredPool]) -> list[tuple[str, ...]]:
+    """Pools Quantix does not manage, in the same columns: phase UNMANAGED, the libvirt type
+    by its readable name, the hosts that have it and their libvirt state."""
+    rows = []
+    for pool in pools:
+        hosts = ", ".join(f"{h.host} ({pool_state_label(h.state).lower()})" for h in pool.hosts)
+        first = pool.hosts[0] if pool.hosts else None
+        rows.append(
+            (
+                pool.name,
+                pool_type_label(pool.type),
+                "UNMANAGED",
+                hosts,
+                capacity_text(first) if first is not None else "—",
+                _short(pool.not_adoptable_reason or "adoptable: quantixctl pools adopt NAME"),
+            )
+        )
+    return rows
+
+
+def discovered_json(pool: pb.DiscoveredPool) -> dict[str, Any]:
+    return {
+        "name": pool.name,
+        "key": pool.key,
+        "type": pool.type,
+        "type_label": pool_type_label(pool.type),
+        "phase": "UNMANAGED",
+        "source": pool.source,
+        "target_path": pool.target_path,
+        "adoptable": pool.adoptable,
+        "not_adoptable_reason": pool.not_adoptable_reason,
+        "hosts": [
+            {
+                "host": h.host,
+                "state": pool_state_label(h.state),
+                "capacity_bytes": h.capacity_bytes,
+                "allocation_bytes": h.allocation_bytes,
+                "available_bytes": h.available_bytes,
+            }
+            for h in pool.hosts
+        ],
+    }
 
 
 def pool_text(pool: pb.Pool, now: float) -> str:

@@ -50,6 +50,26 @@ class CoordinatorClient:
         request = pb.SetNodeMaintenanceRequest(name=name, maintenance=maintenance)
         return await self._stub.SetNodeMaintenance(request, timeout=self.deadline_s)
 
+    async def remove_node(self, name: str, force: bool = False) -> pb.RemoveNodeResponse:
+        request = pb.RemoveNodeRequest(name=name, force=force)
+        return await self._stub.RemoveNode(request, timeout=self.deadline_s)
+
+    async def report_storage_pools(
+        self, hostname: str, pools: Sequence[common_pb2.HostStoragePool]
+    ) -> pb.ReportStoragePoolsResponse:
+        request = pb.ReportStoragePoolsRequest(hostname=hostname, pools=list(pools))
+        return await self._stub.ReportStoragePools(request, timeout=self.deadline_s)
+
+    async def list_discovered_pools(self) -> pb.ListDiscoveredPoolsResponse:
+        request = pb.ListDiscoveredPoolsRequest()
+        return await self._stub.ListDiscoveredPools(request, timeout=self.deadline_s)
+
+    async def adopt_pool(
+        self, name: str, hosts: Sequence[str] = (), secret: str = "", dry_run: bool = False
+    ) -> pb.Pool:
+        request = pb.AdoptPoolRequest(name=name, hosts=list(hosts), secret=secret, dry_run=dry_run)
+        return await self._stub.AdoptPool(request, timeout=self.deadline_s)
+
     async def register_node(self, request: pb.RegisterNodeRequest) -> pb.RegisterNodeResponse:
         return await self._stub.RegisterNode(request, timeout=self.deadline_s)
 

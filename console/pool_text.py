@@ -18,6 +18,7 @@ from domain.pools import (
     DEFAULT_CEPH_PORT,
     DEFAULT_ISCSI_PORT,
     DEFAULT_NFS_VERSION,
+    NFS_VERSION_AUTO,
     Backend,
     CephSource,
     IscsiInitiator,
@@ -58,6 +59,12 @@ def phase_label(phase: int) -> str:
 
 def backend_label(backend: int) -> str:
     return BACKEND_LABELS.get(backend, f"Unknown backend ({backend})")
+
+
+def nfs_version_label(version: str) -> str:
+    if version == NFS_VERSION_AUTO:
+        return "Negotiated by each host (none set)"
+    return f"{version} (default)" if version == DEFAULT_NFS_VERSION else version
 
 
 def _portal_text(value: str, default_port: int) -> str:
@@ -212,7 +219,7 @@ def source_rows(
         return [
             SettingRow("Server", source.server),
             SettingRow("Export path", source.export_path),
-            SettingRow("NFS version", source.version or DEFAULT_NFS_VERSION),
+            SettingRow("NFS version", nfs_version_label(source.version or DEFAULT_NFS_VERSION)),
             SettingRow("Mount options", _optional(",".join(source.mount_options))),
             SettingRow(
                 "Mount point",

@@ -7,6 +7,7 @@ other code writes objects, so Watch can never miss a change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from google.protobuf.message import Message
@@ -28,6 +29,7 @@ class KindInfo:
 KINDS: dict[int, KindInfo] = {
     pb.OBJECT_KIND_NODE: KindInfo("node", pb.Node),
     pb.OBJECT_KIND_POOL: KindInfo("pool", pb.Pool),
+    pb.OBJECT_KIND_DISCOVERED_POOL: KindInfo("discovered_pool", pb.DiscoveredPool),
 }
 
 
@@ -44,6 +46,16 @@ class Inventory:
                 message.ParseFromString(stored.payload)
                 table[stored.key] = (stored.revision, message)
             self._objects[kind] = table
+        self._listeners: dict[int, list[Callable[[], None]]] = {}
+
+    def on_change(self, kind: int, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after every stored change of an object of ``kind`` (e.g. the
+        discovered pools follow the managed ones)."""
+        self._listeners.setdefault(kind, []).append(listener)
+
+    def _changed(self, kind: int) -> None:
+        for listener in self._listeners.get(kind, ()):
+            listener()
 
     @property
     def revision(self) -> int:
@@ -68,6 +80,7 @@ class Inventory:
         self._revision = revision
         table[key] = (revision, message)
         self._hub.publish(event)
+        self._changed(kind)
         return event
 
     def put_quietly(self, kind: int, key: str, message: Message) -> None:
@@ -92,6 +105,7 @@ class Inventory:
         self._revision = revision
         del self._objects[kind][key]
         self._hub.publish(event)
+        self._changed(kind)
         return event
 
     def snapshot(self) -> list[Event]:

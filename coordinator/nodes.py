@@ -11,10 +11,10 @@ from typing import Protocol
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from coordinator.host_facts import validate_daemon_version, validate_host_info
 from coordinator.inventory import Inventory
 from coordinator.realize import HostRoute
 from domain import node_status
-from domain.errors import ValidationError
 from domain.node_status import NodeStatus
 from domain.validation import validate_address, validate_hostname
 from proto.quantix.v1 import coordinator_pb2 as pb
@@ -91,7 +91,8 @@ class NodeRegistry:
     def list(self) -> list[pb.Node]:
         return [node for node in self._inventory.list(KIND) if isinstance(node, pb.Node)]
 
-    def get(self, name: str) -> pb.Node:
+    def get(self, name: str, field: str = "name") -> pb.Node:
+        validate_hostname(name, field)
         node = self._inventory.get(KIND, name)
         if not isinstance(node, pb.Node):
             raise UnknownNode(name)
@@ -100,6 +101,8 @@ class NodeRegistry:
     def register(self, request: pb.RegisterNodeRequest) -> pb.Node:
         hostname = validate_hostname(request.hostname, "hostname")
         address = validate_address(request.address, "address")
+        validate_host_info(request.host_info)
+        validate_daemon_version(request.daemon_version)
         now = self._clock()
         existing = self._inventory.get(KIND, hostname)
         node = pb.Node()
@@ -120,9 +123,14 @@ class NodeRegistry:
         self._tell(True, node)
         return node
 
+    def remove(self, name: str) -> None:
+        """Forget a host (its pools are the pool manager's business, settled before)."""
+        self.get(name)
+        self._inventory.remove(KIND, name)
+        log.warning("node removed", extra={"node": name})
+
     def heartbeat(self, hostname: str) -> pb.Node:
-        validate_hostname(hostname, "hostname")
-        current = self.get(hostname)
+        current = self.get(hostname, "hostname")
         node = pb.Node()
         node.CopyFrom(current)
         node.last_seen.CopyFrom(_timestamp(self._clock()))
@@ -141,8 +149,6 @@ class NodeRegistry:
         return node
 
     def set_maintenance(self, name: str, maintenance: bool) -> pb.Node:
-        if not name:
-            raise ValidationError("name", "is required")
         node = pb.Node()
         node.CopyFrom(self.get(name))
         if maintenance:

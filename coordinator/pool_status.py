@@ -69,6 +69,17 @@ def drop_hosts(pool: pb.Pool, hosts: Iterable[str]) -> None:
     pool.spec.hosts.extend(explicit)
 
 
+def forget_host(pool: pb.Pool, host: str) -> None:
+    """Drop a host that no longer exists: unlike ``drop_hosts``, a pool for every host stays
+    one (a host of that name that registers later gets it, as any new host would)."""
+    kept = [s for s in pool.hosts if s.host != host]
+    del pool.hosts[:]
+    pool.hosts.extend(kept)
+    explicit = [h for h in pool.spec.hosts if h != host]
+    del pool.spec.hosts[:]
+    pool.spec.hosts.extend(explicit)
+
+
 def pending(host: str, now: float, deadline_s: float) -> pb.PoolHostStatus:
     return pb.PoolHostStatus(
         host=host,

@@ -195,6 +195,40 @@ class PoolManager:
         self._deleting.add(name)
         return await self._detached(self._delete(name, force))
 
+    def pools_on(self, host: str) -> list[str]:
+        return [pool.spec.name for pool in self.list() if ps.find(pool, host) is not None]
+
+    def forget_host(self, host: str, force: bool) -> list[str]:
+        """Take a host that is gone off every pool, without contacting it (RemoveNode).
+
+        Refused while pools are assigned to it unless ``force``; then a pool for every host
+        stays one (the host simply drops out), an explicit list loses the host, and a local
+        directory on that host is forgotten (its storage was there). The host's storage is
+        never touched. Returns the pools it was taken off.
+        """
+        names = self.pools_on(host)
+        busy = sorted(n for n in names if self._frozen(n, host))
+        if busy:
+            raise PoolRefused(
+                f"{host} is being taken off {', '.join(busy)}: try again when that is done"
+            )
+        if names and not force:
+            raise PoolRefused(
+                f"{host} is assigned to {len(names)} pool{'s' if len(names) != 1 else ''} "
+                f"({', '.join(names)}): unassign them first, or force the removal (the pools "
+                f"are then taken off {host} without contacting it; its storage is left as is)"
+            )
+        for name in names:
+            self._realizer.cancel(name, [host])
+            pool = self.get(name)
+            if pool.spec.backend == cpb.POOL_BACKEND_LOCAL_DIR:
+                self._inventory.remove(KIND, name)
+                self._store.delete_secrets(_scope(name))
+            else:
+                self._save(pool, lambda p: ps.forget_host(p, host))
+            log.warning("host removed from pool", extra={"pool": name, "host": host})
+        return names
+
     # --- node events (coordinator.nodes.NodeListener) -------------------------------------
 
     def node_online(self, node: pb.Node) -> None:

@@ -7,6 +7,8 @@ import asyncio
 import logging
 from pathlib import Path
 
+from coordinator.adoption import Adopter
+from coordinator.discovery import DiscoveryManager
 from coordinator.inventory import Inventory
 from coordinator.node_clients import NodeClients
 from coordinator.nodes import NodeRegistry
@@ -67,9 +69,11 @@ async def serve(args: argparse.Namespace) -> None:
     node_clients = NodeClients(args.pool_deadline)
     realizer = Realizer(nodes.route, node_clients, args.pool_deadline)
     pools = PoolManager(inventory, store, nodes, realizer)
+    discovery = DiscoveryManager(inventory, nodes)
+    adopter = Adopter(pools, discovery, realizer)
     server = ServingServer(args.listen, [SERVICE_NAME])
     pb_grpc.add_CoordinatorServicer_to_server(
-        CoordinatorServicer(inventory, hub, nodes, pools), server.server
+        CoordinatorServicer(inventory, hub, nodes, pools, discovery, adopter), server.server
     )
     stop = asyncio.Event()
     install_stop_signals(stop)

@@ -9,11 +9,14 @@ from collections.abc import AsyncIterator
 import grpc
 from google.protobuf.duration_pb2 import Duration
 
+from coordinator.adoption import Adopter
+from coordinator.discovery import DiscoveryManager
 from coordinator.inventory import Inventory
 from coordinator.nodes import NodeRegistry, UnknownNode
 from coordinator.pool_errors import PoolExists, PoolNotFound, PoolRefused
 from coordinator.pools import PoolManager
 from coordinator.watch import SubscriberTooSlow, WatchHub
+from domain.validation import validate_hostname
 from proto.quantix.v1 import coordinator_pb2 as pb
 from proto.quantix.v1 import coordinator_pb2_grpc as pb_grpc
 from serving.grpc_server import aborts_on, validated
@@ -39,12 +42,20 @@ def _duration(seconds: float) -> Duration:
 
 class CoordinatorServicer(pb_grpc.CoordinatorServicer):
     def __init__(
-        self, inventory: Inventory, hub: WatchHub, nodes: NodeRegistry, pools: PoolManager
+        self,
+        inventory: Inventory,
+        hub: WatchHub,
+        nodes: NodeRegistry,
+        pools: PoolManager,
+        discovery: DiscoveryManager,
+        adopter: Adopter,
     ) -> None:
         self._inventory = inventory
         self._hub = hub
         self._nodes = nodes
         self._pools = pools
+        self._discovery = discovery
+        self._adopter = adopter
 
     @validated
     async def RegisterNode(
@@ -81,6 +92,27 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         self, request: pb.SetNodeMaintenanceRequest, context: grpc.aio.ServicerContext
     ) -> pb.Node:
         return self._nodes.set_maintenance(request.name, request.maintenance)
+
+    @validated
+    @_unknown_node
+    @_pool_errors
+    async def RemoveNode(
+        self, request: pb.RemoveNodeRequest, context: grpc.aio.ServicerContext
+    ) -> pb.RemoveNodeResponse:
+        name = validate_hostname(request.name, "name")
+        self._nodes.get(name)
+        released = self._pools.forget_host(name, request.force)
+        self._nodes.remove(name)
+        self._discovery.forget_host(name)
+        return pb.RemoveNodeResponse(pools_released=released)
+
+    @validated
+    @aborts_on({UnknownNode: grpc.StatusCode.NOT_FOUND}, hint="register first")
+    async def ReportStoragePools(
+        self, request: pb.ReportStoragePoolsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ReportStoragePoolsResponse:
+        self._discovery.report(request.hostname, request.pools)
+        return pb.ReportStoragePoolsResponse()
 
     # --- storage pools ----------------------------------------------------------------------
 
@@ -130,6 +162,22 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         self, request: pb.DeletePoolRequest, context: grpc.aio.ServicerContext
     ) -> pb.DeletePoolResponse:
         return await self._pools.delete(request.name, request.force)
+
+    async def ListDiscoveredPools(
+        self, request: pb.ListDiscoveredPoolsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListDiscoveredPoolsResponse:
+        return pb.ListDiscoveredPoolsResponse(
+            pools=self._discovery.list(), revision=self._inventory.revision
+        )
+
+    @validated
+    @_pool_errors
+    async def AdoptPool(
+        self, request: pb.AdoptPoolRequest, context: grpc.aio.ServicerContext
+    ) -> pb.Pool:
+        return await self._adopter.adopt(
+            request.name, request.hosts, request.secret, request.dry_run
+        )
 
     async def Watch(
         self, request: pb.WatchRequest, context: grpc.aio.ServicerContext

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 from domain.pools import (
+    NFS_VERSION_AUTO,
     Backend,
     CephSource,
     HostPort,
@@ -95,7 +96,8 @@ def build_pool_xml(spec: PoolSpec, mount_point: str = "", with_secret: bool = Tr
         _sub(src, "host", name=source.server)
         _sub(src, "dir", path=source.export_path)
         _sub(src, "format", type="nfs")
-        _sub(src, "protocol", ver=source.version)
+        if source.version != NFS_VERSION_AUTO:
+            _sub(src, "protocol", ver=source.version)
         target = _sub(root, "target")
         _sub(target, "path", mount_point or source.mount_point)
         if source.mount_options:
@@ -179,36 +181,47 @@ def describe_pool_xml(xml: str) -> PoolXmlSettings:
     )
 
 
-def settings_differences(wanted: PoolXmlSettings, actual: PoolXmlSettings) -> list[str]:
-    """Human-readable differences, e.g.
-    ``["source host: the existing pool has nas2.lab, the spec says nas.lab"]``.
+# How differences name each setting of ``PoolXmlSettings``.
+SETTING_LABELS = {
+    "type": "type",
+    "target_path": "target path",
+    "hosts": "source host",
+    "source_dir": "source directory",
+    "source_name": "source name",
+    "device": "device",
+    "nfs_version": "NFS version",
+    "mount_options": "mount options",
+    "auth_type": "authentication",
+    "auth_user": "user",
+    "initiator_iqn": "initiator IQN",
+}
 
-    Mount options are compared only when libvirt reports some: a driver without the fs
-    namespace (the test driver) drops them, which is not a conflict.
+
+def compare_settings(
+    left: PoolXmlSettings, right: PoolXmlSettings, left_says: str, right_says: str
+) -> list[str]:
+    """Human-readable differences, e.g.
+    ``["source host: host-b has nas2.lab, host-a has nas.lab"]``.
+
+    Mount options are compared only when ``left`` has some: a driver without the fs namespace
+    (the test driver) drops them, which is not a difference of the pool.
     """
-    labels = {
-        "type": "type",
-        "target_path": "target path",
-        "hosts": "source host",
-        "source_dir": "source directory",
-        "source_name": "source name",
-        "device": "device",
-        "nfs_version": "NFS version",
-        "mount_options": "mount options",
-        "auth_type": "authentication",
-        "auth_user": "user",
-        "initiator_iqn": "initiator IQN",
-    }
     differences = []
-    for field_name, label in labels.items():
-        want = getattr(wanted, field_name)
-        have = getattr(actual, field_name)
+    for field_name, label in SETTING_LABELS.items():
+        have = getattr(left, field_name)
+        want = getattr(right, field_name)
         if field_name == "mount_options" and not have:
             continue
         if want != have:
-            show = ", ".join(x) if isinstance((x := have), tuple) else x
-            wish = ", ".join(y) if isinstance((y := want), tuple) else y
+            show = ", ".join(have) if isinstance(have, tuple) else have
+            wish = ", ".join(want) if isinstance(want, tuple) else want
             differences.append(
-                f"{label}: the existing pool has {show or 'none'}, the spec says {wish or 'none'}"
+                f"{label}: {left_says} {show or 'none'}, {right_says} {wish or 'none'}"
             )
     return differences
+
+
+def settings_differences(wanted: PoolXmlSettings, actual: PoolXmlSettings) -> list[str]:
+    """How an existing pool differs from a spec, e.g.
+    ``["source host: the existing pool has nas2.lab, the spec says nas.lab"]``."""
+    return compare_settings(actual, wanted, "the existing pool has", "the spec says")

@@ -78,7 +78,10 @@ BACKEND_LABELS = {
 # --- rules, each with its reason (length limits live in domain.limits) --------------------
 
 _POOL_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-NFS_VERSIONS = ("3", "4", "4.1", "4.2")
+# "auto": no version in the pool; the host's mount negotiates one with the server. Pools made
+# outside Quantix often have none, and adopting them must not change that.
+NFS_VERSION_AUTO = "auto"
+NFS_VERSIONS = ("3", "4", "4.1", "4.2", NFS_VERSION_AUTO)
 # 4.1 is what current NFS servers (Linux knfsd, NetApp, TrueNAS) serve by default and what
 # Linux clients negotiate first; it has sessions (safe retries) that 3 and 4.0 lack.
 DEFAULT_NFS_VERSION = "4.1"

@@ -58,6 +58,7 @@ class LibvirtCallError(Exception):
 
 
 Opener = Callable[[str], libvirt.virConnect]
+OpenHook = Callable[[libvirt.virConnect], Callable[[], None] | None]
 
 
 class LibvirtConnection:
@@ -70,6 +71,15 @@ class LibvirtConnection:
         # Held while opening or replacing the connection, so two calls that notice the same
         # drop at once open one new connection, not two.
         self._lock = threading.Lock()
+        # Called with every connection opened (event registrations live on a connection and
+        # must be made again on the one that replaces it). A hook may return an undo, run
+        # before that connection is closed: a connection closed with event callbacks still
+        # registered makes libvirt's event loop wait for them (seconds at shutdown).
+        self._open_hooks: list[OpenHook] = []
+        self._undo: list[Callable[[], None]] = []
+
+    def on_open(self, hook: OpenHook) -> None:
+        self._open_hooks.append(hook)
 
     async def call(self, step: str, fn: Callable[[libvirt.virConnect], T]) -> T:
         """``fn(conn)`` in a worker thread; reopen once and retry if the connection dropped.
@@ -119,6 +129,7 @@ class LibvirtConnection:
             if self._conn is not None and self._conn is not stale:
                 return self._conn  # another thread already replaced it
             self._conn = None
+            self._run_undo()
             _close_quietly(stale)
             self._conn = self._open(step)
             return self._conn
@@ -134,7 +145,19 @@ class LibvirtConnection:
                 code=error.get_error_code(),
             ) from error
         log.info("connected to libvirt at %s", self.uri)
+        for hook in self._open_hooks:
+            undo = hook(conn)
+            if undo is not None:
+                self._undo.append(undo)
         return conn
+
+    def _run_undo(self) -> None:
+        undo, self._undo = self._undo, []
+        for action in undo:
+            try:
+                action()
+            except libvirt.libvirtError as error:
+                log.debug("undoing a connection hook: %s", error_text(error))
 
     async def close(self) -> None:
         await asyncio.to_thread(self._close)
@@ -142,6 +165,7 @@ class LibvirtConnection:
     def _close(self) -> None:
         with self._lock:
             conn, self._conn = self._conn, None
+            self._run_undo()
         if conn is not None:
             _close_quietly(conn)
             log.info("closed the libvirt connection to %s", self.uri)

@@ -8,6 +8,9 @@ Two phases, forever:
    each reply). NOT_FOUND (the coordinator forgot us) goes straight back to phase 1;
    ``MAX_FAILED_HEARTBEATS`` failures in a row go back to phase 1 with backoff.
 
+Storage pools are reported (ReportStoragePools) right after each registration and whenever
+they change (``PoolChanges``); a report that fails is sent again with the next heartbeat.
+
 Each transition is logged once at info/warning; individual retries only at debug.
 """
 
@@ -25,6 +28,7 @@ from clients.errors import describe_rpc_error
 from domain.backoff import Backoff
 from domain.node_status import DEFAULT_HEARTBEAT_INTERVAL_S, MISSED_HEARTBEATS_FOR_OFFLINE
 from node_daemon.libvirt_conn import LibvirtCallError
+from node_daemon.pool_changes import PoolChanges
 from proto.quantix.v1 import common_pb2
 from proto.quantix.v1 import coordinator_pb2 as pb
 
@@ -44,6 +48,7 @@ MIN_HEARTBEAT_INTERVAL_S = 0.1
 UNEXPECTED_FAILURE_PAUSE_S = 10.0
 
 HostInfoReader = Callable[[], Awaitable[common_pb2.HostInfo]]
+PoolsReader = Callable[[], Awaitable[list[common_pb2.HostStoragePool]]]
 
 
 def interval_from(duration: duration_pb2.Duration, fallback: float) -> float:
@@ -65,6 +70,8 @@ class Registrar:
         host_info: HostInfoReader,
         daemon_version: str,
         backoff_factory: Callable[[], Backoff] = Backoff,
+        pools: PoolsReader | None = None,
+        changes: PoolChanges | None = None,
     ) -> None:
         self.coordinator = coordinator
         self.name = name
@@ -72,6 +79,9 @@ class Registrar:
         self._host_info = host_info
         self.daemon_version = daemon_version
         self._backoff_factory = backoff_factory
+        self._pools = pools
+        self._changes = changes
+        self._report_pending = False
 
     async def run(self) -> None:
         # The channel is created here, inside the running loop (grpc.aio requires it).
@@ -80,6 +90,7 @@ class Registrar:
             while True:
                 try:
                     interval = await self._register(client)
+                    await self._report(client)
                     await self._heartbeat(client, interval)
                 except Exception:
                     # A bug here must not silently end registration for the daemon's lifetime.
@@ -132,11 +143,49 @@ class Registrar:
             daemon_version=self.daemon_version,
         )
 
+    async def _report(self, client: CoordinatorClient) -> None:
+        """Send every pool of this host; on failure, try again with the next heartbeat."""
+        if self._pools is None:
+            return
+        self._report_pending = True
+        try:
+            pools = await self._pools()
+            await client.report_storage_pools(self.name, pools)
+        except grpc.aio.AioRpcError as error:
+            log.warning(
+                "reporting storage pools failed: %s", describe_rpc_error(error, client.target)
+            )
+            return
+        except LibvirtCallError as error:
+            log.warning("reading storage pools to report failed: %s: %s", self.name, error)
+            return
+        self._report_pending = False
+        log.debug("reported %d storage pools", len(pools))
+
+    async def _wait(self, seconds: float) -> bool:
+        """Sleep ``seconds``, or less when the pools change: True then."""
+        if self._changes is None:
+            await asyncio.sleep(seconds)
+            return False
+        try:
+            await asyncio.wait_for(self._changes.event.wait(), seconds)
+        except TimeoutError:
+            return False
+        self._changes.event.clear()
+        return True
+
     async def _heartbeat(self, client: CoordinatorClient, interval: float) -> None:
-        """Heartbeat until the coordinator forgets us or stops answering."""
+        """Heartbeat until the coordinator forgets us or stops answering; report the pools
+        in between whenever they change."""
+        loop = asyncio.get_running_loop()
         failures = 0
         while True:
-            await asyncio.sleep(interval)
+            due = loop.time() + interval
+            while (left := due - loop.time()) > 0:
+                if await self._wait(left):
+                    await self._report(client)
+            if self._report_pending:
+                await self._report(client)
             try:
                 reply = await client.heartbeat(self.name)
             except grpc.aio.AioRpcError as error:

@@ -11,6 +11,7 @@ from domain.validation import Address
 from node_daemon.libvirt_conn import LibvirtCallError, LibvirtConnection
 from node_daemon.libvirt_loop import EVENTS_LOGGER, setup_libvirt
 from node_daemon.options import NodeOptions, parse_args
+from node_daemon.pool_changes import PoolChanges
 from node_daemon.registration import Registrar
 from node_daemon.servicer import SERVICE_NAME, NodeDaemonServicer
 from node_daemon.version import __version__
@@ -61,10 +62,13 @@ async def serve(options: NodeOptions) -> int:
 
 
 async def _serve(options: NodeOptions, libvirt_conn: LibvirtConnection, stop: asyncio.Event) -> int:
+    # Before the first libvirt call opens the connection: the events are registered on it.
+    changes = PoolChanges()
+    libvirt_conn.on_open(changes.watch)
     name = options.name or await _libvirt_hostname(libvirt_conn)
     if not name:
         return EXIT_START_FAILED
-    servicer = NodeDaemonServicer(name, libvirt_conn, options.data_dir)
+    servicer = NodeDaemonServicer(name, libvirt_conn, options.data_dir, changes)
     try:
         return await _serve_as(name, servicer, options, stop)
     finally:
@@ -106,7 +110,13 @@ async def _serve_as(
         extra={"version": __version__},
     )
     registrar = Registrar(
-        options.coordinator, name, address, servicer.host_info, daemon_version=__version__
+        options.coordinator,
+        name,
+        address,
+        servicer.host_info,
+        daemon_version=__version__,
+        pools=servicer.storage_pools,
+        changes=servicer.changes,
     )
     registration = asyncio.create_task(registrar.run(), name="registration")
     await stop.wait()

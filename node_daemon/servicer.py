@@ -17,6 +17,7 @@ from node_daemon.host_facts import read_host_info
 from node_daemon.libvirt_conn import LibvirtCallError, LibvirtConnection
 from node_daemon.networks import list_networks
 from node_daemon.options import DEFAULT_DATA_DIR
+from node_daemon.pool_changes import PoolChanges
 from node_daemon.pool_errors import PoolOpError
 from node_daemon.pool_jobs import PoolWorker
 from node_daemon.pools import list_pools
@@ -52,14 +53,29 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
     """Answers from libvirt; a libvirt failure becomes UNAVAILABLE or INTERNAL naming the host."""
 
     def __init__(
-        self, name: str, libvirt_conn: LibvirtConnection, data_dir: str = DEFAULT_DATA_DIR
+        self,
+        name: str,
+        libvirt_conn: LibvirtConnection,
+        data_dir: str = DEFAULT_DATA_DIR,
+        changes: PoolChanges | None = None,
     ) -> None:
         self.name = name
         self.libvirt = libvirt_conn
         self.pools = PoolWorker(libvirt_conn, data_dir)
+        # Told after every pool operation, whatever its outcome (a failed init may still have
+        # changed something), so the coordinator hears of it even on a driver without events.
+        self._changes = changes
 
     def close(self) -> None:
         self.pools.close()
+
+    @property
+    def changes(self) -> PoolChanges | None:
+        return self._changes
+
+    async def storage_pools(self) -> list[common_pb2.HostStoragePool]:
+        """Every pool on this host; also what the node reports to the coordinator."""
+        return await self.libvirt.call(STEP_POOLS, list_pools)
 
     async def host_info(self) -> common_pb2.HostInfo:
         """The host facts; also what registration sends to the coordinator."""
@@ -92,7 +108,12 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
         self, request: node_pb2.InitStoragePoolRequest, context: grpc.aio.ServicerContext
     ) -> node_pb2.InitStoragePoolResponse:
         spec = self._valid_spec(request.spec)
-        result = await self._pool_call(context, "initializing", spec.name, self.pools.init(spec))
+        try:
+            result = await self._pool_call(
+                context, "initializing", spec.name, self.pools.init(spec)
+            )
+        finally:
+            self._pools_changed()
         return node_pb2.InitStoragePoolResponse(pool=result.pool, notes=result.notes)
 
     @validated
@@ -100,9 +121,12 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
         self, request: node_pb2.DestroyStoragePoolRequest, context: grpc.aio.ServicerContext
     ) -> node_pb2.DestroyStoragePoolResponse:
         name = validate_pool_name(request.name)
-        existed = await self._pool_call(
-            context, "destroying", name, self.pools.destroy(name, request.force)
-        )
+        try:
+            existed = await self._pool_call(
+                context, "destroying", name, self.pools.destroy(name, request.force)
+            )
+        finally:
+            self._pools_changed()
         return node_pb2.DestroyStoragePoolResponse(existed=existed)
 
     @validated
@@ -129,6 +153,10 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
         name = validate_pool_name(request.name)
         xml = await self._pool_call(context, "reading the XML of", name, self.pools.xml(name))
         return node_pb2.GetStoragePoolXmlResponse(xml=xml)
+
+    def _pools_changed(self) -> None:
+        if self._changes is not None:
+            self._changes.changed()
 
     def _valid_spec(self, message: common_pb2.PoolSpec) -> PoolSpec:
         """The validated spec (ValidationError names the field). The host assignment is the

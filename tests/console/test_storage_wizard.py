@@ -284,7 +284,8 @@ def test_nfs_version_defaults_to_4_1(wizard):
     to_settings(wizard, Backend.NFS)
     combo = row(wizard, "nfs.version").editor
     assert combo.currentData() == "4.1"
-    assert [combo.itemData(i) for i in range(combo.count())] == ["3", "4", "4.1", "4.2"]
+    assert [combo.itemData(i) for i in range(combo.count())] == ["3", "4", "4.1", "4.2", "auto"]
+    assert combo.itemText(4) == "Negotiated by each host (none set)"
 
 
 # --- hosts -------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from console.pool_text import nfs_version_label
 from console.wizards.pool_forms.form import BackendForm
 from domain.pools import (
     DEFAULT_NFS_VERSION,
@@ -39,7 +40,7 @@ class NfsForm(BackendForm):
             "The absolute path the server exports.",
             lambda text: validate_absolute_path(text, "nfs.export_path"),
         )
-        versions = [(f"{v} (default)" if v == DEFAULT_NFS_VERSION else v, v) for v in NFS_VERSIONS]
+        versions = [(nfs_version_label(v), v) for v in NFS_VERSIONS]
         self.version = self.row(
             "&Version:",
             self.combo(versions, DEFAULT_NFS_VERSION),

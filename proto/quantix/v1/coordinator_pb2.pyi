@@ -364,11 +364,13 @@ class ListDiscoveredPoolsResponse(_message.Message):
     def __init__(self, pools: _Optional[_Iterable[_Union[DiscoveredPool, _Mapping]]] = ..., revision: _Optional[int] = ...) -> None: ...
 
 class AdoptPoolRequest(_message.Message):
-    __slots__ = ("name", "hosts", "secret")
+    __slots__ = ("name", "hosts", "secret", "dry_run")
     NAME_FIELD_NUMBER: _ClassVar[int]
     HOSTS_FIELD_NUMBER: _ClassVar[int]
     SECRET_FIELD_NUMBER: _ClassVar[int]
+    DRY_RUN_FIELD_NUMBER: _ClassVar[int]
     name: str
     hosts: _containers.RepeatedScalarFieldContainer[str]
     secret: str
-    def __init__(self, name: _Optional[str] = ..., hosts: _Optional[_Iterable[str]] = ..., secret: _Optional[str] = ...) -> None: ...
+    dry_run: bool
+    def __init__(self, name: _Optional[str] = ..., hosts: _Optional[_Iterable[str]] = ..., secret: _Optional[str] = ..., dry_run: _Optional[bool] = ...) -> None: ...

@@ -1,0 +1,69 @@
+"""Bounds on what a node may tell the coordinator about itself: host facts at registration and
+the storage pools it reports.
+
+These values are stored, published on Watch and sent to every console, so each string and
+list is bounded (domain.limits) and free of control characters before anything is stored: a
+node that sends 5 MB of "CPU model" gets INVALID_ARGUMENT naming the field, and ListNodes
+keeps working for everyone else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from domain.errors import ValidationError
+from domain.limits import MAX_LIST, MAX_SHORT_TEXT, validate_text
+from proto.quantix.v1 import common_pb2
+
+# A libvirt URI or the sentence that says where the pool types came from: a line, not a page.
+LONG_TEXT_MAX = 1024
+# libvirt knows ~15 pool types; 64 leaves room for types a newer libvirt adds.
+MAX_POOL_TYPES = 64
+# Network interfaces of one host: physical NICs, bonds, VLANs and bridges stay far below this.
+MAX_NICS = MAX_LIST
+# Storage pools a host reports: libvirt hosts with hundreds exist; past this it is not a host.
+MAX_REPORTED_POOLS = MAX_LIST
+# A daemon version ("0.1.0", "1.2.3+git.abcdef"): short.
+DAEMON_VERSION_MAX = 64
+
+
+def _list(values: Sequence[object], field: str, limit: int) -> None:
+    if len(values) > limit:
+        raise ValidationError(field, f"must list at most {limit} entries (got {len(values)})")
+
+
+def validate_host_info(info: common_pb2.HostInfo, field: str = "host_info") -> None:
+    """Every string of the host facts short and one line, every list bounded."""
+    for name in ("hostname", "libvirt_version", "hypervisor", "hypervisor_version"):
+        validate_text(getattr(info, name), f"{field}.{name}", MAX_SHORT_TEXT)
+    for name in ("pool_types_source", "libvirt_uri"):
+        validate_text(getattr(info, name), f"{field}.{name}", LONG_TEXT_MAX)
+    validate_text(info.cpu.model, f"{field}.cpu.model", MAX_SHORT_TEXT)
+    validate_text(info.cpu.arch, f"{field}.cpu.arch", MAX_SHORT_TEXT)
+    _list(info.supported_pool_types, f"{field}.supported_pool_types", MAX_POOL_TYPES)
+    for i, pool_type in enumerate(info.supported_pool_types):
+        validate_text(pool_type, f"{field}.supported_pool_types[{i}]", MAX_SHORT_TEXT)
+    _list(info.nics, f"{field}.nics", MAX_NICS)
+    for i, nic in enumerate(info.nics):
+        for name in ("name", "mac", "link_state"):
+            validate_text(getattr(nic, name), f"{field}.nics[{i}].{name}", MAX_SHORT_TEXT)
+
+
+def validate_daemon_version(value: str, field: str = "daemon_version") -> str:
+    return validate_text(value, field, DAEMON_VERSION_MAX)
+
+
+def validate_reported_pools(
+    pools: Sequence[common_pb2.HostStoragePool], field: str = "pools"
+) -> None:
+    """The pools a node reports: libvirt's names are shown as they are (they need not follow
+    Quantix's naming rule), but bounded and one line each."""
+    _list(pools, field, MAX_REPORTED_POOLS)
+    for i, pool in enumerate(pools):
+        validate_text(pool.name, f"{field}[{i}].name", MAX_SHORT_TEXT)
+        if not pool.name:
+            raise ValidationError(f"{field}[{i}].name", "is required")
+        for name in ("uuid", "type"):
+            validate_text(getattr(pool, name), f"{field}[{i}].{name}", MAX_SHORT_TEXT)
+        for name in ("target_path", "source"):
+            validate_text(getattr(pool, name), f"{field}[{i}].{name}", LONG_TEXT_MAX)
