@@ -13,9 +13,9 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from clients.pool_codec import PHASE_FROM_PB, PHASE_TO_PB
 from coordinator.realize import HostOutcome
 from domain.pool_phase import HostPhase, Phase, aggregate
+from proto.quantix.v1 import common_pb2, node_pb2
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
-from proto.quantix.v1 import node_pb2
 
 
 def timestamp(seconds: float) -> Timestamp:
@@ -149,6 +149,54 @@ def refresh(pool: pb.Pool, now: float) -> None:
     pool.allocation_bytes = ready.allocation_bytes if ready else 0
     pool.available_bytes = ready.available_bytes if ready else 0
     pool.updated_at.CopyFrom(timestamp(now))
+
+
+# A READY host whose pool the host no longer reports running (an admin stopped or undefined it,
+# or a coordinator crash lost the record of a delete): not a node's reason, the coordinator's.
+REASON_NOT_RUNNING = "NOT_RUNNING"
+
+
+def follows_reports(status: pb.PoolHostStatus) -> bool:
+    """READY, or ERROR only because the host reported it not running: what a report decides."""
+    return status.phase == pb.POOL_PHASE_READY or (
+        status.phase == pb.POOL_PHASE_ERROR and status.reason == REASON_NOT_RUNNING
+    )
+
+
+def reported_status(
+    status: pb.PoolHostStatus,
+    name: str,
+    reported: common_pb2.HostStoragePool | None,
+    now: float,
+) -> pb.PoolHostStatus | None:
+    """The host's status as its report says, or None when it is unchanged."""
+    running = reported is not None and reported.state == common_pb2.STORAGE_POOL_STATE_RUNNING
+    if running:
+        assert reported is not None
+        figures = (reported.capacity_bytes, reported.allocation_bytes, reported.available_bytes)
+        current = (status.capacity_bytes, status.allocation_bytes, status.available_bytes)
+        if status.phase == pb.POOL_PHASE_READY and figures == current:
+            return None
+        fresh = pb.PoolHostStatus(
+            host=status.host,
+            phase=pb.POOL_PHASE_READY,
+            capacity_bytes=reported.capacity_bytes,
+            allocation_bytes=reported.allocation_bytes,
+            available_bytes=reported.available_bytes,
+            updated_at=timestamp(now),
+            notes=list(status.notes),
+        )
+        return fresh
+    if reported is None:
+        message = f"pool {name} is not defined on {status.host} any more: retry to initialize it"
+    else:
+        state = common_pb2.StoragePoolState.Name(reported.state).removeprefix("STORAGE_POOL_STATE_")
+        message = f"pool {name} is {state.lower()} on {status.host}, not running: retry to start it"
+    if status.phase == pb.POOL_PHASE_ERROR and status.message == message:
+        return None
+    error = failed(status.host, Phase.ERROR, message, REASON_NOT_RUNNING, now)
+    error.notes.extend(status.notes)  # still true of the pool, and kept for when it runs again
+    return error
 
 
 def every_host(pool: pb.Pool) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import logging
 import time
 from collections.abc import Callable, Coroutine, Sequence
@@ -34,13 +35,16 @@ from domain.pools import (
     validate_pool_name,
     validate_pool_spec,
 )
+from proto.quantix.v1 import common_pb2, node_pb2
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
-from proto.quantix.v1 import node_pb2
 
 log = logging.getLogger(__name__)
 
 KIND = pb.OBJECT_KIND_POOL
+# Multi-host work recorded as an intent before any host is asked (see _intend).
+OP_DELETE = "delete"
+OP_UNASSIGN = "unassign"
 SECRET_CEPH_KEY = "ceph.key"
 SECRET_CHAP = "iscsi.chap_secret"
 REDACTED = "[secret]"
@@ -96,13 +100,18 @@ class PoolManager:
     # --- lifecycle --------------------------------------------------------------------------
 
     def resume(self) -> None:
-        """At start: initialize again wherever a previous run left a host PENDING (each with a
-        fresh deadline), and settle pools whose deletion it did not finish."""
+        """At start: finish the deletes and unassigns a previous run recorded but did not
+        finish (intents), initialize again wherever it left a host PENDING (each with a fresh
+        deadline; a PENDING status is itself the record of an init, assign or retry), and
+        settle what is left."""
         names = {pool.spec.name for pool in self.list()}
         for scope in self._store.secret_scopes():
             if scope.startswith("pool/") and scope.removeprefix("pool/") not in names:
                 self._store.delete_secrets(scope)
+        resumed = self._resume_intents()
         for pool in self.list():
+            if pool.spec.name in resumed:
+                continue
             waiting = [s.host for s in pool.hosts if s.phase == pb.POOL_PHASE_PENDING]
             if waiting:
                 log.info("resuming pool initialization", extra={"pool": pool.spec.name})
@@ -184,16 +193,13 @@ class PoolManager:
                 "delete the pool instead"
             )
         self._refuse_busy_hosts(pool, chosen)
-        # Claimed before the first await, so a concurrent request sees the claim.
-        self._unassigning.setdefault(name, set()).update(chosen)
-        return await self._detached(self._unassign(name, chosen, force))
+        return await self._start_unassign(name, chosen, force)
 
     async def delete(self, name: str, force: bool = False) -> pb.DeletePoolResponse:
         self._changeable(name)
         if self._unassigning.get(name):
             raise PoolRefused(f"pool {name} is being unassigned from hosts: try again when done")
-        self._deleting.add(name)
-        return await self._detached(self._delete(name, force))
+        return await self._start_delete(name, force)
 
     def pools_on(self, host: str) -> list[str]:
         return [pool.spec.name for pool in self.list() if ps.find(pool, host) is not None]
@@ -228,6 +234,27 @@ class PoolManager:
                 self._save(pool, lambda p: ps.forget_host(p, host))
             log.warning("host removed from pool", extra={"pool": name, "host": host})
         return names
+
+    def reconcile(self, host: str, reported: Sequence[common_pb2.HostStoragePool]) -> None:
+        """Make each pool's status on ``host`` agree with what the host reports: a pool shown
+        READY there that is not defined or not running becomes ERROR (NOT_RUNNING) saying so,
+        and back READY when the host reports it running again. Hosts with work in flight are
+        left to that work's outcome."""
+        found = {pool.name: pool for pool in reported}
+        now = self._clock()
+        for pool in self.list():
+            name = pool.spec.name
+            status = ps.find(pool, host)
+            if (
+                status is None
+                or self._frozen(name, host)
+                or host in self._realizer.in_flight(name)
+                or not ps.follows_reports(status)
+            ):
+                continue
+            updated = ps.reported_status(status, name, found.get(name), now)
+            if updated is not None:
+                self._save(pool, lambda p, s=updated: ps.put_status(p, s))
 
     # --- node events (coordinator.nodes.NodeListener) -------------------------------------
 
@@ -311,6 +338,55 @@ class PoolManager:
         pool = self._inventory.get(KIND, name)
         if isinstance(pool, pb.Pool) and name in self._arrived:
             self._save(pool, lambda _p: None)  # _save applies what arrived
+
+    def _start_unassign(self, name: str, hosts: list[str], force: bool) -> asyncio.Future[pb.Pool]:
+        """Record the intent, claim the hosts (before the first await, so a concurrent request
+        sees the claim) and run the unassign to its end even if the caller goes away."""
+        intent = self._intend(name, OP_UNASSIGN, hosts, force)
+        self._unassigning.setdefault(name, set()).update(hosts)
+        return self._detached(self._unassign(name, hosts, force), intent)
+
+    def _start_delete(self, name: str, force: bool) -> asyncio.Future[pb.DeletePoolResponse]:
+        intent = self._intend(name, OP_DELETE, ps.host_names(self.get(name)), force)
+        self._deleting.add(name)
+        return self._detached(self._delete(name, force), intent)
+
+    def _intend(self, name: str, op: str, hosts: list[str], force: bool) -> int:
+        """Write down what is about to be done, before any host is asked: a coordinator killed
+        half-way finishes it at its next start (``resume``)."""
+        payload = json.dumps({"op": op, "hosts": hosts, "force": force})
+        return self._store.add_intent(_scope(name), payload)
+
+    def _resume_intents(self) -> set[str]:
+        """Finish the deletes and unassigns a previous run recorded but did not finish; the
+        pools they concern."""
+        resumed = set()
+        for intent in self._store.intents():
+            self._store.remove_intent(intent.id)  # replaced by the run's own intent below
+            if not intent.scope.startswith("pool/"):
+                continue
+            name = intent.scope.removeprefix("pool/")
+            pool = self._inventory.get(KIND, name)
+            if not isinstance(pool, pb.Pool) or name in self._deleting:
+                continue
+            work = json.loads(intent.payload)
+            force = bool(work.get("force"))
+            log.warning(
+                "finishing a %s the coordinator did not finish before it stopped",
+                work.get("op"),
+                extra={"pool": name, "hosts": work.get("hosts")},
+            )
+            if work.get("op") == OP_DELETE:
+                self._start_delete(name, force)
+                resumed.add(name)
+            elif work.get("op") == OP_UNASSIGN:
+                hosts = [h for h in work.get("hosts", []) if ps.find(pool, h) is not None]
+                busy = self._unassigning.get(name, set())
+                hosts = [h for h in hosts if h not in busy]
+                if hosts:
+                    self._start_unassign(name, hosts, force)
+                    resumed.add(name)
+        return resumed
 
     async def _unassign(self, name: str, hosts: list[str], force: bool) -> pb.Pool:
         try:
@@ -428,13 +504,21 @@ class PoolManager:
         """Being deleted, or being taken off this host: no other work may start there."""
         return name in self._deleting or host in self._unassigning.get(name, set())
 
-    async def _detached(self, work: Coroutine[Any, Any, T]) -> T:
+    def _detached(self, work: Coroutine[Any, Any, T], intent: int) -> asyncio.Future[T]:
         """Run ``work`` to the end even if the caller goes away (its RPC is cancelled): a
-        delete half-recorded would leave the pool in a state nobody decided."""
+        delete half-recorded would leave the pool in a state nobody decided. Its intent is
+        removed once it ends, whatever the outcome, but not when the coordinator stops it
+        (shutdown cancels it): the next start then finishes it."""
         task = asyncio.create_task(work)
         self._jobs.add(task)
-        task.add_done_callback(self._jobs.discard)
-        return await asyncio.shield(task)
+
+        def done(finished: asyncio.Task[T]) -> None:
+            self._jobs.discard(finished)
+            if not finished.cancelled():
+                self._store.remove_intent(intent)
+
+        task.add_done_callback(done)
+        return asyncio.shield(task)
 
 
 def _redact(text: str, secrets: Any) -> str:

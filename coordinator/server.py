@@ -9,6 +9,7 @@ from pathlib import Path
 
 from coordinator.adoption import Adopter
 from coordinator.discovery import DiscoveryManager
+from coordinator.host_reports import ask_every_node
 from coordinator.inventory import Inventory
 from coordinator.node_clients import NodeClients
 from coordinator.nodes import NodeRegistry
@@ -83,12 +84,15 @@ async def serve(args: argparse.Namespace) -> None:
         write_port_file(args.port_file, bound)
     log.info("coordinator serving", extra={"address": bound, "db": str(args.db)})
     pools.resume()
+    # Held here: asyncio keeps only weak references to tasks.
+    asked = asyncio.create_task(ask_every_node(realizer, nodes, discovery, pools))
     sweeper = asyncio.create_task(nodes.run_sweeper(stop))
     await stop.wait()
     log.info("coordinator stopping")
     hub.close_all()
     await server.stop()
     await sweeper
+    asked.cancel()
     await pools.close()
     await realizer.close()
     await node_clients.close()

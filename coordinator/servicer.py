@@ -4,18 +4,21 @@ manager, maps their errors to status codes with their descriptive messages."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 import grpc
 from google.protobuf.duration_pb2 import Duration
 
 from coordinator.adoption import Adopter
 from coordinator.discovery import DiscoveryManager
+from coordinator.host_reports import take_report
 from coordinator.inventory import Inventory
 from coordinator.nodes import NodeRegistry, UnknownNode
 from coordinator.pool_errors import PoolExists, PoolNotFound, PoolRefused
 from coordinator.pools import PoolManager
 from coordinator.watch import SubscriberTooSlow, WatchHub
+from domain.limits import CEPH_KEY_LENGTH, CHAP_SECRET_MAX, validate_text
+from domain.pools import validate_host_names, validate_pool_name
 from domain.validation import validate_hostname
 from proto.quantix.v1 import coordinator_pb2 as pb
 from proto.quantix.v1 import coordinator_pb2_grpc as pb_grpc
@@ -32,6 +35,17 @@ _pool_errors = aborts_on(
     }
 )
 _unknown_node = aborts_on({UnknownNode: grpc.StatusCode.NOT_FOUND})
+
+# AdoptPool's secret is a cephx key or a CHAP secret: never longer than the longer of the two.
+SECRET_MAX = max(CEPH_KEY_LENGTH, CHAP_SECRET_MAX)
+
+
+def _check_pool_request(name: str, hosts: Sequence[str] = ()) -> None:
+    """The pool name and hosts of a request, checked before anything is looked up: a malformed
+    request is INVALID_ARGUMENT naming the field whatever the fleet holds, never NOT_FOUND or
+    FAILED_PRECONDITION because the (well-formed) pool it names does not exist."""
+    validate_pool_name(name, "name")
+    validate_host_names(hosts)
 
 
 def _duration(seconds: float) -> Duration:
@@ -111,7 +125,7 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
     async def ReportStoragePools(
         self, request: pb.ReportStoragePoolsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ReportStoragePoolsResponse:
-        self._discovery.report(request.hostname, request.pools)
+        take_report(self._discovery, self._pools, request.hostname, request.pools)
         return pb.ReportStoragePoolsResponse()
 
     # --- storage pools ----------------------------------------------------------------------
@@ -140,6 +154,7 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
     async def RetryPool(
         self, request: pb.RetryPoolRequest, context: grpc.aio.ServicerContext
     ) -> pb.Pool:
+        _check_pool_request(request.name, request.hosts)
         return self._pools.retry(request.name, request.hosts)
 
     @validated
@@ -147,6 +162,7 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
     async def AssignHosts(
         self, request: pb.AssignHostsRequest, context: grpc.aio.ServicerContext
     ) -> pb.Pool:
+        _check_pool_request(request.name, request.hosts)
         return self._pools.assign(request.name, request.hosts)
 
     @validated
@@ -154,6 +170,7 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
     async def UnassignHosts(
         self, request: pb.UnassignHostsRequest, context: grpc.aio.ServicerContext
     ) -> pb.Pool:
+        _check_pool_request(request.name, request.hosts)
         return await self._pools.unassign(request.name, request.hosts, request.force)
 
     @validated
@@ -175,6 +192,10 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
     async def AdoptPool(
         self, request: pb.AdoptPoolRequest, context: grpc.aio.ServicerContext
     ) -> pb.Pool:
+        _check_pool_request(request.name, request.hosts)
+        # Bounded and one line before anything else: a pool that needs no secret ignores it,
+        # so it would otherwise never be checked. Never quoted (validate_text states lengths).
+        validate_text(request.secret, "secret", SECRET_MAX)
         return await self._adopter.adopt(
             request.name, request.hosts, request.secret, request.dry_run
         )

@@ -34,6 +34,13 @@ class StoredEvent:
     payload: bytes  # serialized WatchEvent
 
 
+@dataclass
+class Intent:
+    id: int
+    scope: str  # the object it is about, e.g. "pool/nfs-a"
+    payload: str  # JSON: what to do (the owner of the scope reads it)
+
+
 class Store(Protocol):
     def load_objects(self, kind: int) -> list[StoredObject]: ...
     def current_revision(self) -> int: ...
@@ -49,6 +56,11 @@ class Store(Protocol):
     def load_secrets(self, scope: str) -> dict[str, str]: ...
     def delete_secrets(self, scope: str) -> None: ...
     def secret_scopes(self) -> list[str]: ...
+    # Intents: multi-host work (delete, unassign) recorded before anything is sent to a host,
+    # removed when it is done, so a coordinator that crashes in between finishes it on restart.
+    def add_intent(self, scope: str, payload: str) -> int: ...
+    def remove_intent(self, intent_id: int) -> None: ...
+    def intents(self) -> list[Intent]: ...
     def close(self) -> None: ...
 
 
@@ -81,6 +93,11 @@ class SQLiteStore:
                 value INTEGER NOT NULL
             );
             INSERT OR IGNORE INTO meta (name, value) VALUES ('revision', 0);
+            CREATE TABLE IF NOT EXISTS intents (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                scope TEXT NOT NULL,
+                payload TEXT NOT NULL
+            );
             CREATE TABLE IF NOT EXISTS secrets (
                 scope TEXT NOT NULL,
                 name TEXT NOT NULL,
@@ -156,6 +173,21 @@ class SQLiteStore:
     def secret_scopes(self) -> list[str]:
         rows = self._db.execute("SELECT DISTINCT scope FROM secrets ORDER BY scope")
         return [scope for (scope,) in rows]
+
+    def add_intent(self, scope: str, payload: str) -> int:
+        with self._transaction():
+            cursor = self._db.execute(
+                "INSERT INTO intents (scope, payload) VALUES (?, ?)", (scope, payload)
+            )
+        return int(cursor.lastrowid or 0)
+
+    def remove_intent(self, intent_id: int) -> None:
+        with self._transaction():
+            self._db.execute("DELETE FROM intents WHERE id = ?", (intent_id,))
+
+    def intents(self) -> list[Intent]:
+        rows = self._db.execute("SELECT id, scope, payload FROM intents ORDER BY id")
+        return [Intent(*row) for row in rows]
 
     def close(self) -> None:
         self._db.close()

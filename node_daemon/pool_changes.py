@@ -9,8 +9,9 @@ from these reports, never by polling.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 import libvirt
 
@@ -26,6 +27,24 @@ class PoolChanges:
     def __init__(self) -> None:
         self._loop = asyncio.get_running_loop()
         self.event = asyncio.Event()
+        # Quantix pool operations under way on this host. While one runs, the pools are half
+        # made (defined, not yet started): a report then would tell the coordinator a pool it
+        # is initializing is not running. Reports wait for the operation's end instead.
+        self._busy = 0
+
+    @property
+    def settled(self) -> bool:
+        return self._busy == 0
+
+    @contextlib.asynccontextmanager
+    async def operation(self) -> AsyncIterator[None]:
+        """Around a Quantix pool operation: no report while it runs, one after it ends."""
+        self._busy += 1
+        try:
+            yield
+        finally:
+            self._busy -= 1
+            self.changed()
 
     def changed(self) -> None:
         """Raise the flag; safe from any thread (libvirt calls run in worker threads)."""

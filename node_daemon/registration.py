@@ -148,6 +148,8 @@ class Registrar:
         if self._pools is None:
             return
         self._report_pending = True
+        if self._changes is not None and not self._changes.settled:
+            return  # an operation is under way: its end raises the flag again
         try:
             pools = await self._pools()
             await client.report_storage_pools(self.name, pools)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -108,12 +109,10 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
         self, request: node_pb2.InitStoragePoolRequest, context: grpc.aio.ServicerContext
     ) -> node_pb2.InitStoragePoolResponse:
         spec = self._valid_spec(request.spec)
-        try:
+        async with self._operation():
             result = await self._pool_call(
                 context, "initializing", spec.name, self.pools.init(spec)
             )
-        finally:
-            self._pools_changed()
         return node_pb2.InitStoragePoolResponse(pool=result.pool, notes=result.notes)
 
     @validated
@@ -121,12 +120,10 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
         self, request: node_pb2.DestroyStoragePoolRequest, context: grpc.aio.ServicerContext
     ) -> node_pb2.DestroyStoragePoolResponse:
         name = validate_pool_name(request.name)
-        try:
+        async with self._operation():
             existed = await self._pool_call(
                 context, "destroying", name, self.pools.destroy(name, request.force)
             )
-        finally:
-            self._pools_changed()
         return node_pb2.DestroyStoragePoolResponse(existed=existed)
 
     @validated
@@ -154,9 +151,11 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
         xml = await self._pool_call(context, "reading the XML of", name, self.pools.xml(name))
         return node_pb2.GetStoragePoolXmlResponse(xml=xml)
 
-    def _pools_changed(self) -> None:
-        if self._changes is not None:
-            self._changes.changed()
+    def _operation(self) -> contextlib.AbstractAsyncContextManager[None]:
+        """No pool report while the operation runs (pools half made), one after it."""
+        if self._changes is None:
+            return contextlib.nullcontext()
+        return self._changes.operation()
 
     def _valid_spec(self, message: common_pb2.PoolSpec) -> PoolSpec:
         """The validated spec (ValidationError names the field). The host assignment is the

@@ -1,0 +1,51 @@
+"""What a node reports of its storage pools, taken in: discovered pools follow it, and each
+managed pool's status on that host is made to agree with it (coordinator.pools.reconcile).
+
+At start the coordinator asks every node (a node that keeps heartbeating has no reason to
+report again), so per-host status matches what each host really has after a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from coordinator.discovery import DiscoveryManager
+from coordinator.nodes import NodeRegistry
+from coordinator.pools import PoolManager
+from coordinator.realize import Realizer
+from proto.quantix.v1 import common_pb2
+
+log = logging.getLogger(__name__)
+
+
+def take_report(
+    discovery: DiscoveryManager,
+    pools: PoolManager,
+    host: str,
+    reported: Sequence[common_pb2.HostStoragePool],
+) -> None:
+    discovery.report(host, reported)  # validates, and checks the host is registered
+    pools.reconcile(host, reported)
+
+
+async def ask_every_node(
+    realizer: Realizer, nodes: NodeRegistry, discovery: DiscoveryManager, pools: PoolManager
+) -> None:
+    """Each node's pools, as if it had reported them (a node that does not answer in time is
+    left as it is: it is, or soon will be, OFFLINE)."""
+    outcomes = await realizer.gather(
+        nodes.names(), lambda client, _timeout_s: client.list_storage_pools()
+    )
+    for outcome in outcomes:
+        if outcome.ok and outcome.result is not None:
+            try:
+                take_report(discovery, pools, outcome.host, outcome.result)
+            except Exception:
+                log.exception("taking in the pools of a node failed", extra={"node": outcome.host})
+        else:
+            log.info(
+                "could not ask a node for its pools at start: %s",
+                outcome.message,
+                extra={"node": outcome.host},
+            )
