@@ -69,8 +69,10 @@ def found_fleet(tmp_path):
         async with CoordinatorClient(fleet.coordinator_address) as client:
             await eventually(
                 lambda: client.list_discovered_pools(),
-                lambda r: {p.name for p in r.pools} >= {pool.name for pool in HOST_A}
-                and len([p for p in r.pools if p.name == "shared"]) == 2,
+                lambda r: (
+                    {p.name for p in r.pools} >= {pool.name for pool in HOST_A}
+                    and len([p for p in r.pools if p.name == "shared"]) == 2
+                ),
                 what="both hosts' pools reported",
             )
 
