@@ -20,6 +20,8 @@ if ((${#missing[@]})); then
     if [[ $(id -u) -eq 0 ]]; then
         echo "bootstrap: installing system packages: ${missing[*]}"
         export DEBIAN_FRONTEND=noninteractive
+        # A minimal Debian has no apt-utils: debconf would say so once per run.
+        export DEBCONF_NOWARNINGS=yes
         apt-get update -qq
         apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     else
@@ -54,6 +56,8 @@ fi
 if [[ ! -f "$stamp" || pyproject.toml -nt "$stamp" ]]; then
     echo "bootstrap: installing Quantix and its dependencies into $VENV"
     "$VENV/bin/python" -m pip install -q --upgrade pip
-    "$VENV/bin/python" -m pip install -q -e '.[node,dev]'
+    # setuptools' editable install prints a notice that is not about this project ("be careful
+    # with folders named like your package"); -q does not reach the build backend's warnings.
+    PYTHONWARNINGS=ignore "$VENV/bin/python" -m pip install -q -e '.[node,dev]'
     touch "$stamp"
 fi
