@@ -7,47 +7,14 @@ host is forgotten. Unknown and malformed names are one-line errors."""
 
 import asyncio
 import json
-import subprocess
-import sys
 
 from clients.coordinator import CoordinatorClient
 from proto.quantix.v1 import coordinator_pb2 as pb
+from tests.cli.test_quantixctl_pools import connected, one_line_error, quantixctl
 from tests.helpers import eventually
 
 HOSTS = ("host-a", "host-b", "host-c")
 NFS_FLAGS = ("--backend", "nfs", "--server", "nas.lab", "--export", "/export/vms")
-
-
-def quantixctl(fleet, *args):
-    return subprocess.run(
-        [sys.executable, "-m", "clients.cli", "--coordinator", fleet.coordinator_address, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-def connected(fleet):
-    async def main():
-        async with CoordinatorClient(fleet.coordinator_address) as client:
-            await eventually(
-                lambda: client.list_nodes(),
-                lambda r: (
-                    len(r.nodes) == 3 and all(n.status == pb.NODE_STATUS_CONNECTED for n in r.nodes)
-                ),
-                what="3 nodes CONNECTED",
-            )
-
-    asyncio.run(main())
-
-
-def one_line_error(result, code, start):
-    assert result.returncode == code, (result.stdout, result.stderr[:300])
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr[:300]
-    assert lines[0].startswith(start), lines[0][:300]
-    return lines[0]
 
 
 def pools_on_host_c(fleet, tmp_path):
