@@ -152,8 +152,9 @@ def test_newer_work_supersedes_older_work_on_the_same_host():
     async def main():
         r = realizer(ONLINE)
         first = asyncio.create_task(r.run("pool", ["host-a", "host-b"], slow, seen.append))
-        await asyncio.sleep(0.05)
-        assert r.in_flight("pool") == {"host-a", "host-b"}
+        await eventually(
+            lambda: asyncio.sleep(0, r.in_flight("pool")), lambda s: s == {"host-a", "host-b"}
+        )
         newer = await r.run("pool", ["host-a"], fast, seen.append)
         release.set()
         return await first, newer
