@@ -1,7 +1,8 @@
 """The main window: a sidebar of pages, the pages, menus and the connection status bar.
 
-It owns the pieces that live as long as the window: the Watch bridge, the hosts and pools
-models (one Watch stream feeds both, routed by object kind), the token store and, with
+It owns the pieces that live as long as the window: the Watch bridge, the hosts, pools and
+discovered pools models (one Watch stream feeds them all, routed by object kind), the token
+store and, with
 ``--demo``, the demo fleet. Closing the window stops all of them first (the Watch stream, any
 host-detail or pool read, pool dialogs, the demo fleet's processes), then ``closed`` is set.
 """
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from console.demo import DemoFleet
 from console.dialogs.connect_dialog import ConnectDialog
+from console.models.discovered_pools_model import DiscoveredPoolsModel
 from console.models.hosts_model import HostsModel
 from console.models.pools_model import PoolsModel
 from console.pages.hosts_page import HostsPage
@@ -102,6 +104,7 @@ class MainWindow(QMainWindow):
 
         self.model = HostsModel(self)
         self.pools_model = PoolsModel(self)
+        self.discovered_model = DiscoveredPoolsModel(self)  # pools Quantix did not create
         self.watch = WatchBridge(self)
         self.watch.event_received.connect(self._on_watch_event)
         self.watch.state_changed.connect(self._on_connection_state_changed)
@@ -113,8 +116,13 @@ class MainWindow(QMainWindow):
         self.sidebar.setIconSize(QSize(18, 18))
         self.stack = QStackedWidget(self)
         self.page_actions: list[QAction] = []
-        self.hosts_page = HostsPage(self.model, self, self.pools_model.managed_on)
-        self.storage_page = StoragePage(self.pools_model, self.model, self._address, self)
+        self.hosts_page = HostsPage(
+            self.model, self, self.pools_model.managed_on, address=self._address
+        )
+        self.hosts_page.notice.connect(self._on_page_notice)
+        self.storage_page = StoragePage(
+            self.pools_model, self.model, self._address, self, discovered=self.discovered_model
+        )
         self.storage_page.notice.connect(self._on_page_notice)
         built: dict[str, QWidget] = {"hosts": self.hosts_page, "storage": self.storage_page}
         self.pages: list[QWidget] = []
@@ -205,6 +213,7 @@ class MainWindow(QMainWindow):
         if canonical != self.watch.address:
             self.model.clear()
             self.pools_model.clear()
+            self.discovered_model.clear()
         self.watch.start(canonical)
         self._update_title()
 
@@ -255,12 +264,14 @@ class MainWindow(QMainWindow):
         return self.watch.address
 
     def _on_watch_event(self, event: pb.WatchEvent) -> None:
-        """One stream, two models: nodes to the hosts model, pools to the pools model;
-        RESET and SYNCED (no kind) concern both."""
+        """One stream, three models: nodes to the hosts model, pools to the pools model,
+        discovered pools to theirs; RESET and SYNCED (no kind) concern every one."""
         if event.kind in (pb.OBJECT_KIND_NODE, pb.OBJECT_KIND_UNSPECIFIED):
             self.model.apply_event(event)
         if event.kind in (pb.OBJECT_KIND_POOL, pb.OBJECT_KIND_UNSPECIFIED):
             self.pools_model.apply_event(event)
+        if event.kind in (pb.OBJECT_KIND_DISCOVERED_POOL, pb.OBJECT_KIND_UNSPECIFIED):
+            self.discovered_model.apply_event(event)
 
     def _on_page_notice(self, text: str) -> None:
         self.statusBar().showMessage(text, 10_000)
@@ -369,7 +380,7 @@ class MainWindow(QMainWindow):
                 task.cancel()
             await asyncio.gather(*others, return_exceptions=True)
             await self.watch.stop()
-            await self.hosts_page.detail.stop()
+            await self.hosts_page.stop()
             await self.storage_page.stop()
             if self.demo is not None:
                 self.connection_status.show_busy("Stopping demo fleet…")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from console import pool_text
+from console import discovered_text, pool_text
 from console.pool_text import Usage
 from proto.quantix.v1 import coordinator_pb2 as pb
 
@@ -37,6 +37,7 @@ class PoolCard:
     chips: tuple[HostChip, ...]
     banner: str  # "" for a card without an error banner
     hosts_summary: str  # shown where the banner would be, on cards without one
+    managed: bool = True  # False: a pool Quantix did not create (an Unmanaged card)
 
     @property
     def accessible_text(self) -> str:
@@ -49,6 +50,8 @@ class PoolCard:
         ]
         if self.banner:
             parts.append(self.banner)
+        if not self.managed:
+            parts.append(self.description)
         return ". ".join(parts)
 
     @property
@@ -62,6 +65,8 @@ class PoolCard:
         lines += [f"{chip.host}: {chip.label}" for chip in self.chips]
         if self.banner:
             lines.append(self.banner)
+        if not self.managed:
+            lines.append(self.description)
         return "\n".join(lines)
 
 
@@ -111,4 +116,40 @@ def card_of(pool: pb.Pool, now: float | None = None) -> PoolCard:
         chips=chips,
         banner=pool_text.banner_text(pool, now) if pool_text.needs_banner(pool) else "",
         hosts_summary=_hosts_summary(pool),
+    )
+
+
+def card_of_discovered(pool: pb.DiscoveredPool, name_taken: bool = False) -> PoolCard:
+    """The Unmanaged card of a pool Quantix did not create: its libvirt type in words, its
+    hosts with libvirt's state on each, its capacity, and how (or why not) to adopt it
+    (``name_taken``: Quantix manages another pool of that name)."""
+    host = discovered_text.measured_host(pool)
+    fraction, usage = (
+        pool_text.usage_of(host.allocation_bytes, host.capacity_bytes, host.available_bytes)
+        if host is not None
+        else (None, Usage.UNKNOWN)
+    )
+    chips = tuple(
+        HostChip(
+            h.host,
+            discovered_text.chip_phase(h.state),
+            discovered_text.state_label(h.state),
+        )
+        for h in sorted(pool.hosts, key=lambda h: h.host)
+    )
+    return PoolCard(
+        name=pool.name,
+        backend=discovered_text.backend_of(pool.type),
+        backend_label=discovered_text.type_label(pool),
+        phase=discovered_text.PHASE_UNMANAGED,
+        phase_label=discovered_text.UNMANAGED_LABEL,
+        source=discovered_text.source_text(pool),
+        description=discovered_text.card_note(pool, name_taken),
+        capacity=discovered_text.capacity_text(pool),
+        fraction=fraction,
+        usage=usage,
+        chips=chips,
+        banner="",
+        hosts_summary=discovered_text.hosts_summary(pool),
+        managed=False,
     )

@@ -1,5 +1,5 @@
-"""The Storage page's calls to the coordinator, each returning a value or a described failure.
-Qt-free.
+"""The console's calls to the coordinator (pools, adopting a pool, removing a host), each
+returning a value or a described failure. Qt-free.
 
 Each call opens its own client on the running loop and closes it after: pool actions are
 rare (a click), and a channel per action means no connection outlives a coordinator switch.
@@ -126,3 +126,19 @@ async def change_hosts(
         return Result()
     doing = "Assigning and unassigning hosts" if add and remove else ""
     return await call_coordinator(address, run, doing)
+
+
+async def adopt_pool(
+    address: str, name: str, hosts: Sequence[str], dry_run: bool, secret: str = ""
+) -> Result[pb.Pool]:
+    """AdoptPool: with ``dry_run`` the pool as it would be adopted (nothing stored, no host
+    touched), for the review; without, the pool Quantix now manages."""
+    return await call_coordinator(
+        address, lambda client: client.adopt_pool(name, hosts, secret, dry_run)
+    )
+
+
+async def remove_node(address: str, name: str, force: bool) -> Result[pb.RemoveNodeResponse]:
+    """RemoveNode: forget a host that is gone (refused while pools are assigned, unless
+    ``force``)."""
+    return await call_coordinator(address, lambda client: client.remove_node(name, force))

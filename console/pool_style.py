@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from PySide6.QtCore import QByteArray, QPointF, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
+from console.discovered_text import PHASE_UNMANAGED
 from console.pool_text import Usage
 from console.style import read_resource
 from proto.quantix.v1 import common_pb2 as cpb
@@ -43,6 +44,7 @@ PHASE_TONES: dict[int, Tone] = {
     pb.POOL_PHASE_OFFLINE: GREY,
     pb.POOL_PHASE_DELETING: GREY,
     pb.POOL_PHASE_UNSPECIFIED: GREY,
+    PHASE_UNMANAGED: GREY,  # shown, not managed: neither good nor bad
 }
 
 # Capacity bar fills: the accent colour, then amber from 75 % and red from 90 %.
@@ -77,9 +79,10 @@ def colour(value: str) -> QColor:
 
 
 @cache
-def backend_pixmap(backend: int, size: int, ratio: float = 1.0) -> QPixmap:
+def backend_pixmap(backend: int, size: int, ratio: float = 1.0, muted: bool = False) -> QPixmap:
     """The backend's icon at ``size`` logical pixels; an unknown backend gets the local one's
-    shape in grey rather than nothing."""
+    shape rather than nothing. ``muted``: in shades of grey, for pools Quantix does not manage
+    (the card's grey badge says so in words too)."""
     name = BACKEND_ICONS.get(backend, "pool-local.svg")
     pixels = max(1, round(size * ratio))
     pixmap = QPixmap(pixels, pixels)
@@ -93,8 +96,25 @@ def backend_pixmap(backend: int, size: int, ratio: float = 1.0) -> QPixmap:
     else:  # a broken file: a plain tile, so that the card's layout still holds
         painter.fillRect(pixmap.rect(), QColor(GREY.border))
     painter.end()
+    if muted:
+        pixmap = _greyed(pixmap)
     pixmap.setDevicePixelRatio(ratio)
     return pixmap
+
+
+def _greyed(pixmap: QPixmap) -> QPixmap:
+    """``pixmap`` in grey, lighter than the original, transparency kept. Per pixel, but only
+    once per size (backend_pixmap is cached) on a few dozen pixels square."""
+    image = pixmap.toImage().convertToFormat(QImage.Format.Format_ARGB32)
+    for y in range(image.height()):
+        for x in range(image.width()):
+            colour = image.pixelColor(x, y)
+            if colour.alpha() == 0:
+                continue
+            grey = round(0.3 * colour.red() + 0.59 * colour.green() + 0.11 * colour.blue())
+            light = min(255, round(grey * 0.75 + 255 * 0.25))
+            image.setPixelColor(x, y, QColor(light, light, light, colour.alpha()))
+    return QPixmap.fromImage(image)
 
 
 @cache

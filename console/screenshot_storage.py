@@ -45,6 +45,12 @@ DEMO_CEPH_KEY = "AQBzS2hmAAAAABAAb3i3V7Hh0w5cB2B9JdXa+w=="
 
 Save = Callable[[QWidget, str], None]
 
+# Pools the demo hosts define themselves (localfleet.testhosts.DEMO_POOLS), waited for before the
+# Unmanaged picture; the selected one can be adopted (the tour's own pools took the names of
+# "default", "nfs-isos" and "ceph-vms", so those cards say they cannot be).
+UNMANAGED_SHOWN = ("default", "vg-fast", "san-lun", "sdb", "multipath", "tank", "hba0")
+UNMANAGED_SELECTED = "san-lun"
+
 
 def demo_specs() -> list[PoolSpec]:
     """Pools of every backend; two of them clash with pools the test hosts already define
@@ -173,6 +179,8 @@ async def _storage_pictures(window: MainWindow, fleet: LocalFleet, save: Save) -
     save(window, "storage-search")
     page.search_edit.clear()
 
+    await unmanaged_picture(window, save)
+
     page.select_pool("iscsi-san")
     dialog = page.actions.open_assign_dialog()
     if dialog is not None:
@@ -187,6 +195,20 @@ async def _storage_pictures(window: MainWindow, fleet: LocalFleet, save: Save) -
         delete.reject()
     await _settle()
     await wizard_tour(page.actions.open_wizard(), save)
+
+
+async def unmanaged_picture(window: MainWindow, save: Save) -> None:
+    """The pools the test hosts define themselves (other tools' pools, of many libvirt types),
+    in the Unmanaged tab, with one of them selected."""
+    page = window.storage_page
+    found = window.discovered_model
+    await _until(lambda: all(found.named(name) for name in UNMANAGED_SHOWN), "the hosts' own pools")
+    page.set_tab(FilterTab.UNMANAGED)
+    page.select_discovered(found.named(UNMANAGED_SELECTED)[0].key)
+    page.view.scrollToTop()  # the first cards whole; the selected one further down
+    await _settle()
+    save(window, "storage-unmanaged")
+    page.set_tab(FilterTab.ALL)
 
 
 async def wizard_tour(wizard: CreatePoolWizard, save: Save) -> None:

@@ -8,6 +8,7 @@ report again), so per-host status matches what each host really has after a rest
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 
 from coordinator.discovery import DiscoveryManager
@@ -24,9 +25,10 @@ def take_report(
     pools: PoolManager,
     host: str,
     reported: Sequence[common_pb2.HostStoragePool],
+    as_of: float | None = None,
 ) -> None:
     discovery.report(host, reported)  # validates, and checks the host is registered
-    pools.reconcile(host, reported)
+    pools.reconcile(host, reported, as_of)
 
 
 async def ask_every_node(
@@ -34,13 +36,14 @@ async def ask_every_node(
 ) -> None:
     """Each node's pools, as if it had reported them (a node that does not answer in time is
     left as it is: it is, or soon will be, OFFLINE)."""
+    asked_at = time.time()
     outcomes = await realizer.gather(
         nodes.names(), lambda client, _timeout_s: client.list_storage_pools()
     )
     for outcome in outcomes:
         if outcome.ok and outcome.result is not None:
             try:
-                take_report(discovery, pools, outcome.host, outcome.result)
+                take_report(discovery, pools, outcome.host, outcome.result, asked_at)
             except Exception:
                 log.exception("taking in the pools of a node failed", extra={"node": outcome.host})
         else:

@@ -235,11 +235,17 @@ class PoolManager:
             log.warning("host removed from pool", extra={"pool": name, "host": host})
         return names
 
-    def reconcile(self, host: str, reported: Sequence[common_pb2.HostStoragePool]) -> None:
+    def reconcile(
+        self,
+        host: str,
+        reported: Sequence[common_pb2.HostStoragePool],
+        as_of: float | None = None,
+    ) -> None:
         """Make each pool's status on ``host`` agree with what the host reports: a pool shown
         READY there that is not defined or not running becomes ERROR (NOT_RUNNING) saying so,
         and back READY when the host reports it running again. Hosts with work in flight are
-        left to that work's outcome."""
+        left to that work's outcome, and so is a status recorded after ``as_of`` (when the
+        coordinator asked for the list): that answer may predate it."""
         found = {pool.name: pool for pool in reported}
         now = self._clock()
         for pool in self.list():
@@ -250,6 +256,7 @@ class PoolManager:
                 or self._frozen(name, host)
                 or host in self._realizer.in_flight(name)
                 or not ps.follows_reports(status)
+                or (as_of is not None and status.updated_at.ToNanoseconds() / 1e9 > as_of)
             ):
                 continue
             updated = ps.reported_status(status, name, found.get(name), now)

@@ -10,22 +10,13 @@ Open it with ``open()``; the call runs on the event loop, never inside ``exec()`
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 
-import grpc
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
 
 from console import pool_ops, pool_text
-from console.widgets.error_view import ErrorView
+from console.dialogs.confirm_force_dialog import ConfirmForceDialog
 from proto.quantix.v1 import coordinator_pb2 as pb
 
 FORCE_NOTE = (
@@ -45,134 +36,58 @@ def results_text(response: pb.DeletePoolResponse) -> str:
     return "\n".join(lines) or "The coordinator gave no per-host results."
 
 
-class DeletePoolDialog(QDialog):
+class DeletePoolDialog(ConfirmForceDialog):
     deleted = Signal(str)  # the pool's name, once the coordinator has forgotten it
 
     def __init__(
         self, pool: pb.Pool, address: Callable[[], str], parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("deletePoolDialog")
         name = pool.spec.name
+        hosts = sorted(h.host for h in pool.hosts)
+        where = pool_text.join_names(hosts) if hosts else "no host"
+        unmount = " (unmounting the NFS share)" if pool.spec.WhichOneof("source") == "nfs" else ""
+        super().__init__(
+            parent,
+            subject=name,
+            question=f"Delete the storage pool “{name}”?",
+            explanation=(
+                f"Quantix stops and undefines it on {where}{unmount}, then forgets it. "
+                "Volumes are never deleted; a pool that still holds some is refused unless "
+                "forced."
+            ),
+            action_text="&Delete",
+            force_text="&Force delete",
+            force_note=FORCE_NOTE,
+        )
+        self.setObjectName("deletePoolDialog")
         self.pool_name = name
         self.setWindowTitle(f"Delete Pool {name}")
         self.setMinimumWidth(520)
         self._address = address
-        # The DeletePool call; held because qasync and asyncio hold tasks weakly.
-        self._task: asyncio.Task[None] | None = None
+        self.delete_button = self.action_button
 
-        hosts = sorted(h.host for h in pool.hosts)
-        where = pool_text.join_names(hosts) if hosts else "no host"
-        unmount = " (unmounting the NFS share)" if pool.spec.WhichOneof("source") == "nfs" else ""
-        self.question = QLabel(f"<b>Delete the storage pool “{name}”?</b>", self)
-        self.question.setTextFormat(Qt.TextFormat.RichText)
-        self.explanation = QLabel(
-            f"Quantix stops and undefines it on {where}{unmount}, then forgets it. "
-            "Volumes are never deleted; a pool that still holds some is refused unless "
-            "forced.",
-            self,
-        )
-        self.explanation.setWordWrap(True)
-        self.busy_label = QLabel(self)
-        self.busy_label.setObjectName("busyNote")
-        self.busy_label.setVisible(False)
-        self.error_view = ErrorView(self)
-        self.error_view.clear()
-        self.force_note = QLabel(FORCE_NOTE, self)
-        self.force_note.setObjectName("fieldHint")
-        self.force_note.setWordWrap(True)
-        self.force_note.setVisible(False)
-
-        self.buttons = QDialogButtonBox(self)
-        self.delete_button = QPushButton("&Delete", self)
-        self.delete_button.setObjectName("dangerButton")
-        self.force_button = QPushButton("&Force delete", self)
-        self.force_button.setObjectName("dangerButton")
-        self.cancel_button = QPushButton("Cancel", self)
-        self.buttons.addButton(self.delete_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(self.force_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
-        self.force_button.setVisible(False)  # after addButton, which shows what it adds
-        # Enter must never delete by accident: Cancel is the default until the user picks.
-        self.delete_button.setAutoDefault(False)
-        self.force_button.setAutoDefault(False)
-        self.cancel_button.setDefault(True)
-        self.delete_button.clicked.connect(lambda: self.start(force=False))
-        self.force_button.clicked.connect(lambda: self.start(force=True))
-        self.cancel_button.clicked.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.question)
-        layout.addWidget(self.explanation)
-        layout.addWidget(self.busy_label)
-        layout.addWidget(self.error_view)
-        layout.addWidget(self.force_note)
-        layout.addStretch(1)
-        layout.addWidget(self.buttons)
-        self.cancel_button.setFocus()
-
-    @property
-    def busy(self) -> bool:
-        return self._task is not None and not self._task.done()
-
-    def start(self, force: bool) -> None:
-        if self.busy:
-            return
-        self.error_view.clear()
-        self.force_note.setVisible(False)
-        self.delete_button.setEnabled(False)
-        self.force_button.setEnabled(False)
+    def busy_text(self, force: bool) -> str:
         verb = "Force-deleting" if force else "Deleting"
-        self.busy_label.setText(f"{verb} {self.pool_name}: waiting for every host to answer…")
-        self.busy_label.setVisible(True)
-        self.cancel_button.setText("Close")
-        self._task = asyncio.get_running_loop().create_task(
-            self._delete(force), name=f"delete pool {self.pool_name}"
-        )
+        return f"{verb} {self.pool_name}: waiting for every host to answer…"
 
-    async def _delete(self, force: bool) -> None:
-        result = await pool_ops.delete_pool(self._address(), self.pool_name, force)
-        self.show_result(result, force)
+    def refused_title(self) -> str:
+        return f"The coordinator refused to delete {self.pool_name}"
 
-    def show_result(self, result: pool_ops.Result[pb.DeletePoolResponse], force: bool) -> None:
-        """The coordinator's answer: close on success, else its words in full."""
-        self.busy_label.setVisible(False)
-        self.delete_button.setEnabled(True)
-        self.force_button.setEnabled(True)
-        failure = result.failure
-        if failure is not None:
-            refused = failure.code == grpc.StatusCode.FAILED_PRECONDITION
-            title = (
-                f"The coordinator refused to delete {self.pool_name}"
-                if refused
-                else f"Could not delete {self.pool_name}"
-            )
-            self.error_view.set_error(title, failure.text)
-            self._offer_force(refused and not force)
-            return
-        response = result.value
-        assert response is not None
-        if response.deleted:
+    def failed_title(self) -> str:
+        return f"Could not delete {self.pool_name}"
+
+    async def call(self, force: bool) -> pool_ops.Result[pb.DeletePoolResponse]:
+        return await pool_ops.delete_pool(self._address(), self.pool_name, force)
+
+    def succeeded(self, value: pb.DeletePoolResponse | None, force: bool) -> bool:
+        assert value is not None
+        if value.deleted:
             self.deleted.emit(self.pool_name)
-            self.accept()
-            return
+            return True
         self.error_view.set_error(
             f"{self.pool_name} was not deleted from every host; it stays, marked with the failures",
-            results_text(response),
+            results_text(value),
         )
         self.delete_button.setText("Try &again")
-        self._offer_force(False)
-
-    def _offer_force(self, offer: bool) -> None:
-        self.force_button.setVisible(offer)
-        self.force_note.setVisible(offer)
-        self.delete_button.setVisible(not offer)
-        if offer:
-            self.force_button.setFocus()
-
-    def done(self, result: int) -> None:
-        # Closing while the coordinator works stops waiting; the outcome still arrives on
-        # the pool's card through Watch.
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
-        super().done(result)
+        self.offer_force(False)
+        return False

@@ -1,20 +1,48 @@
 """The Storage page's view of the pools: one filter tab and a name search.
 
-Pools arrive sorted by name from the model (PoolsModel keeps them in name order, far cheaper
-than a proxy sorting 2,000 rows through Python), so this proxy only filters.
+Pools arrive sorted by name from the models (PoolsModel and DiscoveredPoolsModel keep them in
+name order, far cheaper than a proxy sorting 2,000 rows through Python), so this proxy only
+filters. Managed and unmanaged pools are one list of cards (PoolCards: the managed ones first,
+then those Quantix did not create), filtered here by the same roles.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QConcatenateTablesProxyModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+)
 
-from console.models.pools_model import PHASE_ROLE, SORT_ROLE, FilterTab, PoolsModel
+from console.models.card_list_model import PHASE_ROLE, SORT_ROLE
+from console.models.discovered_pools_model import DiscoveredPoolsModel
+from console.models.pools_model import FilterTab, PoolsModel
+
+
+class PoolCards(QConcatenateTablesProxyModel):
+    """Every card: the pools Quantix manages, then those it found (each model in name order)."""
+
+    def __init__(
+        self, pools: PoolsModel, discovered: DiscoveredPoolsModel, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.pools = pools
+        self.discovered = discovered
+        self.addSourceModel(pools)
+        self.addSourceModel(discovered)
+
+    def index_of(self, model: QAbstractItemModel, row: int) -> QModelIndex:
+        """The card of ``model``'s ``row`` here."""
+        return self.mapFromSource(model.index(row, 0))
 
 
 class PoolFilterProxy(QSortFilterProxyModel):
-    def __init__(self, model: PoolsModel, parent: QObject | None = None) -> None:
+    def __init__(self, model: QAbstractItemModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._tab = FilterTab.ALL
         self._needle = ""

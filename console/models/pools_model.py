@@ -1,7 +1,9 @@
 """Storage pools, one row each, fed by the coordinator's Watch events (OBJECT_KIND_POOL).
 
 Batching, key -> row and per-row ``dataChanged`` come from WatchListModel. This model adds
-what the Storage page reads: the pool, its precomputed card, and counts per filter tab.
+what the Storage page reads: the pool, its precomputed card, and counts per filter tab. The
+roles and tabs here are shared with DiscoveredPoolsModel (the Unmanaged cards), so one filter
+proxy and one delegate show both.
 """
 
 from __future__ import annotations
@@ -10,20 +12,19 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from enum import Enum
-from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from clients import present
-from console.models.watch_list_model import AnyIndex, WatchListModel
+from console.discovered_text import PHASE_UNMANAGED
+from console.models.card_list_model import CardListModel
 from console.pool_card import PoolCard, card_of
 from proto.quantix.v1 import coordinator_pb2 as pb
 
 POOL_ROLE = Qt.ItemDataRole.UserRole + 1  # the pb.Pool of the row
-KEY_ROLE = Qt.ItemDataRole.UserRole + 2  # the Watch key of the row
-CARD_ROLE = Qt.ItemDataRole.UserRole + 3  # the PoolCard the delegate draws
-PHASE_ROLE = Qt.ItemDataRole.UserRole + 4  # pb.PoolPhase, an int
-SORT_ROLE = Qt.ItemDataRole.UserRole + 5  # the name, case-folded (cards sort by name)
+# The pb.DiscoveredPool of an Unmanaged card (console.models.discovered_pools_model); None on
+# the cards of managed pools.
+DISCOVERED_ROLE = Qt.ItemDataRole.UserRole + 6
 
 
 class FilterTab(Enum):
@@ -34,6 +35,7 @@ class FilterTab(Enum):
     DEGRADED = "Degraded"
     ERROR = "Error"
     PENDING = "Pending"
+    UNMANAGED = "Unmanaged"  # pools Quantix did not create (DiscoveredPoolsModel)
 
     def accepts(self, phase: int) -> bool:
         return self is FilterTab.ALL or phase in TAB_PHASES[self]
@@ -46,6 +48,7 @@ TAB_PHASES: dict[FilterTab, frozenset[int]] = {
     FilterTab.DEGRADED: frozenset({pb.POOL_PHASE_DEGRADED}),
     FilterTab.ERROR: frozenset({pb.POOL_PHASE_ERROR}),
     FilterTab.PENDING: frozenset({pb.POOL_PHASE_PENDING, pb.POOL_PHASE_DELETING}),
+    FilterTab.UNMANAGED: frozenset({PHASE_UNMANAGED}),
 }
 
 
@@ -58,7 +61,7 @@ def _name_order(pool: pb.Pool) -> tuple[str, str]:
 AGE_REFRESH_MS = 1000
 
 
-class PoolsModel(WatchListModel[pb.Pool]):
+class PoolsModel(CardListModel[pb.Pool]):
     # After the cards of pools with an offline host were worded anew (their keys).
     cards_aged = Signal(object)
 
@@ -67,8 +70,7 @@ class PoolsModel(WatchListModel[pb.Pool]):
     ) -> None:
         # Kept in name order here rather than by the proxy (see WatchListModel): a pool's
         # name never changes, so its place does not either.
-        super().__init__(pb.OBJECT_KIND_POOL, "pool", parent, sort_key=_name_order)
-        self._cards: dict[str, PoolCard] = {}
+        super().__init__(pb.OBJECT_KIND_POOL, "pool", POOL_ROLE, parent, sort_key=_name_order)
         # Pools per phase, kept as pools change: the tab counts are read after every batch,
         # and counting 2,000 pools each time would cost more than the batch itself.
         self._phase_of: dict[str, int] = {}
@@ -82,8 +84,11 @@ class PoolsModel(WatchListModel[pb.Pool]):
 
     # --- caches ---------------------------------------------------------------------------
 
+    def make_card(self, item: pb.Pool) -> PoolCard:
+        return card_of(item, self._clock())
+
     def item_replaced(self, key: str, item: pb.Pool) -> None:
-        self._cards[key] = card_of(item, self._clock())
+        super().item_replaced(key, item)
         if present.has_ticking_text(item):
             self._ticking.add(key)
             if not self._age_timer.isActive():
@@ -97,14 +102,14 @@ class PoolsModel(WatchListModel[pb.Pool]):
         self._phase_counts[item.phase] += 1
 
     def item_removed(self, key: str) -> None:
-        self._cards.pop(key, None)
+        super().item_removed(key)
         self._ticking.discard(key)
         old = self._phase_of.pop(key, None)
         if old is not None:
             self._phase_counts[old] -= 1
 
     def items_cleared(self) -> None:
-        self._cards.clear()
+        super().items_cleared()
         self._ticking.clear()
         self._phase_of.clear()
         self._phase_counts.clear()
@@ -130,9 +135,6 @@ class PoolsModel(WatchListModel[pb.Pool]):
     def pool(self, key: str) -> pb.Pool | None:
         return self.item(key)
 
-    def card(self, key: str) -> PoolCard | None:
-        return self._cards.get(key)
-
     def managed_on(self, host: str) -> set[str]:
         """The pools Quantix manages on ``host``: assigned there, and not another pool of the
         same name that was found there (CONFLICT)."""
@@ -156,28 +158,3 @@ class PoolsModel(WatchListModel[pb.Pool]):
         counts = {tab: sum(phases[phase] for phase in TAB_PHASES[tab]) for tab in TAB_PHASES}
         counts[FilterTab.ALL] = sum(phases.values())
         return {tab: counts[tab] for tab in FilterTab}
-
-    # --- Qt model ------------------------------------------------------------------------
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._items):
-            return None
-        row = index.row()
-        key = self._keys[row]
-        if role == CARD_ROLE:
-            return self._cards[key]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._items[row].spec.name
-        if role == SORT_ROLE:
-            return self._items[row].spec.name.casefold()
-        if role == PHASE_ROLE:
-            return self._items[row].phase
-        if role == KEY_ROLE:
-            return key
-        if role == POOL_ROLE:
-            return self._items[row]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._cards[key].tooltip
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self._cards[key].accessible_text
-        return None

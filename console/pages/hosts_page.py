@@ -1,4 +1,8 @@
-"""The Hosts page: every host the coordinator knows, live, and the selected host's detail."""
+"""The Hosts page: every host the coordinator knows, live, and the selected host's detail.
+
+Remove host… (a button, the table's context menu, or Delete on the table) makes the coordinator
+forget a host that is gone, after a confirmation (console.dialogs.remove_host_dialog).
+"""
 
 from __future__ import annotations
 
@@ -9,15 +13,19 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QSortFilterProxyModel,
     Qt,
+    Signal,
 )
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -25,8 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.dialogs.remove_host_dialog import RemoveHostDialog, removed_notice
 from console.models.hosts_model import KEY_ROLE, SORT_ROLE, Column, HostsModel
 from console.watch import ConnectionState, EmptyListTexts, Phase
+from console.widgets.detail_parts import action_button
 from console.widgets.host_detail import HostDetailPanel
 from proto.quantix.v1 import coordinator_pb2 as pb
 
@@ -55,19 +65,32 @@ TEXT_NO_HOSTS = (
 )
 EMPTY_TEXTS = EmptyListTexts(TEXT_NOT_CONNECTED, TEXT_UNREACHABLE, TEXT_LOADING, TEXT_NO_HOSTS)
 
+REMOVE_TIP = "Make the coordinator forget a host that is gone (Delete)"
+
 
 class HostsPage(QWidget):
+    # For the status bar: an action finished ("Removed host host-c").
+    notice = Signal(str)
+
     def __init__(
         self,
         model: HostsModel,
         parent: QWidget | None = None,
         managed_pools: Callable[[str], set[str]] = lambda _host: set(),
+        address: Callable[[], str] = lambda: "",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("hostsPage")
         self.model = model
+        self._address = address
         self._selected_key = ""
         self._connection = ConnectionState(Phase.IDLE, "")
+        self.dialog: RemoveHostDialog | None = None
+
+        self.remove_action = QAction("Re&move host…", self)
+        self.remove_action.setToolTip(REMOVE_TIP)
+        self.remove_action.triggered.connect(self.open_remove_dialog)
+        self.addAction(self.remove_action)
 
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(model)
@@ -90,10 +113,15 @@ class HostsPage(QWidget):
         filter_label.setBuddy(self.filter_edit)
         self.filter_edit.textChanged.connect(self._on_filter_changed)
 
+        self.remove_button = action_button(self.remove_action, self)
+        self.remove_button.setObjectName("dangerButton")
+
         top = QHBoxLayout()
         top.addWidget(title)
         top.addSpacing(12)
         top.addWidget(self.summary_label, 1)
+        top.addWidget(self.remove_button)
+        top.addSpacing(12)
         top.addWidget(filter_label)
         top.addWidget(self.filter_edit)
 
@@ -123,6 +151,14 @@ class HostsPage(QWidget):
             self.table.setColumnWidth(column, width)
         self.table.setAccessibleName("Hosts")
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_context_menu)
+        # Delete on the table (not in the filter field, where it deletes characters).
+        delete_key = QAction(self.table)
+        delete_key.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        delete_key.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_key.triggered.connect(self.remove_action.trigger)
+        self.table.addAction(delete_key)
 
         self.empty_label = QLabel(TEXT_NOT_CONNECTED, self)
         self.empty_label.setObjectName("placeholderText")
@@ -155,7 +191,8 @@ class HostsPage(QWidget):
         model.synced.connect(self._on_rows_changed)
 
         self.setTabOrder(self.filter_edit, self.table)
-        self.setTabOrder(self.table, self.detail.refresh_button)
+        self.setTabOrder(self.table, self.remove_button)
+        self.setTabOrder(self.remove_button, self.detail.refresh_button)
         self.setTabOrder(self.detail.refresh_button, self.detail.tabs)
         self._on_rows_changed()
 
@@ -178,6 +215,27 @@ class HostsPage(QWidget):
         )
         return True
 
+    def selected_node(self) -> pb.Node | None:
+        return self.model.node(self._selected_key) if self._selected_key else None
+
+    def open_remove_dialog(self) -> RemoveHostDialog | None:
+        """Confirm, then remove the selected host (open(), never exec())."""
+        node = self.selected_node()
+        if node is None or not self.remove_action.isEnabled() or self.dialog is not None:
+            return None
+        dialog = RemoveHostDialog(node, self._address, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.removed.connect(self._on_removed)
+        dialog.finished.connect(self._on_dialog_finished)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    async def stop(self) -> None:
+        if self.dialog is not None:
+            self.dialog.reject()
+        await self.detail.stop()
+
     def set_connection_state(self, state: ConnectionState) -> None:
         """Say above the table when what it shows may be out of date."""
         was_connected = self._connection.phase is Phase.CONNECTED
@@ -195,6 +253,7 @@ class HostsPage(QWidget):
         elif state.phase is Phase.IDLE:
             self.stale_label.setVisible(False)
         self._on_rows_changed()
+        self._update_actions()
 
     # --- handlers -------------------------------------------------------------------------
 
@@ -205,6 +264,31 @@ class HostsPage(QWidget):
         key = str(current.data(KEY_ROLE)) if current.isValid() else ""
         self._selected_key = key
         self.detail.show_host(self.model.node(key) if key else None)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        node = self.selected_node()
+        self.remove_action.setEnabled(node is not None and bool(self._address()))
+        self.remove_action.setToolTip(
+            REMOVE_TIP if node is not None else "Select the host to remove first"
+        )
+
+    def _on_context_menu(self, position: QPoint) -> None:
+        index = self.table.indexAt(position)
+        if not index.isValid():
+            return
+        self.table.setCurrentIndex(index)
+        menu = QMenu(self)
+        menu.addAction(self.remove_action)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.table.viewport().mapToGlobal(position))
+
+    def _on_removed(self, name: str, released: list[str]) -> None:
+        self.notice.emit(removed_notice(name, released))
+
+    def _on_dialog_finished(self, _result: int) -> None:
+        self.dialog = None
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_data_changed(
         self,
@@ -232,6 +316,7 @@ class HostsPage(QWidget):
             self._selected_key = ""
             self.detail.show_host(None)
         self._update_summary()
+        self._update_actions()
 
     def _update_summary(self) -> None:
         counts = self.model.status_counts()

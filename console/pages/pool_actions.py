@@ -1,4 +1,5 @@
-"""What a user can do to pools: New pool (Ctrl+N), Retry (Ctrl+R), Assign hosts…, Delete….
+"""What a user can do to pools: New pool (Ctrl+N), Retry (Ctrl+R), Assign hosts…, Delete…, and
+Adopt… for a pool Quantix did not create (an Unmanaged card).
 
 One QAction each, scoped to the Storage page (its shortcuts work only while the keyboard is on
 that page, so other pages keep Ctrl+N for their own "new"), enabled for the selected pool when
@@ -16,7 +17,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
-from console import pool_ops
+from console import discovered_text, pool_ops
+from console.dialogs.adopt_pool_dialog import AdoptPoolDialog
 from console.dialogs.assign_hosts_dialog import AssignHostsDialog
 from console.dialogs.delete_pool_dialog import DeletePoolDialog
 from console.widgets.error_view import ErrorDialog
@@ -40,6 +42,8 @@ class PoolActions(QObject):
         address: Callable[[], str],
         taken_names: Callable[[], set[str]],
         nodes: Callable[[], list[pb.Node]],
+        discovered: Callable[[], pb.DiscoveredPool | None] = lambda: None,
+        same_name: Callable[[str], list[pb.DiscoveredPool]] = lambda _name: [],
     ) -> None:
         super().__init__(page)
         self._page = page
@@ -47,10 +51,12 @@ class PoolActions(QObject):
         self._address = address
         self._taken_names = taken_names
         self._nodes = nodes
+        self._discovered = discovered  # the selected Unmanaged card's pool, if one is
+        self._same_name = same_name  # every discovered pool of a name (AdoptPool takes names)
         # Retry calls in flight; held because qasync and asyncio hold tasks weakly.
         self._tasks: set[asyncio.Task[None]] = set()
         self.wizard: CreatePoolWizard | None = None
-        self.dialog: DeletePoolDialog | AssignHostsDialog | None = None
+        self.dialog: DeletePoolDialog | AssignHostsDialog | AdoptPoolDialog | None = None
 
         self.new = self._action("&New pool…", "Ctrl+N", "Create a storage pool")
         self.new.triggered.connect(self.open_wizard)
@@ -62,6 +68,8 @@ class PoolActions(QObject):
         # the search field it deletes characters.
         self.delete = self._action("&Delete…", "", "Delete the pool from its hosts and Quantix")
         self.delete.triggered.connect(self.open_delete_dialog)
+        self.adopt = self._action("Ad&opt…", "", discovered_text.ADOPT_TIP)
+        self.adopt.triggered.connect(self.open_adopt_dialog)
 
     def _action(self, text: str, shortcut: str, tip: str) -> QAction:
         action = QAction(text, self._page)
@@ -93,6 +101,14 @@ class PoolActions(QObject):
             else ASSIGN_TIP
         )
         self.delete.setEnabled(usable)
+        found = self._discovered()
+        taken = found is not None and found.name in self._taken_names()
+        self.adopt.setEnabled(found is not None and found.adoptable and connected and not taken)
+        self.adopt.setToolTip(
+            discovered_text.note(found, taken)
+            if found is not None and (taken or not found.adoptable)
+            else discovered_text.ADOPT_TIP
+        )
 
     async def stop(self) -> None:
         for window in (self.wizard, self.dialog):
@@ -156,9 +172,18 @@ class PoolActions(QObject):
         self._open_dialog(dialog)
         return dialog
 
+    def open_adopt_dialog(self) -> AdoptPoolDialog | None:
+        found = self._discovered()
+        if found is None or not self.adopt.isEnabled() or self.dialog is not None:
+            return None
+        dialog = AdoptPoolDialog(found, self._same_name(found.name), self._address, self._page)
+        dialog.adopted.connect(self._on_adopted)
+        self._open_dialog(dialog)
+        return dialog
+
     # --- internals ------------------------------------------------------------------------
 
-    def _open_dialog(self, dialog: DeletePoolDialog | AssignHostsDialog) -> None:
+    def _open_dialog(self, dialog: DeletePoolDialog | AssignHostsDialog | AdoptPoolDialog) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(self._on_dialog_finished)
         self.dialog = dialog
@@ -172,6 +197,11 @@ class PoolActions(QObject):
     def _on_created(self, pool: pb.Pool | None) -> None:
         name = pool.spec.name if pool is not None else ""
         self.notice.emit(f"Created {name}: setting it up on its hosts")
+        self.created.emit(name)
+
+    def _on_adopted(self, pool: pb.Pool) -> None:
+        name = pool.spec.name
+        self.notice.emit(discovered_text.adopted_notice(name, list(pool.spec.hosts)))
         self.created.emit(name)
 
     def _on_wizard_finished(self, _result: int) -> None:

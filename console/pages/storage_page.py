@@ -1,7 +1,9 @@
 """The Storage page: every pool as a card, live from Watch, and the selected pool's detail.
 
 Cards are drawn by one delegate on a QListView in icon mode (no widget per pool), filtered by
-phase (tabs with live counts) and by name (search), sorted by name. Keyboard: arrows move
+phase (tabs with live counts) and by name (search), sorted by name. Pools the hosts have that
+Quantix did not create are cards too (DiscoveredPoolsModel, after the managed ones), in the
+Unmanaged tab and in All, with Adopt… for the types Quantix manages. Keyboard: arrows move
 between cards, Enter goes to the detail, Delete deletes (after a confirmation), Ctrl+R
 retries, Ctrl+N creates a pool (console.pages.pool_actions); the window's F5 reads the
 volumes and XML again and its Ctrl+F goes to the search field.
@@ -28,9 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from console import pool_text
+from console.models.card_list_model import KEY_ROLE
+from console.models.discovered_pools_model import DiscoveredPoolsModel
 from console.models.hosts_model import HostsModel
-from console.models.pool_filter import PoolFilterProxy
-from console.models.pools_model import KEY_ROLE, FilterTab, PoolsModel
+from console.models.pool_filter import PoolCards, PoolFilterProxy
+from console.models.pools_model import DISCOVERED_ROLE, FilterTab, PoolsModel
+from console.models.watch_list_model import WatchListModel
 from console.pages.pool_actions import PoolActions
 from console.watch import ConnectionState, EmptyListTexts, Phase
 from console.widgets.pool_card_view import PoolCardView
@@ -44,6 +49,7 @@ TAB_TEXTS: dict[FilterTab, str] = {
     FilterTab.DEGRADED: "De&graded",
     FilterTab.ERROR: "&Error",
     FilterTab.PENDING: "&Pending",
+    FilterTab.UNMANAGED: "Un&managed",
 }
 TAB_TIPS: dict[FilterTab, str] = {
     FilterTab.ALL: "Every pool",
@@ -51,6 +57,7 @@ TAB_TIPS: dict[FilterTab, str] = {
     FilterTab.DEGRADED: "Ready on some hosts, not on others",
     FilterTab.ERROR: "Ready on no host",
     FilterTab.PENDING: "Being set up or deleted",
+    FilterTab.UNMANAGED: "Pools the hosts have that Quantix did not create",
 }
 
 # Two columns of cards next to a detail wide enough for its per-host table at 1440 px.
@@ -82,18 +89,32 @@ class StoragePage(QWidget):
         hosts: HostsModel,
         address: Callable[[], str],
         parent: QWidget | None = None,
+        discovered: DiscoveredPoolsModel | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("storagePage")
         self.pools = pools
+        self.discovered = discovered if discovered is not None else DiscoveredPoolsModel(self)
         self.hosts = hosts
         self._address = address
+        # The selected card: its Watch key, and whether it is an Unmanaged one (the two models'
+        # keys never clash, but a name can be both a managed and an unmanaged card).
         self._selected_key = ""
+        self._selected_unmanaged = False
         self._connection = ConnectionState(Phase.IDLE, "")
         self._select_when_added = ""
 
-        self.proxy = PoolFilterProxy(pools, self)
-        self.actions = PoolActions(self, self.selected_pool, address, pools.names, self._nodes)
+        self.cards = PoolCards(pools, self.discovered, self)
+        self.proxy = PoolFilterProxy(self.cards, self)
+        self.actions = PoolActions(
+            self,
+            self.selected_pool,
+            address,
+            pools.names,
+            self._nodes,
+            self.selected_discovered,
+            self.discovered.named,
+        )
         self.actions.notice.connect(self.notice)
         self.actions.created.connect(self._on_pool_created)
         self.actions.dialog_closed.connect(self._on_dialog_closed)
@@ -101,7 +122,10 @@ class StoragePage(QWidget):
         self._build_cards()
         actions = self.actions
         self.detail = PoolDetailPanel(
-            (actions.retry, actions.assign, actions.delete), self._node_address, self
+            (actions.retry, actions.assign, actions.delete),
+            self._node_address,
+            self,
+            adopt=actions.adopt,
         )
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setChildrenCollapsible(False)
@@ -120,11 +144,15 @@ class StoragePage(QWidget):
         layout.addWidget(self.tab_bar)
         layout.addWidget(self.splitter, 1)
 
-        pools.rowsInserted.connect(self._on_rows_changed)
-        pools.rowsRemoved.connect(self._on_rows_changed)
-        pools.modelReset.connect(self._on_rows_changed)
-        pools.synced.connect(self._on_rows_changed)
-        pools.batch_applied.connect(self._on_batch_applied)
+        # An Unmanaged card says when a managed pool holds its name (it cannot be adopted).
+        pools.batch_applied.connect(self._on_pools_changed)
+        self._on_pools_changed()
+        for model in (pools, self.discovered):
+            model.rowsInserted.connect(self._on_rows_changed)
+            model.rowsRemoved.connect(self._on_rows_changed)
+            model.modelReset.connect(self._on_rows_changed)
+            model.synced.connect(self._on_rows_changed)
+            model.batch_applied.connect(self._on_batch_applied)
         pools.cards_aged.connect(self._on_cards_aged)
         self.proxy.rowsInserted.connect(self._on_view_rows_changed)
         self.proxy.rowsRemoved.connect(self._on_view_rows_changed)
@@ -212,18 +240,33 @@ class StoragePage(QWidget):
         return self.view if self.cards_stack.currentWidget() is self.view else self.new_button
 
     def selected_pool(self) -> pb.Pool | None:
-        return self.pools.pool(self._selected_key) if self._selected_key else None
+        if not self._selected_key or self._selected_unmanaged:
+            return None
+        return self.pools.pool(self._selected_key)
+
+    def selected_discovered(self) -> pb.DiscoveredPool | None:
+        if not self._selected_key or not self._selected_unmanaged:
+            return None
+        return self.discovered.pool(self._selected_key)
 
     def select_pool(self, key: str) -> bool:
-        row = self.pools.row_of(key)
+        """Select the card of the managed pool ``key`` (its name)."""
+        return self._select(self.pools, key)
+
+    def select_discovered(self, key: str) -> bool:
+        """Select the Unmanaged card of the discovered pool ``key``."""
+        return self._select(self.discovered, key)
+
+    def _select(self, model: WatchListModel, key: str) -> bool:
+        row = model.row_of(key)
         if row is None:
             return False
-        index = self.proxy.mapFromSource(self.pools.index(row, 0))
+        index = self.proxy.mapFromSource(self.cards.index_of(model, row))
         if not index.isValid():
             # Hidden by the tab or the search: show all, so the pool can be seen.
             self.set_tab(FilterTab.ALL)
             self.search_edit.clear()
-            index = self.proxy.mapFromSource(self.pools.index(row, 0))
+            index = self.proxy.mapFromSource(self.cards.index_of(model, row))
             if not index.isValid():
                 return False
         self.view.selectionModel().setCurrentIndex(
@@ -238,7 +281,7 @@ class StoragePage(QWidget):
     def set_connection_state(self, state: ConnectionState) -> None:
         was_connected = self._connection.phase is Phase.CONNECTED
         self._connection = state
-        if state.phase is Phase.RECONNECTING and self.pools.rowCount() > 0:
+        if state.phase is Phase.RECONNECTING and self.cards.rowCount() > 0:
             if was_connected or not self.stale_label.isVisible():
                 self.stale_label.setText(
                     "The coordinator cannot be reached: the pools below are as they were at "
@@ -302,7 +345,11 @@ class StoragePage(QWidget):
             return
         self.view.setCurrentIndex(index)
         menu = QMenu(self)
-        for action in (self.actions.retry, self.actions.assign, self.actions.delete):
+        actions = self.actions
+        unmanaged = index.data(DISCOVERED_ROLE) is not None
+        for action in (
+            (actions.adopt,) if unmanaged else (actions.retry, actions.assign, actions.delete)
+        ):
             menu.addAction(action)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(self.view.viewport().mapToGlobal(position))
@@ -311,8 +358,21 @@ class StoragePage(QWidget):
         if not current.isValid():
             return  # filtered out of view: the detail keeps showing the pool
         self._selected_key = str(current.data(KEY_ROLE))
-        self.detail.show_pool(self.pools.pool(self._selected_key))
+        self._selected_unmanaged = current.data(DISCOVERED_ROLE) is not None
+        self._show_selected()
         self.actions.update()
+
+    def _show_selected(self) -> None:
+        if self._selected_unmanaged:
+            self._show_discovered(self.selected_discovered())
+        else:
+            self.detail.show_pool(self.selected_pool())
+
+    def _name_taken(self, found: pb.DiscoveredPool) -> bool:
+        return self.pools.pool(found.name) is not None
+
+    def _show_discovered(self, found: pb.DiscoveredPool | None) -> None:
+        self.detail.show_discovered(found, found is not None and self._name_taken(found))
 
     def _on_cards_aged(self, keys: set[str]) -> None:
         if self._selected_key in keys:
@@ -320,7 +380,19 @@ class StoragePage(QWidget):
 
     def _on_batch_applied(self) -> None:
         key = self._selected_key
-        if key:
+        if key and self._selected_unmanaged:
+            found = self.discovered.pool(key)
+            if found is None:
+                self._selected_key = ""  # adopted, or gone from its hosts
+            shown = self.detail.discovered
+            # Also when only the managed pools changed: one may have taken its name.
+            if (
+                found is None
+                or found is not shown.pool
+                or self._name_taken(found) != shown.name_taken
+            ):
+                self._show_discovered(found)
+        elif key:
             pool = self.pools.pool(key)
             if pool is None:
                 self._selected_key = ""
@@ -332,6 +404,9 @@ class StoragePage(QWidget):
         self._update_summary()
         self.actions.update()
 
+    def _on_pools_changed(self) -> None:
+        self.discovered.set_taken_names(self.pools.names())
+
     def _on_rows_changed(self, *_args: object) -> None:
         self._on_view_rows_changed()
         self._update_tab_counts()
@@ -341,7 +416,7 @@ class StoragePage(QWidget):
         if self.proxy.rowCount():
             self.cards_stack.setCurrentWidget(self.view)
             return
-        if self.pools.rowCount():
+        if self.cards.rowCount():
             search = self.search_edit.text().strip()
             tab = self.proxy.tab
             where = "" if tab is FilterTab.ALL else f" in {tab.value}"
@@ -350,16 +425,23 @@ class StoragePage(QWidget):
             else:
                 self.empty_label.setText(f"No pools{where}.")
         else:
+            # One Watch stream feeds both models: SYNCED reaches them together.
             self.empty_label.setText(EMPTY_TEXTS.pick(self._connection.phase, self.pools.is_synced))
         self.cards_stack.setCurrentWidget(self.empty_label)
 
+    def tab_counts(self, search: str = "") -> dict[FilterTab, int]:
+        """The cards each tab shows: managed and unmanaged pools together."""
+        managed = self.pools.tab_counts(search)
+        found = self.discovered.tab_counts(search)
+        return {tab: managed[tab] + found[tab] for tab in FilterTab}
+
     def _update_tab_counts(self) -> None:
-        counts = self.pools.tab_counts(self.search_edit.text())
+        counts = self.tab_counts(self.search_edit.text())
         for index, tab in enumerate(FilterTab):
             self.tab_bar.setTabText(index, f"{TAB_TEXTS[tab]} ({counts[tab]})")
 
     def _update_summary(self) -> None:
-        counts = self.pools.tab_counts()
+        counts = self.tab_counts()
         total = counts[FilterTab.ALL]
         if not total:
             self.summary_label.setText("")
@@ -370,6 +452,7 @@ class StoragePage(QWidget):
             (FilterTab.DEGRADED, "degraded"),
             (FilterTab.ERROR, "in error"),
             (FilterTab.PENDING, "pending"),
+            (FilterTab.UNMANAGED, "unmanaged"),
         ):
             if counts[tab]:
                 parts.append(f"{counts[tab]} {word}")

@@ -1,12 +1,17 @@
 """Pieces shared by the detail panels (a host's, a pool's): the "nothing selected" stack,
-selectable value labels and a scrolling form of them."""
+selectable value labels and a scrolling form of them, and buttons that are actions."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFormLayout,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QStackedWidget,
     QVBoxLayout,
@@ -53,3 +58,55 @@ def form_scroll(parent: QWidget) -> tuple[QScrollArea, QFormLayout]:
     form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
     scroll.setWidget(body)
     return scroll, form
+
+
+def action_button(action: QAction, parent: QWidget) -> QPushButton:
+    """A button that is ``action``: same text, tooltip and enabled state, and it triggers it."""
+    button = QPushButton(action.text(), parent)
+
+    def sync() -> None:
+        button.setText(action.text())
+        button.setEnabled(action.isEnabled())
+        shortcut = action.shortcut().toString()
+        tip = action.toolTip()
+        button.setToolTip(f"{tip} ({shortcut})" if shortcut and shortcut not in tip else tip)
+
+    action.changed.connect(sync)
+    button.clicked.connect(action.trigger)
+    sync()
+    return button
+
+
+@dataclass
+class DetailHeader:
+    """An object's detail header: icon, name with a phase badge beside it, a subtitle line."""
+
+    layout: QHBoxLayout
+    icon: QLabel
+    title: QLabel
+    badge: QLabel
+    subtitle: QLabel
+
+
+def detail_header(parent: QWidget) -> DetailHeader:
+    icon = QLabel(parent)
+    title = QLabel(parent)
+    title.setObjectName("detailTitle")
+    title.setTextInteractionFlags(SELECTABLE)
+    badge = QLabel(parent)
+    badge.setObjectName("phaseBadge")
+    subtitle = value_label(parent)
+    subtitle.setObjectName("detailSubtitle")
+    row = QHBoxLayout()
+    row.setSpacing(8)
+    row.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+    titles = QVBoxLayout()
+    titles.setSpacing(1)
+    name_row = QHBoxLayout()
+    name_row.addWidget(title, 0)
+    name_row.addWidget(badge, 0, Qt.AlignmentFlag.AlignVCenter)
+    name_row.addStretch(1)
+    titles.addLayout(name_row)
+    titles.addWidget(subtitle)
+    row.addLayout(titles, 1)
+    return DetailHeader(row, icon, title, badge, subtitle)

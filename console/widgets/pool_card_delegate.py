@@ -11,7 +11,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QS
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QTextLayout
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from console.models.pools_model import CARD_ROLE
+from console.models.card_list_model import CARD_ROLE
 from console.pool_card import PoolCard
 from console.pool_style import (
     AMBER,
@@ -194,7 +194,10 @@ class PoolCardDelegate(QStyledItemDelegate):
         painter.drawPixmap(
             geometry.icon.topLeft(),
             backend_pixmap(
-                card.backend, geometry.icon.width(), painter.device().devicePixelRatioF()
+                card.backend,
+                geometry.icon.width(),
+                painter.device().devicePixelRatioF(),
+                muted=not card.managed,
             ),
         )
         badge = self._paint_badge(painter, geometry.title, card, fonts)

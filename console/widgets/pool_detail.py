@@ -1,5 +1,6 @@
 """The selected pool in full: its message (whole, selectable, copyable), per-host status,
-capacity, volumes, libvirt XML and settings, with Retry, Assign hosts and Delete."""
+capacity, volumes, libvirt XML and settings, with Retry, Assign hosts and Delete; or, for an
+Unmanaged card, the pool Quantix did not create (DiscoveredPoolDetail) with Adopt…."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QProgressBar,
-    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -23,8 +23,15 @@ from clients.pool_codec import spec_from_pb
 from console import pool_text
 from console.pool_style import backend_pixmap
 from console.style import set_state_property
-from console.widgets.detail_parts import form_scroll, placeholder_stack, value_label
-from console.widgets.error_view import SELECTABLE, ErrorView
+from console.widgets.detail_parts import (
+    action_button,
+    detail_header,
+    form_scroll,
+    placeholder_stack,
+    value_label,
+)
+from console.widgets.discovered_pool_detail import DiscoveredPoolDetail
+from console.widgets.error_view import ErrorView
 from console.widgets.pool_host_reads import PoolHostReads
 from console.widgets.pool_hosts_view import PoolHostsView
 from console.widgets.pool_message import MessageArea, set_tone
@@ -48,29 +55,13 @@ MESSAGE_TITLES = {
 TAB_HOSTS, TAB_VOLUMES, TAB_XML, TAB_SETTINGS = range(4)
 
 
-def action_button(action: QAction, parent: QWidget) -> QPushButton:
-    """A button that is ``action``: same text, tooltip and enabled state, and it triggers it."""
-    button = QPushButton(action.text(), parent)
-
-    def sync() -> None:
-        button.setText(action.text())
-        button.setEnabled(action.isEnabled())
-        shortcut = action.shortcut().toString()
-        tip = action.toolTip()
-        button.setToolTip(f"{tip} ({shortcut})" if shortcut and shortcut not in tip else tip)
-
-    action.changed.connect(sync)
-    button.clicked.connect(action.trigger)
-    sync()
-    return button
-
-
 class PoolDetailPanel(QWidget):
     def __init__(
         self,
         actions: tuple[QAction, QAction, QAction],
         node_address: Callable[[str], str],
         parent: QWidget | None = None,
+        adopt: QAction | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("poolDetail")
@@ -80,34 +71,21 @@ class PoolDetailPanel(QWidget):
 
         self._stack, self.empty_label = placeholder_stack(self, EMPTY_TEXT)
         self._stack.addWidget(self._build_detail())
+        # An Unmanaged card's detail (a pool Quantix did not create) takes the same place.
+        self.discovered = DiscoveredPoolDetail(adopt, self)
+        self._stack.addWidget(self.discovered)
 
     # --- building -------------------------------------------------------------------------
 
     def _build_detail(self) -> QWidget:
         page = QWidget(self)
-        self.icon_label = QLabel(page)
-        self.title_label = QLabel(page)
-        self.title_label.setObjectName("detailTitle")
-        self.title_label.setTextInteractionFlags(SELECTABLE)
-        self.badge = QLabel(page)
-        self.badge.setObjectName("phaseBadge")
-        self.subtitle_label = value_label(page)
-        self.subtitle_label.setObjectName("detailSubtitle")
+        header = detail_header(page)
+        self.icon_label, self.title_label = header.icon, header.title
+        self.badge, self.subtitle_label = header.badge, header.subtitle
         self.description_label = value_label(page)
         self.description_label.setObjectName("poolDescription")
 
-        title_row = QHBoxLayout()
-        title_row.setSpacing(8)
-        title_row.addWidget(self.icon_label, 0, Qt.AlignmentFlag.AlignTop)
-        titles = QVBoxLayout()
-        titles.setSpacing(1)
-        name_row = QHBoxLayout()
-        name_row.addWidget(self.title_label, 0)
-        name_row.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignVCenter)
-        name_row.addStretch(1)
-        titles.addLayout(name_row)
-        titles.addWidget(self.subtitle_label)
-        title_row.addLayout(titles, 1)
+        title_row = header.layout
 
         self.retry_button, self.assign_button, self.delete_button = (
             action_button(action, page) for action in self._actions
@@ -184,6 +162,21 @@ class PoolDetailPanel(QWidget):
         self._show_settings(pool)
         self.reads.show_pool(pool)
 
+    def show_discovered(self, pool: pb.DiscoveredPool | None, name_taken: bool = False) -> None:
+        """A pool Quantix did not create (nothing to read from its hosts: it is not managed);
+        ``name_taken``: Quantix manages another pool of that name."""
+        self.pool = None
+        self.reads.show_pool(None)
+        if pool is None:
+            self._stack.setCurrentIndex(0)
+            return
+        self.discovered.show_pool(pool, name_taken)
+        self._stack.setCurrentWidget(self.discovered)
+
+    @property
+    def showing_discovered(self) -> bool:
+        return self._stack.currentWidget() is self.discovered
+
     def refresh_ages(self) -> None:
         """Word the shown pool's time-dependent texts (an offline host's age) anew."""
         if self.pool is not None:
@@ -193,6 +186,8 @@ class PoolDetailPanel(QWidget):
     def focus_target(self) -> QWidget:
         """Where Enter on a card takes the keyboard: the message if there is one, else the
         per-host table."""
+        if self.showing_discovered:
+            return self.discovered.focus_target()
         if self.message_area.isVisible():
             return self.error_view.text_label
         return self.tabs.currentWidget() or self.tabs

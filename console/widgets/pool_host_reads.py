@@ -65,7 +65,7 @@ class PoolHostReads(QObject):
 
         # The host chooser sits in the tab bar's corner: it serves the Volumes and XML tabs.
         self.bar = QWidget(parent)
-        self.host_label = QLabel("Fro&m:", self.bar)
+        self.host_label = QLabel("Fr&om:", self.bar)
         self.host_label.setToolTip("The host the volumes and XML are read from")
         self.host_combo = QComboBox(self.bar)
         self.host_combo.setObjectName("readHost")

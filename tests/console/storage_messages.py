@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from coordinator.discovery import discovered_key
+from domain.pool_adoption import adoptable, not_adoptable_reason
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 
@@ -146,3 +148,59 @@ def pool_snapshot(pools: Iterable[pb.Pool], revision: int = 10) -> list[pb.Watch
         *(pool_event(ADDED, pool, revision=revision) for pool in pools),
         pool_event(SYNCED, revision=revision),
     ]
+
+
+# --- pools Quantix did not create (DiscoveredPool), as the coordinator publishes them ---------
+
+
+def found_host(
+    host: str,
+    state: int = cpb.STORAGE_POOL_STATE_RUNNING,
+    capacity: int = 0,
+    allocation: int = 0,
+) -> pb.DiscoveredPoolHost:
+    return pb.DiscoveredPoolHost(
+        host=host,
+        state=state,
+        capacity_bytes=capacity,
+        allocation_bytes=allocation,
+        available_bytes=max(capacity - allocation, 0),
+        autostart=True,
+        persistent=True,
+    )
+
+
+def discovered_pool(
+    name: str,
+    pool_type: str,
+    source: str = "",
+    target: str = "",
+    hosts: Sequence[pb.DiscoveredPoolHost] = (),
+) -> pb.DiscoveredPool:
+    """A discovered pool keyed, and marked adoptable or not, by the coordinator's own rules."""
+    return pb.DiscoveredPool(
+        key=discovered_key(name, pool_type, source, target),
+        name=name,
+        type=pool_type,
+        source=source,
+        target_path=target,
+        hosts=list(hosts) or [found_host("host-a")],
+        adoptable=adoptable(pool_type),
+        not_adoptable_reason=not_adoptable_reason(pool_type),
+    )
+
+
+def discovered_event(
+    kind: int, pool: pb.DiscoveredPool | None = None, key: str = "", revision: int = 0
+) -> pb.WatchEvent:
+    event = pb.WatchEvent(
+        type=kind,
+        revision=revision,
+        kind=pb.OBJECT_KIND_DISCOVERED_POOL
+        if kind not in (RESET, SYNCED)
+        else pb.OBJECT_KIND_UNSPECIFIED,
+        key=key or (pool.key if pool is not None else ""),
+    )
+    if pool is not None:
+        event.discovered_pool.CopyFrom(pool)
+    return event

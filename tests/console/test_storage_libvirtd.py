@@ -23,8 +23,8 @@ from PySide6.QtWidgets import QStyleOptionViewItem
 from clients.coordinator import CoordinatorClient
 from clients.pool_codec import spec_to_pb
 from console.main_window import MainWindow
+from console.models.card_list_model import CARD_ROLE
 from console.models.hosts_model import Column
-from console.models.pools_model import CARD_ROLE
 from console.pool_card import PoolCard
 from console.tokens import TokenStore
 from domain.backoff import Backoff

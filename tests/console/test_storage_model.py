@@ -8,8 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
+from console.models.card_list_model import CARD_ROLE, KEY_ROLE
 from console.models.pool_filter import PoolFilterProxy
-from console.models.pools_model import CARD_ROLE, KEY_ROLE, POOL_ROLE, FilterTab, PoolsModel
+from console.models.pools_model import POOL_ROLE, FilterTab, PoolsModel
 from console.widgets.pool_card_view import PoolCardView
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.console.messages import make_node
@@ -134,6 +135,7 @@ def test_tab_counts_and_the_filter_proxy(model):
         FilterTab.DEGRADED: 1,
         FilterTab.ERROR: 1,
         FilterTab.PENDING: 1,
+        FilterTab.UNMANAGED: 0,  # pools Quantix did not create are another model's
     }
     assert model.tab_counts("NFS")[FilterTab.ALL] == 4  # case-insensitive name search
     assert model.tab_counts("nfs")[FilterTab.READY] == 1

@@ -117,6 +117,7 @@ def test_tabs_count_live_and_filter(page):
         "De&graded (1)",
         "&Error (1)",
         "&Pending (1)",
+        "Un&managed (0)",
     ]
     assert page.summary_label.text() == ("5 pools · 2 ready · 1 degraded · 1 in error · 1 pending")
     page.set_tab(FilterTab.ERROR)
