@@ -55,9 +55,12 @@ class CoordinatorClient:
         return await self._stub.RemoveNode(request, timeout=self.deadline_s)
 
     async def report_storage_pools(
-        self, hostname: str, pools: Sequence[common_pb2.HostStoragePool]
+        self,
+        hostname: str,
+        pools: Sequence[common_pb2.HostStoragePool],
+        stamp: common_pb2.PoolChangeStamp | None = None,
     ) -> pb.ReportStoragePoolsResponse:
-        request = pb.ReportStoragePoolsRequest(hostname=hostname, pools=list(pools))
+        request = pb.ReportStoragePoolsRequest(hostname=hostname, pools=list(pools), stamp=stamp)
         return await self._stub.ReportStoragePools(request, timeout=self.deadline_s)
 
     async def list_discovered_pools(self) -> pb.ListDiscoveredPoolsResponse:

@@ -36,9 +36,12 @@ class NodeClient:
         return await self._stub.GetHostInfo(request, timeout=self.deadline_s)
 
     async def list_storage_pools(self) -> list[common_pb2.HostStoragePool]:
+        return list((await self.storage_pools_stamped()).pools)
+
+    async def storage_pools_stamped(self) -> node_pb2.ListStoragePoolsResponse:
+        """The pools and the stamp of the operations the list reflects."""
         request = node_pb2.ListStoragePoolsRequest()
-        reply = await self._stub.ListStoragePools(request, timeout=self.deadline_s)
-        return list(reply.pools)
+        return await self._stub.ListStoragePools(request, timeout=self.deadline_s)
 
     async def list_networks(self) -> list[common_pb2.HostNetwork]:
         reply = await self._stub.ListNetworks(

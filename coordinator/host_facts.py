@@ -67,3 +67,11 @@ def validate_reported_pools(
             validate_text(getattr(pool, name), f"{field}[{i}].{name}", MAX_SHORT_TEXT)
         for name in ("target_path", "source"):
             validate_text(getattr(pool, name), f"{field}[{i}].{name}", LONG_TEXT_MAX)
+
+
+# A node's run id (a uuid4 in hex, 32 characters).
+BOOT_ID_MAX = 64
+
+
+def validate_stamp(stamp: common_pb2.PoolChangeStamp, field: str = "stamp") -> None:
+    validate_text(stamp.boot_id, f"{field}.boot_id", BOOT_ID_MAX)

@@ -8,10 +8,10 @@ report again), so per-host status matches what each host really has after a rest
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Sequence
 
 from coordinator.discovery import DiscoveryManager
+from coordinator.host_facts import validate_stamp
 from coordinator.nodes import NodeRegistry
 from coordinator.pools import PoolManager
 from coordinator.realize import Realizer
@@ -25,10 +25,12 @@ def take_report(
     pools: PoolManager,
     host: str,
     reported: Sequence[common_pb2.HostStoragePool],
-    as_of: float | None = None,
+    stamp: common_pb2.PoolChangeStamp | None = None,
 ) -> None:
     discovery.report(host, reported)  # validates, and checks the host is registered
-    pools.reconcile(host, reported, as_of)
+    if stamp is not None:
+        validate_stamp(stamp)
+    pools.reconcile(host, reported, stamp)
 
 
 async def ask_every_node(
@@ -36,14 +38,14 @@ async def ask_every_node(
 ) -> None:
     """Each node's pools, as if it had reported them (a node that does not answer in time is
     left as it is: it is, or soon will be, OFFLINE)."""
-    asked_at = time.time()
     outcomes = await realizer.gather(
-        nodes.names(), lambda client, _timeout_s: client.list_storage_pools()
+        nodes.names(), lambda client, _timeout_s: client.storage_pools_stamped()
     )
     for outcome in outcomes:
         if outcome.ok and outcome.result is not None:
             try:
-                take_report(discovery, pools, outcome.host, outcome.result, asked_at)
+                reply = outcome.result
+                take_report(discovery, pools, outcome.host, reply.pools, reply.stamp)
             except Exception:
                 log.exception("taking in the pools of a node failed", extra={"node": outcome.host})
         else:

@@ -131,6 +131,7 @@ def from_init(
         available_bytes=reply.pool.available_bytes,
         updated_at=timestamp(now),
         notes=list(reply.notes),
+        stamp=reply.stamp,
     )
 
 
@@ -156,6 +157,13 @@ def refresh(pool: pb.Pool, now: float) -> None:
 REASON_NOT_RUNNING = "NOT_RUNNING"
 
 
+def newer_than(status: common_pb2.PoolChangeStamp, listed: common_pb2.PoolChangeStamp) -> bool:
+    """Whether a status comes from an operation a list does not include yet. Numbers compare
+    within one run of the node daemon only: a list from another run (the daemon restarted) is
+    taken as the newer."""
+    return bool(status.boot_id) and status.boot_id == listed.boot_id and status.seq > listed.seq
+
+
 def follows_reports(status: pb.PoolHostStatus) -> bool:
     """READY, or ERROR only because the host reported it not running: what a report decides."""
     return status.phase == pb.POOL_PHASE_READY or (
@@ -168,6 +176,7 @@ def reported_status(
     name: str,
     reported: common_pb2.HostStoragePool | None,
     now: float,
+    stamp: common_pb2.PoolChangeStamp,
 ) -> pb.PoolHostStatus | None:
     """The host's status as its report says, or None when it is unchanged."""
     running = reported is not None and reported.state == common_pb2.STORAGE_POOL_STATE_RUNNING
@@ -185,6 +194,7 @@ def reported_status(
             available_bytes=reported.available_bytes,
             updated_at=timestamp(now),
             notes=list(status.notes),
+            stamp=stamp,
         )
         return fresh
     if reported is None:
@@ -195,6 +205,7 @@ def reported_status(
     if status.phase == pb.POOL_PHASE_ERROR and status.message == message:
         return None
     error = failed(status.host, Phase.ERROR, message, REASON_NOT_RUNNING, now)
+    error.stamp.CopyFrom(stamp)
     error.notes.extend(status.notes)  # still true of the pool, and kept for when it runs again
     return error
 

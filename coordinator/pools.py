@@ -239,13 +239,14 @@ class PoolManager:
         self,
         host: str,
         reported: Sequence[common_pb2.HostStoragePool],
-        as_of: float | None = None,
+        stamp: common_pb2.PoolChangeStamp | None = None,
     ) -> None:
         """Make each pool's status on ``host`` agree with what the host reports: a pool shown
         READY there that is not defined or not running becomes ERROR (NOT_RUNNING) saying so,
         and back READY when the host reports it running again. Hosts with work in flight are
-        left to that work's outcome, and so is a status recorded after ``as_of`` (when the
-        coordinator asked for the list): that answer may predate it."""
+        left to that work's outcome, and so is a status that comes from an operation the list
+        does not include yet (``stamp``: a list read before an init, delivered after it)."""
+        stamp = stamp or common_pb2.PoolChangeStamp()
         found = {pool.name: pool for pool in reported}
         now = self._clock()
         for pool in self.list():
@@ -256,10 +257,10 @@ class PoolManager:
                 or self._frozen(name, host)
                 or host in self._realizer.in_flight(name)
                 or not ps.follows_reports(status)
-                or (as_of is not None and status.updated_at.ToNanoseconds() / 1e9 > as_of)
+                or ps.newer_than(status.stamp, stamp)
             ):
                 continue
-            updated = ps.reported_status(status, name, found.get(name), now)
+            updated = ps.reported_status(status, name, found.get(name), now, stamp)
             if updated is not None:
                 self._save(pool, lambda p, s=updated: ps.put_status(p, s))
 

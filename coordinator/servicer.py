@@ -125,7 +125,7 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
     async def ReportStoragePools(
         self, request: pb.ReportStoragePoolsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ReportStoragePoolsResponse:
-        take_report(self._discovery, self._pools, request.hostname, request.pools)
+        take_report(self._discovery, self._pools, request.hostname, request.pools, request.stamp)
         return pb.ReportStoragePoolsResponse()
 
     # --- storage pools ----------------------------------------------------------------------

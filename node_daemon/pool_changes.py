@@ -11,11 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections.abc import AsyncIterator, Callable
 
 import libvirt
 
 from node_daemon.libvirt_conn import error_text
+from proto.quantix.v1 import common_pb2
 
 log = logging.getLogger(__name__)
 
@@ -27,23 +29,35 @@ class PoolChanges:
     def __init__(self) -> None:
         self._loop = asyncio.get_running_loop()
         self.event = asyncio.Event()
-        # Quantix pool operations under way on this host. While one runs, the pools are half
-        # made (defined, not yet started): a report then would tell the coordinator a pool it
-        # is initializing is not running. Reports wait for the operation's end instead.
-        self._busy = 0
+        # Every pool operation of this daemon run is numbered; lists of pools are stamped with
+        # the highest number up to which every operation has finished (common.proto
+        # PoolChangeStamp), so the coordinator can tell a list read before an operation from
+        # one read after it, whatever order they arrive in.
+        self.boot_id = uuid.uuid4().hex
+        self._started = 0
+        self._running: set[int] = set()
 
     @property
     def settled(self) -> bool:
-        return self._busy == 0
+        """No operation under way: the pools are not half made (defined, not yet started)."""
+        return not self._running
+
+    def stamp(self) -> common_pb2.PoolChangeStamp:
+        """What a list of pools read now reflects: every operation up to the first one still
+        running (an operation under way may show half made, and is not included)."""
+        finished = min(self._running) - 1 if self._running else self._started
+        return common_pb2.PoolChangeStamp(boot_id=self.boot_id, seq=finished)
 
     @contextlib.asynccontextmanager
-    async def operation(self) -> AsyncIterator[None]:
-        """Around a Quantix pool operation: no report while it runs, one after it ends."""
-        self._busy += 1
+    async def operation(self) -> AsyncIterator[common_pb2.PoolChangeStamp]:
+        """Around a Quantix pool operation: its stamp; no report while it runs, one after."""
+        self._started += 1
+        seq = self._started
+        self._running.add(seq)
         try:
-            yield
+            yield common_pb2.PoolChangeStamp(boot_id=self.boot_id, seq=seq)
         finally:
-            self._busy -= 1
+            self._running.discard(seq)
             self.changed()
 
     def changed(self) -> None:

@@ -48,7 +48,9 @@ MIN_HEARTBEAT_INTERVAL_S = 0.1
 UNEXPECTED_FAILURE_PAUSE_S = 10.0
 
 HostInfoReader = Callable[[], Awaitable[common_pb2.HostInfo]]
-PoolsReader = Callable[[], Awaitable[list[common_pb2.HostStoragePool]]]
+PoolsReader = Callable[
+    [], Awaitable[tuple[list[common_pb2.HostStoragePool], common_pb2.PoolChangeStamp | None]]
+]
 
 
 def interval_from(duration: duration_pb2.Duration, fallback: float) -> float:
@@ -151,8 +153,8 @@ class Registrar:
         if self._changes is not None and not self._changes.settled:
             return  # an operation is under way: its end raises the flag again
         try:
-            pools = await self._pools()
-            await client.report_storage_pools(self.name, pools)
+            pools, stamp = await self._pools()
+            await client.report_storage_pools(self.name, pools, stamp)
         except grpc.aio.AioRpcError as error:
             log.warning(
                 "reporting storage pools failed: %s", describe_rpc_error(error, client.target)

@@ -74,9 +74,13 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
     def changes(self) -> PoolChanges | None:
         return self._changes
 
-    async def storage_pools(self) -> list[common_pb2.HostStoragePool]:
-        """Every pool on this host; also what the node reports to the coordinator."""
-        return await self.libvirt.call(STEP_POOLS, list_pools)
+    async def storage_pools(
+        self,
+    ) -> tuple[list[common_pb2.HostStoragePool], common_pb2.PoolChangeStamp | None]:
+        """Every pool on this host and the stamp of what the list reflects (taken before the
+        read); what the node reports to the coordinator."""
+        stamp = self.list_stamp()
+        return await self.libvirt.call(STEP_POOLS, list_pools), stamp
 
     async def host_info(self) -> common_pb2.HostInfo:
         """The host facts; also what registration sends to the coordinator."""
@@ -93,8 +97,9 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
     async def ListStoragePools(
         self, request: node_pb2.ListStoragePoolsRequest, context: grpc.aio.ServicerContext
     ) -> node_pb2.ListStoragePoolsResponse:
+        stamp = self.list_stamp()  # taken before the read: what the read can rely on
         pools = await self._read(context, STEP_POOLS, list_pools)
-        return node_pb2.ListStoragePoolsResponse(pools=pools)
+        return node_pb2.ListStoragePoolsResponse(pools=pools, stamp=stamp)
 
     async def ListNetworks(
         self, request: node_pb2.ListNetworksRequest, context: grpc.aio.ServicerContext
@@ -109,11 +114,11 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
         self, request: node_pb2.InitStoragePoolRequest, context: grpc.aio.ServicerContext
     ) -> node_pb2.InitStoragePoolResponse:
         spec = self._valid_spec(request.spec)
-        async with self._operation():
+        async with self._operation() as stamp:
             result = await self._pool_call(
                 context, "initializing", spec.name, self.pools.init(spec)
             )
-        return node_pb2.InitStoragePoolResponse(pool=result.pool, notes=result.notes)
+        return node_pb2.InitStoragePoolResponse(pool=result.pool, notes=result.notes, stamp=stamp)
 
     @validated
     async def DestroyStoragePool(
@@ -151,11 +156,16 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
         xml = await self._pool_call(context, "reading the XML of", name, self.pools.xml(name))
         return node_pb2.GetStoragePoolXmlResponse(xml=xml)
 
-    def _operation(self) -> contextlib.AbstractAsyncContextManager[None]:
-        """No pool report while the operation runs (pools half made), one after it."""
+    def _operation(
+        self,
+    ) -> contextlib.AbstractAsyncContextManager[common_pb2.PoolChangeStamp | None]:
+        """The operation's stamp; no pool report while it runs (pools half made), one after."""
         if self._changes is None:
             return contextlib.nullcontext()
         return self._changes.operation()
+
+    def list_stamp(self) -> common_pb2.PoolChangeStamp | None:
+        return self._changes.stamp() if self._changes is not None else None
 
     def _valid_spec(self, message: common_pb2.PoolSpec) -> PoolSpec:
         """The validated spec (ValidationError names the field). The host assignment is the

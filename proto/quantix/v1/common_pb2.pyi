@@ -126,6 +126,14 @@ class HostStoragePool(_message.Message):
     source: str
     def __init__(self, name: _Optional[str] = ..., uuid: _Optional[str] = ..., type: _Optional[str] = ..., state: _Optional[_Union[StoragePoolState, str]] = ..., capacity_bytes: _Optional[int] = ..., allocation_bytes: _Optional[int] = ..., available_bytes: _Optional[int] = ..., autostart: _Optional[bool] = ..., persistent: _Optional[bool] = ..., target_path: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
 
+class PoolChangeStamp(_message.Message):
+    __slots__ = ("boot_id", "seq")
+    BOOT_ID_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    boot_id: str
+    seq: int
+    def __init__(self, boot_id: _Optional[str] = ..., seq: _Optional[int] = ...) -> None: ...
+
 class HostNetwork(_message.Message):
     __slots__ = ("name", "uuid", "active", "persistent", "autostart", "bridge", "forward_mode", "ip_cidrs")
     NAME_FIELD_NUMBER: _ClassVar[int]

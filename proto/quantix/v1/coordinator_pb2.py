@@ -27,19 +27,19 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from proto.quantix.v1 import common_pb2 as proto_dot_quantix_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"proto/quantix/v1/coordinator.proto\x12\nquantix.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dproto/quantix/v1/common.proto\"\xbb\x02\n\x04Node\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\x12&\n\x06status\x18\x03 \x01(\x0e\x32\x16.quantix.v1.NodeStatus\x12\x16\n\x0estatus_message\x18\x04 \x01(\t\x12-\n\tlast_seen\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rregistered_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\'\n\thost_info\x18\x07 \x01(\x0b\x32\x14.quantix.v1.HostInfo\x12\x16\n\x0e\x64\x61\x65mon_version\x18\x08 \x01(\t\x12\x31\n\roffline_since\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"y\n\x13RegisterNodeRequest\x12\x10\n\x08hostname\x18\x01 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\x12\'\n\thost_info\x18\x03 \x01(\x0b\x32\x14.quantix.v1.HostInfo\x12\x16\n\x0e\x64\x61\x65mon_version\x18\x04 \x01(\t\"m\n\x14RegisterNodeResponse\x12\x1e\n\x04node\x18\x01 \x01(\x0b\x32\x10.quantix.v1.Node\x12\x35\n\x12heartbeat_interval\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\"$\n\x10HeartbeatRequest\x12\x10\n\x08hostname\x18\x01 \x01(\t\"J\n\x11HeartbeatResponse\x12\x35\n\x12heartbeat_interval\x18\x01 \x01(\x0b\x32\x19.google.protobuf.Duration\"\x12\n\x10ListNodesRequest\"F\n\x11ListNodesResponse\x12\x1f\n\x05nodes\x18\x01 \x03(\x0b\x32\x10.quantix.v1.Node\x12\x10\n\x08revision\x18\x02 \x01(\x04\"\x1e\n\x0eGetNodeRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\">\n\x19SetNodeMaintenanceRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0bmaintenance\x18\x02 \x01(\x08\"0\n\x11RemoveNodeRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05\x66orce\x18\x02 \x01(\x08\",\n\x12RemoveNodeResponse\x12\x16\n\x0epools_released\x18\x01 \x03(\t\"Y\n\x19ReportStoragePoolsRequest\x12\x10\n\x08hostname\x18\x01 \x01(\t\x12*\n\x05pools\x18\x02 \x03(\x0b\x32\x1b.quantix.v1.HostStoragePool\"\x1c\n\x1aReportStoragePoolsResponse\"&\n\x0cWatchRequest\x12\x16\n\x0esince_revision\x18\x01 \x01(\x04\"\xf4\x02\n\nWatchEvent\x12)\n\x04type\x18\x01 \x01(\x0e\x32\x1b.quantix.v1.WatchEvent.Type\x12\x10\n\x08revision\x18\x02 \x01(\x04\x12$\n\x04kind\x18\x03 \x01(\x0e\x32\x16.quantix.v1.ObjectKind\x12\x0b\n\x03key\x18\x04 \x01(\t\x12 \n\x04node\x18\n \x01(\x0b\x32\x10.quantix.v1.NodeH\x00\x12 \n\x04pool\x18\x0b \x01(\x0b\x32\x10.quantix.v1.PoolH\x00\x12\x35\n\x0f\x64iscovered_pool\x18\x0c \x01(\x0b\x32\x1a.quantix.v1.DiscoveredPoolH\x00\"q\n\x04Type\x12\x14\n\x10TYPE_UNSPECIFIED\x10\x00\x12\x0e\n\nTYPE_RESET\x10\x01\x12\x0e\n\nTYPE_ADDED\x10\x02\x12\x10\n\x0cTYPE_UPDATED\x10\x03\x12\x10\n\x0cTYPE_REMOVED\x10\x04\x12\x0f\n\x0bTYPE_SYNCED\x10\x05\x42\x08\n\x06object\"\xd0\x02\n\x0ePoolHostStatus\x12\x0c\n\x04host\x18\x01 \x01(\t\x12$\n\x05phase\x18\x02 \x01(\x0e\x32\x15.quantix.v1.PoolPhase\x12\x0f\n\x07message\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x16\n\x0e\x63\x61pacity_bytes\x18\x05 \x01(\x04\x12\x18\n\x10\x61llocation_bytes\x18\x06 \x01(\x04\x12\x17\n\x0f\x61vailable_bytes\x18\x07 \x01(\x04\x12.\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05notes\x18\t \x03(\t\x12,\n\x08\x64\x65\x61\x64line\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\roffline_since\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xb7\x02\n\x04Pool\x12\"\n\x04spec\x18\x01 \x01(\x0b\x32\x14.quantix.v1.PoolSpec\x12$\n\x05phase\x18\x02 \x01(\x0e\x32\x15.quantix.v1.PoolPhase\x12\x0f\n\x07message\x18\x03 \x01(\t\x12)\n\x05hosts\x18\x04 \x03(\x0b\x32\x1a.quantix.v1.PoolHostStatus\x12\x16\n\x0e\x63\x61pacity_bytes\x18\x05 \x01(\x04\x12\x18\n\x10\x61llocation_bytes\x18\x06 \x01(\x04\x12\x17\n\x0f\x61vailable_bytes\x18\x07 \x01(\x04\x12.\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"7\n\x11\x43reatePoolRequest\x12\"\n\x04spec\x18\x01 \x01(\x0b\x32\x14.quantix.v1.PoolSpec\"\x1e\n\x0eGetPoolRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"\x12\n\x10ListPoolsRequest\"F\n\x11ListPoolsResponse\x12\x1f\n\x05pools\x18\x01 \x03(\x0b\x32\x10.quantix.v1.Pool\x12\x10\n\x08revision\x18\x02 \x01(\x04\"/\n\x10RetryPoolRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05hosts\x18\x02 \x03(\t\"1\n\x12\x41ssignHostsRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05hosts\x18\x02 \x03(\t\"B\n\x14UnassignHostsRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05hosts\x18\x02 \x03(\t\x12\r\n\x05\x66orce\x18\x03 \x01(\x08\"0\n\x11\x44\x65letePoolRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05\x66orce\x18\x02 \x01(\x08\"r\n\x12\x44\x65letePoolResponse\x12\x0f\n\x07\x64\x65leted\x18\x01 \x01(\x08\x12+\n\x07results\x18\x02 \x03(\x0b\x32\x1a.quantix.v1.PoolHostStatus\x12\x1e\n\x04pool\x18\x03 \x01(\x0b\x32\x10.quantix.v1.Pool\"\xcf\x01\n\x12\x44iscoveredPoolHost\x12\x0c\n\x04host\x18\x01 \x01(\t\x12+\n\x05state\x18\x02 \x01(\x0e\x32\x1c.quantix.v1.StoragePoolState\x12\x16\n\x0e\x63\x61pacity_bytes\x18\x03 \x01(\x04\x12\x18\n\x10\x61llocation_bytes\x18\x04 \x01(\x04\x12\x17\n\x0f\x61vailable_bytes\x18\x05 \x01(\x04\x12\x11\n\tautostart\x18\x06 \x01(\x08\x12\x12\n\npersistent\x18\x07 \x01(\x08\x12\x0c\n\x04uuid\x18\x08 \x01(\t\"\xbe\x01\n\x0e\x44iscoveredPool\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\x12\x0e\n\x06source\x18\x04 \x01(\t\x12\x13\n\x0btarget_path\x18\x05 \x01(\t\x12-\n\x05hosts\x18\x06 \x03(\x0b\x32\x1e.quantix.v1.DiscoveredPoolHost\x12\x11\n\tadoptable\x18\x07 \x01(\x08\x12\x1c\n\x14not_adoptable_reason\x18\x08 \x01(\t\"\x1c\n\x1aListDiscoveredPoolsRequest\"Z\n\x1bListDiscoveredPoolsResponse\x12)\n\x05pools\x18\x01 \x03(\x0b\x32\x1a.quantix.v1.DiscoveredPool\x12\x10\n\x08revision\x18\x02 \x01(\x04\"P\n\x10\x41\x64optPoolRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05hosts\x18\x02 \x03(\t\x12\x0e\n\x06secret\x18\x03 \x01(\t\x12\x0f\n\x07\x64ry_run\x18\x04 \x01(\x08*z\n\nNodeStatus\x12\x1b\n\x17NODE_STATUS_UNSPECIFIED\x10\x00\x12\x19\n\x15NODE_STATUS_CONNECTED\x10\x01\x12\x17\n\x13NODE_STATUS_OFFLINE\x10\x02\x12\x1b\n\x17NODE_STATUS_MAINTENANCE\x10\x03*v\n\nObjectKind\x12\x1b\n\x17OBJECT_KIND_UNSPECIFIED\x10\x00\x12\x14\n\x10OBJECT_KIND_NODE\x10\x01\x12\x14\n\x10OBJECT_KIND_POOL\x10\x02\x12\x1f\n\x1bOBJECT_KIND_DISCOVERED_POOL\x10\x03*\xb5\x01\n\tPoolPhase\x12\x1a\n\x16POOL_PHASE_UNSPECIFIED\x10\x00\x12\x16\n\x12POOL_PHASE_PENDING\x10\x01\x12\x14\n\x10POOL_PHASE_READY\x10\x02\x12\x17\n\x13POOL_PHASE_DEGRADED\x10\x03\x12\x14\n\x10POOL_PHASE_ERROR\x10\x04\x12\x16\n\x12POOL_PHASE_OFFLINE\x10\x05\x12\x17\n\x13POOL_PHASE_DELETING\x10\x06\x32\xe2\t\n\x0b\x43oordinator\x12Q\n\x0cRegisterNode\x12\x1f.quantix.v1.RegisterNodeRequest\x1a .quantix.v1.RegisterNodeResponse\x12H\n\tHeartbeat\x12\x1c.quantix.v1.HeartbeatRequest\x1a\x1d.quantix.v1.HeartbeatResponse\x12H\n\tListNodes\x12\x1c.quantix.v1.ListNodesRequest\x1a\x1d.quantix.v1.ListNodesResponse\x12\x37\n\x07GetNode\x12\x1a.quantix.v1.GetNodeRequest\x1a\x10.quantix.v1.Node\x12M\n\x12SetNodeMaintenance\x12%.quantix.v1.SetNodeMaintenanceRequest\x1a\x10.quantix.v1.Node\x12K\n\nRemoveNode\x12\x1d.quantix.v1.RemoveNodeRequest\x1a\x1e.quantix.v1.RemoveNodeResponse\x12\x63\n\x12ReportStoragePools\x12%.quantix.v1.ReportStoragePoolsRequest\x1a&.quantix.v1.ReportStoragePoolsResponse\x12;\n\x05Watch\x12\x18.quantix.v1.WatchRequest\x1a\x16.quantix.v1.WatchEvent0\x01\x12=\n\nCreatePool\x12\x1d.quantix.v1.CreatePoolRequest\x1a\x10.quantix.v1.Pool\x12\x37\n\x07GetPool\x12\x1a.quantix.v1.GetPoolRequest\x1a\x10.quantix.v1.Pool\x12H\n\tListPools\x12\x1c.quantix.v1.ListPoolsRequest\x1a\x1d.quantix.v1.ListPoolsResponse\x12;\n\tRetryPool\x12\x1c.quantix.v1.RetryPoolRequest\x1a\x10.quantix.v1.Pool\x12?\n\x0b\x41ssignHosts\x12\x1e.quantix.v1.AssignHostsRequest\x1a\x10.quantix.v1.Pool\x12\x43\n\rUnassignHosts\x12 .quantix.v1.UnassignHostsRequest\x1a\x10.quantix.v1.Pool\x12K\n\nDeletePool\x12\x1d.quantix.v1.DeletePoolRequest\x1a\x1e.quantix.v1.DeletePoolResponse\x12\x66\n\x13ListDiscoveredPools\x12&.quantix.v1.ListDiscoveredPoolsRequest\x1a\'.quantix.v1.ListDiscoveredPoolsResponse\x12;\n\tAdoptPool\x12\x1c.quantix.v1.AdoptPoolRequest\x1a\x10.quantix.v1.Poolb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"proto/quantix/v1/coordinator.proto\x12\nquantix.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dproto/quantix/v1/common.proto\"\xbb\x02\n\x04Node\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\x12&\n\x06status\x18\x03 \x01(\x0e\x32\x16.quantix.v1.NodeStatus\x12\x16\n\x0estatus_message\x18\x04 \x01(\t\x12-\n\tlast_seen\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rregistered_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\'\n\thost_info\x18\x07 \x01(\x0b\x32\x14.quantix.v1.HostInfo\x12\x16\n\x0e\x64\x61\x65mon_version\x18\x08 \x01(\t\x12\x31\n\roffline_since\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"y\n\x13RegisterNodeRequest\x12\x10\n\x08hostname\x18\x01 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\x12\'\n\thost_info\x18\x03 \x01(\x0b\x32\x14.quantix.v1.HostInfo\x12\x16\n\x0e\x64\x61\x65mon_version\x18\x04 \x01(\t\"m\n\x14RegisterNodeResponse\x12\x1e\n\x04node\x18\x01 \x01(\x0b\x32\x10.quantix.v1.Node\x12\x35\n\x12heartbeat_interval\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\"$\n\x10HeartbeatRequest\x12\x10\n\x08hostname\x18\x01 \x01(\t\"J\n\x11HeartbeatResponse\x12\x35\n\x12heartbeat_interval\x18\x01 \x01(\x0b\x32\x19.google.protobuf.Duration\"\x12\n\x10ListNodesRequest\"F\n\x11ListNodesResponse\x12\x1f\n\x05nodes\x18\x01 \x03(\x0b\x32\x10.quantix.v1.Node\x12\x10\n\x08revision\x18\x02 \x01(\x04\"\x1e\n\x0eGetNodeRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\">\n\x19SetNodeMaintenanceRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0bmaintenance\x18\x02 \x01(\x08\"0\n\x11RemoveNodeRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05\x66orce\x18\x02 \x01(\x08\",\n\x12RemoveNodeResponse\x12\x16\n\x0epools_released\x18\x01 \x03(\t\"\x85\x01\n\x19ReportStoragePoolsRequest\x12\x10\n\x08hostname\x18\x01 \x01(\t\x12*\n\x05pools\x18\x02 \x03(\x0b\x32\x1b.quantix.v1.HostStoragePool\x12*\n\x05stamp\x18\x03 \x01(\x0b\x32\x1b.quantix.v1.PoolChangeStamp\"\x1c\n\x1aReportStoragePoolsResponse\"&\n\x0cWatchRequest\x12\x16\n\x0esince_revision\x18\x01 \x01(\x04\"\xf4\x02\n\nWatchEvent\x12)\n\x04type\x18\x01 \x01(\x0e\x32\x1b.quantix.v1.WatchEvent.Type\x12\x10\n\x08revision\x18\x02 \x01(\x04\x12$\n\x04kind\x18\x03 \x01(\x0e\x32\x16.quantix.v1.ObjectKind\x12\x0b\n\x03key\x18\x04 \x01(\t\x12 \n\x04node\x18\n \x01(\x0b\x32\x10.quantix.v1.NodeH\x00\x12 \n\x04pool\x18\x0b \x01(\x0b\x32\x10.quantix.v1.PoolH\x00\x12\x35\n\x0f\x64iscovered_pool\x18\x0c \x01(\x0b\x32\x1a.quantix.v1.DiscoveredPoolH\x00\"q\n\x04Type\x12\x14\n\x10TYPE_UNSPECIFIED\x10\x00\x12\x0e\n\nTYPE_RESET\x10\x01\x12\x0e\n\nTYPE_ADDED\x10\x02\x12\x10\n\x0cTYPE_UPDATED\x10\x03\x12\x10\n\x0cTYPE_REMOVED\x10\x04\x12\x0f\n\x0bTYPE_SYNCED\x10\x05\x42\x08\n\x06object\"\xfc\x02\n\x0ePoolHostStatus\x12\x0c\n\x04host\x18\x01 \x01(\t\x12$\n\x05phase\x18\x02 \x01(\x0e\x32\x15.quantix.v1.PoolPhase\x12\x0f\n\x07message\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x16\n\x0e\x63\x61pacity_bytes\x18\x05 \x01(\x04\x12\x18\n\x10\x61llocation_bytes\x18\x06 \x01(\x04\x12\x17\n\x0f\x61vailable_bytes\x18\x07 \x01(\x04\x12.\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05notes\x18\t \x03(\t\x12,\n\x08\x64\x65\x61\x64line\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\roffline_since\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12*\n\x05stamp\x18\x0c \x01(\x0b\x32\x1b.quantix.v1.PoolChangeStamp\"\xb7\x02\n\x04Pool\x12\"\n\x04spec\x18\x01 \x01(\x0b\x32\x14.quantix.v1.PoolSpec\x12$\n\x05phase\x18\x02 \x01(\x0e\x32\x15.quantix.v1.PoolPhase\x12\x0f\n\x07message\x18\x03 \x01(\t\x12)\n\x05hosts\x18\x04 \x03(\x0b\x32\x1a.quantix.v1.PoolHostStatus\x12\x16\n\x0e\x63\x61pacity_bytes\x18\x05 \x01(\x04\x12\x18\n\x10\x61llocation_bytes\x18\x06 \x01(\x04\x12\x17\n\x0f\x61vailable_bytes\x18\x07 \x01(\x04\x12.\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"7\n\x11\x43reatePoolRequest\x12\"\n\x04spec\x18\x01 \x01(\x0b\x32\x14.quantix.v1.PoolSpec\"\x1e\n\x0eGetPoolRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"\x12\n\x10ListPoolsRequest\"F\n\x11ListPoolsResponse\x12\x1f\n\x05pools\x18\x01 \x03(\x0b\x32\x10.quantix.v1.Pool\x12\x10\n\x08revision\x18\x02 \x01(\x04\"/\n\x10RetryPoolRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05hosts\x18\x02 \x03(\t\"1\n\x12\x41ssignHostsRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05hosts\x18\x02 \x03(\t\"B\n\x14UnassignHostsRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05hosts\x18\x02 \x03(\t\x12\r\n\x05\x66orce\x18\x03 \x01(\x08\"0\n\x11\x44\x65letePoolRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05\x66orce\x18\x02 \x01(\x08\"r\n\x12\x44\x65letePoolResponse\x12\x0f\n\x07\x64\x65leted\x18\x01 \x01(\x08\x12+\n\x07results\x18\x02 \x03(\x0b\x32\x1a.quantix.v1.PoolHostStatus\x12\x1e\n\x04pool\x18\x03 \x01(\x0b\x32\x10.quantix.v1.Pool\"\xcf\x01\n\x12\x44iscoveredPoolHost\x12\x0c\n\x04host\x18\x01 \x01(\t\x12+\n\x05state\x18\x02 \x01(\x0e\x32\x1c.quantix.v1.StoragePoolState\x12\x16\n\x0e\x63\x61pacity_bytes\x18\x03 \x01(\x04\x12\x18\n\x10\x61llocation_bytes\x18\x04 \x01(\x04\x12\x17\n\x0f\x61vailable_bytes\x18\x05 \x01(\x04\x12\x11\n\tautostart\x18\x06 \x01(\x08\x12\x12\n\npersistent\x18\x07 \x01(\x08\x12\x0c\n\x04uuid\x18\x08 \x01(\t\"\xbe\x01\n\x0e\x44iscoveredPool\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\x12\x0e\n\x06source\x18\x04 \x01(\t\x12\x13\n\x0btarget_path\x18\x05 \x01(\t\x12-\n\x05hosts\x18\x06 \x03(\x0b\x32\x1e.quantix.v1.DiscoveredPoolHost\x12\x11\n\tadoptable\x18\x07 \x01(\x08\x12\x1c\n\x14not_adoptable_reason\x18\x08 \x01(\t\"\x1c\n\x1aListDiscoveredPoolsRequest\"Z\n\x1bListDiscoveredPoolsResponse\x12)\n\x05pools\x18\x01 \x03(\x0b\x32\x1a.quantix.v1.DiscoveredPool\x12\x10\n\x08revision\x18\x02 \x01(\x04\"P\n\x10\x41\x64optPoolRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05hosts\x18\x02 \x03(\t\x12\x0e\n\x06secret\x18\x03 \x01(\t\x12\x0f\n\x07\x64ry_run\x18\x04 \x01(\x08*z\n\nNodeStatus\x12\x1b\n\x17NODE_STATUS_UNSPECIFIED\x10\x00\x12\x19\n\x15NODE_STATUS_CONNECTED\x10\x01\x12\x17\n\x13NODE_STATUS_OFFLINE\x10\x02\x12\x1b\n\x17NODE_STATUS_MAINTENANCE\x10\x03*v\n\nObjectKind\x12\x1b\n\x17OBJECT_KIND_UNSPECIFIED\x10\x00\x12\x14\n\x10OBJECT_KIND_NODE\x10\x01\x12\x14\n\x10OBJECT_KIND_POOL\x10\x02\x12\x1f\n\x1bOBJECT_KIND_DISCOVERED_POOL\x10\x03*\xb5\x01\n\tPoolPhase\x12\x1a\n\x16POOL_PHASE_UNSPECIFIED\x10\x00\x12\x16\n\x12POOL_PHASE_PENDING\x10\x01\x12\x14\n\x10POOL_PHASE_READY\x10\x02\x12\x17\n\x13POOL_PHASE_DEGRADED\x10\x03\x12\x14\n\x10POOL_PHASE_ERROR\x10\x04\x12\x16\n\x12POOL_PHASE_OFFLINE\x10\x05\x12\x17\n\x13POOL_PHASE_DELETING\x10\x06\x32\xe2\t\n\x0b\x43oordinator\x12Q\n\x0cRegisterNode\x12\x1f.quantix.v1.RegisterNodeRequest\x1a .quantix.v1.RegisterNodeResponse\x12H\n\tHeartbeat\x12\x1c.quantix.v1.HeartbeatRequest\x1a\x1d.quantix.v1.HeartbeatResponse\x12H\n\tListNodes\x12\x1c.quantix.v1.ListNodesRequest\x1a\x1d.quantix.v1.ListNodesResponse\x12\x37\n\x07GetNode\x12\x1a.quantix.v1.GetNodeRequest\x1a\x10.quantix.v1.Node\x12M\n\x12SetNodeMaintenance\x12%.quantix.v1.SetNodeMaintenanceRequest\x1a\x10.quantix.v1.Node\x12K\n\nRemoveNode\x12\x1d.quantix.v1.RemoveNodeRequest\x1a\x1e.quantix.v1.RemoveNodeResponse\x12\x63\n\x12ReportStoragePools\x12%.quantix.v1.ReportStoragePoolsRequest\x1a&.quantix.v1.ReportStoragePoolsResponse\x12;\n\x05Watch\x12\x18.quantix.v1.WatchRequest\x1a\x16.quantix.v1.WatchEvent0\x01\x12=\n\nCreatePool\x12\x1d.quantix.v1.CreatePoolRequest\x1a\x10.quantix.v1.Pool\x12\x37\n\x07GetPool\x12\x1a.quantix.v1.GetPoolRequest\x1a\x10.quantix.v1.Pool\x12H\n\tListPools\x12\x1c.quantix.v1.ListPoolsRequest\x1a\x1d.quantix.v1.ListPoolsResponse\x12;\n\tRetryPool\x12\x1c.quantix.v1.RetryPoolRequest\x1a\x10.quantix.v1.Pool\x12?\n\x0b\x41ssignHosts\x12\x1e.quantix.v1.AssignHostsRequest\x1a\x10.quantix.v1.Pool\x12\x43\n\rUnassignHosts\x12 .quantix.v1.UnassignHostsRequest\x1a\x10.quantix.v1.Pool\x12K\n\nDeletePool\x12\x1d.quantix.v1.DeletePoolRequest\x1a\x1e.quantix.v1.DeletePoolResponse\x12\x66\n\x13ListDiscoveredPools\x12&.quantix.v1.ListDiscoveredPoolsRequest\x1a\'.quantix.v1.ListDiscoveredPoolsResponse\x12;\n\tAdoptPool\x12\x1c.quantix.v1.AdoptPoolRequest\x1a\x10.quantix.v1.Poolb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'proto.quantix.v1.coordinator_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_NODESTATUS']._serialized_start=3407
-  _globals['_NODESTATUS']._serialized_end=3529
-  _globals['_OBJECTKIND']._serialized_start=3531
-  _globals['_OBJECTKIND']._serialized_end=3649
-  _globals['_POOLPHASE']._serialized_start=3652
-  _globals['_POOLPHASE']._serialized_end=3833
+  _globals['_NODESTATUS']._serialized_start=3496
+  _globals['_NODESTATUS']._serialized_end=3618
+  _globals['_OBJECTKIND']._serialized_start=3620
+  _globals['_OBJECTKIND']._serialized_end=3738
+  _globals['_POOLPHASE']._serialized_start=3741
+  _globals['_POOLPHASE']._serialized_end=3922
   _globals['_NODE']._serialized_start=147
   _globals['_NODE']._serialized_end=462
   _globals['_REGISTERNODEREQUEST']._serialized_start=464
@@ -62,48 +62,48 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_REMOVENODEREQUEST']._serialized_end=1048
   _globals['_REMOVENODERESPONSE']._serialized_start=1050
   _globals['_REMOVENODERESPONSE']._serialized_end=1094
-  _globals['_REPORTSTORAGEPOOLSREQUEST']._serialized_start=1096
-  _globals['_REPORTSTORAGEPOOLSREQUEST']._serialized_end=1185
-  _globals['_REPORTSTORAGEPOOLSRESPONSE']._serialized_start=1187
-  _globals['_REPORTSTORAGEPOOLSRESPONSE']._serialized_end=1215
-  _globals['_WATCHREQUEST']._serialized_start=1217
-  _globals['_WATCHREQUEST']._serialized_end=1255
-  _globals['_WATCHEVENT']._serialized_start=1258
-  _globals['_WATCHEVENT']._serialized_end=1630
-  _globals['_WATCHEVENT_TYPE']._serialized_start=1507
-  _globals['_WATCHEVENT_TYPE']._serialized_end=1620
-  _globals['_POOLHOSTSTATUS']._serialized_start=1633
-  _globals['_POOLHOSTSTATUS']._serialized_end=1969
-  _globals['_POOL']._serialized_start=1972
-  _globals['_POOL']._serialized_end=2283
-  _globals['_CREATEPOOLREQUEST']._serialized_start=2285
-  _globals['_CREATEPOOLREQUEST']._serialized_end=2340
-  _globals['_GETPOOLREQUEST']._serialized_start=2342
-  _globals['_GETPOOLREQUEST']._serialized_end=2372
-  _globals['_LISTPOOLSREQUEST']._serialized_start=2374
-  _globals['_LISTPOOLSREQUEST']._serialized_end=2392
-  _globals['_LISTPOOLSRESPONSE']._serialized_start=2394
-  _globals['_LISTPOOLSRESPONSE']._serialized_end=2464
-  _globals['_RETRYPOOLREQUEST']._serialized_start=2466
-  _globals['_RETRYPOOLREQUEST']._serialized_end=2513
-  _globals['_ASSIGNHOSTSREQUEST']._serialized_start=2515
-  _globals['_ASSIGNHOSTSREQUEST']._serialized_end=2564
-  _globals['_UNASSIGNHOSTSREQUEST']._serialized_start=2566
-  _globals['_UNASSIGNHOSTSREQUEST']._serialized_end=2632
-  _globals['_DELETEPOOLREQUEST']._serialized_start=2634
-  _globals['_DELETEPOOLREQUEST']._serialized_end=2682
-  _globals['_DELETEPOOLRESPONSE']._serialized_start=2684
-  _globals['_DELETEPOOLRESPONSE']._serialized_end=2798
-  _globals['_DISCOVEREDPOOLHOST']._serialized_start=2801
-  _globals['_DISCOVEREDPOOLHOST']._serialized_end=3008
-  _globals['_DISCOVEREDPOOL']._serialized_start=3011
-  _globals['_DISCOVEREDPOOL']._serialized_end=3201
-  _globals['_LISTDISCOVEREDPOOLSREQUEST']._serialized_start=3203
-  _globals['_LISTDISCOVEREDPOOLSREQUEST']._serialized_end=3231
-  _globals['_LISTDISCOVEREDPOOLSRESPONSE']._serialized_start=3233
-  _globals['_LISTDISCOVEREDPOOLSRESPONSE']._serialized_end=3323
-  _globals['_ADOPTPOOLREQUEST']._serialized_start=3325
-  _globals['_ADOPTPOOLREQUEST']._serialized_end=3405
-  _globals['_COORDINATOR']._serialized_start=3836
-  _globals['_COORDINATOR']._serialized_end=5086
+  _globals['_REPORTSTORAGEPOOLSREQUEST']._serialized_start=1097
+  _globals['_REPORTSTORAGEPOOLSREQUEST']._serialized_end=1230
+  _globals['_REPORTSTORAGEPOOLSRESPONSE']._serialized_start=1232
+  _globals['_REPORTSTORAGEPOOLSRESPONSE']._serialized_end=1260
+  _globals['_WATCHREQUEST']._serialized_start=1262
+  _globals['_WATCHREQUEST']._serialized_end=1300
+  _globals['_WATCHEVENT']._serialized_start=1303
+  _globals['_WATCHEVENT']._serialized_end=1675
+  _globals['_WATCHEVENT_TYPE']._serialized_start=1552
+  _globals['_WATCHEVENT_TYPE']._serialized_end=1665
+  _globals['_POOLHOSTSTATUS']._serialized_start=1678
+  _globals['_POOLHOSTSTATUS']._serialized_end=2058
+  _globals['_POOL']._serialized_start=2061
+  _globals['_POOL']._serialized_end=2372
+  _globals['_CREATEPOOLREQUEST']._serialized_start=2374
+  _globals['_CREATEPOOLREQUEST']._serialized_end=2429
+  _globals['_GETPOOLREQUEST']._serialized_start=2431
+  _globals['_GETPOOLREQUEST']._serialized_end=2461
+  _globals['_LISTPOOLSREQUEST']._serialized_start=2463
+  _globals['_LISTPOOLSREQUEST']._serialized_end=2481
+  _globals['_LISTPOOLSRESPONSE']._serialized_start=2483
+  _globals['_LISTPOOLSRESPONSE']._serialized_end=2553
+  _globals['_RETRYPOOLREQUEST']._serialized_start=2555
+  _globals['_RETRYPOOLREQUEST']._serialized_end=2602
+  _globals['_ASSIGNHOSTSREQUEST']._serialized_start=2604
+  _globals['_ASSIGNHOSTSREQUEST']._serialized_end=2653
+  _globals['_UNASSIGNHOSTSREQUEST']._serialized_start=2655
+  _globals['_UNASSIGNHOSTSREQUEST']._serialized_end=2721
+  _globals['_DELETEPOOLREQUEST']._serialized_start=2723
+  _globals['_DELETEPOOLREQUEST']._serialized_end=2771
+  _globals['_DELETEPOOLRESPONSE']._serialized_start=2773
+  _globals['_DELETEPOOLRESPONSE']._serialized_end=2887
+  _globals['_DISCOVEREDPOOLHOST']._serialized_start=2890
+  _globals['_DISCOVEREDPOOLHOST']._serialized_end=3097
+  _globals['_DISCOVEREDPOOL']._serialized_start=3100
+  _globals['_DISCOVEREDPOOL']._serialized_end=3290
+  _globals['_LISTDISCOVEREDPOOLSREQUEST']._serialized_start=3292
+  _globals['_LISTDISCOVEREDPOOLSREQUEST']._serialized_end=3320
+  _globals['_LISTDISCOVEREDPOOLSRESPONSE']._serialized_start=3322
+  _globals['_LISTDISCOVEREDPOOLSRESPONSE']._serialized_end=3412
+  _globals['_ADOPTPOOLREQUEST']._serialized_start=3414
+  _globals['_ADOPTPOOLREQUEST']._serialized_end=3494
+  _globals['_COORDINATOR']._serialized_start=3925
+  _globals['_COORDINATOR']._serialized_end=5175
 # @@protoc_insertion_point(module_scope)

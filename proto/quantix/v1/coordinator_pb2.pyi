@@ -146,12 +146,14 @@ class RemoveNodeResponse(_message.Message):
     def __init__(self, pools_released: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ReportStoragePoolsRequest(_message.Message):
-    __slots__ = ("hostname", "pools")
+    __slots__ = ("hostname", "pools", "stamp")
     HOSTNAME_FIELD_NUMBER: _ClassVar[int]
     POOLS_FIELD_NUMBER: _ClassVar[int]
+    STAMP_FIELD_NUMBER: _ClassVar[int]
     hostname: str
     pools: _containers.RepeatedCompositeFieldContainer[_common_pb2.HostStoragePool]
-    def __init__(self, hostname: _Optional[str] = ..., pools: _Optional[_Iterable[_Union[_common_pb2.HostStoragePool, _Mapping]]] = ...) -> None: ...
+    stamp: _common_pb2.PoolChangeStamp
+    def __init__(self, hostname: _Optional[str] = ..., pools: _Optional[_Iterable[_Union[_common_pb2.HostStoragePool, _Mapping]]] = ..., stamp: _Optional[_Union[_common_pb2.PoolChangeStamp, _Mapping]] = ...) -> None: ...
 
 class ReportStoragePoolsResponse(_message.Message):
     __slots__ = ()
@@ -196,7 +198,7 @@ class WatchEvent(_message.Message):
     def __init__(self, type: _Optional[_Union[WatchEvent.Type, str]] = ..., revision: _Optional[int] = ..., kind: _Optional[_Union[ObjectKind, str]] = ..., key: _Optional[str] = ..., node: _Optional[_Union[Node, _Mapping]] = ..., pool: _Optional[_Union[Pool, _Mapping]] = ..., discovered_pool: _Optional[_Union[DiscoveredPool, _Mapping]] = ...) -> None: ...
 
 class PoolHostStatus(_message.Message):
-    __slots__ = ("host", "phase", "message", "reason", "capacity_bytes", "allocation_bytes", "available_bytes", "updated_at", "notes", "deadline", "offline_since")
+    __slots__ = ("host", "phase", "message", "reason", "capacity_bytes", "allocation_bytes", "available_bytes", "updated_at", "notes", "deadline", "offline_since", "stamp")
     HOST_FIELD_NUMBER: _ClassVar[int]
     PHASE_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
@@ -208,6 +210,7 @@ class PoolHostStatus(_message.Message):
     NOTES_FIELD_NUMBER: _ClassVar[int]
     DEADLINE_FIELD_NUMBER: _ClassVar[int]
     OFFLINE_SINCE_FIELD_NUMBER: _ClassVar[int]
+    STAMP_FIELD_NUMBER: _ClassVar[int]
     host: str
     phase: PoolPhase
     message: str
@@ -219,7 +222,8 @@ class PoolHostStatus(_message.Message):
     notes: _containers.RepeatedScalarFieldContainer[str]
     deadline: _timestamp_pb2.Timestamp
     offline_since: _timestamp_pb2.Timestamp
-    def __init__(self, host: _Optional[str] = ..., phase: _Optional[_Union[PoolPhase, str]] = ..., message: _Optional[str] = ..., reason: _Optional[str] = ..., capacity_bytes: _Optional[int] = ..., allocation_bytes: _Optional[int] = ..., available_bytes: _Optional[int] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., notes: _Optional[_Iterable[str]] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., offline_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    stamp: _common_pb2.PoolChangeStamp
+    def __init__(self, host: _Optional[str] = ..., phase: _Optional[_Union[PoolPhase, str]] = ..., message: _Optional[str] = ..., reason: _Optional[str] = ..., capacity_bytes: _Optional[int] = ..., allocation_bytes: _Optional[int] = ..., available_bytes: _Optional[int] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., notes: _Optional[_Iterable[str]] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., offline_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., stamp: _Optional[_Union[_common_pb2.PoolChangeStamp, _Mapping]] = ...) -> None: ...
 
 class Pool(_message.Message):
     __slots__ = ("spec", "phase", "message", "hosts", "capacity_bytes", "allocation_bytes", "available_bytes", "created_at", "updated_at")

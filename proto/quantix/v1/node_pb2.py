@@ -25,43 +25,43 @@ _sym_db = _symbol_database.Default()
 from proto.quantix.v1 import common_pb2 as proto_dot_quantix_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bproto/quantix/v1/node.proto\x12\nquantix.v1\x1a\x1dproto/quantix/v1/common.proto\"<\n\x16InitStoragePoolRequest\x12\"\n\x04spec\x18\x01 \x01(\x0b\x32\x14.quantix.v1.PoolSpec\"S\n\x17InitStoragePoolResponse\x12)\n\x04pool\x18\x01 \x01(\x0b\x32\x1b.quantix.v1.HostStoragePool\x12\r\n\x05notes\x18\x02 \x03(\t\"8\n\x19\x44\x65stroyStoragePoolRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05\x66orce\x18\x02 \x01(\x08\"-\n\x1a\x44\x65stroyStoragePoolResponse\x12\x0f\n\x07\x65xisted\x18\x01 \x01(\x08\")\n\x19RefreshStoragePoolRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"\"\n\x12ListVolumesRequest\x12\x0c\n\x04pool\x18\x01 \x01(\t\":\n\x13ListVolumesResponse\x12#\n\x07volumes\x18\x01 \x03(\x0b\x32\x12.quantix.v1.Volume\"(\n\x18GetStoragePoolXmlRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"(\n\x19GetStoragePoolXmlResponse\x12\x0b\n\x03xml\x18\x01 \x01(\t\"\x14\n\x12GetHostInfoRequest\"\x19\n\x17ListStoragePoolsRequest\"F\n\x18ListStoragePoolsResponse\x12*\n\x05pools\x18\x01 \x03(\x0b\x32\x1b.quantix.v1.HostStoragePool\"\x15\n\x13ListNetworksRequest\"A\n\x14ListNetworksResponse\x12)\n\x08networks\x18\x01 \x03(\x0b\x32\x17.quantix.v1.HostNetwork*\x87\x03\n\x0fPoolErrorReason\x12!\n\x1dPOOL_ERROR_REASON_UNSPECIFIED\x10\x00\x12\x10\n\x0cINVALID_SPEC\x10\x01\x12\x0c\n\x08\x43ONFLICT\x10\x02\x12\x11\n\rSECRET_FAILED\x10\x03\x12\x11\n\rDEFINE_FAILED\x10\x04\x12\x10\n\x0c\x42UILD_FAILED\x10\x05\x12\x10\n\x0cMOUNT_FAILED\x10\x06\x12\x16\n\x12ISCSI_LOGIN_FAILED\x10\x07\x12\x17\n\x13\x43\x45PH_CONNECT_FAILED\x10\x08\x12\x10\n\x0cSTART_FAILED\x10\t\x12\x14\n\x10\x41UTOSTART_FAILED\x10\n\x12\x0f\n\x0bHAS_VOLUMES\x10\x0b\x12\x12\n\x0ePOOL_NOT_FOUND\x10\x0c\x12\x17\n\x13LIBVIRT_UNAVAILABLE\x10\r\x12\x12\n\x0e\x44\x45STROY_FAILED\x10\x0e\x12\x13\n\x0fUNDEFINE_FAILED\x10\x0f\x12\x12\n\x0eREFRESH_FAILED\x10\x10\x12\x13\n\x0fSOURCE_CONFLICT\x10\x11\x32\xd0\x05\n\nNodeDaemon\x12\x43\n\x0bGetHostInfo\x12\x1e.quantix.v1.GetHostInfoRequest\x1a\x14.quantix.v1.HostInfo\x12]\n\x10ListStoragePools\x12#.quantix.v1.ListStoragePoolsRequest\x1a$.quantix.v1.ListStoragePoolsResponse\x12Q\n\x0cListNetworks\x12\x1f.quantix.v1.ListNetworksRequest\x1a .quantix.v1.ListNetworksResponse\x12Z\n\x0fInitStoragePool\x12\".quantix.v1.InitStoragePoolRequest\x1a#.quantix.v1.InitStoragePoolResponse\x12\x63\n\x12\x44\x65stroyStoragePool\x12%.quantix.v1.DestroyStoragePoolRequest\x1a&.quantix.v1.DestroyStoragePoolResponse\x12X\n\x12RefreshStoragePool\x12%.quantix.v1.RefreshStoragePoolRequest\x1a\x1b.quantix.v1.HostStoragePool\x12N\n\x0bListVolumes\x12\x1e.quantix.v1.ListVolumesRequest\x1a\x1f.quantix.v1.ListVolumesResponse\x12`\n\x11GetStoragePoolXml\x12$.quantix.v1.GetStoragePoolXmlRequest\x1a%.quantix.v1.GetStoragePoolXmlResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bproto/quantix/v1/node.proto\x12\nquantix.v1\x1a\x1dproto/quantix/v1/common.proto\"<\n\x16InitStoragePoolRequest\x12\"\n\x04spec\x18\x01 \x01(\x0b\x32\x14.quantix.v1.PoolSpec\"\x7f\n\x17InitStoragePoolResponse\x12)\n\x04pool\x18\x01 \x01(\x0b\x32\x1b.quantix.v1.HostStoragePool\x12\r\n\x05notes\x18\x02 \x03(\t\x12*\n\x05stamp\x18\x03 \x01(\x0b\x32\x1b.quantix.v1.PoolChangeStamp\"8\n\x19\x44\x65stroyStoragePoolRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05\x66orce\x18\x02 \x01(\x08\"-\n\x1a\x44\x65stroyStoragePoolResponse\x12\x0f\n\x07\x65xisted\x18\x01 \x01(\x08\")\n\x19RefreshStoragePoolRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"\"\n\x12ListVolumesRequest\x12\x0c\n\x04pool\x18\x01 \x01(\t\":\n\x13ListVolumesResponse\x12#\n\x07volumes\x18\x01 \x03(\x0b\x32\x12.quantix.v1.Volume\"(\n\x18GetStoragePoolXmlRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"(\n\x19GetStoragePoolXmlResponse\x12\x0b\n\x03xml\x18\x01 \x01(\t\"\x14\n\x12GetHostInfoRequest\"\x19\n\x17ListStoragePoolsRequest\"r\n\x18ListStoragePoolsResponse\x12*\n\x05pools\x18\x01 \x03(\x0b\x32\x1b.quantix.v1.HostStoragePool\x12*\n\x05stamp\x18\x02 \x01(\x0b\x32\x1b.quantix.v1.PoolChangeStamp\"\x15\n\x13ListNetworksRequest\"A\n\x14ListNetworksResponse\x12)\n\x08networks\x18\x01 \x03(\x0b\x32\x17.quantix.v1.HostNetwork*\x87\x03\n\x0fPoolErrorReason\x12!\n\x1dPOOL_ERROR_REASON_UNSPECIFIED\x10\x00\x12\x10\n\x0cINVALID_SPEC\x10\x01\x12\x0c\n\x08\x43ONFLICT\x10\x02\x12\x11\n\rSECRET_FAILED\x10\x03\x12\x11\n\rDEFINE_FAILED\x10\x04\x12\x10\n\x0c\x42UILD_FAILED\x10\x05\x12\x10\n\x0cMOUNT_FAILED\x10\x06\x12\x16\n\x12ISCSI_LOGIN_FAILED\x10\x07\x12\x17\n\x13\x43\x45PH_CONNECT_FAILED\x10\x08\x12\x10\n\x0cSTART_FAILED\x10\t\x12\x14\n\x10\x41UTOSTART_FAILED\x10\n\x12\x0f\n\x0bHAS_VOLUMES\x10\x0b\x12\x12\n\x0ePOOL_NOT_FOUND\x10\x0c\x12\x17\n\x13LIBVIRT_UNAVAILABLE\x10\r\x12\x12\n\x0e\x44\x45STROY_FAILED\x10\x0e\x12\x13\n\x0fUNDEFINE_FAILED\x10\x0f\x12\x12\n\x0eREFRESH_FAILED\x10\x10\x12\x13\n\x0fSOURCE_CONFLICT\x10\x11\x32\xd0\x05\n\nNodeDaemon\x12\x43\n\x0bGetHostInfo\x12\x1e.quantix.v1.GetHostInfoRequest\x1a\x14.quantix.v1.HostInfo\x12]\n\x10ListStoragePools\x12#.quantix.v1.ListStoragePoolsRequest\x1a$.quantix.v1.ListStoragePoolsResponse\x12Q\n\x0cListNetworks\x12\x1f.quantix.v1.ListNetworksRequest\x1a .quantix.v1.ListNetworksResponse\x12Z\n\x0fInitStoragePool\x12\".quantix.v1.InitStoragePoolRequest\x1a#.quantix.v1.InitStoragePoolResponse\x12\x63\n\x12\x44\x65stroyStoragePool\x12%.quantix.v1.DestroyStoragePoolRequest\x1a&.quantix.v1.DestroyStoragePoolResponse\x12X\n\x12RefreshStoragePool\x12%.quantix.v1.RefreshStoragePoolRequest\x1a\x1b.quantix.v1.HostStoragePool\x12N\n\x0bListVolumes\x12\x1e.quantix.v1.ListVolumesRequest\x1a\x1f.quantix.v1.ListVolumesResponse\x12`\n\x11GetStoragePoolXml\x12$.quantix.v1.GetStoragePoolXmlRequest\x1a%.quantix.v1.GetStoragePoolXmlResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'proto.quantix.v1.node_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_POOLERRORREASON']._serialized_start=761
-  _globals['_POOLERRORREASON']._serialized_end=1152
+  _globals['_POOLERRORREASON']._serialized_start=849
+  _globals['_POOLERRORREASON']._serialized_end=1240
   _globals['_INITSTORAGEPOOLREQUEST']._serialized_start=74
   _globals['_INITSTORAGEPOOLREQUEST']._serialized_end=134
   _globals['_INITSTORAGEPOOLRESPONSE']._serialized_start=136
-  _globals['_INITSTORAGEPOOLRESPONSE']._serialized_end=219
-  _globals['_DESTROYSTORAGEPOOLREQUEST']._serialized_start=221
-  _globals['_DESTROYSTORAGEPOOLREQUEST']._serialized_end=277
-  _globals['_DESTROYSTORAGEPOOLRESPONSE']._serialized_start=279
-  _globals['_DESTROYSTORAGEPOOLRESPONSE']._serialized_end=324
-  _globals['_REFRESHSTORAGEPOOLREQUEST']._serialized_start=326
-  _globals['_REFRESHSTORAGEPOOLREQUEST']._serialized_end=367
-  _globals['_LISTVOLUMESREQUEST']._serialized_start=369
-  _globals['_LISTVOLUMESREQUEST']._serialized_end=403
-  _globals['_LISTVOLUMESRESPONSE']._serialized_start=405
-  _globals['_LISTVOLUMESRESPONSE']._serialized_end=463
-  _globals['_GETSTORAGEPOOLXMLREQUEST']._serialized_start=465
-  _globals['_GETSTORAGEPOOLXMLREQUEST']._serialized_end=505
-  _globals['_GETSTORAGEPOOLXMLRESPONSE']._serialized_start=507
-  _globals['_GETSTORAGEPOOLXMLRESPONSE']._serialized_end=547
-  _globals['_GETHOSTINFOREQUEST']._serialized_start=549
-  _globals['_GETHOSTINFOREQUEST']._serialized_end=569
-  _globals['_LISTSTORAGEPOOLSREQUEST']._serialized_start=571
-  _globals['_LISTSTORAGEPOOLSREQUEST']._serialized_end=596
-  _globals['_LISTSTORAGEPOOLSRESPONSE']._serialized_start=598
-  _globals['_LISTSTORAGEPOOLSRESPONSE']._serialized_end=668
-  _globals['_LISTNETWORKSREQUEST']._serialized_start=670
-  _globals['_LISTNETWORKSREQUEST']._serialized_end=691
-  _globals['_LISTNETWORKSRESPONSE']._serialized_start=693
-  _globals['_LISTNETWORKSRESPONSE']._serialized_end=758
-  _globals['_NODEDAEMON']._serialized_start=1155
-  _globals['_NODEDAEMON']._serialized_end=1875
+  _globals['_INITSTORAGEPOOLRESPONSE']._serialized_end=263
+  _globals['_DESTROYSTORAGEPOOLREQUEST']._serialized_start=265
+  _globals['_DESTROYSTORAGEPOOLREQUEST']._serialized_end=321
+  _globals['_DESTROYSTORAGEPOOLRESPONSE']._serialized_start=323
+  _globals['_DESTROYSTORAGEPOOLRESPONSE']._serialized_end=368
+  _globals['_REFRESHSTORAGEPOOLREQUEST']._serialized_start=370
+  _globals['_REFRESHSTORAGEPOOLREQUEST']._serialized_end=411
+  _globals['_LISTVOLUMESREQUEST']._serialized_start=413
+  _globals['_LISTVOLUMESREQUEST']._serialized_end=447
+  _globals['_LISTVOLUMESRESPONSE']._serialized_start=449
+  _globals['_LISTVOLUMESRESPONSE']._serialized_end=507
+  _globals['_GETSTORAGEPOOLXMLREQUEST']._serialized_start=509
+  _globals['_GETSTORAGEPOOLXMLREQUEST']._serialized_end=549
+  _globals['_GETSTORAGEPOOLXMLRESPONSE']._serialized_start=551
+  _globals['_GETSTORAGEPOOLXMLRESPONSE']._serialized_end=591
+  _globals['_GETHOSTINFOREQUEST']._serialized_start=593
+  _globals['_GETHOSTINFOREQUEST']._serialized_end=613
+  _globals['_LISTSTORAGEPOOLSREQUEST']._serialized_start=615
+  _globals['_LISTSTORAGEPOOLSREQUEST']._serialized_end=640
+  _globals['_LISTSTORAGEPOOLSRESPONSE']._serialized_start=642
+  _globals['_LISTSTORAGEPOOLSRESPONSE']._serialized_end=756
+  _globals['_LISTNETWORKSREQUEST']._serialized_start=758
+  _globals['_LISTNETWORKSREQUEST']._serialized_end=779
+  _globals['_LISTNETWORKSRESPONSE']._serialized_start=781
+  _globals['_LISTNETWORKSRESPONSE']._serialized_end=846
+  _globals['_NODEDAEMON']._serialized_start=1243
+  _globals['_NODEDAEMON']._serialized_end=1963
 # @@protoc_insertion_point(module_scope)

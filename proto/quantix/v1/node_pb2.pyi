@@ -54,12 +54,14 @@ class InitStoragePoolRequest(_message.Message):
     def __init__(self, spec: _Optional[_Union[_common_pb2.PoolSpec, _Mapping]] = ...) -> None: ...
 
 class InitStoragePoolResponse(_message.Message):
-    __slots__ = ("pool", "notes")
+    __slots__ = ("pool", "notes", "stamp")
     POOL_FIELD_NUMBER: _ClassVar[int]
     NOTES_FIELD_NUMBER: _ClassVar[int]
+    STAMP_FIELD_NUMBER: _ClassVar[int]
     pool: _common_pb2.HostStoragePool
     notes: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, pool: _Optional[_Union[_common_pb2.HostStoragePool, _Mapping]] = ..., notes: _Optional[_Iterable[str]] = ...) -> None: ...
+    stamp: _common_pb2.PoolChangeStamp
+    def __init__(self, pool: _Optional[_Union[_common_pb2.HostStoragePool, _Mapping]] = ..., notes: _Optional[_Iterable[str]] = ..., stamp: _Optional[_Union[_common_pb2.PoolChangeStamp, _Mapping]] = ...) -> None: ...
 
 class DestroyStoragePoolRequest(_message.Message):
     __slots__ = ("name", "force")
@@ -114,10 +116,12 @@ class ListStoragePoolsRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class ListStoragePoolsResponse(_message.Message):
-    __slots__ = ("pools",)
+    __slots__ = ("pools", "stamp")
     POOLS_FIELD_NUMBER: _ClassVar[int]
+    STAMP_FIELD_NUMBER: _ClassVar[int]
     pools: _containers.RepeatedCompositeFieldContainer[_common_pb2.HostStoragePool]
-    def __init__(self, pools: _Optional[_Iterable[_Union[_common_pb2.HostStoragePool, _Mapping]]] = ...) -> None: ...
+    stamp: _common_pb2.PoolChangeStamp
+    def __init__(self, pools: _Optional[_Iterable[_Union[_common_pb2.HostStoragePool, _Mapping]]] = ..., stamp: _Optional[_Union[_common_pb2.PoolChangeStamp, _Mapping]] = ...) -> None: ...
 
 class ListNetworksRequest(_message.Message):
     __slots__ = ()
