@@ -72,12 +72,17 @@ class DiscoveryManager:
         self._inventory = inventory
         self._nodes = nodes
         inventory.on_change(POOL_KIND, self.pools_changed)
-        # What each host last reported, rebuilt at start from the stored discovered pools
-        # (managed pools need not be: they are never shown as discovered).
-        self._reports: dict[str, list[common_pb2.HostStoragePool]] = {}
+        # What each host last reported, by discovered key then host; rebuilt at start from
+        # the stored discovered pools (managed pools need not be: they are never shown).
+        # Indexed by key so that one host's report recomputes only the groups it touches: 50
+        # hosts reporting after a fan-out must not cost 50 passes over every host's pools.
+        self._by_key: dict[str, dict[str, common_pb2.HostStoragePool]] = {}
+        self._keys_of: dict[str, set[str]] = {}
         for stored in self.list():
             for entry in stored.hosts:
-                self._reports.setdefault(entry.host, []).append(_reported(stored, entry))
+                self._index(entry.host, stored.key, _reported(stored, entry))
+        # (pool name, host) of every managed pool, recomputed only when managed pools change.
+        self._managed_cache: set[tuple[str, str]] | None = None
         self._scheduled = False
 
     # --- reads ------------------------------------------------------------------------------
@@ -88,25 +93,26 @@ class DiscoveryManager:
     def named(self, name: str) -> list[pb.DiscoveredPool]:
         return [p for p in self.list() if p.name == name]
 
-    def reported(self, host: str, name: str) -> common_pb2.HostStoragePool | None:
-        return next((p for p in self._reports.get(host, []) if p.name == name), None)
-
     # --- changes ----------------------------------------------------------------------------
 
     def report(self, hostname: str, pools: Sequence[common_pb2.HostStoragePool]) -> None:
         """A node's full list of pools (validated; the node must be registered)."""
         self._nodes.get(hostname, "hostname")
         validate_reported_pools(pools)
-        self._reports[hostname] = list(pools)
+        affected = self._unindex(hostname)
+        for pool in pools:
+            key = discovered_key(pool.name, pool.type, pool.source, pool.target_path)
+            self._index(hostname, key, pool)
+            affected.add(key)
         log.info("storage pools reported", extra={"node": hostname, "count": len(pools)})
-        self.recompute()
+        self._update(affected)
 
     def forget_host(self, host: str) -> None:
-        if self._reports.pop(host, None) is not None:
-            self.recompute()
+        self._update(self._unindex(host))
 
     def pools_changed(self) -> None:
         """Managed pools changed: recompute once, at the end of this turn of the loop."""
+        self._managed_cache = None
         if self._scheduled:
             return
         try:
@@ -123,46 +129,63 @@ class DiscoveryManager:
 
     def recompute(self) -> None:
         """Store exactly the discovered pools the reports and the managed pools imply."""
-        wanted = {pool.key: pool for pool in self._discovered()}
-        for current in self.list():
-            if current.key not in wanted:
-                self._inventory.remove(KIND, current.key)
-        for key, pool in wanted.items():
-            if self._inventory.get(KIND, key) != pool:
-                self._inventory.put(KIND, key, pool)
+        self._update(set(self._by_key) | {pool.key for pool in self.list()})
 
     # --- internals ------------------------------------------------------------------------
 
+    def _index(self, host: str, key: str, pool: common_pb2.HostStoragePool) -> None:
+        self._by_key.setdefault(key, {})[host] = pool
+        self._keys_of.setdefault(host, set()).add(key)
+
+    def _unindex(self, host: str) -> set[str]:
+        """Forget what ``host`` reported; the keys it had."""
+        keys = self._keys_of.pop(host, set())
+        for key in keys:
+            group = self._by_key.get(key, {})
+            group.pop(host, None)
+            if not group:
+                self._by_key.pop(key, None)
+        return keys
+
     def _managed(self) -> set[tuple[str, str]]:
         """(pool name, host) of every pool Quantix manages, where it is that pool."""
-        managed = set()
-        for pool in self._inventory.list(POOL_KIND):
-            assert isinstance(pool, pb.Pool)
-            for status in pool.hosts:
-                if status.reason != REASON_CONFLICT:
-                    managed.add((pool.spec.name, status.host))
-        return managed
+        if self._managed_cache is None:
+            managed = set()
+            for pool in self._inventory.list(POOL_KIND):
+                assert isinstance(pool, pb.Pool)
+                for status in pool.hosts:
+                    if status.reason != REASON_CONFLICT:
+                        managed.add((pool.spec.name, status.host))
+            self._managed_cache = managed
+        return self._managed_cache
 
-    def _discovered(self) -> Iterable[pb.DiscoveredPool]:
+    def _update(self, keys: Iterable[str]) -> None:
+        """Store, change or remove the discovered pools of ``keys`` as the reports imply."""
         managed = self._managed()
-        groups: dict[str, pb.DiscoveredPool] = {}
-        for host in sorted(self._reports):
-            for reported in self._reports[host]:
-                if (reported.name, host) in managed:
-                    continue
-                key = discovered_key(
-                    reported.name, reported.type, reported.source, reported.target_path
+        for key in keys:
+            wanted = self._group(key, managed)
+            current = self._inventory.get(KIND, key)
+            if wanted is None:
+                if current is not None:
+                    self._inventory.remove(KIND, key)
+            elif current != wanted:
+                self._inventory.put(KIND, key, wanted)
+
+    def _group(self, key: str, managed: set[tuple[str, str]]) -> pb.DiscoveredPool | None:
+        """The discovered pool of ``key``: its unmanaged copies on every host, by host name."""
+        group: pb.DiscoveredPool | None = None
+        for host, reported in sorted(self._by_key.get(key, {}).items()):
+            if (reported.name, host) in managed:
+                continue
+            if group is None:
+                group = pb.DiscoveredPool(
+                    key=key,
+                    name=reported.name,
+                    type=reported.type,
+                    source=reported.source,
+                    target_path=reported.target_path,
+                    adoptable=adoptable(reported.type),
+                    not_adoptable_reason=not_adoptable_reason(reported.type),
                 )
-                group = groups.get(key)
-                if group is None:
-                    group = groups[key] = pb.DiscoveredPool(
-                        key=key,
-                        name=reported.name,
-                        type=reported.type,
-                        source=reported.source,
-                        target_path=reported.target_path,
-                        adoptable=adoptable(reported.type),
-                        not_adoptable_reason=not_adoptable_reason(reported.type),
-                    )
-                group.hosts.append(_host_entry(host, reported))
-        return groups.values()
+            group.hosts.append(_host_entry(host, reported))
+        return group
