@@ -127,3 +127,62 @@ def test_a_real_mount_failure_reaches_the_pool_message(real_node, pool_name):
     assert status.reason == "MOUNT_FAILED"
     assert "mount.nfs" in status.message
     assert pool.message == f"Not ready on any host: {HOST}: {status.message}", pool.message
+
+
+def test_a_pool_made_and_stopped_outside_quantix_is_seen_through_libvirt_events(
+    real_node, pool_name, system_libvirt_uri, tmp_path
+):
+    """As virsh would: a pool defined and started on the real libvirtd appears as an unmanaged
+    pool (the node hears libvirt's lifecycle event and reports), and goes when undefined; a
+    managed pool stopped behind Quantix's back is no longer shown READY on that host."""
+    directory = tmp_path / "outside"
+    directory.mkdir()
+    xml = ET.Element("pool", type="dir")
+    ET.SubElement(xml, "name").text = pool_name
+    ET.SubElement(ET.SubElement(xml, "target"), "path").text = str(directory)
+    conn = libvirt.open(system_libvirt_uri)
+    try:
+        made = conn.storagePoolDefineXML(ET.tostring(xml, encoding="unicode"), 0)
+        made.create(0)
+
+        async def discovered(present: bool):
+            async with CoordinatorClient(real_node.coordinator_address) as client:
+                return await eventually(
+                    lambda: client.list_discovered_pools(),
+                    lambda r: (pool_name in {p.name for p in r.pools}) is present,
+                    what=f"{pool_name} {'discovered' if present else 'gone'}",
+                )
+
+        found = asyncio.run(discovered(True))
+        (pool,) = [p for p in found.pools if p.name == pool_name]
+        assert (pool.type, pool.target_path, pool.adoptable) == ("dir", str(directory), True)
+        assert [h.host for h in pool.hosts] == [HOST]
+        made.destroy()
+        made.undefine()
+        asyncio.run(discovered(False))
+
+        managed_dir = tmp_path / "managed"
+
+        async def managed_then_stopped():
+            async with CoordinatorClient(real_node.coordinator_address) as client:
+                await client.create_pool(local(pool_name, HOST, str(managed_dir)))
+                await eventually(
+                    lambda: client.get_pool(pool_name),
+                    lambda p: p.phase == pb.POOL_PHASE_READY,
+                    what="READY",
+                )
+                conn.storagePoolLookupByName(pool_name).destroy()  # virsh pool-destroy
+                return await eventually(
+                    lambda: client.get_pool(pool_name),
+                    lambda p: p.phase == pb.POOL_PHASE_ERROR,
+                    what="no longer READY",
+                )
+
+        stopped = asyncio.run(managed_then_stopped())
+        (status,) = stopped.hosts
+        assert status.reason == "NOT_RUNNING"
+        assert status.message == (
+            f"pool {pool_name} is inactive on {HOST}, not running: retry to start it"
+        )
+    finally:
+        conn.close()
