@@ -10,6 +10,7 @@ pool already there with the same settings and keeps it, so adopting changes noth
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from clients.pool_codec import spec_to_pb
@@ -18,6 +19,7 @@ from coordinator.pool_errors import PoolExists, PoolRefused
 from coordinator.pools import PoolManager
 from coordinator.realize import Realizer
 from domain.errors import ValidationError
+from domain.limits import shortened
 from domain.pool_adoption import (
     host_differences,
     not_adoptable_reason,
@@ -26,6 +28,9 @@ from domain.pool_adoption import (
 )
 from domain.pools import validate_host_names, validate_pool_name
 from proto.quantix.v1 import coordinator_pb2 as pb
+
+# The hosts' own values go into a refusal: a few settings' worth, never a host's whole XML.
+DIFFERENCES_SHOWN = 600
 
 
 class Adopter:
@@ -42,20 +47,28 @@ class Adopter:
             raise PoolExists(name)
         chosen = self._hosts(name, hosts)
         xml_by_host = await self._read_xml(name, chosen)
+        for host, xml in xml_by_host.items():
+            try:
+                ET.fromstring(xml)
+            except ET.ParseError as error:
+                raise PoolRefused(
+                    f"the definition of pool {name} on {host} is not valid XML: {error}"
+                ) from None
         first = chosen[0]
         for host in chosen[1:]:
             differences = host_differences(first, xml_by_host[first], host, xml_by_host[host])
             if differences:
                 raise PoolRefused(
                     f"pool {name} is defined differently on {host} than on {first}: "
-                    f"{'; '.join(differences)}; adopt it on the hosts that agree, or make "
-                    "the definitions the same"
+                    f"{shortened('; '.join(differences), DIFFERENCES_SHOWN)}; adopt it on the "
+                    "hosts that agree, or make the definitions the same"
                 )
         spec = spec_from_xml(xml_by_host[first], chosen, secret)
         unwritable = unwritable_differences(first, xml_by_host[first], spec)
         if unwritable:
             raise PoolRefused(
-                f"pool {name} cannot be adopted as it is defined: {'; '.join(unwritable)}"
+                f"pool {name} cannot be adopted as it is defined: "
+                f"{shortened('; '.join(unwritable), DIFFERENCES_SHOWN)}"
             )
         message = spec_to_pb(spec, include_secrets=True)
         if dry_run:

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from coordinator.host_facts import validate_reported_pools
 from coordinator.inventory import Inventory
 from coordinator.nodes import NodeRegistry
+from coordinator.pool_status import REASON_CONFLICT
 from domain.pool_adoption import adoptable, not_adoptable_reason
 from proto.quantix.v1 import common_pb2
 from proto.quantix.v1 import coordinator_pb2 as pb
@@ -30,8 +31,6 @@ log = logging.getLogger(__name__)
 
 KIND = pb.OBJECT_KIND_DISCOVERED_POOL
 POOL_KIND = pb.OBJECT_KIND_POOL
-# A node's reason when a pool of the same name and other settings exists there (node.proto).
-REASON_CONFLICT = "CONFLICT"
 
 
 def discovered_key(name: str, pool_type: str, source: str, target_path: str) -> str:
@@ -84,6 +83,12 @@ class DiscoveryManager:
         # (pool name, host) of every managed pool, recomputed only when managed pools change.
         self._managed_cache: set[tuple[str, str]] | None = None
         self._scheduled = False
+        # How many reports each host has sent this run: a list the coordinator asked for is
+        # dropped when the host reported meanwhile (the report is newer).
+        self._received: dict[str, int] = {}
+
+    def reports_from(self, host: str) -> int:
+        return self._received.get(host, 0)
 
     # --- reads ------------------------------------------------------------------------------
 
@@ -99,6 +104,7 @@ class DiscoveryManager:
         """A node's full list of pools (validated; the node must be registered)."""
         self._nodes.get(hostname, "hostname")
         validate_reported_pools(pools)
+        self._received[hostname] = self._received.get(hostname, 0) + 1
         affected = self._unindex(hostname)
         for pool in pools:
             key = discovered_key(pool.name, pool.type, pool.source, pool.target_path)

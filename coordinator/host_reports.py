@@ -7,6 +7,7 @@ report again), so per-host status matches what each host really has after a rest
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 
@@ -27,30 +28,36 @@ def take_report(
     reported: Sequence[common_pb2.HostStoragePool],
     stamp: common_pb2.PoolChangeStamp | None = None,
 ) -> None:
-    discovery.report(host, reported)  # validates, and checks the host is registered
     if stamp is not None:
-        validate_stamp(stamp)
+        validate_stamp(stamp)  # before anything is taken in
+    discovery.report(host, reported)  # validates, and checks the host is registered
     pools.reconcile(host, reported, stamp)
 
 
 async def ask_every_node(
     realizer: Realizer, nodes: NodeRegistry, discovery: DiscoveryManager, pools: PoolManager
 ) -> None:
-    """Each node's pools, as if it had reported them (a node that does not answer in time is
-    left as it is: it is, or soon will be, OFFLINE)."""
-    outcomes = await realizer.gather(
-        nodes.names(), lambda client, _timeout_s: client.storage_pools_stamped()
+    """Each node's pools, as if it had reported them, taken in as each answers. A host that
+    reports by itself meanwhile has said something newer: its answer is dropped. A node that
+    does not answer in time is left as it is (it is, or soon will be, OFFLINE)."""
+    await asyncio.gather(*(_ask(host, realizer, discovery, pools) for host in nodes.names()))
+
+
+async def _ask(
+    host: str, realizer: Realizer, discovery: DiscoveryManager, pools: PoolManager
+) -> None:
+    before = discovery.reports_from(host)
+    (outcome,) = await realizer.gather(
+        [host], lambda client, _timeout_s: client.storage_pools_stamped()
     )
-    for outcome in outcomes:
-        if outcome.ok and outcome.result is not None:
-            try:
-                reply = outcome.result
-                take_report(discovery, pools, outcome.host, reply.pools, reply.stamp)
-            except Exception:
-                log.exception("taking in the pools of a node failed", extra={"node": outcome.host})
-        else:
-            log.info(
-                "could not ask a node for its pools at start: %s",
-                outcome.message,
-                extra={"node": outcome.host},
-            )
+    if not outcome.ok or outcome.result is None:
+        log.info(
+            "could not ask a node for its pools at start: %s", outcome.message, extra={"node": host}
+        )
+        return
+    if discovery.reports_from(host) != before:
+        return
+    try:
+        take_report(discovery, pools, host, outcome.result.pools, outcome.result.stamp)
+    except Exception:
+        log.exception("taking in the pools of a node failed", extra={"node": host})

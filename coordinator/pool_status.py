@@ -155,6 +155,8 @@ def refresh(pool: pb.Pool, now: float) -> None:
 # A READY host whose pool the host no longer reports running (an admin stopped or undefined it,
 # or a coordinator crash lost the record of a delete): not a node's reason, the coordinator's.
 REASON_NOT_RUNNING = "NOT_RUNNING"
+# A node's reason when a pool of the same name and other settings exists there (node.proto).
+REASON_CONFLICT = "CONFLICT"
 
 
 def newer_than(status: common_pb2.PoolChangeStamp, listed: common_pb2.PoolChangeStamp) -> bool:
@@ -177,8 +179,22 @@ def reported_status(
     reported: common_pb2.HostStoragePool | None,
     now: float,
     stamp: common_pb2.PoolChangeStamp,
+    expected_type: str = "",
 ) -> pb.PoolHostStatus | None:
-    """The host's status as its report says, or None when it is unchanged."""
+    """The host's status as its report says, or None when it is unchanged. A pool of that
+    name but another libvirt type is not this pool (someone replaced it): CONFLICT, so it is
+    shown as the unmanaged pool it is."""
+    if reported is not None and expected_type and reported.type != expected_type:
+        conflict = failed(
+            status.host,
+            Phase.ERROR,
+            f"a pool named {name} of another type ({reported.type}) is on {status.host}: it "
+            "is not this pool",
+            REASON_CONFLICT,
+            now,
+        )
+        conflict.stamp.CopyFrom(stamp)
+        return conflict
     running = reported is not None and reported.state == common_pb2.STORAGE_POOL_STATE_RUNNING
     if running:
         assert reported is not None
@@ -200,8 +216,15 @@ def reported_status(
     if reported is None:
         message = f"pool {name} is not defined on {status.host} any more: retry to initialize it"
     else:
-        state = common_pb2.StoragePoolState.Name(reported.state).removeprefix("STORAGE_POOL_STATE_")
-        message = f"pool {name} is {state.lower()} on {status.host}, not running: retry to start it"
+        known = reported.state in common_pb2.StoragePoolState.values()
+        state = (
+            common_pb2.StoragePoolState.Name(reported.state)
+            .removeprefix("STORAGE_POOL_STATE_")
+            .lower()
+            if known
+            else f"in an unknown state ({reported.state})"
+        )
+        message = f"pool {name} is {state} on {status.host}, not running: retry to start it"
     if status.phase == pb.POOL_PHASE_ERROR and status.message == message:
         return None
     error = failed(status.host, Phase.ERROR, message, REASON_NOT_RUNNING, now)

@@ -12,12 +12,10 @@ from typing import Any
 
 from clients.pool_codec import PHASE_TO_PB
 from coordinator.pool_errors import PoolRefused
+from coordinator.pool_status import REASON_CONFLICT
 from coordinator.realize import REASON_OFFLINE, REASON_TIMEOUT, HostOutcome, Realizer
 from domain.pool_phase import Phase
 from proto.quantix.v1 import coordinator_pb2 as pb
-
-# A node's reason when a pool of the same name and other settings exists there (node.proto).
-REASON_CONFLICT = "CONFLICT"
 
 
 async def destroy(

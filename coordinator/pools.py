@@ -27,6 +27,7 @@ from coordinator.realize import HostOutcome, Realizer
 from coordinator.store import Store
 from domain.errors import ValidationError
 from domain.pool_phase import Phase, offline_message
+from domain.pool_xml import libvirt_pool_type
 from domain.pools import (
     CephSource,
     IscsiSource,
@@ -210,7 +211,8 @@ class PoolManager:
         Refused while pools are assigned to it unless ``force``; then a pool for every host
         stays one (the host simply drops out), an explicit list loses the host, and a local
         directory on that host is forgotten (its storage was there). The host's storage is
-        never touched. Returns the pools it was taken off.
+        never touched; a pool whose only host it was is forgotten. Returns the pools it was
+        taken off.
         """
         names = self.pools_on(host)
         busy = sorted(n for n in names if self._frozen(n, host))
@@ -227,7 +229,9 @@ class PoolManager:
         for name in names:
             self._realizer.cancel(name, [host])
             pool = self.get(name)
-            if pool.spec.backend == cpb.POOL_BACKEND_LOCAL_DIR:
+            # A pool whose only assigned host is gone (a local directory, an explicit list of
+            # one) is forgotten: emptying the list would turn it into a pool for every host.
+            if list(pool.spec.hosts) == [host] or pool.spec.backend == cpb.POOL_BACKEND_LOCAL_DIR:
                 self._inventory.remove(KIND, name)
                 self._store.delete_secrets(_scope(name))
             else:
@@ -260,7 +264,8 @@ class PoolManager:
                 or ps.newer_than(status.stamp, stamp)
             ):
                 continue
-            updated = ps.reported_status(status, name, found.get(name), now, stamp)
+            expected = libvirt_pool_type(spec_from_pb(pool.spec))
+            updated = ps.reported_status(status, name, found.get(name), now, stamp, expected)
             if updated is not None:
                 self._save(pool, lambda p, s=updated: ps.put_status(p, s))
 
@@ -359,6 +364,20 @@ class PoolManager:
         self._deleting.add(name)
         return self._detached(self._delete(name, force), intent)
 
+    def _restart_stalled(self, name: str, leave: Sequence[str] = ()) -> None:
+        """Initialize again on every PENDING host of the pool that has no work in flight (and
+        is not in ``leave``): a restart, or a delete that did not happen, must not leave a host
+        PENDING with nothing that will ever answer."""
+        pool = self._inventory.get(KIND, name)
+        if not isinstance(pool, pb.Pool) or name in self._deleting:
+            return
+        busy = self._realizer.in_flight(name) | set(leave)
+        stalled = [
+            s.host for s in pool.hosts if s.phase == pb.POOL_PHASE_PENDING and s.host not in busy
+        ]
+        if stalled:
+            self._initialize(pool, stalled)
+
     def _intend(self, name: str, op: str, hosts: list[str], force: bool) -> int:
         """Write down what is about to be done, before any host is asked: a coordinator killed
         half-way finishes it at its next start (``resume``)."""
@@ -394,6 +413,8 @@ class PoolManager:
                 if hosts:
                     self._start_unassign(name, hosts, force)
                     resumed.add(name)
+                    # Its other hosts may have been mid-initialization: finish those too.
+                    self._restart_stalled(name, leave=hosts)
         return resumed
 
     async def _unassign(self, name: str, hosts: list[str], force: bool) -> pb.Pool:
@@ -414,11 +435,13 @@ class PoolManager:
         try:
             hosts = ps.host_names(self.get(name))
             outcomes = await self._destroy(name, hosts, force, announce=True)
-        except BaseException:
+        except BaseException as error:
             self._deleting.discard(name)
             pool = self._inventory.get(KIND, name)
             if isinstance(pool, pb.Pool) and pool.phase == pb.POOL_PHASE_DELETING:
                 self._save(pool, lambda _p: None)  # back from DELETING
+            if not isinstance(error, asyncio.CancelledError):
+                self._restart_stalled(name)
             raise
         self._deleting.discard(name)
         results = [teardown.result(o) for o in outcomes]
@@ -431,6 +454,7 @@ class PoolManager:
         pool = self._save(
             self.get(name), lambda p: self._mark_failures(p, outcomes, "Delete", done)
         )
+        self._restart_stalled(name)
         log.warning("pool delete failed: %s", pool.message, extra={"pool": name})
         return pb.DeletePoolResponse(deleted=False, results=results, pool=pool)
 
@@ -526,7 +550,11 @@ class PoolManager:
                 self._store.remove_intent(intent)
 
         task.add_done_callback(done)
-        return asyncio.shield(task)
+        shielded = asyncio.shield(task)
+        # When nobody awaits it (a resumed intent, a caller gone), its error is already logged
+        # by the work itself: retrieve it so asyncio does not report it again at exit.
+        shielded.add_done_callback(lambda f: f.cancelled() or f.exception())
+        return shielded
 
 
 def _redact(text: str, secrets: Any) -> str:

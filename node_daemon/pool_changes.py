@@ -66,7 +66,13 @@ class PoolChanges:
 
     def watch(self, conn: libvirt.virConnect) -> Callable[[], None] | None:
         """Listen to the connection's storage-pool lifecycle events (on every (re)open);
-        returns how to stop listening, before the connection is closed."""
+        returns how to stop listening, before the connection is closed.
+
+        Events are lost while the connection is down (libvirtd restarted): a new connection
+        therefore raises the flag at once, and a connection that closes raises it too, so the
+        report that follows reopens it and says what changed meanwhile."""
+        self.changed()
+        closing = self._watch_close(conn)
         try:
             callback = conn.storagePoolEventRegisterAny(
                 None, libvirt.VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE, self._on_event, None
@@ -79,8 +85,27 @@ class PoolChanges:
                 "reported at the next registration or Quantix operation",
                 error_text(error),
             )
+            return closing
+
+        def undo() -> None:
+            conn.storagePoolEventDeregisterAny(callback)
+            if closing is not None:
+                closing()
+
+        return undo
+
+    def _watch_close(self, conn: libvirt.virConnect) -> Callable[[], None] | None:
+        try:
+            conn.registerCloseCallback(self._on_close, None)
+        except libvirt.libvirtError as error:
+            # Drivers without a close callback (the test driver: it cannot close by itself).
+            log.debug("libvirt close callback unavailable: %s", error_text(error))
             return None
-        return lambda: conn.storagePoolEventDeregisterAny(callback)
+        return conn.unregisterCloseCallback
+
+    def _on_close(self, *_args: object) -> None:
+        log.warning("the libvirt connection closed; the storage pools are reported again")
+        self.changed()
 
     def _on_event(self, *_args: object) -> None:
         self.changed()

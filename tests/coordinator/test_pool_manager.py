@@ -575,3 +575,43 @@ def test_a_pool_for_every_host_is_degraded_naming_a_host_that_is_offline_at_crea
     assert (status.phase, status.reason) == (pb.POOL_PHASE_OFFLINE, "OFFLINE")
     assert status.offline_since.seconds > 0  # when it went silent, worded by whoever shows it
     assert not pool.spec.hosts  # still a pool for every host
+
+
+def test_a_restart_finishes_an_unassign_and_the_initialization_it_interrupted(tmp_path):
+    async def body(w):
+        w.register("host-a", "host-b", "host-c")
+        w.pools.create(nfs())
+        await w.settled("nfs-a")
+        w.init["host-d"] = HANG
+        w.register("host-d")  # joins the pool for every host: PENDING, never answers
+        w.destroy["host-c"] = HANG
+        unassign = asyncio.create_task(w.pools.unassign("nfs-a", ["host-c"], force=True))
+        await eventually(lambda: asyncio.sleep(0, w.calls_of("destroy")), bool)
+        await w.crash()
+        unassign.cancel()
+        w.init.clear()
+        w.destroy.clear()
+        w.pools.resume()
+        return await w.settled(
+            "nfs-a",
+            lambda p: (
+                {h.host: h.phase for h in p.hosts}
+                == dict.fromkeys(("host-a", "host-b", "host-d"), pb.POOL_PHASE_READY)
+            ),
+        )
+
+    pool = run(tmp_path, body)
+    assert "host-c" not in list(pool.spec.hosts)
+
+
+def test_forcing_out_a_pools_only_host_forgets_the_pool_instead_of_widening_it(tmp_path):
+    async def body(w):
+        w.register("host-a", "host-b")
+        w.pools.create(nfs(hosts=["host-a"]))
+        await w.settled("nfs-a")
+        released = w.pools.forget_host("host-a", force=True)
+        return released, w.pools.list()
+
+    released, pools = run(tmp_path, body)
+    # Emptying its list would have made it a pool for every host (host-b would mount it).
+    assert released == ["nfs-a"] and pools == []

@@ -53,3 +53,23 @@ def test_a_list_that_includes_the_operation_decides_the_status():
     )
     # Nothing new: no change to store (and no Watch event).
     assert ps.reported_status(back, "nfs-a", running, 102.0, listed) is None
+
+
+def test_a_pool_of_that_name_but_another_type_is_a_conflict_not_ready():
+    replaced = common_pb2.HostStoragePool(name="vms", type="dir", state=RUNNING)
+    status = ps.reported_status(ready(5), "vms", replaced, 100.0, stamp("run-1", 6), "netfs")
+    assert status is not None
+    assert (status.phase, status.reason) == (pb.POOL_PHASE_ERROR, "CONFLICT")
+    assert (
+        status.message == "a pool named vms of another type (dir) is on host-b: it is not this pool"
+    )
+    assert not ps.follows_reports(status)  # shown as the unmanaged pool it is, until retried
+
+
+def test_a_state_this_version_does_not_know_is_worded_not_raised():
+    odd = common_pb2.HostStoragePool(name="vms", type="netfs", state=99)
+    status = ps.reported_status(ready(5), "vms", odd, 100.0, stamp("run-1", 6), "netfs")
+    assert status is not None
+    assert status.message == (
+        "pool vms is in an unknown state (99) on host-b, not running: retry to start it"
+    )
