@@ -13,16 +13,17 @@ from collections.abc import Sequence
 
 from domain.errors import ValidationError
 from domain.limits import MAX_LIST, MAX_SHORT_TEXT, validate_text
+from domain.reported_pools import LONG_TEXT_MAX, validate_reported_pool
 from proto.quantix.v1 import common_pb2
 
-# A libvirt URI or the sentence that says where the pool types came from: a line, not a page.
-LONG_TEXT_MAX = 1024
 # libvirt knows ~15 pool types; 64 leaves room for types a newer libvirt adds.
 MAX_POOL_TYPES = 64
 # Network interfaces of one host: physical NICs, bonds, VLANs and bridges stay far below this.
 MAX_NICS = MAX_LIST
 # Storage pools a host reports: libvirt hosts with hundreds exist; past this it is not a host.
 MAX_REPORTED_POOLS = MAX_LIST
+# One host's report in bytes: 1,000 pools of ~300 bytes each, with room to spare.
+MAX_REPORT_BYTES = 1024 * 1024
 # A daemon version ("0.1.0", "1.2.3+git.abcdef"): short.
 DAEMON_VERSION_MAX = 64
 
@@ -60,13 +61,14 @@ def validate_reported_pools(
     Quantix's naming rule), but bounded and one line each."""
     _list(pools, field, MAX_REPORTED_POOLS)
     for i, pool in enumerate(pools):
-        validate_text(pool.name, f"{field}[{i}].name", MAX_SHORT_TEXT)
-        if not pool.name:
-            raise ValidationError(f"{field}[{i}].name", "is required")
-        for name in ("uuid", "type"):
-            validate_text(getattr(pool, name), f"{field}[{i}].{name}", MAX_SHORT_TEXT)
-        for name in ("target_path", "source"):
-            validate_text(getattr(pool, name), f"{field}[{i}].{name}", LONG_TEXT_MAX)
+        validate_reported_pool(
+            pool.name, pool.type, pool.uuid, pool.source, pool.target_path, f"{field}[{i}]"
+        )
+    # Characters are bounded per field; bytes for the whole report too (4-byte characters in
+    # every field would otherwise make one report ~11 MB, stored and sent to every console).
+    size = sum(pool.ByteSize() for pool in pools)
+    if size > MAX_REPORT_BYTES:
+        raise ValidationError(field, f"must take at most {MAX_REPORT_BYTES} bytes (got {size})")
 
 
 # A node's run id (a uuid4 in hex, 32 characters).

@@ -31,6 +31,16 @@ _TO_PB = {
 _FROM_PB = {value: key for key, value in _TO_PB.items()}
 
 
+# Hosts one coordinator holds: Quantix targets small fleets (tens to hundreds of hosts), and
+# every host costs a heartbeat every few seconds and a row in every console; past this a
+# registration is a mistake or an attack, refused rather than stored.
+MAX_NODES = 1000
+
+
+class FleetFull(Exception):
+    """A new host cannot register: the coordinator holds MAX_NODES already."""
+
+
 class UnknownNode(LookupError):
     def __init__(self, name: str) -> None:
         super().__init__(f"no node named {name!r} is registered")
@@ -105,6 +115,11 @@ class NodeRegistry:
         validate_daemon_version(request.daemon_version)
         now = self._clock()
         existing = self._inventory.get(KIND, hostname)
+        if existing is None and len(self._inventory.list(KIND)) >= MAX_NODES:
+            raise FleetFull(
+                f"cannot register {hostname}: this coordinator holds {MAX_NODES} hosts, its "
+                "limit; remove hosts that are gone first"
+            )
         node = pb.Node()
         if isinstance(existing, pb.Node):
             node.CopyFrom(existing)

@@ -12,10 +12,18 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from clients.pool_codec import PHASE_FROM_PB, PHASE_TO_PB
 from coordinator.realize import HostOutcome
+from domain.limits import MAX_SHORT_TEXT, shortened
 from domain.pool_phase import HostPhase, Phase, aggregate
 from proto.quantix.v1 import common_pb2, node_pb2
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
+
+# What a node says is stored and sent to every console: bounded, however long libvirt's text
+# (a mount command line with its options is a few hundred characters; 4,096 keeps any real
+# error whole). A handful of notes per host is normal; 32 is already a page.
+MESSAGE_MAX = 4096
+NOTE_MAX = 1024
+MAX_NOTES = 32
 
 
 def timestamp(seconds: float) -> Timestamp:
@@ -100,8 +108,8 @@ def failed(
     status = pb.PoolHostStatus(
         host=host,
         phase=PHASE_TO_PB[phase],
-        message=message,
-        reason=reason,
+        message=shortened(message, MESSAGE_MAX),
+        reason=shortened(reason, MAX_SHORT_TEXT),
         updated_at=timestamp(now),
     )
     if offline_since is not None:
@@ -130,8 +138,10 @@ def from_init(
         allocation_bytes=reply.pool.allocation_bytes,
         available_bytes=reply.pool.available_bytes,
         updated_at=timestamp(now),
-        notes=list(reply.notes),
-        stamp=reply.stamp,
+        notes=[shortened(note, NOTE_MAX) for note in reply.notes[:MAX_NOTES]],
+        stamp=common_pb2.PoolChangeStamp(
+            boot_id=shortened(reply.stamp.boot_id, MAX_SHORT_TEXT), seq=reply.stamp.seq
+        ),
     )
 
 

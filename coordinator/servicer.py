@@ -13,7 +13,7 @@ from coordinator.adoption import Adopter
 from coordinator.discovery import DiscoveryManager
 from coordinator.host_reports import take_report
 from coordinator.inventory import Inventory
-from coordinator.nodes import NodeRegistry, UnknownNode
+from coordinator.nodes import FleetFull, NodeRegistry, UnknownNode
 from coordinator.pool_errors import PoolExists, PoolNotFound, PoolRefused
 from coordinator.pools import PoolManager
 from coordinator.watch import SubscriberTooSlow, WatchHub
@@ -72,6 +72,7 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         self._adopter = adopter
 
     @validated
+    @aborts_on({FleetFull: grpc.StatusCode.FAILED_PRECONDITION})
     async def RegisterNode(
         self, request: pb.RegisterNodeRequest, context: grpc.aio.ServicerContext
     ) -> pb.RegisterNodeResponse:

@@ -12,7 +12,9 @@ import grpc
 import libvirt
 
 from clients.pool_codec import spec_from_pb
+from domain.errors import ValidationError
 from domain.pools import Backend, PoolSpec, validate_pool_name, validate_pool_spec
+from domain.reported_pools import validate_reported_pool
 from node_daemon import pool_errors
 from node_daemon.host_facts import read_host_info
 from node_daemon.libvirt_conn import LibvirtCallError, LibvirtConnection
@@ -50,6 +52,19 @@ _POOL_STATUS = {
 }
 
 
+def _reportable(pool: common_pb2.HostStoragePool) -> bool:
+    """Whether the coordinator would take this pool; one it would refuse is left out of the
+    report (with a warning) rather than costing every other pool of the host its report."""
+    try:
+        validate_reported_pool(
+            pool.name, pool.type, pool.uuid, pool.source, pool.target_path, "pool"
+        )
+    except ValidationError as error:
+        log.warning("storage pool left out of the report to the coordinator: %s", error)
+        return False
+    return True
+
+
 class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
     """Answers from libvirt; a libvirt failure becomes UNAVAILABLE or INTERNAL naming the host."""
 
@@ -80,7 +95,8 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
         """Every pool on this host and the stamp of what the list reflects (taken before the
         read); what the node reports to the coordinator."""
         stamp = self.list_stamp()
-        return await self.libvirt.call(STEP_POOLS, list_pools), stamp
+        pools = await self.libvirt.call(STEP_POOLS, list_pools)
+        return [pool for pool in pools if _reportable(pool)], stamp
 
     async def host_info(self) -> common_pb2.HostInfo:
         """The host facts; also what registration sends to the coordinator."""
