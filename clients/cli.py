@@ -16,7 +16,7 @@ from typing import Any
 
 import grpc
 
-from clients import cli_pools, present
+from clients import cli_pki, cli_pools, present
 from clients.cli_format import format_table, print_json
 from clients.coordinator import CoordinatorClient
 from clients.errors import describe_rpc_error
@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     remove.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
     cli_pools.add_commands(topics)
+    cli_pki.add_commands(topics)
     return parser
 
 
@@ -127,6 +128,9 @@ def _print_removed(name: str, pools: list[str], as_json: bool) -> None:
 
 
 async def run(args: argparse.Namespace) -> None:
+    if args.topic == "pki":
+        cli_pki.run(args)  # local files: no coordinator is contacted
+        return
     address = validate_address(args.coordinator, "--coordinator")
     async with CoordinatorClient(address) as client:
         try:
@@ -158,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except ValidationError as error:
         print(f"quantixctl: {error}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE) from None
-    except (CommandFailed, cli_pools.PoolCommandFailed) as error:
+    except (CommandFailed, cli_pools.PoolCommandFailed, cli_pki.PkiCommandFailed) as error:
         print(f"quantixctl: {error}", file=sys.stderr)
         raise SystemExit(EXIT_FAILURE) from None
 

@@ -1,0 +1,1 @@
+"""Quantix's PKI: a CA per coordinator, certificates for the coordinator, nodes and admins."""
