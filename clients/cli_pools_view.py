@@ -14,8 +14,8 @@ from clients.present import (
     pool_host_message,
     pool_message,
     pool_state_label,
+    unknown_capacity_text,
 )
-from domain import capacity
 from domain.pool_types import pool_type_label
 from domain.pools import DEFAULT_NFS_VERSION, NFS_VERSION_AUTO, Backend
 from domain.units import format_bytes
@@ -71,12 +71,9 @@ def hosts_text(pool: pb.Pool) -> str:
 def capacity_text(pool: pb.Pool | pb.PoolHostStatus | pb.DiscoveredPoolHost) -> str:
     if not pool.capacity_bytes:
         return "—"
-    problem = capacity.implausibility(
-        pool.capacity_bytes, pool.allocation_bytes, pool.available_bytes
+    return unknown_capacity_text(pool) or (
+        f"{format_bytes(pool.available_bytes)} free of {format_bytes(pool.capacity_bytes)}"
     )
-    if problem:
-        return capacity.unknown_text(problem)
-    return f"{format_bytes(pool.available_bytes)} free of {format_bytes(pool.capacity_bytes)}"
 
 
 def host_json(status: pb.PoolHostStatus) -> dict[str, Any]:

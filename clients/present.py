@@ -8,11 +8,12 @@ Rules (when a node is offline, what a pool type is called, how bytes are written
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, Protocol
 
 from google.protobuf import json_format
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from domain import capacity
 from domain.units import format_bytes
 from proto.quantix.v1 import common_pb2
 from proto.quantix.v1 import coordinator_pb2 as pb
@@ -227,6 +228,31 @@ def status_key(status: int) -> str:
 def phase_key(phase: int) -> str:
     """``READY`` / ``DEGRADED`` / ...: a pool phase's stable name, in JSON and quantixctl."""
     return _enum_key(pb.PoolPhase, phase, "POOL_PHASE_")
+
+
+class CapacityFigures(Protocol):
+    """Any message with libvirt's three figures (a pool, a host's status, a reported pool)."""
+
+    capacity_bytes: int
+    allocation_bytes: int
+    available_bytes: int
+
+
+def unknown_capacity_text(figures: CapacityFigures) -> str:
+    """``"unknown (libvirt reported …)"`` when the figures cannot all be true, else ""."""
+    problem = capacity.implausibility(
+        figures.capacity_bytes, figures.allocation_bytes, figures.available_bytes
+    )
+    return capacity.unknown_text(problem) if problem else ""
+
+
+def used_of_total_text(figures: CapacityFigures) -> str:
+    """A host's share in a table cell: ``"120.0 GiB of 500.0 GiB"``, "—" when none is known."""
+    if not figures.capacity_bytes:
+        return "—"
+    return unknown_capacity_text(figures) or (
+        f"{format_bytes(figures.allocation_bytes)} of {format_bytes(figures.capacity_bytes)}"
+    )
 
 
 def memory_summary(info: common_pb2.HostInfo) -> str:

@@ -11,10 +11,8 @@ from __future__ import annotations
 from clients import present
 from clients.pool_codec import BACKEND_TO_PB
 from console import pool_text
-from domain import capacity
 from domain.pool_adoption import ADOPTABLE_TYPES
 from domain.pool_types import pool_type_label
-from domain.units import format_bytes
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 
@@ -113,18 +111,7 @@ def capacity_text(pool: pb.DiscoveredPool) -> str:
 
 def host_capacity_text(host: pb.DiscoveredPoolHost) -> str:
     """As the managed pools' host tables word it: ``120.0 GiB of 500.0 GiB``."""
-    if not host.capacity_bytes:
-        return "—"
-    problem = capacity.implausibility(
-        host.capacity_bytes, host.allocation_bytes, host.available_bytes
-    )
-    if problem:
-        return capacity.unknown_text(problem)
-    return f"{format_bytes(host.allocation_bytes)} of {format_bytes(host.capacity_bytes)}"
-
-
-def yes_no(value: bool) -> str:
-    return "Yes" if value else "No"
+    return present.used_of_total_text(host)
 
 
 def settings_rows(pool: pb.DiscoveredPool) -> list[pool_text.SettingRow]:

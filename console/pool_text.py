@@ -100,9 +100,9 @@ def source_summary(spec: cpb.PoolSpec) -> str:
 def usage_of(used: int, total: int, available: int | None = None) -> tuple[float | None, Usage]:
     """The used fraction and its level (domain.capacity); None/UNKNOWN when the total is not
     known (yet) or the figures cannot be true."""
+    # Plausible figures have allocation <= capacity: the fraction is within 0..1 already.
     facts = capacity.assess(total, used, _available(used, total, available))
-    fraction = None if facts.fraction is None else min(max(facts.fraction, 0.0), 1.0)
-    return fraction, facts.usage
+    return facts.fraction, facts.usage
 
 
 def _available(used: int, total: int, available: int | None) -> int:
@@ -116,13 +116,12 @@ def capacity_text(used: int, total: int, available: int | None = None) -> str:
     facts = capacity.assess(total, used, _available(used, total, available))
     if facts.problem:
         return f"Capacity {capacity.unknown_text(facts.problem)}"
-    fraction, usage = usage_of(used, total, available)
-    if fraction is None:
+    if facts.fraction is None:
         return "Capacity not known yet"
-    text = f"{format_bytes(used)} of {format_bytes(total)} used · {fraction * 100:.0f} %"
-    if usage is Usage.CRITICAL:
+    text = f"{format_bytes(used)} of {format_bytes(total)} used · {facts.fraction * 100:.0f} %"
+    if facts.usage is Usage.CRITICAL:
         return f"{text} — {'full' if available == 0 else 'nearly full'}"
-    if usage is Usage.WARNING:
+    if facts.usage is Usage.WARNING:
         return f"{text} — filling up"
     return text
 
@@ -165,14 +164,7 @@ def banner_text(pool: pb.Pool, now: float | None = None) -> str:
 
 
 def host_capacity_text(status: pb.PoolHostStatus) -> str:
-    if not status.capacity_bytes:
-        return "—"
-    problem = capacity.implausibility(
-        status.capacity_bytes, status.allocation_bytes, status.available_bytes
-    )
-    if problem:
-        return capacity.unknown_text(problem)
-    return f"{format_bytes(status.allocation_bytes)} of {format_bytes(status.capacity_bytes)}"
+    return present.used_of_total_text(status)
 
 
 def hosts_text(pool: pb.Pool) -> str:

@@ -38,7 +38,8 @@ from clients.pool_codec import spec_from_pb
 from console import discovered_text, pool_ops, pool_text
 from console.pool_style import phase_icon
 from console.style import set_state_property
-from console.widgets.error_view import SELECTABLE, ErrorView
+from console.widgets.detail_parts import show_rows
+from console.widgets.error_view import ErrorView
 from domain.errors import ValidationError
 from proto.quantix.v1 import coordinator_pb2 as pb
 
@@ -337,16 +338,7 @@ class AdoptPoolDialog(QDialog):
     def show_review(self, pool: pb.Pool) -> None:
         """The dry run's answer, row by row; Adopt is one key away."""
         self.reviewed = pool
-        while self.form.rowCount():
-            self.form.removeRow(0)
-        self.values.clear()
-        for row in review_rows(pool):
-            value = QLabel(row.value, self.summary)
-            value.setTextFormat(Qt.TextFormat.PlainText)
-            value.setTextInteractionFlags(SELECTABLE)
-            value.setWordWrap(True)
-            self.values[row.label] = value
-            self.form.addRow(f"{row.label}:", value)
+        self.values = show_rows(self.form, review_rows(pool))
         self._show_step(REVIEW_STEP)
         self.adopt_button.setFocus(Qt.FocusReason.OtherFocusReason)
 

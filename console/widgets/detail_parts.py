@@ -3,6 +3,7 @@ selectable value labels and a scrolling form of them, and buttons that are actio
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.pool_text import SettingRow
 from console.widgets.error_view import SELECTABLE
 
 
@@ -110,3 +112,17 @@ def detail_header(parent: QWidget) -> DetailHeader:
     titles.addWidget(subtitle)
     row.addLayout(titles, 1)
     return DetailHeader(row, icon, title, badge, subtitle)
+
+
+def show_rows(form: QFormLayout, rows: Iterable[SettingRow]) -> dict[str, QLabel]:
+    """Replace the form's rows with ``label: value`` rows (selectable plain text); the value
+    labels by their label, for callers (and tests) that read one back."""
+    while form.rowCount():
+        form.removeRow(0)
+    values = {}
+    for row in rows:
+        value = value_label(form.parentWidget())
+        value.setText(row.value)
+        values[row.label] = value
+        form.addRow(f"{row.label}:", value)
+    return values

@@ -8,10 +8,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from clients import present
 from console import discovered_text
 from console.pool_style import backend_pixmap, phase_icon
 from console.style import set_state_property
-from console.widgets.detail_parts import action_button, detail_header, value_label
+from console.widgets.detail_parts import action_button, detail_header, show_rows, value_label
 from console.widgets.tables import Cell, fill_table, make_table
 from proto.quantix.v1 import coordinator_pb2 as pb
 
@@ -99,8 +100,8 @@ class DiscoveredPoolDetail(QWidget):
                     icon=phase_icon(discovered_text.chip_phase(host.state)),
                 ),
                 Cell(discovered_text.host_capacity_text(host)),
-                Cell(discovered_text.yes_no(host.autostart)),
-                Cell(discovered_text.yes_no(host.persistent)),
+                Cell(present.yes_no(host.autostart)),
+                Cell(present.yes_no(host.persistent)),
             ]
             for host in sorted(pool.hosts, key=lambda h: h.host)
         ]
@@ -112,10 +113,4 @@ class DiscoveredPoolDetail(QWidget):
         return self.hosts_table
 
     def _show_settings(self, pool: pb.DiscoveredPool) -> None:
-        form = self.settings_form
-        while form.rowCount():
-            form.removeRow(0)
-        for row in discovered_text.settings_rows(pool):
-            value = value_label(self.settings)
-            value.setText(row.value)
-            form.addRow(f"{row.label}:", value)
+        show_rows(self.settings_form, discovered_text.settings_rows(pool))

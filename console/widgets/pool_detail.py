@@ -28,6 +28,7 @@ from console.widgets.detail_parts import (
     detail_header,
     form_scroll,
     placeholder_stack,
+    show_rows,
     value_label,
 )
 from console.widgets.discovered_pool_detail import DiscoveredPoolDetail
@@ -240,9 +241,6 @@ class PoolDetailPanel(QWidget):
         set_state_property(self.capacity_bar, "usage", usage.value)
 
     def _show_settings(self, pool: pb.Pool) -> None:
-        form = self.settings_form
-        while form.rowCount():
-            form.removeRow(0)
         spec_message = pool.spec
         which = spec_message.WhichOneof("source")
         stored = (which == "ceph_rbd" and spec_message.ceph_rbd.has_key) or (
@@ -261,7 +259,4 @@ class PoolDetailPanel(QWidget):
             if seconds is not None:
                 when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(seconds))
                 rows.append(pool_text.SettingRow(label, when))
-        for row in rows:
-            value = value_label(form.parentWidget())
-            value.setText(row.value)
-            form.addRow(f"{row.label}:", value)
+        show_rows(self.settings_form, rows)

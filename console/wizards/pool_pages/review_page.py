@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget, QWizardPage
 
 from console.pool_text import SettingRow, source_rows
-from console.widgets.error_view import SELECTABLE, ErrorView
+from console.widgets.detail_parts import show_rows
+from console.widgets.error_view import ErrorView
 from domain.pools import PoolSpec
 
 NEXT_TEXT = (
@@ -64,9 +65,7 @@ class ReviewPage(QWizardPage):
         return rows
 
     def initializePage(self) -> None:
-        while self.form.rowCount():
-            self.form.removeRow(0)
-        self.values.clear()
+        self.values = show_rows(self.form, [])
         self.error_view.clear()
         try:
             rows = self.rows()
@@ -75,13 +74,7 @@ class ReviewPage(QWizardPage):
             # by code), say what rather than show an empty review.
             self.error_view.set_error("The pool settings are not valid", str(error))
             return
-        for row in rows:
-            value = QLabel(row.value, self.summary)
-            value.setTextFormat(Qt.TextFormat.PlainText)
-            value.setTextInteractionFlags(SELECTABLE)
-            value.setWordWrap(True)
-            self.values[row.label] = value
-            self.form.addRow(f"{row.label}:", value)
+        self.values = show_rows(self.form, rows)
 
     def isComplete(self) -> bool:
         return not self._busy
