@@ -109,15 +109,12 @@ class PoolManager:
         for scope in self._store.secret_scopes():
             if scope.startswith("pool/") and scope.removeprefix("pool/") not in names:
                 self._store.delete_secrets(scope)
-        resumed = self._resume_intents()
+        self._resume_intents()
         for pool in self.list():
-            if pool.spec.name in resumed:
-                continue
-            waiting = [s.host for s in pool.hosts if s.phase == pb.POOL_PHASE_PENDING]
-            if waiting:
-                log.info("resuming pool initialization", extra={"pool": pool.spec.name})
-                self._initialize(pool, waiting)
-            elif pool.phase in (pb.POOL_PHASE_DELETING, pb.POOL_PHASE_PENDING):
+            if pool.spec.name in self._deleting:
+                continue  # its resumed delete settles it
+            restarted = self._restart_stalled(pool.spec.name)
+            if not restarted and pool.phase in (pb.POOL_PHASE_DELETING, pb.POOL_PHASE_PENDING):
                 self._save(pool, lambda _p: None)
 
     async def close(self) -> None:
@@ -364,19 +361,25 @@ class PoolManager:
         self._deleting.add(name)
         return self._detached(self._delete(name, force), intent)
 
-    def _restart_stalled(self, name: str, leave: Sequence[str] = ()) -> None:
-        """Initialize again on every PENDING host of the pool that has no work in flight (and
-        is not in ``leave``): a restart, or a delete that did not happen, must not leave a host
-        PENDING with nothing that will ever answer."""
+    def _restart_stalled(self, name: str) -> bool:
+        """Initialize again on every PENDING host of the pool with no work in flight and not
+        being taken off it: a restart, or a delete that did not happen, must not leave a host
+        PENDING with nothing that will ever answer. Whether any was restarted."""
         pool = self._inventory.get(KIND, name)
-        if not isinstance(pool, pb.Pool) or name in self._deleting:
-            return
-        busy = self._realizer.in_flight(name) | set(leave)
+        if not isinstance(pool, pb.Pool):
+            return False
+        in_flight = self._realizer.in_flight(name)
         stalled = [
-            s.host for s in pool.hosts if s.phase == pb.POOL_PHASE_PENDING and s.host not in busy
+            s.host
+            for s in pool.hosts
+            if s.phase == pb.POOL_PHASE_PENDING
+            and s.host not in in_flight
+            and not self._frozen(name, s.host)
         ]
         if stalled:
+            log.info("initializing again where nothing answers", extra={"pool": name})
             self._initialize(pool, stalled)
+        return bool(stalled)
 
     def _intend(self, name: str, op: str, hosts: list[str], force: bool) -> int:
         """Write down what is about to be done, before any host is asked: a coordinator killed
@@ -384,10 +387,8 @@ class PoolManager:
         payload = json.dumps({"op": op, "hosts": hosts, "force": force})
         return self._store.add_intent(_scope(name), payload)
 
-    def _resume_intents(self) -> set[str]:
-        """Finish the deletes and unassigns a previous run recorded but did not finish; the
-        pools they concern."""
-        resumed = set()
+    def _resume_intents(self) -> None:
+        """Finish the deletes and unassigns a previous run recorded but did not finish."""
         for intent in self._store.intents():
             self._store.remove_intent(intent.id)  # replaced by the run's own intent below
             if not intent.scope.startswith("pool/"):
@@ -405,17 +406,12 @@ class PoolManager:
             )
             if work.get("op") == OP_DELETE:
                 self._start_delete(name, force)
-                resumed.add(name)
             elif work.get("op") == OP_UNASSIGN:
                 hosts = [h for h in work.get("hosts", []) if ps.find(pool, h) is not None]
                 busy = self._unassigning.get(name, set())
                 hosts = [h for h in hosts if h not in busy]
                 if hosts:
                     self._start_unassign(name, hosts, force)
-                    resumed.add(name)
-                    # Its other hosts may have been mid-initialization: finish those too.
-                    self._restart_stalled(name, leave=hosts)
-        return resumed
 
     async def _unassign(self, name: str, hosts: list[str], force: bool) -> pb.Pool:
         try:
