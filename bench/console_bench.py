@@ -35,7 +35,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from clients.coordinator import CoordinatorClient  # noqa: E402
 from console.main_window import MainWindow  # noqa: E402
 from console.style import apply_style  # noqa: E402
-from localfleet.process import DaemonProcess  # noqa: E402
+from localfleet.fleet import coordinator_process  # noqa: E402
 
 HOSTS = 1000
 RATE = 1000
@@ -69,24 +69,12 @@ def feeder(*args: str) -> subprocess.Popen:
 
 
 async def measure(workdir: Path) -> dict:
-    coordinator = DaemonProcess(
-        "coordinator",
-        "coordinator",
-        # Heartbeats never come from these simulated hosts: an hour keeps them CONNECTED.
-        [
-            "--listen",
-            "127.0.0.1:0",
-            "--db",
-            str(workdir / "c.sqlite"),
-            "--heartbeat-interval",
-            "3600",
-        ],
-        workdir,
-    )
+    # Heartbeats never come from these simulated hosts: an hour keeps them CONNECTED.
+    coordinator = coordinator_process(workdir, 3600)
     coordinator.spawn()
     await coordinator.wait_serving()
     try:
-        registering = feeder("register", coordinator.address, str(HOSTS))
+        registering = feeder("register", coordinator.address, str(workdir), str(HOSTS))
         while registering.poll() is None:
             await asyncio.sleep(0.05)
 
@@ -107,18 +95,20 @@ async def measure(workdir: Path) -> dict:
         timer.start()
 
         started = time.perf_counter()
-        window.connect_to(coordinator.address)
+        window.connect_to(coordinator.endpoint())
         while window.model.rowCount() < HOSTS:
             await asyncio.sleep(0.001)
         populate_s = time.perf_counter() - started
 
         gaps.clear()
         last[0] = time.perf_counter()
-        churning = feeder("churn", coordinator.address, str(HOSTS), str(RATE), str(SECONDS))
+        churning = feeder(
+            "churn", coordinator.address, str(workdir), str(HOSTS), str(RATE), str(SECONDS)
+        )
         while churning.poll() is None:
             await asyncio.sleep(0.01)
         sent = int(churning.stdout.read().strip())
-        async with CoordinatorClient(coordinator.address) as client:
+        async with CoordinatorClient(coordinator.endpoint()) as client:
             final_revision = (await client.list_nodes()).revision
         deadline = time.monotonic() + 30
         while window.watch.last_revision < final_revision and time.monotonic() < deadline:

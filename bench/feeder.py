@@ -1,16 +1,22 @@
 """Child of console_bench.py: drives a real coordinator over gRPC from its own process, so the
 console process measures only its own work.
 
-  feeder.py register ADDRESS COUNT          register COUNT nodes (host-0000 ...)
-  feeder.py churn ADDRESS COUNT RATE SECS   toggle maintenance on those nodes at RATE changes/s
-                                            for SECS seconds; prints the number of changes made
+  feeder.py register ADDRESS DIR COUNT          register COUNT nodes (host-0000 ...), each
+                                                 with a certificate of its own
+  feeder.py churn ADDRESS DIR COUNT RATE SECS    toggle maintenance on those nodes at RATE
+                                                 changes/s for SECS seconds, as the admin;
+                                                 prints the number of changes made
+DIR is the bench's work directory: the local CA (localfleet.trust) is there.
 """
 
 import asyncio
 import sys
 import time
+from pathlib import Path
 
+from clients.channels import Endpoint
 from clients.coordinator import CoordinatorClient
+from localfleet.trust import FleetTrust
 from proto.quantix.v1 import common_pb2
 from proto.quantix.v1 import coordinator_pb2 as pb
 
@@ -22,26 +28,30 @@ def node_name(index: int) -> str:
     return f"host-{index:04d}"
 
 
-async def register(client: CoordinatorClient, count: int) -> None:
+async def register(address: str, trust: FleetTrust, count: int) -> None:
+    """As each node's daemon would: with its own certificate, over its own connection."""
     semaphore = asyncio.Semaphore(CONCURRENCY)
 
     async def one(index: int) -> None:
         async with semaphore:
-            info = common_pb2.HostInfo(
-                hostname=node_name(index),
-                memory_bytes=256 * 2**30,
-                libvirt_version="9.0.0",
-                cpu=common_pb2.CpuInfo(model="EPYC 9354", logical_cpus=64),
-            )
-            await client.register_node(
-                pb.RegisterNodeRequest(
-                    hostname=node_name(index),
-                    address=f"127.0.0.1:{20000 + index}",
-                    host_info=info,
-                )
-            )
+            endpoint = Endpoint(address, trust.node_identity(node_name(index)))
+            async with CoordinatorClient(endpoint) as client:
+                await register_one(client, index)
 
     await asyncio.gather(*(one(i) for i in range(count)))
+
+
+async def register_one(client: CoordinatorClient, index: int) -> None:
+    info = common_pb2.HostInfo(
+        hostname=node_name(index),
+        memory_bytes=256 * 2**30,
+        libvirt_version="9.0.0",
+        cpu=common_pb2.CpuInfo(model="EPYC 9354", logical_cpus=64),
+    )
+    request = pb.RegisterNodeRequest(
+        hostname=node_name(index), address=f"127.0.0.1:{20000 + index}", host_info=info
+    )
+    await client.register_node(request)
 
 
 async def churn(client: CoordinatorClient, count: int, rate: float, seconds: float) -> int:
@@ -65,12 +75,13 @@ async def churn(client: CoordinatorClient, count: int, rate: float, seconds: flo
 
 
 async def main() -> None:
-    command, address, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    async with CoordinatorClient(address) as client:
-        if command == "register":
-            await register(client, count)
-        else:
-            print(await churn(client, count, float(sys.argv[4]), float(sys.argv[5])), flush=True)
+    command, address, workdir, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    trust = FleetTrust(Path(workdir))
+    if command == "register":
+        await register(address, trust, count)
+        return
+    async with CoordinatorClient(Endpoint(address, trust.identity("admin"))) as client:
+        print(await churn(client, count, float(sys.argv[5]), float(sys.argv[6])), flush=True)
 
 
 asyncio.run(main())

@@ -92,7 +92,7 @@ async def measure(size: int, workdir: Path) -> dict:
     # Heartbeats at the default 5 s: the fleet idles as a real one would during the runs.
     fleet = await LocalFleet.start(workdir, names, heartbeat_interval_s=5.0)
     try:
-        async with CoordinatorClient(fleet.coordinator_address) as client:
+        async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
             await eventually(
                 lambda: client.list_nodes(),
                 lambda r: (
@@ -134,7 +134,7 @@ async def measure_latency(size: int, workdir: Path) -> dict:
     # No heartbeats come from simulated hosts: an hour keeps them CONNECTED.
     fleet = await LocalFleet.start(workdir, (), heartbeat_interval_s=3600.0)
     try:
-        async with CoordinatorClient(fleet.coordinator_address) as client:
+        async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
             for i in range(size):
                 await client.register_node(
                     pb.RegisterNodeRequest(hostname=f"slow-{i:03d}", address=f"127.0.0.1:{port}")

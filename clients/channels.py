@@ -1,17 +1,24 @@
 """The one place that creates gRPC channels.
 
 Every caller (console, quantixctl, coordinator fan-out, node registration) gets its channel
-here, so TLS and credentials can be added in one place later without touching callers.
-Channels are grpc.aio channels and must be created inside the running event loop.
+here from an ``Endpoint``: where to dial and who to be. Every channel is mutual TLS with the
+fleet's CA as the only trusted root; plaintext exists only towards loopback, for a daemon
+started with ``--insecure`` (the TLS-versus-plaintext benchmark). Channels are grpc.aio
+channels and must be created inside the running event loop.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import grpc
 
-from domain.validation import validate_address
+from domain.errors import ValidationError
+from domain.validation import parse_address, validate_address
+from trust.credentials import Identity, channel_credentials
+from trust.pki import node_server_name
 
 MiB = 1024 * 1024
 
@@ -47,6 +54,44 @@ def channel_options() -> Sequence[tuple[str, int]]:
     )
 
 
-def open_channel(address: str) -> grpc.aio.Channel:
-    """An insecure loopback/LAN channel to ``address`` (validated ``host:port``)."""
-    return grpc.aio.insecure_channel(validate_address(address), options=channel_options())
+@dataclass(frozen=True)
+class Endpoint:
+    """A peer to dial: its ``host:port``, the identity to present (None: plaintext, loopback
+    only), and the name its certificate must carry when that is not the address's host (a
+    node is verified by its host name, whatever address it has today)."""
+
+    address: str
+    identity: Identity | None
+    server_name: str = ""
+
+    def with_address(self, address: str) -> Endpoint:
+        return Endpoint(address, self.identity, self.server_name)
+
+
+def node_endpoint(address: str, host: str, identity: Identity | None) -> Endpoint:
+    """The node daemon of ``host`` at ``address``: its certificate must be ``host``'s."""
+    return Endpoint(address, identity, node_server_name(host))
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def open_channel(endpoint: Endpoint) -> grpc.aio.Channel:
+    """A mutual-TLS channel to the endpoint (plaintext only to a loopback address)."""
+    address = validate_address(endpoint.address)
+    options = list(channel_options())
+    if endpoint.identity is None:
+        if not is_loopback(parse_address(address).host):
+            raise ValidationError(
+                "address", f"{address} is not loopback: plaintext is refused (no identity given)"
+            )
+        return grpc.aio.insecure_channel(address, options=options)
+    if endpoint.server_name:
+        options.append(("grpc.ssl_target_name_override", endpoint.server_name))
+    return grpc.aio.secure_channel(address, channel_credentials(endpoint.identity), options=options)

@@ -12,16 +12,20 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import grpc
 
 from clients import cli_pki, cli_pools, present
+from clients.channels import Endpoint
 from clients.cli_format import format_table, print_json
 from clients.coordinator import CoordinatorClient
 from clients.errors import describe_rpc_error
 from domain.errors import ValidationError
 from domain.validation import validate_address, validate_hostname
+from trust.credentials import Identity, load_identity
+from trust.files import PkiError
 
 DEFAULT_COORDINATOR = "127.0.0.1:7443"
 EXIT_FAILURE = 1
@@ -34,6 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--coordinator",
         default=os.environ.get("QUANTIX_COORDINATOR", DEFAULT_COORDINATOR),
         help="coordinator HOST:PORT (default: $QUANTIX_COORDINATOR or %(default)s)",
+    )
+    parser.add_argument(
+        "--identity",
+        default=os.environ.get("QUANTIX_IDENTITY", ""),
+        metavar="FILE",
+        help="your identity file from `quantixctl pki issue-admin` (default: $QUANTIX_IDENTITY)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     topics = parser.add_subparsers(dest="topic", required=True)
@@ -132,7 +142,7 @@ async def run(args: argparse.Namespace) -> None:
         cli_pki.run(args)  # local files: no coordinator is contacted
         return
     address = validate_address(args.coordinator, "--coordinator")
-    async with CoordinatorClient(address) as client:
+    async with CoordinatorClient(Endpoint(address, _identity(args.identity))) as client:
         try:
             if args.topic == "pools":
                 await cli_pools.run(client, args)
@@ -153,6 +163,19 @@ async def run(args: argparse.Namespace) -> None:
 
 class CommandFailed(Exception):
     pass
+
+
+def _identity(path: str) -> Identity:
+    if not path:
+        raise ValidationError(
+            "--identity",
+            "is required: an identity file from `quantixctl pki issue-admin` (or set "
+            "QUANTIX_IDENTITY)",
+        )
+    try:
+        return load_identity(Path(path))
+    except PkiError as error:
+        raise CommandFailed(str(error)) from None
 
 
 def main(argv: Sequence[str] | None = None) -> None:

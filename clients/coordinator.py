@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Sequence
 
 import grpc
 
-from clients.channels import UNARY_DEADLINE_S, open_channel
+from clients.channels import UNARY_DEADLINE_S, Endpoint, open_channel
 from proto.quantix.v1 import common_pb2
 from proto.quantix.v1 import coordinator_pb2 as pb
 from proto.quantix.v1 import coordinator_pb2_grpc as pb_grpc
@@ -20,10 +20,11 @@ DELETE_DEADLINE_S = 60.0
 class CoordinatorClient:
     """One channel to one coordinator. Create it inside the running event loop."""
 
-    def __init__(self, address: str, deadline_s: float = UNARY_DEADLINE_S) -> None:
-        self.address = address
+    def __init__(self, endpoint: Endpoint, deadline_s: float = UNARY_DEADLINE_S) -> None:
+        self.endpoint = endpoint
+        self.address = endpoint.address
         self.deadline_s = deadline_s
-        self._channel = open_channel(address)
+        self._channel = open_channel(endpoint)
         self._stub = pb_grpc.CoordinatorStub(self._channel)
 
     @property

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clients.channels import UNARY_DEADLINE_S, open_channel
+from clients.channels import UNARY_DEADLINE_S, Endpoint, open_channel
 from proto.quantix.v1 import common_pb2, node_pb2
 from proto.quantix.v1 import node_pb2_grpc as pb_grpc
 
@@ -10,11 +10,13 @@ from proto.quantix.v1 import node_pb2_grpc as pb_grpc
 class NodeClient:
     """One channel to one node daemon. Create it inside the running event loop."""
 
-    def __init__(self, address: str, name: str = "", deadline_s: float = UNARY_DEADLINE_S) -> None:
-        self.address = address
-        self.name = name or address
+    def __init__(
+        self, endpoint: Endpoint, name: str = "", deadline_s: float = UNARY_DEADLINE_S
+    ) -> None:
+        self.address = endpoint.address
+        self.name = name or endpoint.address
         self.deadline_s = deadline_s
-        self._channel = open_channel(address)
+        self._channel = open_channel(endpoint)
         self._stub = pb_grpc.NodeDaemonStub(self._channel)
 
     @property

@@ -15,15 +15,19 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import qasync
 from PySide6.QtWidgets import QApplication
 
+from clients.channels import Endpoint
 from console.main_window import MainWindow
 from console.settings import APPLICATION, ORGANIZATION
 from console.style import apply_style
 from domain.errors import ValidationError
 from domain.validation import validate_address
+from trust.credentials import load_identity
+from trust.files import PkiError
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="start a local demo fleet (a coordinator and three simulated hosts) and show it; "
         "it stops when the console closes",
     )
+    parser.add_argument(
+        "--identity",
+        metavar="FILE",
+        help="with --coordinator: your identity file (from `quantixctl pki issue-admin`); "
+        "without it the connect dialog opens for that address and recalls the identity kept "
+        "in your keyring",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="log what the console does")
     return parser
 
@@ -57,6 +68,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
             args.coordinator = validate_address(args.coordinator, "--coordinator")
         except ValidationError as error:
             parser.error(str(error))
+    if args.identity is not None:
+        if args.coordinator is None:
+            parser.error("--identity: goes with --coordinator")
+        try:
+            args.identity = load_identity(Path(args.identity))
+        except PkiError as error:
+            parser.error(f"--identity: {error}")
     return args
 
 
@@ -76,8 +94,10 @@ async def run_console(args: argparse.Namespace) -> int:
     install_stop_signals(window)
     if args.demo:
         window.start_demo()
+    elif args.coordinator and args.identity:
+        window.connect_to(Endpoint(args.coordinator, args.identity))
     elif args.coordinator:
-        window.connect_to(args.coordinator)
+        window.open_connect_dialog(args.coordinator)
     else:
         window.open_connect_dialog()
     await window.wait_closed()

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from clients.channels import Endpoint
     from localfleet import LocalFleet
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,10 @@ class DemoFleet:
     @property
     def coordinator_address(self) -> str:
         return self._fleet.coordinator_address
+
+    def coordinator_endpoint(self) -> Endpoint:
+        """The demo's coordinator, as the demo's admin."""
+        return self._fleet.coordinator_endpoint("admin")
 
     @classmethod
     async def start(cls) -> DemoFleet:

@@ -27,8 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clients.channels import Endpoint
 from console.demo import DemoFleet
 from console.dialogs.connect_dialog import ConnectDialog
+from console.identity_store import IdentityStore
 from console.models.discovered_pools_model import DiscoveredPoolsModel
 from console.models.hosts_model import HostsModel
 from console.models.pools_model import PoolsModel
@@ -37,7 +39,6 @@ from console.pages.placeholder_page import PlaceholderPage
 from console.pages.storage_page import StoragePage
 from console.settings import ConsoleSettings
 from console.style import app_icon
-from console.tokens import TokenStore
 from console.watch import ConnectionState, Phase
 from console.watch_bridge import WatchBridge
 from console.widgets.connection_status import ConnectionStatus
@@ -84,7 +85,7 @@ class MainWindow(QMainWindow):
     def __init__(
         self,
         settings: ConsoleSettings | None = None,
-        tokens: TokenStore | None = None,
+        identities: IdentityStore | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -93,7 +94,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.resize(QSize(1200, 760))
         self.settings = settings or ConsoleSettings()
-        self.tokens = tokens or TokenStore()
+        self.identities = identities or IdentityStore()
         self.demo: DemoFleet | None = None
         self.connect_dialog: ConnectDialog | None = None
         self.closed = asyncio.get_running_loop().create_future()
@@ -117,11 +118,11 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(self)
         self.page_actions: list[QAction] = []
         self.hosts_page = HostsPage(
-            self.model, self, self.pools_model.managed_on, address=self._address
+            self.model, self, self.pools_model.managed_on, endpoint=self._endpoint
         )
         self.hosts_page.notice.connect(self._on_page_notice)
         self.storage_page = StoragePage(
-            self.pools_model, self.model, self._address, self, discovered=self.discovered_model
+            self.pools_model, self.model, self._endpoint, self, discovered=self.discovered_model
         )
         self.storage_page.notice.connect(self._on_page_notice)
         built: dict[str, QWidget] = {"hosts": self.hosts_page, "storage": self.storage_page}
@@ -201,10 +202,10 @@ class MainWindow(QMainWindow):
 
     # --- connecting -----------------------------------------------------------------------
 
-    def connect_to(self, address: str) -> None:
-        """Show the hosts of the coordinator at ``address`` (replacing any other)."""
+    def connect_to(self, endpoint: Endpoint) -> None:
+        """Show the fleet of the coordinator at ``endpoint`` (replacing any other)."""
         try:
-            canonical = validate_address(address, "coordinator address")
+            canonical = validate_address(endpoint.address, "coordinator address")
         except ValidationError as error:
             self.connection_status.show_error(
                 str(error), "Cannot connect to the coordinator", str(error)
@@ -214,16 +215,16 @@ class MainWindow(QMainWindow):
             self.model.clear()
             self.pools_model.clear()
             self.discovered_model.clear()
-        self.watch.start(canonical)
+        self.watch.start(endpoint.with_address(canonical))
         self._update_title()
 
-    def open_connect_dialog(self) -> ConnectDialog:
+    def open_connect_dialog(self, address: str = "") -> ConnectDialog:
         """Open (not exec) the connect dialog; connecting happens in its finished handler."""
         if self.connect_dialog is not None:
             self.connect_dialog.raise_()
             self.connect_dialog.activateWindow()
             return self.connect_dialog
-        dialog = ConnectDialog(self.settings, self.tokens, self, self.watch.address)
+        dialog = ConnectDialog(self.settings, self.identities, self, address or self.watch.address)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(self._on_connect_dialog_finished)
         self.connect_dialog = dialog
@@ -255,13 +256,13 @@ class MainWindow(QMainWindow):
             await demo.stop()
             return
         self.demo = demo
-        self.connect_to(demo.coordinator_address)
+        self.connect_to(demo.coordinator_endpoint())
 
     # --- handlers -------------------------------------------------------------------------
 
-    def _address(self) -> str:
-        """The coordinator the window shows (pool actions go there), "" when none."""
-        return self.watch.address
+    def _endpoint(self) -> Endpoint | None:
+        """The coordinator the window shows (pool actions go there), None when none."""
+        return self.watch.endpoint
 
     def _on_watch_event(self, event: pb.WatchEvent) -> None:
         """One stream, three models: nodes to the hosts model, pools to the pools model,
@@ -292,11 +293,14 @@ class MainWindow(QMainWindow):
         self.connect_dialog = None
         if dialog is None or result != ConnectDialog.DialogCode.Accepted:
             return
-        self.connect_to(dialog.address())
+        endpoint = dialog.endpoint()
+        if endpoint is None:
+            return
+        self.connect_to(endpoint)
         status = dialog.keyring_status
-        if dialog.token() and status is not None and not status.available:
+        if status is not None and not status.available:
             self.statusBar().showMessage(
-                "The access token is kept for this session only: " + status.problem, 15_000
+                "Your identity is kept for this session only: " + status.problem, 15_000
             )
 
     def _on_sidebar_row_changed(self, row: int) -> None:

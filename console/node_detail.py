@@ -14,9 +14,11 @@ from typing import TypeVar
 
 import grpc
 
+from clients.channels import node_endpoint
 from clients.errors import describe_rpc_error
 from clients.node import NodeClient
 from proto.quantix.v1 import common_pb2
+from trust.credentials import Identity
 
 T = TypeVar("T")
 
@@ -33,13 +35,17 @@ class HostDetail:
     errors: list[str] = field(default_factory=list)
 
 
-async def fetch_host_detail(name: str, address: str) -> HostDetail:
-    """GetHostInfo, ListStoragePools and ListNetworks from the node daemon at ``address``."""
+async def fetch_host_detail(name: str, address: str, identity: Identity | None) -> HostDetail:
+    """GetHostInfo, ListStoragePools and ListNetworks from the node daemon at ``address``,
+    presenting ``identity`` (the console's; None when not connected)."""
     detail = HostDetail(name, address)
     if not address:
         detail.errors.append(f"{name}: the coordinator has no node daemon address for this host")
         return detail
-    async with NodeClient(address, name) as client:
+    if identity is None:
+        detail.errors.append(f"{name}: not connected to a coordinator (File › Connect…)")
+        return detail
+    async with NodeClient(node_endpoint(address, name, identity), name) as client:
         info, pools, networks = await asyncio.gather(
             _attempt(client.get_host_info()),
             _attempt(client.list_storage_pools()),

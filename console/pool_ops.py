@@ -16,6 +16,7 @@ from typing import Generic, TypeVar
 
 import grpc
 
+from clients.channels import Endpoint
 from clients.coordinator import CoordinatorClient
 from clients.errors import describe_rpc_error
 from clients.pool_codec import spec_to_pb
@@ -81,13 +82,13 @@ def failure_of(error: BaseException, target: str, doing: str = "") -> Failure:
 
 
 async def call_coordinator(
-    address: str, call: Callable[[CoordinatorClient], Awaitable[T]], doing: str = ""
+    endpoint: Endpoint | None, call: Callable[[CoordinatorClient], Awaitable[T]], doing: str = ""
 ) -> Result[T]:
-    if not address:
+    if endpoint is None:
         return Result(failure=Failure("Not connected to a coordinator (File › Connect…)"))
-    target = f"coordinator {address}"
+    target = f"coordinator {endpoint.address}"
     try:
-        async with CoordinatorClient(address) as client:
+        async with CoordinatorClient(endpoint) as client:
             return Result(value=await call(client))
     except Exception as error:
         # Anything (an RPC error, a channel that could not be made) becomes text shown to
@@ -95,21 +96,29 @@ async def call_coordinator(
         return Result(failure=failure_of(error, target, doing))
 
 
-async def create_pool(address: str, spec: PoolSpec) -> Result[pb.Pool]:
+async def create_pool(endpoint: Endpoint | None, spec: PoolSpec) -> Result[pb.Pool]:
     message = spec_to_pb(spec, include_secrets=True)  # CreatePool is where secrets go in
-    return await call_coordinator(address, lambda client: client.create_pool(message))
+    return await call_coordinator(endpoint, lambda client: client.create_pool(message))
 
 
-async def retry_pool(address: str, name: str, hosts: Sequence[str] = ()) -> Result[pb.Pool]:
-    return await call_coordinator(address, lambda client: client.retry_pool(name, hosts))
+async def retry_pool(
+    endpoint: Endpoint | None, name: str, hosts: Sequence[str] = ()
+) -> Result[pb.Pool]:
+    return await call_coordinator(endpoint, lambda client: client.retry_pool(name, hosts))
 
 
-async def delete_pool(address: str, name: str, force: bool) -> Result[pb.DeletePoolResponse]:
-    return await call_coordinator(address, lambda client: client.delete_pool(name, force))
+async def delete_pool(
+    endpoint: Endpoint | None, name: str, force: bool
+) -> Result[pb.DeletePoolResponse]:
+    return await call_coordinator(endpoint, lambda client: client.delete_pool(name, force))
 
 
 async def change_hosts(
-    address: str, name: str, add: Sequence[str], remove: Sequence[str], force: bool = False
+    endpoint: Endpoint | None,
+    name: str,
+    add: Sequence[str],
+    remove: Sequence[str],
+    force: bool = False,
 ) -> Result[pb.Pool]:
     """AssignHosts, then UnassignHosts: adding first, so a pool is never left on fewer hosts
     than the user asked for because the second call failed."""
@@ -125,20 +134,22 @@ async def change_hosts(
     if not add and not remove:
         return Result()
     doing = "Assigning and unassigning hosts" if add and remove else ""
-    return await call_coordinator(address, run, doing)
+    return await call_coordinator(endpoint, run, doing)
 
 
 async def adopt_pool(
-    address: str, name: str, hosts: Sequence[str], dry_run: bool, secret: str = ""
+    endpoint: Endpoint | None, name: str, hosts: Sequence[str], dry_run: bool, secret: str = ""
 ) -> Result[pb.Pool]:
     """AdoptPool: with ``dry_run`` the pool as it would be adopted (nothing stored, no host
     touched), for the review; without, the pool Quantix now manages."""
     return await call_coordinator(
-        address, lambda client: client.adopt_pool(name, hosts, secret, dry_run)
+        endpoint, lambda client: client.adopt_pool(name, hosts, secret, dry_run)
     )
 
 
-async def remove_node(address: str, name: str, force: bool) -> Result[pb.RemoveNodeResponse]:
+async def remove_node(
+    endpoint: Endpoint | None, name: str, force: bool
+) -> Result[pb.RemoveNodeResponse]:
     """RemoveNode: forget a host that is gone (refused while pools are assigned, unless
     ``force``)."""
-    return await call_coordinator(address, lambda client: client.remove_node(name, force))
+    return await call_coordinator(endpoint, lambda client: client.remove_node(name, force))

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 
 import grpc
 
+from clients.channels import node_endpoint
 from clients.errors import describe_rpc_error
 from clients.node import NodeClient
 from proto.quantix.v1 import common_pb2
+from trust.credentials import Identity
 
 
 @dataclass
@@ -44,12 +46,18 @@ def _failed(read: PoolHostRead, text: str) -> PoolHostRead:
     return read
 
 
-async def read_pool_on_host(host: str, address: str, pool: str) -> PoolHostRead:
+async def read_pool_on_host(
+    host: str, address: str, pool: str, identity: Identity | None
+) -> PoolHostRead:
+    """Volumes and libvirt XML of ``pool`` from ``host``'s daemon, presenting ``identity``
+    (the console's; None when not connected)."""
     read = PoolHostRead(host, address, pool)
     if not address:
         return _failed(read, f"{host}: the coordinator has no node daemon address for this host")
+    if identity is None:
+        return _failed(read, f"{host}: not connected to a coordinator (File › Connect…)")
     try:
-        async with NodeClient(address, host) as client:
+        async with NodeClient(node_endpoint(address, host, identity), host) as client:
             volumes, xml = await asyncio.gather(
                 client.list_volumes(pool),
                 client.get_storage_pool_xml(pool),

@@ -22,12 +22,12 @@ import qasync
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
+from console.identity_store import IdentityStore
 from console.main_window import MainWindow
 from console.models.hosts_model import Column
 from console.screenshot_storage import save_to, storage_tour
 from console.settings import ConsoleSettings
 from console.style import apply_style
-from console.tokens import TokenStore
 
 # Long enough for a process start or a heartbeat timeout on a slow machine.
 WAIT_S = 60.0
@@ -69,12 +69,12 @@ async def tour(directory: Path, only: str = "all") -> None:
         fleet = await LocalFleet.start(
             Path(work), node_names=DEMO_NODE_NAMES, heartbeat_interval_s=1.0
         )
-        window = MainWindow(settings, TokenStore())
+        window = MainWindow(settings, IdentityStore())
         window.resize(1280, 800)
         window.show()
         try:
             page = window.hosts_page
-            window.connect_to(fleet.coordinator_address)
+            window.connect_to(fleet.coordinator_endpoint())
             await _until(lambda: window.model.rowCount() == len(DEMO_NODE_NAMES), "hosts")
             await _until(lambda: window.pools_model.is_synced, "pools")
             if only == "storage":

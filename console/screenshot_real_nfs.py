@@ -22,11 +22,11 @@ from PySide6.QtWidgets import QApplication
 
 from clients.coordinator import CoordinatorClient
 from clients.pool_codec import spec_to_pb
+from console.identity_store import IdentityStore
 from console.main_window import MainWindow
 from console.screenshot_storage import WINDOW_SIZE, _settle, _until, save_to
 from console.settings import ConsoleSettings
 from console.style import apply_style
-from console.tokens import TokenStore
 from domain.pools import Backend, NfsSource, PoolSpec, validate_pool_spec
 from localfleet import LocalFleet
 from localfleet.process import DaemonProcess
@@ -43,6 +43,8 @@ async def shoot(directory: Path, libvirt_uri: str) -> None:
         fleet = await LocalFleet.start(
             Path(work), node_names=(), heartbeat_interval_s=HEARTBEAT_INTERVAL_S
         )
+        node_dir = Path(work) / "node-data"
+        fleet.trust.enrol_offline(HOST, node_dir, fleet.coordinator_address)
         node = DaemonProcess(
             HOST,
             "node_daemon",
@@ -56,7 +58,7 @@ async def shoot(directory: Path, libvirt_uri: str) -> None:
                 "--name",
                 HOST,
                 "--data-dir",
-                str(Path(work) / "node-data"),
+                str(node_dir),
             ],
             Path(work),
         )
@@ -64,14 +66,14 @@ async def shoot(directory: Path, libvirt_uri: str) -> None:
         settings = ConsoleSettings(
             QSettings(str(Path(work) / "console.ini"), QSettings.Format.IniFormat)
         )
-        window = MainWindow(settings, TokenStore())
+        window = MainWindow(settings, IdentityStore())
         window.resize(WINDOW_SIZE)
         window.show()
-        address = fleet.coordinator_address
+        endpoint = fleet.coordinator_endpoint()
         try:
             node.spawn()
             await node.wait_serving()
-            window.connect_to(address)
+            window.connect_to(endpoint)
             await _until(lambda: window.model.row_of(HOST) is not None, HOST)
             await _until(lambda: window.pools_model.is_synced, "pools")
             spec = validate_pool_spec(
@@ -82,7 +84,7 @@ async def shoot(directory: Path, libvirt_uri: str) -> None:
                     description="Lab NFS export (no NFS client on this machine)",
                 )
             )
-            async with CoordinatorClient(address) as client:
+            async with CoordinatorClient(endpoint) as client:
                 await client.create_pool(spec_to_pb(spec, include_secrets=False))
             pool = window.pools_model.pool
             await _until(
@@ -94,7 +96,7 @@ async def shoot(directory: Path, libvirt_uri: str) -> None:
             save_to(directory)(window, "storage-real-nfs-error")
         finally:
             with contextlib.suppress(Exception):  # best effort: the node rolled it back already
-                async with CoordinatorClient(address) as client:
+                async with CoordinatorClient(endpoint) as client:
                     await client.delete_pool(POOL, force=True)
             window.close()
             await window.wait_closed()

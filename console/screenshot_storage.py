@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QWidget
 
+from clients.channels import Endpoint
 from clients.coordinator import CoordinatorClient
 from clients.pool_codec import spec_to_pb
 from console.main_window import MainWindow
@@ -90,8 +91,8 @@ def demo_specs() -> list[PoolSpec]:
     return [validate_pool_spec(spec) for spec in specs]
 
 
-async def _create(address: str, specs: list[PoolSpec]) -> None:
-    async with CoordinatorClient(address) as client:
+async def _create(endpoint: Endpoint, specs: list[PoolSpec]) -> None:
+    async with CoordinatorClient(endpoint) as client:
         for spec in specs:
             await client.create_pool(spec_to_pb(spec, include_secrets=True))
 
@@ -125,9 +126,8 @@ async def storage_tour(window: MainWindow, fleet: LocalFleet, save: Save) -> Non
 
 async def _storage_pictures(window: MainWindow, fleet: LocalFleet, save: Save) -> None:
     page = window.storage_page
-    address = fleet.coordinator_address
     specs = demo_specs()
-    await _create(address, specs)
+    await _create(fleet.coordinator_endpoint(), specs)
     await _until(
         lambda: all(_phase(window, s.name) not in (0, pb.POOL_PHASE_PENDING) for s in specs),
         "the demo pools to settle",
@@ -138,7 +138,7 @@ async def _storage_pictures(window: MainWindow, fleet: LocalFleet, save: Save) -
         pending = validate_pool_spec(
             PoolSpec("nfs-backup", Backend.NFS, NfsSource("nas01.lab", "/export/backup"))
         )
-        await _create(address, [pending])
+        await _create(fleet.coordinator_endpoint(), [pending])
         await _until(
             lambda: any(
                 h.phase == pb.POOL_PHASE_READY

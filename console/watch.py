@@ -20,6 +20,7 @@ from typing import Protocol
 
 import grpc
 
+from clients.channels import Endpoint
 from clients.coordinator import CoordinatorClient
 from clients.errors import describe_rpc_error
 from domain.backoff import Backoff
@@ -92,7 +93,7 @@ StateCallback = Callable[[ConnectionState], None]
 
 
 class CoordinatorWatch:
-    """Keeps one Watch stream to ``address`` open; resumable; stops when ``run()`` is cancelled.
+    """Keeps one Watch stream to ``endpoint`` open; resumable; stops when ``run()`` is cancelled.
 
     Revisions: ``last_revision`` is the revision the consumer is known to hold completely.
     It advances at SYNCED (the end of a snapshot or replay) and with each live change after
@@ -103,13 +104,14 @@ class CoordinatorWatch:
 
     def __init__(
         self,
-        address: str,
+        endpoint: Endpoint,
         on_event: EventCallback,
         on_state: StateCallback,
         backoff: Backoff | None = None,
-        client_factory: Callable[[str], _WatchSource] = CoordinatorClient,
+        client_factory: Callable[[Endpoint], _WatchSource] = CoordinatorClient,
     ) -> None:
-        self.address = address
+        self.endpoint = endpoint
+        self.address = address = endpoint.address
         self._on_event = on_event
         self._on_state = on_state
         self._backoff = backoff or console_backoff()
@@ -145,7 +147,7 @@ class CoordinatorWatch:
 
     async def _stream_once(self) -> str:
         """One stream, from connect to failure; returns why it ended."""
-        client = self._client_factory(self.address)
+        client = self._client_factory(self.endpoint)
         try:
             since = self.last_revision
             if since == 0:

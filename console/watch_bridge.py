@@ -8,6 +8,7 @@ import logging
 
 from PySide6.QtCore import QObject, Signal
 
+from clients.channels import Endpoint
 from console.watch import ConnectionState, CoordinatorWatch, Phase
 from domain.backoff import Backoff
 from proto.quantix.v1 import coordinator_pb2 as pb
@@ -16,7 +17,7 @@ log = logging.getLogger(__name__)
 
 
 class WatchBridge(QObject):
-    """One coordinator at a time: ``start(address)`` replaces any earlier watch."""
+    """One coordinator at a time: ``start(endpoint)`` replaces any earlier watch."""
 
     event_received = Signal(object)  # pb.WatchEvent
     state_changed = Signal(object)  # ConnectionState
@@ -34,11 +35,15 @@ class WatchBridge(QObject):
         return self._watch.address if self._watch else ""
 
     @property
+    def endpoint(self) -> Endpoint | None:
+        return self._watch.endpoint if self._watch else None
+
+    @property
     def last_revision(self) -> int:
         return self._watch.last_revision if self._watch else 0
 
-    def start(self, address: str) -> None:
-        """Watch ``address`` (a validated host:port) from a fresh snapshot."""
+    def start(self, endpoint: Endpoint) -> None:
+        """Watch the coordinator at ``endpoint`` from a fresh snapshot."""
         self._cancel()
         watch: CoordinatorWatch
 
@@ -50,9 +55,11 @@ class WatchBridge(QObject):
             if watch is self._watch:
                 self._set_state(state)
 
-        watch = CoordinatorWatch(address, on_event, on_state, backoff=self._backoff)
+        watch = CoordinatorWatch(endpoint, on_event, on_state, backoff=self._backoff)
         self._watch = watch
-        self._task = asyncio.get_running_loop().create_task(watch.run(), name=f"watch {address}")
+        self._task = asyncio.get_running_loop().create_task(
+            watch.run(), name=f"watch {endpoint.address}"
+        )
         self._task.add_done_callback(self._on_task_done)
 
     async def stop(self) -> None:

@@ -11,24 +11,33 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 
+from clients.channels import node_endpoint
 from clients.node import NodeClient
+from trust.credentials import Identity
 
 ClientFactory = Callable[[str, str, float], NodeClient]
-
-
-def _node_client(address: str, name: str, deadline_s: float) -> NodeClient:
-    return NodeClient(address, name, deadline_s)
 
 
 class NodeClients:
     """``get(host, address)``: the client of that node daemon. Use inside the running loop."""
 
-    def __init__(self, deadline_s: float, factory: ClientFactory = _node_client) -> None:
+    def __init__(
+        self,
+        deadline_s: float,
+        identity: Identity | None = None,
+        factory: ClientFactory | None = None,
+    ) -> None:
+        """``identity``: the coordinator's own, presented to every node (None: plaintext,
+        for a coordinator started with --insecure)."""
         # Calls made without an explicit timeout (ListVolumes) get the fan-out deadline too.
         self.deadline_s = deadline_s
-        self._factory = factory
+        self._identity = identity
+        self._factory = factory or self._node_client
         self._clients: dict[str, NodeClient] = {}
         self._retiring: set[asyncio.Task[None]] = set()
+
+    def _node_client(self, address: str, name: str, deadline_s: float) -> NodeClient:
+        return NodeClient(node_endpoint(address, name, self._identity), name, deadline_s)
 
     def get(self, host: str, address: str) -> NodeClient:
         client = self._clients.get(host)

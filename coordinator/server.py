@@ -7,6 +7,9 @@ import asyncio
 import logging
 from pathlib import Path
 
+import grpc
+
+from coordinator.access_rules import RULES
 from coordinator.adoption import Adopter
 from coordinator.discovery import DiscoveryManager
 from coordinator.host_reports import ask_every_node
@@ -20,14 +23,25 @@ from coordinator.store import SQLiteStore
 from coordinator.watch import WatchHub
 from domain.node_status import DEFAULT_HEARTBEAT_INTERVAL_S
 from proto.quantix.v1 import coordinator_pb2_grpc as pb_grpc
-from serving.grpc_server import ServingServer, install_stop_signals
+from serving.access import AccessControl
+from serving.grpc_server import (
+    InsecureRefused,
+    ServingServer,
+    check_insecure_listen,
+    install_stop_signals,
+)
 from serving.logs import setup_logging
 from serving.portfile import write_port_file
+from trust.credentials import Identity, coordinator_identity, reloading_server_credentials
+from trust.files import PkiError, PkiPaths
 
 log = logging.getLogger("coordinator")
 
 DEFAULT_LISTEN = "127.0.0.1:7443"
+DB_FILE = "coordinator.sqlite"
 SERVICE_NAME = "quantix.v1.Coordinator"
+# Exit status when the coordinator cannot start (no certificate): systemd and tests see it.
+EXIT_START_FAILED = 1
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -36,7 +50,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description="Quantix coordinator: inventory, per-host status and the Watch stream.",
     )
     parser.add_argument("--listen", default=DEFAULT_LISTEN, help="HOST:PORT to serve gRPC on")
-    parser.add_argument("--db", type=Path, required=True, help="SQLite database file")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        required=True,
+        help="the coordinator's directory: its CA and certificate (`quantixctl pki init`) and, "
+        "unless --db says otherwise, its database",
+    )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help=f"SQLite database file (default: DATA_DIR/{DB_FILE})",
+    )
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="serve plaintext without authentication; refused unless --listen is loopback "
+        "(for comparing TLS with plaintext on one machine, never for a fleet)",
+    )
     parser.add_argument(
         "--heartbeat-interval",
         type=float,
@@ -59,20 +91,46 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("--heartbeat-interval: must be greater than 0")
     if args.pool_deadline <= 0:
         parser.error("--pool-deadline: must be greater than 0")
+    if args.insecure:
+        try:
+            check_insecure_listen(args.listen)
+        except InsecureRefused as error:
+            parser.error(str(error))
+    if args.db is None:
+        args.db = args.data_dir / DB_FILE
     return args
 
 
+def _trust(args: argparse.Namespace) -> tuple[Identity | None, grpc.ServerCredentials | None]:
+    """The coordinator's identity and its server credentials (both None with --insecure)."""
+    if args.insecure:
+        log.warning("serving PLAINTEXT without authentication on %s (--insecure)", args.listen)
+        return None, None
+    identity = coordinator_identity(args.data_dir)
+    credentials = reloading_server_credentials(
+        lambda: coordinator_identity(args.data_dir), PkiPaths.of(args.data_dir).server_cert
+    )
+    return identity, credentials
+
+
 async def serve(args: argparse.Namespace) -> None:
+    try:
+        identity, credentials = _trust(args)
+    except PkiError as error:
+        log.error("cannot start: %s", error)
+        raise SystemExit(EXIT_START_FAILED) from None
+    args.db.parent.mkdir(parents=True, exist_ok=True)
     store = SQLiteStore(args.db)
     hub = WatchHub()
     inventory = Inventory(store, hub)
     nodes = NodeRegistry(inventory, args.heartbeat_interval)
-    node_clients = NodeClients(args.pool_deadline)
+    node_clients = NodeClients(args.pool_deadline, identity)
     realizer = Realizer(nodes.route, node_clients, args.pool_deadline)
     pools = PoolManager(inventory, store, nodes, realizer)
     discovery = DiscoveryManager(inventory, nodes)
     adopter = Adopter(pools, discovery, realizer)
-    server = ServingServer(args.listen, [SERVICE_NAME])
+    interceptors = [AccessControl(RULES)] if credentials is not None else []
+    server = ServingServer(args.listen, [SERVICE_NAME], credentials, interceptors)
     pb_grpc.add_CoordinatorServicer_to_server(
         CoordinatorServicer(inventory, hub, nodes, pools, discovery, adopter), server.server
     )

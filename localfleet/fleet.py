@@ -7,29 +7,52 @@ import atexit
 from collections.abc import Sequence
 from pathlib import Path
 
+from clients.channels import Endpoint, node_endpoint
 from localfleet.process import DaemonProcess, ProcessFailed
 from localfleet.testhosts import HostPool, write_test_host
+from localfleet.trust import FleetTrust
+from trust.credentials import node_identity
 
 DEMO_NODE_NAMES = ("host-a", "host-b", "host-c")
 
 __all__ = ["DEMO_NODE_NAMES", "LocalFleet", "ProcessFailed", "coordinator_process"]
 
 
+class CoordinatorDaemon(DaemonProcess):
+    """A coordinator process and the local PKI it serves with."""
+
+    def __init__(
+        self, trust: FleetTrust, args: list[str], workdir: Path, name: str = "coordinator"
+    ) -> None:
+        super().__init__(name, "coordinator", args, workdir)
+        self.trust = trust
+
+    def endpoint(self, role: str = "admin") -> Endpoint:
+        """This coordinator, dialled with an identity of ``role``."""
+        return Endpoint(self.address, self.trust.identity(role))
+
+    def node_endpoint(self, host: str) -> Endpoint:
+        """This coordinator, dialled with the certificate of node ``host`` (issued on first
+        use): what a test that registers hosts by itself presents."""
+        return Endpoint(self.address, self.trust.node_identity(host))
+
+
 def coordinator_process(
     workdir: Path, heartbeat_interval_s: float, extra_args: Sequence[str] = ()
-) -> DaemonProcess:
-    """A coordinator (not spawned yet) on a free loopback port, its database in ``workdir``.
+) -> CoordinatorDaemon:
+    """A coordinator (not spawned yet) on a free loopback port, its CA, certificate and
+    database in ``workdir/coordinator`` (made here when missing).
 
     ``args[1]`` is the ``--listen`` address: set it to serve again where it served before.
     """
-    return DaemonProcess(
-        "coordinator",
-        "coordinator",
+    trust = FleetTrust(workdir)
+    return CoordinatorDaemon(
+        trust,
         [
             "--listen",
             "127.0.0.1:0",
-            "--db",
-            str(workdir / "coordinator.sqlite"),
+            "--data-dir",
+            str(trust.coordinator_dir),
             "--heartbeat-interval",
             str(heartbeat_interval_s),
             *extra_args,
@@ -45,6 +68,7 @@ class LocalFleet:
         self.workdir = workdir
         self.heartbeat_interval_s = heartbeat_interval_s
         self.coordinator = coordinator_process(workdir, heartbeat_interval_s, coordinator_args)
+        self.trust = self.coordinator.trust
         self.nodes: dict[str, DaemonProcess] = {}
         self._uris: dict[str, str] = {}
         atexit.register(self._stop_now)
@@ -82,6 +106,27 @@ class LocalFleet:
     def node_address(self, name: str) -> str:
         return self.nodes[name].address
 
+    def coordinator_endpoint(self, role: str = "admin") -> Endpoint:
+        """The coordinator, dialled with an identity of ``role``."""
+        return self.coordinator.endpoint(role)
+
+    def as_node(self, name: str) -> Endpoint:
+        """The coordinator, dialled with the certificate node ``name`` enrolled with (what
+        its daemon presents)."""
+        return Endpoint(self.coordinator_address, node_identity(self.node_data_dir(name)))
+
+    def node_data_dir(self, name: str) -> Path:
+        return (self.workdir / "data" / name).resolve()
+
+    def cli_args(self, role: str = "admin") -> list[str]:
+        """quantixctl's options to reach this fleet's coordinator as ``role``."""
+        identity = self.trust.identity_file(role)
+        return ["--coordinator", self.coordinator_address, "--identity", str(identity)]
+
+    def node_endpoint(self, name: str, role: str = "admin") -> Endpoint:
+        """Node ``name``'s daemon, dialled with an identity of ``role``."""
+        return node_endpoint(self.node_address(name), name, self.trust.identity(role))
+
     def libvirt_uri(self, name: str) -> str:
         return self._uris[name]
 
@@ -102,6 +147,9 @@ class LocalFleet:
             hosts = self.workdir / "hosts"
             libvirt_uri = write_test_host(hosts / f"{name}.xml", name, position, pools)
         self._uris[name] = libvirt_uri
+        # Each node's own state (certificate, NFS mount points), as separate hosts would have.
+        data_dir = self.node_data_dir(name)
+        self.trust.enrol_offline(name, data_dir, self.coordinator_address)
         node = DaemonProcess(
             name,
             "node_daemon",
@@ -114,9 +162,8 @@ class LocalFleet:
                 self.coordinator_address,
                 "--name",
                 name,
-                # Each node's own state (NFS mount points), as separate hosts would have.
                 "--data-dir",
-                str((self.workdir / "data" / name).resolve()),
+                str(data_dir),
             ],
             self.workdir,
         )

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from domain.errors import ValidationError
 from domain.pools import validate_absolute_path
 from domain.validation import Address, parse_address, validate_hostname
+from serving.grpc_server import InsecureRefused, check_insecure_listen
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 # The node's own state on the host: NFS mount points live in <data dir>/mnt/<pool>. /var/lib
@@ -26,12 +27,13 @@ T = TypeVar("T")
 class NodeOptions:
     libvirt_uri: str
     listen: Address  # port 0: any free port (the bound one goes to --port-file)
-    coordinator: str
+    coordinator: str  # "" = the one this node enrolled at (DATA_DIR/coordinator)
     name: str  # "" = the host name libvirt reports
     advertise: str  # "" = the bound listen address
     port_file: Path | None
     log_level: str
     data_dir: str = DEFAULT_DATA_DIR  # absolute, normalized
+    insecure: bool = False
 
 
 def parse_listen(value: str, field: str = "--listen") -> Address:
@@ -80,8 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
         parser,
         "--coordinator",
         parse_address,
-        required=True,
-        help="HOST:PORT of the coordinator to register with",
+        default=None,
+        help="HOST:PORT of the coordinator to register with (default: the one this node "
+        "enrolled at; required with --insecure)",
     )
     _add_checked(
         parser,
@@ -112,19 +115,34 @@ def build_parser() -> argparse.ArgumentParser:
         help="absolute directory for the node's state on this host; NFS pools without a mount "
         f"point mount at DATA_DIR/mnt/POOL (default: {DEFAULT_DATA_DIR})",
     )
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="serve and call plaintext without authentication; refused unless --listen is "
+        "loopback (for comparing TLS with plaintext on one machine, never for a fleet)",
+    )
     parser.add_argument("--log-level", choices=LOG_LEVELS, default="info")
     return parser
 
 
 def parse_args(argv: Sequence[str] | None = None) -> NodeOptions:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.insecure:
+        try:
+            check_insecure_listen(str(args.listen))
+        except InsecureRefused as error:
+            parser.error(str(error))
+        if args.coordinator is None:
+            parser.error("--coordinator is required with --insecure (no enrolment to read it from)")
     return NodeOptions(
         libvirt_uri=args.libvirt_uri,
         listen=args.listen,
-        coordinator=str(args.coordinator),
+        coordinator=str(args.coordinator) if args.coordinator else "",
         name=args.name or "",
         advertise=str(args.advertise) if args.advertise else "",
         port_file=args.port_file,
         log_level=args.log_level,
         data_dir=args.data_dir,
+        insecure=args.insecure,
     )

@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 import grpc
 from google.protobuf import duration_pb2
 
+from clients.channels import Endpoint
 from clients.coordinator import CoordinatorClient
 from clients.errors import describe_rpc_error
 from domain.backoff import Backoff
@@ -66,7 +67,7 @@ class Registrar:
 
     def __init__(
         self,
-        coordinator: str,
+        coordinator: Endpoint,
         name: str,
         address: str,
         host_info: HostInfoReader,

@@ -6,8 +6,11 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 
+from clients.channels import Endpoint
 from domain.validation import Address
+from node_daemon.access_rules import RULES
 from node_daemon.libvirt_conn import LibvirtCallError, LibvirtConnection
 from node_daemon.libvirt_loop import EVENTS_LOGGER, setup_libvirt
 from node_daemon.options import NodeOptions, parse_args
@@ -16,9 +19,13 @@ from node_daemon.registration import Registrar
 from node_daemon.servicer import SERVICE_NAME, NodeDaemonServicer
 from node_daemon.version import __version__
 from proto.quantix.v1 import node_pb2_grpc
+from serving.access import AccessControl
 from serving.grpc_server import ServingServer, install_stop_signals
 from serving.logs import setup_logging
 from serving.portfile import write_port_file
+from trust import pki
+from trust.credentials import Identity, node_identity, server_credentials
+from trust.files import PkiError, enrolled_coordinator
 
 log = logging.getLogger("node_daemon")
 
@@ -75,11 +82,38 @@ async def _serve(options: NodeOptions, libvirt_conn: LibvirtConnection, stop: as
         servicer.close()
 
 
+def _trust(options: NodeOptions) -> tuple[Identity | None, str]:
+    """This node's identity (None with --insecure) and the coordinator to register with."""
+    if options.insecure:
+        log.warning("serving PLAINTEXT without authentication on %s (--insecure)", options.listen)
+        return None, options.coordinator
+    data_dir = Path(options.data_dir)
+    identity = node_identity(data_dir)
+    coordinator = options.coordinator or enrolled_coordinator(data_dir)
+    return identity, coordinator
+
+
 async def _serve_as(
     name: str, servicer: NodeDaemonServicer, options: NodeOptions, stop: asyncio.Event
 ) -> int:
     try:
-        serving = ServingServer(str(options.listen), [SERVICE_NAME])
+        identity, coordinator = _trust(options)
+    except PkiError as error:
+        log.error("%s: cannot start: %s", name, error)
+        return EXIT_START_FAILED
+    if identity is not None and pki.host_of(pki.load_cert(identity.certificate)) != name:
+        log.error(
+            "%s: cannot start: the certificate in %s was issued to %s; a node serves only as "
+            "the host it enrolled as",
+            name,
+            options.data_dir,
+            pki.host_of(pki.load_cert(identity.certificate)) or "no host",
+        )
+        return EXIT_START_FAILED
+    credentials = server_credentials(identity) if identity is not None else None
+    interceptors = [AccessControl(RULES)] if identity is not None else []
+    try:
+        serving = ServingServer(str(options.listen), [SERVICE_NAME], credentials, interceptors)
     except (OSError, RuntimeError) as error:
         log.error("%s: cannot listen on %s: %s", name, options.listen, error)
         return EXIT_START_FAILED
@@ -105,12 +139,12 @@ async def _serve_as(
         name,
         bound,
         options.libvirt_uri,
-        options.coordinator,
+        coordinator,
         options.data_dir,
         extra={"version": __version__},
     )
     registrar = Registrar(
-        options.coordinator,
+        Endpoint(coordinator, identity),
         name,
         address,
         servicer.host_info,

@@ -6,14 +6,14 @@ import asyncio
 import functools
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import ParamSpec, TypeVar
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from clients.channels import KEEPALIVE_TIME_MS, MAX_MESSAGE_BYTES
+from clients.channels import KEEPALIVE_TIME_MS, MAX_MESSAGE_BYTES, is_loopback
 from domain.errors import ValidationError
 
 log = logging.getLogger(__name__)
@@ -37,21 +37,56 @@ def server_options() -> list[tuple[str, int]]:
     ]
 
 
-class ServingServer:
-    """A grpc.aio server with health checking and reflection, bound to one address."""
+class InsecureRefused(ValueError):
+    """Plaintext was asked for on an address other hosts can reach."""
 
-    def __init__(self, listen: str, service_names: Iterable[str]) -> None:
-        self.server = grpc.aio.server(options=server_options())
+
+def check_insecure_listen(listen: str) -> None:
+    """``--insecure`` serves plaintext, so it is refused unless nobody else can connect."""
+    host = listen.strip().rpartition(":")[0]
+    if not is_loopback(host):
+        raise InsecureRefused(
+            f"--insecure: refused on {listen}: plaintext is allowed only on a loopback "
+            "address (127.0.0.1, ::1); other hosts must use mutual TLS"
+        )
+
+
+class ServingServer:
+    """A grpc.aio server with health checking and reflection, bound to one address.
+
+    ``credentials`` None serves plaintext, which only a loopback ``listen`` may do."""
+
+    def __init__(
+        self,
+        listen: str,
+        service_names: Iterable[str],
+        credentials: grpc.ServerCredentials | None,
+        interceptors: Sequence[grpc.aio.ServerInterceptor] = (),
+    ) -> None:
+        if credentials is None:
+            check_insecure_listen(listen)
+        self.server = grpc.aio.server(options=server_options(), interceptors=list(interceptors))
         self.health = health.aio.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         self._service_names = list(service_names)
         reflection.enable_server_reflection(
             [*self._service_names, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server
         )
-        self.port = self.server.add_insecure_port(listen)
-        if self.port == 0:
-            raise OSError(f"cannot listen on {listen}")
+        self.port = self._add_port(listen, credentials)
         self.listen = listen
+
+    def _add_port(self, listen: str, credentials: grpc.ServerCredentials | None) -> int:
+        if credentials is None:
+            port = self.server.add_insecure_port(listen)
+        else:
+            port = self.server.add_secure_port(listen, credentials)
+        if port == 0:
+            raise OSError(f"cannot listen on {listen}")
+        return port
+
+    def add_port(self, listen: str, credentials: grpc.ServerCredentials) -> int:
+        """Serve the same services on a second address (the coordinator's enrolment port)."""
+        return self._add_port(listen, credentials)
 
     async def start(self) -> None:
         await self.server.start()

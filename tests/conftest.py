@@ -10,25 +10,14 @@ from typing import Any
 import pytest
 
 from localfleet import DEMO_NODE_NAMES, LocalFleet
-from localfleet.process import DaemonProcess
+from localfleet.fleet import CoordinatorDaemon, coordinator_process
 
 
 @pytest.fixture
-def coordinator(tmp_path: Path) -> Iterator[DaemonProcess]:
-    """A real coordinator process on a free loopback port, heartbeat interval 0.5 s."""
-    process = DaemonProcess(
-        "coordinator",
-        "coordinator",
-        [
-            "--listen",
-            "127.0.0.1:0",
-            "--db",
-            str(tmp_path / "c.sqlite"),
-            "--heartbeat-interval",
-            "0.5",
-        ],
-        tmp_path,
-    )
+def coordinator(tmp_path: Path) -> Iterator[CoordinatorDaemon]:
+    """A real coordinator process on a free loopback port, heartbeat interval 0.5 s, with a
+    CA of its own in ``tmp_path/coordinator`` (``coordinator.endpoint(role)`` dials it)."""
+    process = coordinator_process(tmp_path, 0.5)
     process.spawn()
     try:
         asyncio.run(process.wait_serving())

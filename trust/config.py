@@ -40,3 +40,18 @@ PUBLIC_MODE = 0o644
 # Admin roles, weakest first: viewer reads and watches; operator also retries, toggles
 # maintenance and uploads; admin does everything (deletes and PKI included).
 ROLES = ("viewer", "operator", "admin")
+# The two services' roles, carried by the certificates the CA gives them (never by an admin's).
+NODE_ROLE = "node"
+COORDINATOR_ROLE = "coordinator"
+
+# A node's certificate carries the DNS name ``<host>.node.quantix.invalid``: clients dialling
+# a node verify that name (gRPC's target-name override), whatever address the node has today.
+# ``.invalid`` can never be a real domain (RFC 2606), so no coordinator name collides with it.
+NODE_NAME_SUFFIX = ".node.quantix.invalid"
+
+# Files in a node's data directory: its own key and certificate, the CA it was enrolled with,
+# and the coordinator address it enrolled at (later starts need no --coordinator).
+NODE_CERT_FILE = "node.pem"
+NODE_KEY_FILE = "node-key.pem"
+NODE_CA_FILE = "ca.pem"
+NODE_COORDINATOR_FILE = "coordinator"

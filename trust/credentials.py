@@ -4,6 +4,9 @@ Quantix fleet trusts its own CA, never a public one)."""
 
 from __future__ import annotations
 
+import logging
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +14,9 @@ import grpc
 from cryptography import x509
 
 from trust import pki
-from trust.files import PkiError, PkiPaths
+from trust.files import NodePaths, PkiError, PkiPaths
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,10 @@ class Identity:
     @property
     def role(self) -> str:
         return pki.role_of(pki.load_cert(self.certificate))
+
+    @property
+    def fingerprint(self) -> str:
+        return pki.fingerprint(pki.load_cert(self.certificate))
 
 
 def _pem_blocks(data: bytes, kind: bytes) -> list[bytes]:
@@ -50,6 +59,22 @@ def load_identity(path: Path) -> Identity:
         data = path.read_bytes()
     except OSError as error:
         raise PkiError(f"cannot read the identity {path}: {error.strerror}") from None
+    return parse_identity(data, str(path))
+
+
+def identity_text(identity: Identity) -> str:
+    """The identity as one PEM text, in the order of an identity file."""
+    return (identity.certificate + identity.key + identity.ca).decode()
+
+
+# An identity file is three PEM blocks (~2 KiB); anything much larger is not one.
+MAX_IDENTITY_BYTES = 64 * 1024
+
+
+def parse_identity(data: bytes, path: str) -> Identity:
+    """An identity from the text of an identity file; ``path`` names it in errors."""
+    if len(data) > MAX_IDENTITY_BYTES:
+        raise PkiError(f"{path} is not a Quantix identity ({len(data)} bytes is too large)")
     certificates = _pem_blocks(data, b"CERTIFICATE")
     keys = _pem_blocks(data, b"PRIVATE KEY")
     if len(certificates) != 2 or len(keys) != 1:
@@ -82,13 +107,74 @@ def coordinator_identity(data_dir: Path) -> Identity:
         ) from None
 
 
-def server_credentials(identity: Identity) -> grpc.ServerCredentials:
-    """Mutual TLS: a client without a certificate from this CA is refused in the handshake."""
-    return grpc.ssl_server_credentials(
-        [(identity.key, identity.certificate)],
-        root_certificates=identity.ca,
-        require_client_auth=True,
+def node_identity(data_dir: Path) -> Identity:
+    """A node's identity from its data directory (written when it enrolled)."""
+    paths = NodePaths.of(data_dir)
+    try:
+        return Identity(paths.cert.read_bytes(), paths.key.read_bytes(), paths.ca.read_bytes())
+    except FileNotFoundError as error:
+        raise PkiError(
+            f"this node is not enrolled ({error.filename} is missing): start it once with "
+            "--join JOIN_STRING (from `quantixctl hosts join-token`)"
+        ) from None
+
+
+def _certificate_configuration(identity: Identity) -> object:
+    # The chain ends with the CA so that a node enrolling can read the CA from the handshake
+    # and check it against the fingerprint its join string pins (trust.enrolment).
+    return grpc.ssl_server_certificate_configuration(
+        [(identity.key, identity.certificate + identity.ca)], root_certificates=identity.ca
     )
+
+
+def server_credentials(
+    identity: Identity, require_client_auth: bool = True
+) -> grpc.ServerCredentials:
+    """Mutual TLS: a client without a certificate from this CA is refused in the handshake.
+    ``require_client_auth=False`` (the enrolment port only) asks for no client certificate."""
+    return grpc.dynamic_ssl_server_credentials(
+        _certificate_configuration(identity),
+        lambda: None,
+        require_client_authentication=require_client_auth,
+    )
+
+
+def reloading_server_credentials(
+    load: Callable[[], Identity], watched: Path, require_client_auth: bool = True
+) -> grpc.ServerCredentials:
+    """Like ``server_credentials``, re-reading the identity for new connections once
+    ``watched`` changes: `quantixctl pki rotate` takes effect without a restart, and
+    connections already open keep the certificate they started with."""
+    seen = [_stamp(watched)]
+
+    def fetch() -> object | None:
+        # Called by gRPC for each new handshake, on its own thread: a stat, nothing more,
+        # unless the file changed.
+        stamp = _stamp(watched)
+        if stamp == seen[0]:
+            return None
+        try:
+            configuration = _certificate_configuration(load())
+        except (PkiError, OSError) as error:
+            log.warning(
+                "keeping the current certificate: the renewed one cannot be read: %s", error
+            )
+            return None
+        seen[0] = stamp
+        log.info("serving the renewed certificate from %s", watched)
+        return configuration
+
+    return grpc.dynamic_ssl_server_credentials(
+        _certificate_configuration(load()), fetch, require_client_authentication=require_client_auth
+    )
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return (0, 0)
+    return (status.st_mtime_ns, status.st_ino)
 
 
 def channel_credentials(identity: Identity) -> grpc.ChannelCredentials:

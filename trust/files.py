@@ -16,6 +16,10 @@ from trust import pki
 from trust.config import (
     CA_CERT_FILE,
     CA_KEY_FILE,
+    NODE_CA_FILE,
+    NODE_CERT_FILE,
+    NODE_COORDINATOR_FILE,
+    NODE_KEY_FILE,
     PRIVATE_MODE,
     PUBLIC_MODE,
     SERVER_CERT_FILE,
@@ -58,6 +62,47 @@ class PkiPaths:
             data_dir / SERVER_CERT_FILE,
             data_dir / SERVER_KEY_FILE,
         )
+
+
+@dataclass(frozen=True)
+class NodePaths:
+    cert: Path
+    key: Path
+    ca: Path
+    coordinator: Path
+
+    @classmethod
+    def of(cls, data_dir: Path) -> NodePaths:
+        return cls(
+            data_dir / NODE_CERT_FILE,
+            data_dir / NODE_KEY_FILE,
+            data_dir / NODE_CA_FILE,
+            data_dir / NODE_COORDINATOR_FILE,
+        )
+
+
+def write_node_identity(
+    data_dir: Path, certificate: bytes, key: bytes, ca: bytes, coordinator: str
+) -> None:
+    """What a node keeps after enrolling; the certificate last, so a node that finds its
+    certificate finds everything else too."""
+    paths = NodePaths.of(data_dir)
+    write_file(paths.key, key, PRIVATE_MODE)
+    write_file(paths.ca, ca, PUBLIC_MODE)
+    write_file(paths.coordinator, coordinator.encode() + b"\n", PUBLIC_MODE)
+    write_file(paths.cert, certificate, PUBLIC_MODE)
+
+
+def enrolled_coordinator(data_dir: Path) -> str:
+    """The coordinator address a node enrolled at."""
+    path = NodePaths.of(data_dir).coordinator
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        raise PkiError(
+            f"this node is not enrolled ({path} is missing): start it once with --join "
+            "JOIN_STRING (from `quantixctl hosts join-token`), or pass --coordinator"
+        ) from None
 
 
 def init_pki(data_dir: Path, names: list[str], addresses: list[str]) -> pki.Issued:
@@ -120,6 +165,23 @@ def rotate_server(
 def identity_bytes(issued: pki.Issued, ca: pki.Issued) -> bytes:
     """One file for an admin: certificate, key and the CA, PEM one after the other."""
     return pki.cert_pem(issued.certificate) + pki.key_pem(issued.key) + pki.cert_pem(ca.certificate)
+
+
+def write_issued_node(ca_dir: Path, host: str, node_dir: Path, coordinator: str) -> None:
+    """Enrol a node offline: a key and certificate for ``host`` made with the CA in
+    ``ca_dir`` and written to the node's data directory. For a local fleet on one machine
+    (the CA key is right here); a remote host enrols with a join token instead, and its key
+    never leaves it."""
+    ca = load_ca(ca_dir)
+    key = pki.new_key()
+    certificate = pki.issue_node(ca, host, key.public_key())
+    write_node_identity(
+        node_dir,
+        pki.cert_pem(certificate),
+        pki.key_pem(key),
+        pki.cert_pem(ca.certificate),
+        coordinator,
+    )
 
 
 def write_identity(data_dir: Path, name: str, role: str, out: Path) -> pki.Issued:

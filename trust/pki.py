@@ -2,9 +2,12 @@
 admin identities with a role, fingerprints. Pure functions over keys and certificates; files are
 ``trust.files``' business.
 
-A certificate's role (admins) travels as a URI subject alternative name ``quantix:role:<role>``:
-it is signed with the rest of the certificate, and gRPC servers can read it from the peer's
-certificate without a database.
+A certificate's role travels as a URI subject alternative name ``quantix:role:<role>``: it is
+signed with the rest of the certificate, and gRPC servers read it from the peer's certificate
+without a database. Roles are the admin roles (viewer, operator, admin) and the two services
+(node, coordinator). A node's certificate also names its host (``quantix:host:<name>``) and
+carries a DNS name under ``.invalid`` (RFC 2606: never a real name) that clients verify when they
+dial that node, so a node's certificate can never pass for the coordinator's or another node's.
 """
 
 from __future__ import annotations
@@ -20,9 +23,21 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from trust.config import CA_VALIDITY, CERT_VALIDITY, CLOCK_SKEW, ROLES
+from trust.config import (
+    CA_VALIDITY,
+    CERT_VALIDITY,
+    CLOCK_SKEW,
+    COORDINATOR_ROLE,
+    NODE_NAME_SUFFIX,
+    NODE_ROLE,
+    ROLES,
+)
 
 ROLE_URI_PREFIX = "quantix:role:"
+HOST_URI_PREFIX = "quantix:host:"
+# X.509 caps a common name at 64 characters; host names may be longer (the full name is in the
+# host URI).
+MAX_COMMON_NAME = 64
 ORGANIZATION = "Quantix"
 
 PrivateKey = ec.EllipticCurvePrivateKey
@@ -43,7 +58,7 @@ def _name(common_name: str) -> x509.Name:
     return x509.Name(
         [
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, ORGANIZATION),
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name[:MAX_COMMON_NAME]),
         ]
     )
 
@@ -92,15 +107,26 @@ def _issue(
     alt_names: Sequence[x509.GeneralName],
     usages: Sequence[x509.ObjectIdentifier],
     now: datetime.datetime | None,
-    key: PrivateKey | None = None,
 ) -> Issued:
-    key = key or new_key()
+    """A fresh key and its certificate."""
+    key = new_key()
+    return Issued(_sign(ca, common_name, alt_names, usages, now, key.public_key()), key)
+
+
+def _sign(
+    ca: Issued,
+    common_name: str,
+    alt_names: Sequence[x509.GeneralName],
+    usages: Sequence[x509.ObjectIdentifier],
+    now: datetime.datetime | None,
+    public_key: ec.EllipticCurvePublicKey,
+) -> x509.Certificate:
     start = (now or _now()) - CLOCK_SKEW
     builder = (
         x509.CertificateBuilder()
         .subject_name(_name(common_name))
         .issuer_name(ca.certificate.subject)
-        .public_key(key.public_key())
+        .public_key(public_key)
         .serial_number(x509.random_serial_number())
         .not_valid_before(start)
         # Never past the CA: a certificate that outlives its issuer fails verification anyway.
@@ -113,7 +139,7 @@ def _issue(
     )
     if alt_names:
         builder = builder.add_extension(x509.SubjectAlternativeName(list(alt_names)), False)
-    return Issued(builder.sign(ca.key, hashes.SHA256()), key)
+    return builder.sign(ca.key, hashes.SHA256())
 
 
 def issue_server(
@@ -125,9 +151,40 @@ def issue_server(
     """The coordinator's certificate: server for consoles and nodes, client towards nodes."""
     alt: list[x509.GeneralName] = [x509.DNSName(name) for name in names]
     alt += [x509.IPAddress(ipaddress.ip_address(address)) for address in addresses]
+    alt.append(x509.UniformResourceIdentifier(ROLE_URI_PREFIX + COORDINATOR_ROLE))
     common_name = names[0] if names else addresses[0]
     usages = [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]
     return _issue(ca, common_name, alt, usages, now)
+
+
+def node_server_name(host: str) -> str:
+    """The DNS name a node's certificate is verified against when a client dials that node."""
+    return host + NODE_NAME_SUFFIX
+
+
+def issue_node(
+    ca: Issued,
+    host: str,
+    public_key: ec.EllipticCurvePublicKey,
+    now: datetime.datetime | None = None,
+) -> x509.Certificate:
+    """A node's certificate for the key it made itself (enrolment sends only the public key):
+    server towards the coordinator and consoles, client towards the coordinator."""
+    alt: list[x509.GeneralName] = [
+        x509.DNSName(node_server_name(host)),
+        x509.UniformResourceIdentifier(ROLE_URI_PREFIX + NODE_ROLE),
+        x509.UniformResourceIdentifier(HOST_URI_PREFIX + host),
+    ]
+    usages = [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]
+    return _sign(ca, host, alt, usages, now, public_key)
+
+
+def host_of(certificate: x509.Certificate) -> str:
+    """The host a node's certificate was issued to; "" for any other certificate."""
+    for uri in _uris(certificate):
+        if uri.startswith(HOST_URI_PREFIX):
+            return uri.removeprefix(HOST_URI_PREFIX)
+    return ""
 
 
 def issue_identity(
@@ -140,15 +197,20 @@ def issue_identity(
     return _issue(ca, name, alt, [ExtendedKeyUsageOID.CLIENT_AUTH], now)
 
 
-def role_of(certificate: x509.Certificate) -> str:
-    """The role an identity carries; "" when it carries none (a node, the coordinator)."""
+def _uris(certificate: x509.Certificate) -> list[str]:
     try:
         alt = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName)
     except x509.ExtensionNotFound:
-        return ""
-    for uri in alt.value.get_values_for_type(x509.UniformResourceIdentifier):
-        if uri.startswith(ROLE_URI_PREFIX) and uri.removeprefix(ROLE_URI_PREFIX) in ROLES:
-            return uri.removeprefix(ROLE_URI_PREFIX)
+        return []
+    return list(alt.value.get_values_for_type(x509.UniformResourceIdentifier))
+
+
+def role_of(certificate: x509.Certificate) -> str:
+    """The role a certificate carries (an admin role, node or coordinator); "" for none."""
+    for uri in _uris(certificate):
+        role = uri.removeprefix(ROLE_URI_PREFIX)
+        if uri.startswith(ROLE_URI_PREFIX) and role in (*ROLES, NODE_ROLE, COORDINATOR_ROLE):
+            return role
     return ""
 
 

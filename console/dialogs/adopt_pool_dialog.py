@@ -16,7 +16,7 @@ Open it with ``open()``; the calls run on the event loop, never inside ``exec()`
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Coroutine, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from clients.pool_codec import spec_from_pb
 from console import discovered_text, pool_ops, pool_text
+from console.connection import EndpointSource
 from console.pool_style import phase_icon
 from console.style import set_state_property
 from console.widgets.detail_parts import show_rows
@@ -84,7 +85,7 @@ class AdoptPoolDialog(QDialog):
         self,
         pool: pb.DiscoveredPool,
         same_name: Sequence[pb.DiscoveredPool],
-        address: Callable[[], str],
+        endpoint: EndpointSource,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -92,7 +93,7 @@ class AdoptPoolDialog(QDialog):
         self.pool_name = pool.name
         self.setWindowTitle(f"Adopt Pool {pool.name}")
         self.setMinimumSize(560, 460)
-        self._address = address
+        self._endpoint = endpoint
         # The AdoptPool call under way; held because qasync and asyncio hold tasks weakly.
         self._task: asyncio.Task[None] | None = None
         self.reviewed: pb.Pool | None = None  # the dry run's answer, shown on the review
@@ -311,7 +312,7 @@ class AdoptPoolDialog(QDialog):
 
     async def _check(self, hosts: list[str]) -> None:
         result = await pool_ops.adopt_pool(
-            self._address(), self.pool_name, hosts, dry_run=True, secret=self.secret_edit.text()
+            self._endpoint(), self.pool_name, hosts, dry_run=True, secret=self.secret_edit.text()
         )
         self._task = None
         self._set_busy("")
@@ -325,7 +326,7 @@ class AdoptPoolDialog(QDialog):
 
     async def _adopt(self, hosts: list[str]) -> None:
         result = await pool_ops.adopt_pool(
-            self._address(), self.pool_name, hosts, dry_run=False, secret=self.secret_edit.text()
+            self._endpoint(), self.pool_name, hosts, dry_run=False, secret=self.secret_edit.text()
         )
         self._task = None
         self._set_busy("")

@@ -10,7 +10,6 @@ this dialog for one.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 
 import grpc
 from PySide6.QtCore import Qt, Signal
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from clients import present
 from console import pool_ops
+from console.connection import EndpointSource
 from console.style import set_state_property, status_icon
 from console.widgets.error_view import ErrorView
 from proto.quantix.v1 import coordinator_pb2 as pb
@@ -44,7 +44,7 @@ class AssignHostsDialog(QDialog):
         self,
         pool: pb.Pool,
         nodes: list[pb.Node],
-        address: Callable[[], str],
+        endpoint: EndpointSource,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -52,7 +52,7 @@ class AssignHostsDialog(QDialog):
         self.pool_name = pool.spec.name
         self.setWindowTitle(f"Assign Hosts — {self.pool_name}")
         self.setMinimumSize(460, 420)
-        self._address = address
+        self._endpoint = endpoint
         self._task: asyncio.Task[None] | None = None  # held: qasync holds tasks weakly
         self.current = {h.host for h in pool.hosts} | set(pool.spec.hosts)
 
@@ -164,7 +164,7 @@ class AssignHostsDialog(QDialog):
         )
 
     async def _apply(self, add: list[str], remove: list[str], force: bool) -> None:
-        result = await pool_ops.change_hosts(self._address(), self.pool_name, add, remove, force)
+        result = await pool_ops.change_hosts(self._endpoint(), self.pool_name, add, remove, force)
         self.busy_label.setVisible(False)
         self._update_summary()
         failure = result.failure

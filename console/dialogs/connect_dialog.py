@@ -1,10 +1,11 @@
-"""File › Connect to coordinator…: the address (validated as typed) and an optional token.
+"""File › Connect to coordinator…: the address (validated as typed) and your identity.
 
 The address is checked with domain.validation.parse_address, the same rule the servers and
-quantixctl apply; Connect stays disabled until it holds, and the rule is shown under the field.
-Recent addresses come from QSettings. The token goes to the OS keyring (console.tokens), never
-to QSettings or a file; without a keyring it is kept for this session only, and the dialog
-says so.
+quantixctl apply; Connect stays disabled until it holds and an identity is known, and each rule
+is shown under its field. Recent addresses come from QSettings. The identity (an identity file
+from `quantixctl pki issue-admin`: certificate, key and CA) is imported once and kept in the
+OS keyring (console.identity_store), never in QSettings or a file of the console's; without a
+keyring it is kept for this session only, and the dialog says so.
 
 Open it with ``open()`` and read the result in a ``finished`` handler (never ``exec()`` inside
 a coroutine: qasync cannot nest it).
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -21,6 +23,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -29,22 +33,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clients.channels import Endpoint
+from console.identity_store import IdentityStore, KeyringStatus
 from console.settings import ConsoleSettings
 from console.style import set_state_property
-from console.tokens import KeyringStatus, TokenStore
 from domain.errors import ValidationError
 from domain.validation import parse_address
+from trust.credentials import Identity, load_identity
+from trust.files import PkiError
+from trust.pki import load_cert
 
 FIELD_NAME = "Coordinator address"
 
-# Look the token up once typing pauses, not on every keystroke (each lookup may be a D-Bus
-# round trip to the Secret Service).
-TOKEN_LOOKUP_DELAY_MS = 300
+# Look the identity up once typing pauses, not on every keystroke (each lookup may be a D-Bus
+# round trip to the Secret Service, each file read a disk access).
+LOOKUP_DELAY_MS = 300
 
-TOKEN_HINT = (
-    "Kept in your system keyring, never in a settings file. "
-    "Coordinators of this version do not ask for a token yet."
+IDENTITY_HINT = (
+    "An identity file from `quantixctl pki issue-admin` (certificate, key and CA). "
+    "Imported into your system keyring: you choose it once per coordinator."
 )
+
+
+def _load_identity(path: str) -> Identity:
+    return load_identity(Path(path).expanduser())
+
+
+def describe_identity(identity: Identity) -> str:
+    """``alice (admin), valid until 2027-11-27``."""
+    until = load_cert(identity.certificate).not_valid_after_utc.date().isoformat()
+    return f"{identity.name} ({identity.role or 'no role'}), valid until {until}"
 
 
 def _hint_label(parent: QWidget, name: str) -> QLabel:
@@ -63,7 +81,7 @@ class ConnectDialog(QDialog):
     def __init__(
         self,
         settings: ConsoleSettings,
-        tokens: TokenStore,
+        identities: IdentityStore,
         parent: QWidget | None = None,
         address: str = "",
     ) -> None:
@@ -72,14 +90,15 @@ class ConnectDialog(QDialog):
         self.setWindowTitle("Connect to Coordinator")
         self.setMinimumWidth(480)
         self._settings = settings
-        self._tokens = tokens
+        self._identities = identities
         self._address = ""  # canonical host:port once valid
-        self._token_edited = False
-        # Tasks of this dialog (keyring look-ups, the save on Connect): held here because
-        # qasync and asyncio hold tasks weakly.
+        self._identity: Identity | None = None  # from the file chosen, or the keyring
+        self._file_error = ""
+        # Tasks of this dialog (keyring look-ups, file reads, the save on Connect): held here
+        # because qasync and asyncio hold tasks weakly.
         self._tasks: set[asyncio.Task[None]] = set()
         self.keyring_status: KeyringStatus | None = None
-        self.token_persisted = False
+        self.identity_persisted = False
 
         intro = QLabel(
             "The console shows the fleet as one coordinator knows it. "
@@ -97,17 +116,23 @@ class ConnectDialog(QDialog):
         self.address_combo.setToolTip("Recent addresses are in the list (Alt+Down)")
         self.address_rule = _hint_label(self, "fieldHint")
 
-        self.token_edit = QLineEdit(self)
-        self.token_edit.setObjectName("tokenEdit")
-        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token_edit.setPlaceholderText("Optional")
-        self.token_hint = _hint_label(self, "fieldHint")
-        self.token_hint.setText(TOKEN_HINT)
+        self.identity_edit = QLineEdit(self)
+        self.identity_edit.setObjectName("identityEdit")
+        self.identity_edit.setPlaceholderText("/path/to/you.pem")
+        self.identity_edit.setAccessibleName("Identity file")
+        self.browse_button = QPushButton("&Browse…", self)
+        self.browse_button.setObjectName("browseIdentity")
+        self.browse_button.clicked.connect(self._on_browse_clicked)
+        identity_row = QHBoxLayout()
+        identity_row.addWidget(self.identity_edit, 1)
+        identity_row.addWidget(self.browse_button)
+        self.identity_hint = _hint_label(self, "fieldHint")
+        self.identity_hint.setText(IDENTITY_HINT)
 
         address_label = QLabel("Coordinator &address:", self)
         address_label.setBuddy(self.address_combo)
-        token_label = QLabel("Access &token:", self)
-        token_label.setBuddy(self.token_edit)
+        identity_label = QLabel("&Identity file:", self)
+        identity_label.setBuddy(self.identity_edit)
 
         # Label, field and hint stacked: the hints wrap to the dialog's full width, and a
         # vertical box (unlike a form layout) measures wrapped text correctly.
@@ -115,10 +140,13 @@ class ConnectDialog(QDialog):
         fields.setSpacing(4)
         for label, field, hint in (
             (address_label, self.address_combo, self.address_rule),
-            (token_label, self.token_edit, self.token_hint),
+            (identity_label, identity_row, self.identity_hint),
         ):
             fields.addWidget(label)
-            fields.addWidget(field)
+            if isinstance(field, QHBoxLayout):
+                fields.addLayout(field)
+            else:
+                fields.addWidget(field)
             fields.addWidget(hint)
             fields.addSpacing(10)
 
@@ -139,11 +167,15 @@ class ConnectDialog(QDialog):
 
         self._lookup_timer = QTimer(self)
         self._lookup_timer.setSingleShot(True)
-        self._lookup_timer.setInterval(TOKEN_LOOKUP_DELAY_MS)
+        self._lookup_timer.setInterval(LOOKUP_DELAY_MS)
         self._lookup_timer.timeout.connect(self._on_lookup_timer)
+        self._file_timer = QTimer(self)
+        self._file_timer.setSingleShot(True)
+        self._file_timer.setInterval(LOOKUP_DELAY_MS)
+        self._file_timer.timeout.connect(self._on_file_timer)
 
         self.address_combo.editTextChanged.connect(self._on_address_edited)
-        self.token_edit.textEdited.connect(self._on_token_edited)
+        self.identity_edit.textChanged.connect(self._on_identity_path_edited)
 
         self.address_combo.setEditText(address or settings.last_address())
         self._on_address_edited(self.address_combo.currentText())
@@ -155,8 +187,11 @@ class ConnectDialog(QDialog):
         """The canonical ``host:port`` (valid once Connect is enabled)."""
         return self._address
 
-    def token(self) -> str:
-        return self.token_edit.text()
+    def endpoint(self) -> Endpoint | None:
+        """Where to connect and as whom (set once Connect is enabled)."""
+        if not self._address or self._identity is None:
+            return None
+        return Endpoint(self._address, self._identity)
 
     # --- handlers -------------------------------------------------------------------------
 
@@ -174,22 +209,48 @@ class ConnectDialog(QDialog):
         self._address = str(address)
         self.address_rule.setText(f"Connects to coordinator {self._address}")
         set_state_property(self.address_rule, "state", "ok")
-        self.connect_button.setEnabled(True)
+        self._update_connect()
         self._lookup_timer.start()
         self._grow_to_fit()
 
-    def _on_token_edited(self, _text: str) -> None:
-        self._token_edited = True
+    def _update_connect(self) -> None:
+        self.connect_button.setEnabled(
+            bool(self._address) and self._identity is not None and not self._file_error
+        )
+
+    def _on_identity_path_edited(self, _text: str) -> None:
+        # Nothing counts until the file is read: Connect waits for it.
+        self._file_error = "reading" if self.identity_edit.text().strip() else ""
+        if self._file_error:
+            self._identity = None
+        self._update_connect()
+        self._file_timer.start()
+
+    def _on_file_timer(self) -> None:
+        path = self.identity_edit.text().strip()
+        if path:
+            self._run(self._read_identity_file(path))
+        elif self._address:
+            self._run(self._recall_identity(self._address))
+
+    def _on_browse_clicked(self) -> None:
+        dialog = QFileDialog(self, "Choose your identity file")
+        dialog.setNameFilters(["Identity files (*.pem)", "All files (*)"])
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(self.identity_edit.setText)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def _on_lookup_timer(self) -> None:
-        if self._address:
-            self._run(self._recall_token(self._address))
+        if self._address and not self.identity_edit.text().strip():
+            self._run(self._recall_identity(self._address))
 
     def _on_connect_clicked(self) -> None:
-        if not self._address:
+        endpoint = self.endpoint()
+        if endpoint is None or endpoint.identity is None:
             return
         self.buttons.setEnabled(False)
-        self._run(self._save_and_accept(self._address, self.token()))
+        self._run(self._save_and_accept(endpoint.address, endpoint.identity))
 
     # --- async work -----------------------------------------------------------------------
 
@@ -199,39 +260,63 @@ class ConnectDialog(QDialog):
         task.add_done_callback(self._tasks.discard)
 
     async def _check_keyring(self) -> None:
-        self._show_keyring_status(await self._tokens.status())
+        self._show_keyring_status(await self._identities.status())
 
-    async def _recall_token(self, address: str) -> None:
-        recalled = await self._tokens.recall(address)
+    async def _recall_identity(self, address: str) -> None:
+        recalled = await self._identities.recall(address)
+        if address != self._address or self.identity_edit.text().strip():
+            return  # the user moved on, or chose a file of their own
+        self._identity = recalled.identity
         self._show_keyring_status(recalled.status)
-        if address != self._address or self._token_edited:
-            return  # the user moved on, or typed a token of their own
-        self.token_edit.setText(recalled.token)
+        if recalled.identity is not None:
+            self._show_identity_hint(
+                f"Using {describe_identity(recalled.identity)}, kept for {address}. "
+                "Choose a file to use another.",
+                "ok",
+            )
+        self._update_connect()
 
-    async def _save_and_accept(self, address: str, token: str) -> None:
+    async def _read_identity_file(self, path: str) -> None:
         try:
-            status = await self._tokens.remember(address, token)
-            self.token_persisted = bool(token) and status.available
-            if token:
-                self._show_keyring_status(status)
+            identity = await asyncio.to_thread(_load_identity, path)
+        except PkiError as error:
+            if path != self.identity_edit.text().strip():
+                return
+            self._identity, self._file_error = None, str(error)
+            self._show_identity_hint(str(error), "error")
+        else:
+            if path != self.identity_edit.text().strip():
+                return
+            self._identity, self._file_error = identity, ""
+            self._show_identity_hint(f"Connects as {describe_identity(identity)}", "ok")
+        self._update_connect()
+
+    async def _save_and_accept(self, address: str, identity: Identity) -> None:
+        try:
+            status = await self._identities.remember(address, identity)
+            self.identity_persisted = status.available
+            self._show_keyring_status(status)
             self._settings.remember_address(address)
         finally:
             self.buttons.setEnabled(True)
         self.accept()
 
+    def _show_identity_hint(self, text: str, state: str) -> None:
+        self.identity_hint.setText(text)
+        set_state_property(self.identity_hint, "state", state)
+        self._grow_to_fit()
+
     def _show_keyring_status(self, status: KeyringStatus) -> None:
         self.keyring_status = status
         if status.available:
-            self.token_hint.setText(TOKEN_HINT)
-            self.token_hint.setToolTip("")
-            set_state_property(self.token_hint, "state", "hint")
-        else:
-            self.token_hint.setText(
-                f"The token cannot be remembered: {status.problem}. "
-                "It is kept for this session only."
-            )
-            self.token_hint.setToolTip(status.detail)
-            set_state_property(self.token_hint, "state", "warning")
+            self.identity_hint.setToolTip("")
+            return
+        self.identity_hint.setText(
+            f"The identity cannot be remembered: {status.problem}. It is kept for this "
+            "session only; choose the file again next time."
+        )
+        self.identity_hint.setToolTip(status.detail)
+        set_state_property(self.identity_hint, "state", "warning")
         self._grow_to_fit()
 
     def _grow_to_fit(self) -> None:

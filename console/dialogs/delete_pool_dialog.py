@@ -10,12 +10,11 @@ Open it with ``open()``; the call runs on the event loop, never inside ``exec()`
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from console import pool_ops, pool_text
+from console.connection import EndpointSource
 from console.dialogs.confirm_force_dialog import ConfirmForceDialog
 from proto.quantix.v1 import coordinator_pb2 as pb
 
@@ -40,7 +39,7 @@ class DeletePoolDialog(ConfirmForceDialog):
     deleted = Signal(str)  # the pool's name, once the coordinator has forgotten it
 
     def __init__(
-        self, pool: pb.Pool, address: Callable[[], str], parent: QWidget | None = None
+        self, pool: pb.Pool, endpoint: EndpointSource, parent: QWidget | None = None
     ) -> None:
         name = pool.spec.name
         hosts = sorted(h.host for h in pool.hosts)
@@ -63,7 +62,7 @@ class DeletePoolDialog(ConfirmForceDialog):
         self.pool_name = name
         self.setWindowTitle(f"Delete Pool {name}")
         self.setMinimumWidth(520)
-        self._address = address
+        self._endpoint = endpoint
         self.delete_button = self.action_button
 
     def busy_text(self, force: bool) -> str:
@@ -77,7 +76,7 @@ class DeletePoolDialog(ConfirmForceDialog):
         return f"Could not delete {self.pool_name}"
 
     async def call(self, force: bool) -> pool_ops.Result[pb.DeletePoolResponse]:
-        return await pool_ops.delete_pool(self._address(), self.pool_name, force)
+        return await pool_ops.delete_pool(self._endpoint(), self.pool_name, force)
 
     def succeeded(self, value: pb.DeletePoolResponse | None, force: bool) -> bool:
         assert value is not None

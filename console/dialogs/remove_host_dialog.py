@@ -8,12 +8,11 @@ storage as it is. Open it with ``open()``; the call runs on the event loop, neve
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from console import pool_ops, pool_text
+from console.connection import EndpointSource
 from console.dialogs.confirm_force_dialog import ConfirmForceDialog
 from proto.quantix.v1 import coordinator_pb2 as pb
 
@@ -54,7 +53,7 @@ class RemoveHostDialog(ConfirmForceDialog):
     removed = Signal(str, list)
 
     def __init__(
-        self, node: pb.Node, address: Callable[[], str], parent: QWidget | None = None
+        self, node: pb.Node, endpoint: EndpointSource, parent: QWidget | None = None
     ) -> None:
         warning = QLabel(connected_warning(node.name))
         warning.setObjectName("fieldHint")
@@ -76,7 +75,7 @@ class RemoveHostDialog(ConfirmForceDialog):
         self.host_name = node.name
         self.setWindowTitle(f"Remove Host {node.name}")
         self.setMinimumWidth(540)
-        self._address = address
+        self._endpoint = endpoint
         self.remove_button = self.action_button
 
     def busy_text(self, force: bool) -> str:
@@ -90,7 +89,7 @@ class RemoveHostDialog(ConfirmForceDialog):
         return f"Could not remove {self.host_name}"
 
     async def call(self, force: bool) -> pool_ops.Result[pb.RemoveNodeResponse]:
-        return await pool_ops.remove_node(self._address(), self.host_name, force)
+        return await pool_ops.remove_node(self._endpoint(), self.host_name, force)
 
     def succeeded(self, value: pb.RemoveNodeResponse | None, force: bool) -> bool:
         response = value or pb.RemoveNodeResponse()

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.connection import EndpointSource, identity_of, not_connected
 from console.dialogs.remove_host_dialog import RemoveHostDialog, removed_notice
 from console.models.hosts_model import KEY_ROLE, SORT_ROLE, Column, HostsModel
 from console.watch import ConnectionState, EmptyListTexts, Phase
@@ -77,12 +78,12 @@ class HostsPage(QWidget):
         model: HostsModel,
         parent: QWidget | None = None,
         managed_pools: Callable[[str], set[str]] = lambda _host: set(),
-        address: Callable[[], str] = lambda: "",
+        endpoint: EndpointSource = not_connected,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("hostsPage")
         self.model = model
-        self._address = address
+        self._endpoint = endpoint
         self._selected_key = ""
         self._connection = ConnectionState(Phase.IDLE, "")
         self.dialog: RemoveHostDialog | None = None
@@ -169,7 +170,7 @@ class HostsPage(QWidget):
         self.table_stack.addWidget(self.table)
         self.table_stack.addWidget(self.empty_label)
 
-        self.detail = HostDetailPanel(self, managed_pools)
+        self.detail = HostDetailPanel(self, managed_pools, identity_of(endpoint))
 
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setChildrenCollapsible(False)
@@ -223,7 +224,7 @@ class HostsPage(QWidget):
         node = self.selected_node()
         if node is None or not self.remove_action.isEnabled() or self.dialog is not None:
             return None
-        dialog = RemoveHostDialog(node, self._address, self)
+        dialog = RemoveHostDialog(node, self._endpoint, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.removed.connect(self._on_removed)
         dialog.finished.connect(self._on_dialog_finished)
@@ -268,7 +269,7 @@ class HostsPage(QWidget):
 
     def _update_actions(self) -> None:
         node = self.selected_node()
-        self.remove_action.setEnabled(node is not None and bool(self._address()))
+        self.remove_action.setEnabled(node is not None and self._endpoint() is not None)
         self.remove_action.setToolTip(
             REMOVE_TIP if node is not None else "Select the host to remove first"
         )

@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from console import discovered_text, pool_ops
+from console.connection import EndpointSource
 from console.dialogs.adopt_pool_dialog import AdoptPoolDialog
 from console.dialogs.assign_hosts_dialog import AssignHostsDialog
 from console.dialogs.delete_pool_dialog import DeletePoolDialog
@@ -39,7 +40,7 @@ class PoolActions(QObject):
         self,
         page: QWidget,
         selected: Callable[[], pb.Pool | None],
-        address: Callable[[], str],
+        endpoint: EndpointSource,
         taken_names: Callable[[], set[str]],
         nodes: Callable[[], list[pb.Node]],
         discovered: Callable[[], pb.DiscoveredPool | None] = lambda: None,
@@ -48,7 +49,7 @@ class PoolActions(QObject):
         super().__init__(page)
         self._page = page
         self._selected = selected
-        self._address = address
+        self._endpoint = endpoint
         self._taken_names = taken_names
         self._nodes = nodes
         self._discovered = discovered  # the selected Unmanaged card's pool, if one is
@@ -83,7 +84,7 @@ class PoolActions(QObject):
     def update(self) -> None:
         """Enable what makes sense for the selected pool, and say why the rest does not."""
         pool = self._selected()
-        connected = bool(self._address())
+        connected = self._endpoint() is not None
         deleting = pool is not None and pool.phase == pb.POOL_PHASE_DELETING
         usable = pool is not None and connected and not deleting
         not_ready = pool is not None and pool.phase != pb.POOL_PHASE_READY
@@ -126,7 +127,7 @@ class PoolActions(QObject):
             self.wizard.raise_()
             self.wizard.activateWindow()
             return self.wizard
-        wizard = CreatePoolWizard(self._address, self._taken_names, self._nodes, self._page)
+        wizard = CreatePoolWizard(self._endpoint, self._taken_names, self._nodes, self._page)
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.created.connect(self._on_created)
         wizard.finished.connect(self._on_wizard_finished)
@@ -143,7 +144,7 @@ class PoolActions(QObject):
         self._run(self._retry(name))
 
     async def _retry(self, name: str) -> None:
-        result = await pool_ops.retry_pool(self._address(), name)
+        result = await pool_ops.retry_pool(self._endpoint(), name)
         if result.failure is None:
             self.notice.emit(f"Retrying {name} on every host where it is not ready")
             return
@@ -157,7 +158,7 @@ class PoolActions(QObject):
         pool = self._selected()
         if pool is None or not self.delete.isEnabled() or self.dialog is not None:
             return None
-        dialog = DeletePoolDialog(pool, self._address, self._page)
+        dialog = DeletePoolDialog(pool, self._endpoint, self._page)
         dialog.deleted.connect(lambda name: self.notice.emit(f"Deleted {name}"))
         self._open_dialog(dialog)
         return dialog
@@ -167,7 +168,7 @@ class PoolActions(QObject):
         if pool is None or not self.assign.isEnabled() or self.dialog is not None:
             return None
         name = pool.spec.name
-        dialog = AssignHostsDialog(pool, self._nodes(), self._address, self._page)
+        dialog = AssignHostsDialog(pool, self._nodes(), self._endpoint, self._page)
         dialog.applied.connect(lambda _pool: self.notice.emit(f"Hosts of {name} changed"))
         self._open_dialog(dialog)
         return dialog
@@ -176,7 +177,7 @@ class PoolActions(QObject):
         found = self._discovered()
         if found is None or not self.adopt.isEnabled() or self.dialog is not None:
             return None
-        dialog = AdoptPoolDialog(found, self._same_name(found.name), self._address, self._page)
+        dialog = AdoptPoolDialog(found, self._same_name(found.name), self._endpoint, self._page)
         dialog.adopted.connect(self._on_adopted)
         self._open_dialog(dialog)
         return dialog

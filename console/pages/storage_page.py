@@ -12,7 +12,6 @@ volumes and XML again and its Ctrl+F goes to the search field.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from console import pool_text
+from console.connection import EndpointSource, identity_of
 from console.models.card_list_model import KEY_ROLE
 from console.models.discovered_pools_model import DiscoveredPoolsModel
 from console.models.hosts_model import HostsModel
@@ -87,7 +87,7 @@ class StoragePage(QWidget):
         self,
         pools: PoolsModel,
         hosts: HostsModel,
-        address: Callable[[], str],
+        endpoint: EndpointSource,
         parent: QWidget | None = None,
         discovered: DiscoveredPoolsModel | None = None,
     ) -> None:
@@ -96,7 +96,7 @@ class StoragePage(QWidget):
         self.pools = pools
         self.discovered = discovered if discovered is not None else DiscoveredPoolsModel(self)
         self.hosts = hosts
-        self._address = address
+        self._endpoint = endpoint
         # The selected card: its Watch key, and whether it is an Unmanaged one (the two models'
         # keys never clash, but a name can be both a managed and an unmanaged card).
         self._selected_key = ""
@@ -109,7 +109,7 @@ class StoragePage(QWidget):
         self.actions = PoolActions(
             self,
             self.selected_pool,
-            address,
+            endpoint,
             pools.names,
             self._nodes,
             self.selected_discovered,
@@ -126,6 +126,7 @@ class StoragePage(QWidget):
             self._node_address,
             self,
             adopt=actions.adopt,
+            identity=identity_of(endpoint),
         )
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setChildrenCollapsible(False)

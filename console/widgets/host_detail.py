@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from clients import present
+from console.connection import IdentitySource, no_identity
 from console.latest_task import LatestTask
 from console.node_detail import HostDetail, fetch_host_detail
 from console.pool_style import USAGE_TEXT
@@ -127,9 +128,11 @@ class HostDetailPanel(QWidget):
         self,
         parent: QWidget | None = None,
         managed_pools: Callable[[str], set[str]] = lambda _host: set(),
+        identity: IdentitySource = no_identity,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("hostDetail")
+        self._identity = identity
         # The names of the pools Quantix manages on a host (from the coordinator's pools).
         self._managed_pools = managed_pools
         self._node: pb.Node | None = None
@@ -266,7 +269,7 @@ class HostDetailPanel(QWidget):
 
     async def _load(self, name: str, address: str) -> None:
         try:
-            detail = await fetch_host_detail(name, address)
+            detail = await fetch_host_detail(name, address, self._identity())
         except Exception as error:
             # fetch_host_detail reports RPC failures itself; this is anything else (a bad
             # address from the coordinator, a channel that could not be made).

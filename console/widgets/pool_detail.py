@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from clients import present
 from clients.pool_codec import spec_from_pb
 from console import pool_text
+from console.connection import IdentitySource, no_identity
 from console.pool_style import backend_pixmap
 from console.style import set_state_property
 from console.widgets.detail_parts import (
@@ -63,12 +64,13 @@ class PoolDetailPanel(QWidget):
         node_address: Callable[[str], str],
         parent: QWidget | None = None,
         adopt: QAction | None = None,
+        identity: IdentitySource = no_identity,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("poolDetail")
         self.pool: pb.Pool | None = None
         self._actions = actions
-        self.reads = PoolHostReads(self, node_address)
+        self.reads = PoolHostReads(self, node_address, identity)
 
         self._stack, self.empty_label = placeholder_stack(self, EMPTY_TEXT)
         self._stack.addWidget(self._build_detail())

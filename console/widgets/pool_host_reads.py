@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.connection import IdentitySource, no_identity
 from console.latest_task import LatestTask
 from console.pool_reads import PoolHostRead, read_pool_on_host
 from console.style import set_state_property
@@ -55,9 +56,15 @@ def _note_label(parent: QWidget) -> QLabel:
 class PoolHostReads(QObject):
     loaded = Signal(object)  # PoolHostRead: a read finished (with or without errors)
 
-    def __init__(self, parent: QWidget, node_address: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        parent: QWidget,
+        node_address: Callable[[str], str],
+        identity: IdentitySource = no_identity,
+    ) -> None:
         super().__init__(parent)
         self._node_address = node_address
+        self._identity = identity
         self._pool_name = ""
         self._host = ""
         self._reading = LatestTask()
@@ -163,7 +170,7 @@ class PoolHostReads(QObject):
     # --- internals ------------------------------------------------------------------------
 
     async def _load(self, host: str, address: str, pool: str) -> None:
-        read = await read_pool_on_host(host, address, pool)
+        read = await read_pool_on_host(host, address, pool, self._identity())
         if (host, pool) != (self._host, self._pool_name):
             return  # the user moved on meanwhile
         self._show(read)

@@ -22,6 +22,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QWidget, QWizard
 
 from console import pool_ops
+from console.connection import EndpointSource
 from console.pool_ops import Failure
 from console.wizards.pool_pages.backend_page import BackendPage
 from console.wizards.pool_pages.hosts_page import HostsPage
@@ -40,7 +41,7 @@ class CreatePoolWizard(QWizard):
 
     def __init__(
         self,
-        address: Callable[[], str],
+        endpoint: EndpointSource,
         taken_names: Callable[[], set[str]],
         nodes: Callable[[], list[pb.Node]],
         parent: QWidget | None = None,
@@ -52,7 +53,7 @@ class CreatePoolWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setButtonText(QWizard.WizardButton.FinishButton, "&Create")
         self.setMinimumSize(QSize(640, 600))
-        self._address = address
+        self._endpoint = endpoint
         self._nodes = nodes
         # The CreatePool call; held because qasync and asyncio hold tasks weakly.
         self._task: asyncio.Task[None] | None = None
@@ -119,7 +120,7 @@ class CreatePoolWizard(QWizard):
         )
 
     async def _create(self, spec: PoolSpec) -> None:
-        result = await pool_ops.create_pool(self._address(), spec)
+        result = await pool_ops.create_pool(self._endpoint(), spec)
         self.review_page.set_busy("")
         self.button(QWizard.WizardButton.BackButton).setEnabled(True)
         if result.failure is not None:

@@ -5,23 +5,30 @@ import json
 import subprocess
 import sys
 
-from clients.coordinator import CoordinatorClient
+from localfleet.trust import FleetTrust
 from proto.quantix.v1 import common_pb2
 from proto.quantix.v1 import coordinator_pb2 as pb
+from tests.fleet_client import FleetClient
 
 
-def quantixctl(*args, coordinator=None):
+def quantixctl(*args, coordinator=None, address=None, identity=None):
+    """quantixctl against ``coordinator`` (a running one, as its admin) or ``address``."""
     command = [sys.executable, "-m", "clients.cli"]
-    if coordinator:
-        command += ["--coordinator", coordinator]
+    if coordinator is not None:
+        address = coordinator.address
+        identity = coordinator.trust.identity_file("admin")
+    if address:
+        command += ["--coordinator", address]
+    if identity:
+        command += ["--identity", str(identity)]
     return subprocess.run(
         [*command, *args], capture_output=True, text=True, timeout=60, check=False
     )
 
 
-def register(address, *names):
+def register(coordinator, *names):
     async def main():
-        async with CoordinatorClient(address) as client:
+        async with FleetClient(coordinator) as client:
             for index, name in enumerate(names):
                 info = common_pb2.HostInfo(
                     hostname=name,
@@ -48,8 +55,8 @@ def register(address, *names):
 
 
 def test_hosts_list_json_lists_every_host_with_status(coordinator):
-    register(coordinator.address, "host-a", "host-b")
-    result = quantixctl("hosts", "list", "--json", coordinator=coordinator.address)
+    register(coordinator, "host-a", "host-b")
+    result = quantixctl("hosts", "list", "--json", coordinator=coordinator)
     assert result.returncode == 0, result.stderr
     hosts = json.loads(result.stdout)
     assert [(h["name"], h["status"]) for h in hosts] == [
@@ -61,8 +68,8 @@ def test_hosts_list_json_lists_every_host_with_status(coordinator):
 
 
 def test_hosts_list_table_reads_like_a_table(coordinator):
-    register(coordinator.address, "host-a")
-    result = quantixctl("hosts", "list", coordinator=coordinator.address)
+    register(coordinator, "host-a")
+    result = quantixctl("hosts", "list", coordinator=coordinator)
     assert result.returncode == 0, result.stderr
     header, row = result.stdout.splitlines()
     assert header.split() == [
@@ -80,36 +87,32 @@ def test_hosts_list_table_reads_like_a_table(coordinator):
 
 
 def test_empty_fleet_says_so(coordinator):
-    result = quantixctl("hosts", "list", coordinator=coordinator.address)
+    result = quantixctl("hosts", "list", coordinator=coordinator)
     assert result.returncode == 0
     assert result.stdout.strip() == "No hosts registered."
 
 
 def test_hosts_show_prints_facts_and_json(coordinator):
-    register(coordinator.address, "host-a")
-    text = quantixctl("hosts", "show", "host-a", coordinator=coordinator.address)
+    register(coordinator, "host-a")
+    text = quantixctl("hosts", "show", "host-a", coordinator=coordinator)
     assert text.returncode == 0, text.stderr
     assert "NIC eno1" in text.stdout and "MTU 9000" in text.stdout
-    as_json = quantixctl("hosts", "show", "host-a", "--json", coordinator=coordinator.address)
+    as_json = quantixctl("hosts", "show", "host-a", "--json", coordinator=coordinator)
     detail = json.loads(as_json.stdout)
     assert detail["host_info"]["nics"][0]["speed_mbps"] == "10000"
     assert detail["status"] == "CONNECTED"
 
 
 def test_maintenance_on_and_off(coordinator):
-    register(coordinator.address, "host-a")
-    on = quantixctl(
-        "hosts", "maintenance", "host-a", "on", "--json", coordinator=coordinator.address
-    )
+    register(coordinator, "host-a")
+    on = quantixctl("hosts", "maintenance", "host-a", "on", "--json", coordinator=coordinator)
     assert json.loads(on.stdout)["status"] == "MAINTENANCE"
-    off = quantixctl(
-        "hosts", "maintenance", "host-a", "off", "--json", coordinator=coordinator.address
-    )
+    off = quantixctl("hosts", "maintenance", "host-a", "off", "--json", coordinator=coordinator)
     assert json.loads(off.stdout)["status"] == "CONNECTED"
 
 
 def test_unknown_host_is_one_line_and_exit_1(coordinator):
-    result = quantixctl("hosts", "show", "ghost", coordinator=coordinator.address)
+    result = quantixctl("hosts", "show", "ghost", coordinator=coordinator)
     assert result.returncode == 1
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
@@ -118,8 +121,9 @@ def test_unknown_host_is_one_line_and_exit_1(coordinator):
     assert "'ghost'" in lines[0]
 
 
-def test_unreachable_coordinator_is_one_line_and_exit_1():
-    result = quantixctl("hosts", "list", coordinator="127.0.0.1:1")
+def test_unreachable_coordinator_is_one_line_and_exit_1(tmp_path):
+    identity = FleetTrust(tmp_path).identity_file("admin")
+    result = quantixctl("hosts", "list", address="127.0.0.1:1", identity=identity)
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
@@ -127,7 +131,7 @@ def test_unreachable_coordinator_is_one_line_and_exit_1():
 
 
 def test_malformed_coordinator_address_names_the_option():
-    result = quantixctl("hosts", "list", coordinator="nowhere")
+    result = quantixctl("hosts", "list", address="nowhere")
     assert result.returncode == 2
     assert result.stderr.strip() == (
         "quantixctl: --coordinator: must be host:port, e.g. 127.0.0.1:7443 or [::1]:7443 "

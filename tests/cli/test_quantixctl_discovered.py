@@ -66,7 +66,7 @@ def found_fleet(tmp_path):
     )
 
     async def reported():
-        async with CoordinatorClient(fleet.coordinator_address) as client:
+        async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
             await eventually(
                 lambda: client.list_discovered_pools(),
                 lambda r: (
@@ -133,7 +133,7 @@ def test_adopting_a_directory_and_an_nfs_pool_makes_them_managed_and_ready(found
     }
 
     async def managed_now():
-        async with CoordinatorClient(found_fleet.coordinator_address) as client:
+        async with CoordinatorClient(found_fleet.coordinator_endpoint()) as client:
             return await eventually(
                 lambda: client.list_discovered_pools(),
                 lambda r: not {"default", "nfs-isos"} & {p.name for p in r.pools},

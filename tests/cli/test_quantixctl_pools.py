@@ -17,7 +17,7 @@ HOSTS = ("host-a", "host-b", "host-c")
 
 def quantixctl(fleet, *args, stdin=None):
     return subprocess.run(
-        [sys.executable, "-m", "clients.cli", "--coordinator", fleet.coordinator_address, *args],
+        [sys.executable, "-m", "clients.cli", *fleet.cli_args(), *args],
         capture_output=True,
         text=True,
         input=stdin,
@@ -28,7 +28,7 @@ def quantixctl(fleet, *args, stdin=None):
 
 def connected(fleet):
     async def main():
-        async with CoordinatorClient(fleet.coordinator_address) as client:
+        async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
             await eventually(
                 lambda: client.list_nodes(),
                 lambda r: (
@@ -122,7 +122,7 @@ def test_show_prints_each_hosts_full_message_and_wait_fails_when_not_ready(fleet
     )
 
     async def on_host_a():
-        async with NodeClient(fleet.node_address("host-a"), "host-a") as node:
+        async with NodeClient(fleet.node_endpoint("host-a"), "host-a") as node:
             return {p.name: p.source for p in await node.list_storage_pools()}
 
     assert asyncio.run(on_host_a())["nfs-isos"] == "nas.lab:/export/isos"
@@ -177,7 +177,7 @@ def test_secrets_come_from_files_or_stdin_and_never_come_back(fleet, tmp_path):
     assert json.loads(san.stdout)["spec"]["iscsi"]["has_chap_secret"] is True
 
     async def reads():
-        async with CoordinatorClient(fleet.coordinator_address) as client:
+        async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
             events = []
             async for event in client.watch(0):
                 events.append(event)

@@ -72,7 +72,7 @@ def test_force_takes_a_dead_host_off_its_pools_and_forgets_it(fleet, tmp_path):
 
     async def kill_host_c():
         await fleet.kill_node("host-c")
-        async with CoordinatorClient(fleet.coordinator_address) as client:
+        async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
             await eventually(
                 lambda: client.list_nodes(),
                 lambda r: (

@@ -25,8 +25,11 @@ from keyring.errors import PasswordDeleteError
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from clients.channels import Endpoint
 from console.settings import ConsoleSettings
 from console.style import apply_style
+from localfleet.trust import FleetTrust
+from trust.credentials import Identity
 
 T = TypeVar("T")
 
@@ -114,3 +117,16 @@ def activate(qtbot: Any, widget: Any) -> None:
     (``activateWindow()`` alone does not activate a window on the offscreen platform)."""
     widget.windowHandle().requestActivate()
     qtbot.waitUntil(widget.isActiveWindow, timeout=5000)
+
+
+@pytest.fixture(scope="session")
+def admin_identity(tmp_path_factory: pytest.TempPathFactory) -> Identity:
+    """An admin identity of a CA of its own, for tests that dial no coordinator of a fleet
+    (an unreachable address, a scripted server of the same CA)."""
+    return FleetTrust(tmp_path_factory.mktemp("pki")).identity("admin")
+
+
+@pytest.fixture
+def unreachable(admin_identity: Identity) -> Endpoint:
+    """A coordinator endpoint nothing listens on (127.0.0.1:1)."""
+    return Endpoint("127.0.0.1:1", admin_identity)

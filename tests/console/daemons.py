@@ -15,12 +15,14 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from clients.channels import Endpoint
 from clients.coordinator import CoordinatorClient
 from localfleet import LocalFleet
 from localfleet.fleet import coordinator_process
 from localfleet.testhosts import DEMO_POOLS, HostPool, write_test_host
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.console.messages import make_node
+from tests.fleet_client import FleetClient
 
 # A coordinator whose nodes are registered by the test over RPC has no node daemon sending
 # heartbeats: an hour-long interval keeps its liveness sweeper from turning those nodes OFFLINE
@@ -56,6 +58,11 @@ class CoordinatorProcess:
     def address(self) -> str:
         return self.process.address
 
+    @property
+    def endpoint(self) -> Endpoint:
+        """This coordinator, dialled as its admin."""
+        return self.process.endpoint()
+
     async def start(self, listen: str = "") -> str:
         """Serve on ``listen``; by default on the address it had before (a free port at first)."""
         self.process.args[1] = listen or self.process.address or "127.0.0.1:0"
@@ -80,21 +87,22 @@ class CoordinatorProcess:
             host_info=make_node(name).host_info,
             daemon_version="test",
         )
-        async with CoordinatorClient(self.address) as client:
+        async with FleetClient(self.process) as client:
             return (await client.register_node(request)).node
 
     async def set_maintenance(self, name: str, maintenance: bool = True) -> pb.Node:
-        async with CoordinatorClient(self.address) as client:
+        async with CoordinatorClient(self.endpoint) as client:
             return await client.set_maintenance(name, maintenance)
 
 
 async def wait_registered(
-    address: str, names: Iterable[str], timeout_s: float = START_TIMEOUT_S
+    endpoint: Endpoint, names: Iterable[str], timeout_s: float = START_TIMEOUT_S
 ) -> None:
-    """Until the coordinator at ``address`` knows every one of ``names``."""
+    """Until the coordinator at ``endpoint`` knows every one of ``names``."""
     wanted = set(names)
     end = time.monotonic() + timeout_s
-    async with CoordinatorClient(address) as client:
+    address = endpoint.address
+    async with CoordinatorClient(endpoint) as client:
         while True:
             known = {node.name for node in (await client.list_nodes()).nodes}
             if wanted <= known:

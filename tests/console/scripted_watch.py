@@ -8,7 +8,8 @@ middle only if the process dies or the connection drops in the instant those few
 A test cannot aim a kill at that instant, so it could not be anything but flaky; here the cut
 is scripted instead (``cut_first_snapshot_after``).
 
-It is a real grpc.aio server on loopback and implements the Watch RPC only, answering the way
+It is a real grpc.aio server on loopback, over mutual TLS with the coordinator's certificate of
+a local CA (``localfleet.trust``), and implements the Watch RPC only, answering the way
 the real coordinator does: a snapshot (RESET, ADDED..., SYNCED) for revision 0 or an unknown
 revision, an empty replay (SYNCED) when the client already has the current revision.
 """
@@ -20,9 +21,12 @@ from collections.abc import AsyncIterator
 
 import grpc
 
+from clients.channels import Endpoint
+from localfleet.trust import FleetTrust
 from proto.quantix.v1 import coordinator_pb2 as pb
 from proto.quantix.v1 import coordinator_pb2_grpc as pb_grpc
 from tests.console.messages import event
+from trust.credentials import server_credentials
 
 
 class ScriptedWatchServer(pb_grpc.CoordinatorServicer):
@@ -30,7 +34,10 @@ class ScriptedWatchServer(pb_grpc.CoordinatorServicer):
     ``cut_first_snapshot_after`` ADDED events. ``since_requests``: every Watch request's
     since_revision, in order."""
 
-    def __init__(self, nodes: list[pb.Node], cut_first_snapshot_after: int) -> None:
+    def __init__(
+        self, nodes: list[pb.Node], trust: FleetTrust, cut_first_snapshot_after: int
+    ) -> None:
+        self.trust = trust
         self.nodes = list(nodes)
         self.revision = len(self.nodes)
         self.cut_first_snapshot_after: int | None = cut_first_snapshot_after
@@ -42,11 +49,17 @@ class ScriptedWatchServer(pb_grpc.CoordinatorServicer):
     async def start(self) -> str:
         server = grpc.aio.server()
         pb_grpc.add_CoordinatorServicer_to_server(self, server)
-        port = server.add_insecure_port("127.0.0.1:0")
+        credentials = server_credentials(self.trust.identity("coordinator"))
+        port = server.add_secure_port("127.0.0.1:0", credentials)
         await server.start()
         self._server = server
         self.address = f"127.0.0.1:{port}"
         return self.address
+
+    @property
+    def endpoint(self) -> Endpoint:
+        """This server, dialled as an admin of its CA."""
+        return Endpoint(self.address, self.trust.identity("admin"))
 
     async def stop(self) -> None:
         self._stopping.set()

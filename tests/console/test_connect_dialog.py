@@ -1,6 +1,9 @@
-"""The connect dialog: inline address validation, recent addresses, tokens in the keyring."""
+"""The connect dialog: inline address validation, recent addresses, identities imported into the
+keyring."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import keyring
 import keyring.backends.fail
@@ -10,15 +13,25 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from console.dialogs.connect_dialog import ConnectDialog
-from console.tokens import SERVICE, TokenStore
+from console.identity_store import SERVICE, IdentityStore
+from localfleet.trust import FleetTrust
 from tests.console.conftest import MemoryKeyring, activate
-
-TOKEN = "s3cret-token-value"
 
 
 @pytest.fixture
-def tokens() -> TokenStore:
-    return TokenStore()
+def tokens() -> IdentityStore:
+    return IdentityStore()
+
+
+@pytest.fixture
+def identity_file(tmp_path) -> Path:
+    """An identity file as `quantixctl pki issue-admin` writes it (local-admin, admin)."""
+    return FleetTrust(tmp_path / "pki").identity_file("admin")
+
+
+def choose_file(qtbot, dialog: ConnectDialog, path: Path | str) -> None:
+    dialog.identity_edit.clear()
+    qtbot.keyClicks(dialog.identity_edit, str(path))
 
 
 def open_dialog(qtbot, settings, tokens, address: str = "") -> ConnectDialog:
@@ -62,84 +75,100 @@ def test_invalid_address_disables_connect_and_shows_the_rule(qtbot, settings, to
     assert dialog.address_rule.property("state") == "hint"  # empty is not yet a mistake
 
 
-def test_valid_address_enables_connect(qtbot, settings, tokens):
+def test_a_valid_address_is_taken_and_connect_waits_for_an_identity(qtbot, settings, tokens):
     dialog = open_dialog(qtbot, settings, tokens)
     type_address(qtbot, dialog, "coordinator.example:7443")
-    assert dialog.connect_button.isEnabled()
     assert dialog.address() == "coordinator.example:7443"
     assert dialog.address_rule.text() == "Connects to coordinator coordinator.example:7443"
+    assert dialog.address_rule.property("state") == "ok"
     type_address(qtbot, dialog, " [::1]:7443 ")
-    assert dialog.connect_button.isEnabled()
     assert dialog.address() == "[::1]:7443"
+    assert not dialog.connect_button.isEnabled()  # nothing kept for it, no file chosen
+    assert dialog.endpoint() is None
 
 
-def test_token_goes_to_the_keyring_and_never_to_settings(
-    qtbot, settings, tokens, memory_keyring: MemoryKeyring, tmp_path
+def test_the_identity_goes_to_the_keyring_and_never_to_settings(
+    qtbot, settings, tokens, memory_keyring: MemoryKeyring, identity_file
 ):
     dialog = open_dialog(qtbot, settings, tokens)
     type_address(qtbot, dialog, "127.0.0.1:7443")
-    qtbot.keyClicks(dialog.token_edit, TOKEN)
-    assert dialog.token_edit.echoMode() == dialog.token_edit.EchoMode.Password
+    assert not dialog.connect_button.isEnabled()  # no identity yet
+    choose_file(qtbot, dialog, identity_file)
+    qtbot.waitUntil(dialog.connect_button.isEnabled, timeout=5000)
+    assert dialog.identity_hint.text().startswith("Connects as local-admin (admin), valid until ")
     accept(qtbot, dialog)
 
-    assert memory_keyring.entries == {(SERVICE, "127.0.0.1:7443"): TOKEN}
-    assert dialog.token_persisted
+    text = identity_file.read_text()
+    assert memory_keyring.entries == {(SERVICE, "127.0.0.1:7443"): text}
+    assert dialog.identity_persisted
+    assert dialog.endpoint().identity.name == "local-admin"
     settings.qsettings.sync()
-    stored = {key: settings.qsettings.value(key) for key in settings.qsettings.allKeys()}
-    assert TOKEN not in repr(stored)
-    for path in tmp_path.rglob("*"):
-        if path.is_file():
-            assert TOKEN not in path.read_text(errors="replace"), path
-    assert settings.recent_addresses() == ["127.0.0.1:7443"]
+    key = text[text.index("-----BEGIN PRIVATE KEY-----") :].split("-----END")[0]
+    stored = {k: settings.qsettings.value(k) for k in settings.qsettings.allKeys()}
+    assert key not in repr(stored)
+    assert key not in Path(settings.qsettings.fileName()).read_text(errors="replace")
     assert settings.last_address() == "127.0.0.1:7443"
 
 
-def test_next_time_the_address_and_token_are_recalled(
-    qtbot, settings, tokens, memory_keyring: MemoryKeyring
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("hello", "is not a Quantix identity"),
+        (None, "cannot read the identity"),
+    ],
+)
+def test_a_file_that_is_no_identity_keeps_connect_disabled_and_says_why(
+    qtbot, settings, tokens, tmp_path, content, reason
 ):
-    memory_keyring.set_password(SERVICE, "10.0.0.5:7443", TOKEN)
+    path = tmp_path / "notes.pem"
+    if content is not None:
+        path.write_text(content)
+    dialog = open_dialog(qtbot, settings, tokens, "127.0.0.1:7443")
+    choose_file(qtbot, dialog, path)
+    qtbot.waitUntil(lambda: reason in dialog.identity_hint.text(), timeout=5000)
+    assert dialog.identity_hint.property("state") == "error"
+    assert not dialog.connect_button.isEnabled()
+
+
+def test_next_time_the_address_and_identity_are_recalled(
+    qtbot, settings, tokens, memory_keyring: MemoryKeyring, identity_file
+):
+    memory_keyring.set_password(SERVICE, "10.0.0.5:7443", identity_file.read_text())
     settings.remember_address("10.0.0.9:7443")
     settings.remember_address("10.0.0.5:7443")
-    dialog = open_dialog(qtbot, settings, TokenStore())
+    dialog = open_dialog(qtbot, settings, IdentityStore())
     assert dialog.address_combo.currentText() == "10.0.0.5:7443"
     assert [dialog.address_combo.itemText(i) for i in range(dialog.address_combo.count())] == [
         "10.0.0.5:7443",
         "10.0.0.9:7443",
     ]
-    assert dialog.connect_button.isEnabled()
-    qtbot.waitUntil(lambda: dialog.token_edit.text() == TOKEN, timeout=5000)
+    qtbot.waitUntil(dialog.connect_button.isEnabled, timeout=5000)
+    assert "Using local-admin (admin)" in dialog.identity_hint.text()
+    assert "kept for 10.0.0.5:7443" in dialog.identity_hint.text()
 
-    # Another address: its own (absent) token replaces the recalled one.
+    # Another address: nothing is kept for it, so Connect waits for a file.
     dialog.address_combo.setCurrentIndex(1)
-    qtbot.waitUntil(lambda: dialog.token_edit.text() == "", timeout=5000)
+    qtbot.waitUntil(lambda: not dialog.connect_button.isEnabled(), timeout=5000)
 
 
-def test_clearing_the_token_forgets_it(qtbot, settings, tokens, memory_keyring: MemoryKeyring):
-    memory_keyring.set_password(SERVICE, "127.0.0.1:7443", TOKEN)
-    dialog = open_dialog(qtbot, settings, tokens, "127.0.0.1:7443")
-    qtbot.waitUntil(lambda: dialog.token_edit.text() == TOKEN, timeout=5000)
-    dialog.token_edit.clear()
-    dialog.token_edit.textEdited.emit("")
-    accept(qtbot, dialog)
-    assert memory_keyring.entries == {}
-
-
-def test_without_a_keyring_the_token_is_kept_for_this_session_only(qtbot, settings, tokens):
+def test_without_a_keyring_the_identity_is_kept_for_this_session_only(
+    qtbot, settings, tokens, identity_file
+):
     keyring.set_keyring(keyring.backends.fail.Keyring())  # what a headless machine has
     dialog = open_dialog(qtbot, settings, tokens, "127.0.0.1:7443")
-    qtbot.waitUntil(lambda: "cannot be remembered" in dialog.token_hint.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "cannot be remembered" in dialog.identity_hint.text(), timeout=5000)
     assert "no system keyring (such as GNOME Keyring or KWallet) is available" in (
-        dialog.token_hint.text()
+        dialog.identity_hint.text()
     )
-    assert "NoKeyringError" in dialog.token_hint.toolTip()  # the library's own words
-    assert "kept for this session only" in dialog.token_hint.text()
-    assert dialog.token_hint.property("state") == "warning"
-    assert dialog.token_hint.isVisible()
+    assert "NoKeyringError" in dialog.identity_hint.toolTip()  # the library's own words
+    assert "kept for this session only" in dialog.identity_hint.text()
+    assert dialog.identity_hint.property("state") == "warning"
 
-    qtbot.keyClicks(dialog.token_edit, TOKEN)
+    choose_file(qtbot, dialog, identity_file)
+    qtbot.waitUntil(dialog.connect_button.isEnabled, timeout=5000)
     accept(qtbot, dialog)
-    assert not dialog.token_persisted
-    assert tokens.session_token("127.0.0.1:7443") == TOKEN
+    assert not dialog.identity_persisted
+    assert "kept for this session only" in dialog.identity_hint.text()
     assert settings.last_address() == "127.0.0.1:7443"  # the rest still works
 
 
@@ -150,27 +179,29 @@ class BrokenKeyring(MemoryKeyring):
         raise KeyringError("the collection is locked")
 
 
-def test_a_failing_keyring_is_reported_not_raised(qtbot, settings, tokens):
+def test_a_failing_keyring_is_reported_not_raised(qtbot, settings, tokens, identity_file):
     keyring.set_keyring(BrokenKeyring())
     dialog = open_dialog(qtbot, settings, tokens, "127.0.0.1:7443")
-    qtbot.keyClicks(dialog.token_edit, TOKEN)
+    choose_file(qtbot, dialog, identity_file)
+    qtbot.waitUntil(dialog.connect_button.isEnabled, timeout=5000)
     accept(qtbot, dialog)
-    assert not dialog.token_persisted
-    assert "the collection is locked" in dialog.token_hint.text()
-    assert tokens.session_token("127.0.0.1:7443") == TOKEN
+    assert not dialog.identity_persisted
+    assert "the collection is locked" in dialog.identity_hint.text()
 
 
-def test_keyboard_only(qtbot, settings, tokens):
-    """Alt+A and Alt+T reach the fields; Enter connects."""
+def test_keyboard_only(qtbot, settings, tokens, identity_file):
+    """Alt+A and Alt+I reach the fields; Enter connects."""
     dialog = open_dialog(qtbot, settings, tokens)
     activate(qtbot, dialog)
-    dialog.token_edit.setFocus()
-    qtbot.keyClick(dialog.token_edit, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    dialog.identity_edit.setFocus()
+    qtbot.keyClick(dialog.identity_edit, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: dialog.address_combo.lineEdit().hasFocus(), timeout=5000)
     qtbot.keyClicks(dialog.address_combo.lineEdit(), "127.0.0.1:7443")
-    qtbot.keyClick(dialog.address_combo.lineEdit(), Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
-    qtbot.waitUntil(dialog.token_edit.hasFocus, timeout=5000)
+    qtbot.keyClick(dialog.address_combo.lineEdit(), Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(dialog.identity_edit.hasFocus, timeout=5000)
+    qtbot.keyClicks(dialog.identity_edit, str(identity_file))
+    qtbot.waitUntil(dialog.connect_button.isEnabled, timeout=5000)
     with qtbot.waitSignal(dialog.finished, timeout=10_000):
-        qtbot.keyClick(dialog.token_edit, Qt.Key.Key_Return)
+        qtbot.keyClick(dialog.identity_edit, Qt.Key.Key_Return)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.address() == "127.0.0.1:7443"

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from console.identity_store import IdentityStore
 from console.main_window import MainWindow
 from console.models.hosts_model import Column
-from console.tokens import TokenStore
 from console.watch import ConnectionState, Phase
 from domain.backoff import Backoff
 from localfleet import LocalFleet
@@ -41,7 +41,7 @@ def live_fleet(tmp_path, run):
 
 @pytest.fixture
 def window(qtbot, settings, run):
-    main = MainWindow(settings, TokenStore())
+    main = MainWindow(settings, IdentityStore())
     main.watch._backoff = Backoff(initial=0.1, maximum=0.5)
     main.show()
     qtbot.waitExposed(main)
@@ -62,7 +62,7 @@ def all_connected(window: MainWindow) -> bool:
 
 
 def test_hosts_appear_connected_and_a_killed_node_turns_offline(window, live_fleet, qtbot, run):
-    window.connect_to(live_fleet.coordinator_address)
+    window.connect_to(live_fleet.coordinator_endpoint())
     qtbot.waitUntil(lambda: all_connected(window), timeout=STARTUP_TIMEOUT_MS)
     assert window.connection_status.state() == "connected"
     assert window.connection_status.text() == (
@@ -88,7 +88,7 @@ def test_hosts_appear_connected_and_a_killed_node_turns_offline(window, live_fle
 def test_console_reconnects_after_a_coordinator_restart(window, live_fleet, qtbot, run):
     states: list[ConnectionState] = []
     window.watch.state_changed.connect(states.append)
-    window.connect_to(live_fleet.coordinator_address)
+    window.connect_to(live_fleet.coordinator_endpoint())
     qtbot.waitUntil(lambda: all_connected(window), timeout=STARTUP_TIMEOUT_MS)
     revision = window.watch.last_revision
     assert revision > 0
@@ -110,7 +110,7 @@ def test_console_reconnects_after_a_coordinator_restart(window, live_fleet, qtbo
 
 
 def test_host_detail_from_a_real_node_daemon(window, live_fleet, qtbot):
-    window.connect_to(live_fleet.coordinator_address)
+    window.connect_to(live_fleet.coordinator_endpoint())
     qtbot.waitUntil(lambda: window.model.row_of("host-a") is not None, timeout=STARTUP_TIMEOUT_MS)
     page = window.hosts_page
     with qtbot.waitSignal(page.detail.loaded, timeout=CHANGE_TIMEOUT_MS) as blocker:
@@ -126,7 +126,7 @@ def test_host_detail_from_a_real_node_daemon(window, live_fleet, qtbot):
 
 
 def test_a_killed_nodes_detail_error_is_shown_in_full(window, live_fleet, qtbot, run):
-    window.connect_to(live_fleet.coordinator_address)
+    window.connect_to(live_fleet.coordinator_endpoint())
     qtbot.waitUntil(lambda: all_connected(window), timeout=STARTUP_TIMEOUT_MS)
     run(live_fleet.kill_node("host-c"))
     page = window.hosts_page

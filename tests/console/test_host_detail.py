@@ -96,9 +96,15 @@ def fleet(tmp_path, run):
 
 
 @pytest.fixture
-def panel(qtbot, run):
+def panel(qtbot, run, request, admin_identity):
+    # The console's identity: the fleet's admin when the test has a fleet.
+    fleet = request.getfixturevalue("fleet") if "fleet" in request.fixturenames else None
+    identity = fleet.trust.identity() if fleet is not None else admin_identity
     # As the main window asks its pools model: Quantix manages nfs-isos on hv1.
-    widget = HostDetailPanel(managed_pools=lambda host: {"nfs-isos"} if host == "hv1" else set())
+    widget = HostDetailPanel(
+        managed_pools=lambda host: {"nfs-isos"} if host == "hv1" else set(),
+        identity=lambda: identity,
+    )
     qtbot.addWidget(widget)
     widget.resize(900, 500)
     widget.show()

@@ -10,16 +10,18 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from clients.channels import Endpoint
 from clients.coordinator import CoordinatorClient
 from console.app import parse_args
+from console.identity_store import IdentityStore
 from console.main_window import PAGES, MainWindow
 from console.models.hosts_model import Column
 from console.pages.placeholder_page import PlaceholderPage
 from console.pages.storage_page import StoragePage
-from console.tokens import TokenStore
 from console.watch import Phase
 from domain.backoff import Backoff
 from localfleet import LocalFleet
+from localfleet.trust import FleetTrust
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.console.conftest import activate
 from tests.console.daemons import (
@@ -37,7 +39,7 @@ CHANGE_TIMEOUT_MS = 30_000
 
 @pytest.fixture
 def window(qtbot, settings, run):
-    main = MainWindow(settings, TokenStore())
+    main = MainWindow(settings, IdentityStore())
     # Tests retry fast; the console's own delays are tested in test_watch.
     main.watch._backoff = Backoff(initial=0.05, maximum=0.3)
     # Not qtbot.addWidget(): pytest-qt would delete the window before this fixture's
@@ -59,15 +61,15 @@ def fleet(tmp_path, run):
         START_TIMEOUT_S,
     )
     try:
-        run(wait_registered(fleet.coordinator_address, NAMES), START_TIMEOUT_S)
-        run(_set_maintenance(fleet.coordinator_address, "host-c"))
+        run(wait_registered(fleet.coordinator_endpoint(), NAMES), START_TIMEOUT_S)
+        run(_set_maintenance(fleet.coordinator_endpoint(), "host-c"))
         yield fleet
     finally:
         run(fleet.stop(), 60)
 
 
-async def _set_maintenance(address: str, name: str) -> None:
-    async with CoordinatorClient(address) as client:
+async def _set_maintenance(endpoint: Endpoint, name: str) -> None:
+    async with CoordinatorClient(endpoint) as client:
         await client.set_maintenance(name, True)
 
 
@@ -127,8 +129,13 @@ def test_not_connected_says_how_to_connect(window):
     assert "Connect to a coordinator" in window.hosts_page.empty_label.text()
 
 
-def test_unreachable_coordinator_shows_amber_reconnecting_state(window, qtbot):
-    window.connect_to("127.0.0.1:1")
+def nowhere(tmp_path) -> Endpoint:
+    """A coordinator address nothing listens on, dialled with a valid identity."""
+    return Endpoint("127.0.0.1:1", FleetTrust(tmp_path).identity())
+
+
+def test_unreachable_coordinator_shows_amber_reconnecting_state(window, qtbot, tmp_path):
+    window.connect_to(nowhere(tmp_path))
     status = window.connection_status
     qtbot.waitUntil(lambda: status.state() == "reconnecting", timeout=10_000)
     text = status.text()
@@ -148,7 +155,7 @@ def test_unreachable_coordinator_shows_amber_reconnecting_state(window, qtbot):
 
 def test_hosts_arrive_from_watch_and_follow_changes(window, fleet, qtbot, run):
     address = fleet.coordinator_address
-    window.connect_to(address)
+    window.connect_to(fleet.coordinator_endpoint())
     status = window.connection_status
     qtbot.waitUntil(lambda: window.model.rowCount() == 3, timeout=10_000)
     qtbot.waitUntil(lambda: status.state() == "connected", timeout=10_000)
@@ -195,30 +202,33 @@ def test_hosts_arrive_from_watch_and_follow_changes(window, fleet, qtbot, run):
     assert page.detail.node is not None and page.detail.node.name == "host-a"  # kept
 
 
-def test_switching_coordinators_forgets_the_old_hosts(window, fleet, qtbot):
-    window.connect_to(fleet.coordinator_address)
+def test_switching_coordinators_forgets_the_old_hosts(window, fleet, qtbot, tmp_path):
+    window.connect_to(fleet.coordinator_endpoint())
     qtbot.waitUntil(lambda: window.model.rowCount() == 3, timeout=10_000)
-    window.connect_to("127.0.0.1:1")
+    window.connect_to(nowhere(tmp_path))
     assert window.model.rowCount() == 0
     qtbot.waitUntil(lambda: window.connection_status.state() == "reconnecting", timeout=10_000)
 
 
 def test_connect_dialog_result_connects(window, fleet, qtbot, memory_keyring):
     address = fleet.coordinator_address
+    identity_file = fleet.trust.identity_file("admin")
     dialog = window.open_connect_dialog()
     dialog.address_combo.setEditText(address)
-    dialog.token_edit.setText("tok")
+    dialog.identity_edit.setText(str(identity_file))
+    qtbot.waitUntil(dialog.connect_button.isEnabled, timeout=10_000)
     with qtbot.waitSignal(dialog.finished, timeout=10_000):
         dialog.connect_button.click()
     qtbot.waitUntil(lambda: window.watch.address == address, timeout=5000)
     qtbot.waitUntil(lambda: window.model.rowCount() == 3, timeout=10_000)
     assert window.settings.last_address() == address
-    assert memory_keyring.entries == {("quantix", address): "tok"}
+    # The identity went to the keyring, whole, as the file holds it.
+    assert memory_keyring.entries == {("quantix", address): identity_file.read_text()}
 
 
 def test_closing_stops_the_watch(window, fleet, qtbot, run):
     address = fleet.coordinator_address
-    window.connect_to(address)
+    window.connect_to(fleet.coordinator_endpoint())
     qtbot.waitUntil(lambda: window.connection_status.state() == "connected", timeout=10_000)
     assert connections_to(address) >= 1
     window.close()

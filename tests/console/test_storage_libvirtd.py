@@ -20,13 +20,14 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QStyleOptionViewItem
 
+from clients.channels import Endpoint
 from clients.coordinator import CoordinatorClient
 from clients.pool_codec import spec_to_pb
+from console.identity_store import IdentityStore
 from console.main_window import MainWindow
 from console.models.card_list_model import CARD_ROLE
 from console.models.hosts_model import Column
 from console.pool_card import PoolCard
-from console.tokens import TokenStore
 from domain.backoff import Backoff
 from domain.pools import (
     Backend,
@@ -103,12 +104,12 @@ def pool_names(system_libvirt_uri) -> Iterator[Callable[[str], str]]:
 
 @pytest.fixture
 def window(qtbot, settings, run, real_fleet) -> Iterator[MainWindow]:
-    main = MainWindow(settings, TokenStore())
+    main = MainWindow(settings, IdentityStore())
     main.watch._backoff = Backoff(initial=0.1, maximum=0.5)
     main.resize(1440, 900)
     main.show()
     qtbot.waitExposed(main)
-    main.connect_to(real_fleet.coordinator_address)
+    main.connect_to(real_fleet.coordinator_endpoint())
     qtbot.waitUntil(lambda: host_status(main) == "Connected", timeout=STARTUP_TIMEOUT_MS)
     qtbot.waitUntil(lambda: main.pools_model.is_synced, timeout=STARTUP_TIMEOUT_MS)
     main.show_page(2)
@@ -132,8 +133,8 @@ def phase(window: MainWindow, name: str) -> int:
     return pb.POOL_PHASE_UNSPECIFIED if pool is None else pool.phase
 
 
-async def create(address: str, spec: PoolSpec) -> pb.Pool:
-    async with CoordinatorClient(address) as client:
+async def create(endpoint: Endpoint, spec: PoolSpec) -> pb.Pool:
+    async with CoordinatorClient(endpoint) as client:
         return await client.create_pool(spec_to_pb(spec, include_secrets=True))
 
 
@@ -242,7 +243,7 @@ def test_nfs_mount_failure_is_an_error_card_with_the_real_mount_nfs_text(
             NfsSource("127.0.0.1", "/export", mount_options=("soft", "timeo=50")),
         )
     )
-    run(create(real_fleet.coordinator_address, spec))
+    run(create(real_fleet.coordinator_endpoint(), spec))
     qtbot.waitUntil(lambda: phase(window, name) == pb.POOL_PHASE_ERROR, timeout=SETTLE_TIMEOUT_MS)
 
     banner, lines = assert_banner_and_detail(window, name, "NFS mount failed", "mount.nfs: ")
@@ -273,7 +274,7 @@ def test_userspace_iscsi_against_a_closed_port_is_an_error_card_with_the_real_er
             ),
         )
     )
-    run(create(real_fleet.coordinator_address, spec))
+    run(create(real_fleet.coordinator_endpoint(), spec))
     qtbot.waitUntil(lambda: phase(window, name) == pb.POOL_PHASE_ERROR, timeout=SETTLE_TIMEOUT_MS)
 
     banner, _lines = assert_banner_and_detail(

@@ -18,13 +18,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from clients import present
+from clients.channels import Endpoint
 from clients.coordinator import CoordinatorClient
 from clients.pool_codec import spec_to_pb
 from console.dialogs.assign_hosts_dialog import AssignHostsDialog
 from console.dialogs.delete_pool_dialog import DeletePoolDialog
+from console.identity_store import IdentityStore
 from console.main_window import MainWindow
 from console.models.hosts_model import Column
-from console.tokens import TokenStore
 from console.widgets.pool_detail import TAB_XML
 from console.wizards.create_pool_wizard import REVIEW_ID, SETTINGS_ID, CreatePoolWizard
 from domain.backoff import Backoff
@@ -51,12 +52,12 @@ def live_fleet(tmp_path, run):
 
 @pytest.fixture
 def window(qtbot, settings, run, live_fleet):
-    main = MainWindow(settings, TokenStore())
+    main = MainWindow(settings, IdentityStore())
     main.watch._backoff = Backoff(initial=0.1, maximum=0.5)
     main.resize(1440, 900)
     main.show()
     qtbot.waitExposed(main)
-    main.connect_to(live_fleet.coordinator_address)
+    main.connect_to(live_fleet.coordinator_endpoint())
     qtbot.waitUntil(
         lambda: all(status(main, name) == "Connected" for name in NAMES),
         timeout=STARTUP_TIMEOUT_MS,
@@ -180,7 +181,7 @@ def test_detail_reads_volumes_and_xml_from_a_node_daemon(window, qtbot, run, liv
     spec = validate_pool_spec(
         PoolSpec("nfs-media", Backend.NFS, NfsSource("nas01.example.com", "/export/media"))
     )
-    run(_create(live_fleet.coordinator_address, spec))
+    run(_create(live_fleet.coordinator_endpoint(), spec))
     qtbot.waitUntil(
         lambda: phase(window, "nfs-media") == pb.POOL_PHASE_READY, timeout=CHANGE_TIMEOUT_MS
     )
@@ -210,7 +211,7 @@ def test_a_name_taken_meanwhile_takes_the_wizard_back_to_the_name(window, qtbot,
     other = validate_pool_spec(
         PoolSpec("local-1", Backend.LOCAL_DIR, LocalDirSource("/srv/other"), hosts=("host-b",))
     )
-    run(_create(live_fleet.coordinator_address, other))
+    run(_create(live_fleet.coordinator_endpoint(), other))
     press(qtbot, Qt.Key.Key_Return)  # Create
     name_row = wizard.settings_page.name
     qtbot.waitUntil(lambda: wizard.currentId() == SETTINGS_ID, timeout=CHANGE_TIMEOUT_MS)
@@ -232,7 +233,7 @@ def test_assign_a_host_then_delete_by_keyboard(window, qtbot, run, live_fleet):
             hosts=("host-a", "host-b"),
         )
     )
-    run(_create(live_fleet.coordinator_address, spec))
+    run(_create(live_fleet.coordinator_endpoint(), spec))
     qtbot.waitUntil(
         lambda: phase(window, "nfs-two") == pb.POOL_PHASE_READY, timeout=CHANGE_TIMEOUT_MS
     )
@@ -279,7 +280,7 @@ def test_a_pool_on_a_stopped_host_shows_an_error_card_then_recovers(window, qtbo
     spec = validate_pool_spec(
         PoolSpec("local-c", Backend.LOCAL_DIR, LocalDirSource("/srv/local-c"), hosts=("host-c",))
     )
-    run(_create(live_fleet.coordinator_address, spec))
+    run(_create(live_fleet.coordinator_endpoint(), spec))
     qtbot.waitUntil(
         lambda: phase(window, "local-c") == pb.POOL_PHASE_ERROR, timeout=CHANGE_TIMEOUT_MS
     )
@@ -306,7 +307,7 @@ def test_an_offline_host_reads_the_same_offline_time_everywhere(window, qtbot, r
     spec = validate_pool_spec(
         PoolSpec("nfs-all", Backend.NFS, NfsSource("nas.example.com", "/export/all"))
     )
-    run(_create(live_fleet.coordinator_address, spec))
+    run(_create(live_fleet.coordinator_endpoint(), spec))
     qtbot.waitUntil(
         lambda: phase(window, "nfs-all") == pb.POOL_PHASE_READY, timeout=CHANGE_TIMEOUT_MS
     )
@@ -321,7 +322,7 @@ def test_an_offline_host_reads_the_same_offline_time_everywhere(window, qtbot, r
     )
     # The detail marks itself stale as soon as the coordinator says so: no Refresh pressed.
     qtbot.waitUntil(page.detail.stale_label.isVisible, timeout=CHANGE_TIMEOUT_MS)
-    shown = quantixctl_hosts_show(live_fleet.coordinator_address, "host-b")
+    shown = quantixctl_hosts_show(live_fleet, "host-b")
     node = window.model.node("host-b")
     since = f"no heartbeat since {present.clock_time(node.last_seen.seconds, time.time())}"
     row = status(window, "host-b")
@@ -336,14 +337,14 @@ def test_an_offline_host_reads_the_same_offline_time_everywhere(window, qtbot, r
     assert "may be out of date" in stale
 
 
-def quantixctl_hosts_show(address: str, name: str) -> str:
-    command = [sys.executable, "-m", "clients.cli", "--coordinator", address, "hosts", "show", name]
+def quantixctl_hosts_show(fleet: LocalFleet, name: str) -> str:
+    command = [sys.executable, "-m", "clients.cli", *fleet.cli_args(), "hosts", "show", name]
     result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=True)
     return result.stdout
 
 
-async def _create(address: str, spec: PoolSpec) -> pb.Pool:
-    async with CoordinatorClient(address) as client:
+async def _create(endpoint: Endpoint, spec: PoolSpec) -> pb.Pool:
+    async with CoordinatorClient(endpoint) as client:
         return await client.create_pool(spec_to_pb(spec, include_secrets=True))
 
 

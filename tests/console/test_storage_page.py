@@ -80,9 +80,9 @@ def models(qapp):
 
 
 @pytest.fixture
-def page(qtbot, models):
+def page(qtbot, models, unreachable):
     pools, hosts = models
-    storage = StoragePage(pools, hosts, lambda: UNREACHABLE)
+    storage = StoragePage(pools, hosts, lambda: unreachable)
     qtbot.addWidget(storage)
     storage.resize(1300, 800)
     storage.show()
@@ -245,7 +245,7 @@ def test_the_selection_stays_when_a_live_change_filters_the_card_out(page):
 
 def test_delete_refused_for_volumes_offers_force_and_shows_the_text(page, qtbot):
     load(page)
-    dialog = DeletePoolDialog(POOLS[1], lambda: "")
+    dialog = DeletePoolDialog(POOLS[1], lambda: None)
     qtbot.addWidget(dialog)
     dialog.show()
     failure = Failure(
@@ -261,7 +261,7 @@ def test_delete_refused_for_volumes_offers_force_and_shows_the_text(page, qtbot)
 
 
 def test_delete_with_host_failures_lists_each_host(page, qtbot):
-    dialog = DeletePoolDialog(POOLS[1], lambda: "")
+    dialog = DeletePoolDialog(POOLS[1], lambda: None)
     qtbot.addWidget(dialog)
     dialog.show()
     response = pb.DeletePoolResponse(

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 from console.dialogs.adopt_pool_dialog import HOSTS_STEP, REVIEW_STEP, AdoptPoolDialog
 from console.dialogs.remove_host_dialog import RemoveHostDialog
 from console.discovered_text import PHASE_UNMANAGED
+from console.identity_store import IdentityStore
 from console.main_window import MainWindow
 from console.models.card_list_model import CARD_ROLE
 from console.models.discovered_pools_model import DiscoveredPoolsModel
@@ -21,7 +22,6 @@ from console.models.pools_model import FilterTab, PoolsModel
 from console.pages.storage_page import StoragePage
 from console.pool_ops import Failure, Result
 from console.pool_style import GREY, phase_tone
-from console.tokens import TokenStore
 from console.widgets.tables import column_texts
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
@@ -96,7 +96,7 @@ def found_snapshot(pools, revision: int = 10) -> list[pb.WatchEvent]:
 
 
 @pytest.fixture
-def page(qtbot, run):
+def page(qtbot, run, unreachable):
     hosts = HostsModel()
     hosts.apply_events(
         [event(pb.WatchEvent.TYPE_RESET)]
@@ -104,7 +104,7 @@ def page(qtbot, run):
         + [event(pb.WatchEvent.TYPE_SYNCED)]
     )
     storage = StoragePage(
-        PoolsModel(), hosts, lambda: UNREACHABLE, discovered=DiscoveredPoolsModel()
+        PoolsModel(), hosts, lambda: unreachable, discovered=DiscoveredPoolsModel()
     )
     qtbot.addWidget(storage)
     storage.resize(1300, 800)
@@ -246,7 +246,7 @@ def test_an_adopted_pool_leaves_the_unmanaged_tab_and_its_managed_card_is_select
 
 
 def test_the_main_window_routes_discovered_pools_to_their_model(qtbot, settings, run):
-    window = MainWindow(settings, TokenStore())
+    window = MainWindow(settings, IdentityStore())
     try:
         pool = FOUND["tank"][0]
         for message in found_snapshot([pool]):
@@ -279,7 +279,7 @@ DIFFERS = (
 
 @pytest.fixture
 def dialog(qtbot):
-    window = AdoptPoolDialog(SHARED_A, [SHARED_A, SHARED_B], lambda: "")
+    window = AdoptPoolDialog(SHARED_A, [SHARED_A, SHARED_B], lambda: None)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
@@ -367,7 +367,7 @@ POOLS_ASSIGNED = (
 def test_remove_host_refused_for_pools_offers_to_remove_anyway(qtbot):
     node = make_node("host-c")
     node.status = pb.NODE_STATUS_OFFLINE
-    dialog = RemoveHostDialog(node, lambda: "")
+    dialog = RemoveHostDialog(node, lambda: None)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.cancel_button.isDefault()  # Enter never removes by accident
@@ -390,7 +390,7 @@ def test_remove_host_refused_for_pools_offers_to_remove_anyway(qtbot):
 def test_removing_a_connected_host_warns_that_it_registers_again(qtbot):
     node = make_node("host-a")
     node.status = pb.NODE_STATUS_CONNECTED
-    dialog = RemoveHostDialog(node, lambda: "")
+    dialog = RemoveHostDialog(node, lambda: None)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.warning.isVisible()

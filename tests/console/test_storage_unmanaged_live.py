@@ -12,15 +12,16 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from clients.channels import Endpoint
 from clients.coordinator import CoordinatorClient
 from clients.pool_codec import spec_to_pb
 from console.dialogs.adopt_pool_dialog import HOSTS_STEP, REVIEW_STEP, AdoptPoolDialog
 from console.dialogs.remove_host_dialog import RemoveHostDialog
+from console.identity_store import IdentityStore
 from console.main_window import MainWindow
 from console.models.card_list_model import CARD_ROLE
 from console.models.hosts_model import Column
 from console.models.pools_model import FilterTab
-from console.tokens import TokenStore
 from domain.backoff import Backoff
 from domain.pools import Backend, LocalDirSource, NfsSource, PoolSpec, validate_pool_spec
 from localfleet import LocalFleet
@@ -34,13 +35,13 @@ STARTUP_TIMEOUT_MS = 60_000
 CHANGE_TIMEOUT_MS = 45_000
 
 
-def open_window(qtbot, settings, address: str, names: tuple[str, ...]) -> MainWindow:
-    main = MainWindow(settings, TokenStore())
+def open_window(qtbot, settings, endpoint: Endpoint, names: tuple[str, ...]) -> MainWindow:
+    main = MainWindow(settings, IdentityStore())
     main.watch._backoff = Backoff(initial=0.1, maximum=0.5)
     main.resize(1440, 900)
     main.show()
     qtbot.waitExposed(main)
-    main.connect_to(address)
+    main.connect_to(endpoint)
     qtbot.waitUntil(
         lambda: all(status(main, name) == "Connected" for name in names),
         timeout=STARTUP_TIMEOUT_MS,
@@ -97,7 +98,7 @@ def found_fleet(tmp_path, run):
 
 @pytest.fixture
 def window(qtbot, settings, run, found_fleet):
-    main = open_window(qtbot, settings, found_fleet.coordinator_address, ("host-a", "host-b"))
+    main = open_window(qtbot, settings, found_fleet.coordinator_endpoint(), ("host-a", "host-b"))
     # Every pool of both hosts reported: host-a's twelve, and "shared" from both hosts.
     qtbot.waitUntil(
         lambda: (
@@ -131,7 +132,7 @@ def stored_pool_names(window: MainWindow, run) -> set[str]:
     something would show here at once, before any Watch event reaches the window."""
 
     async def names() -> set[str]:
-        async with CoordinatorClient(window.watch.address) as client:
+        async with CoordinatorClient(window.watch.endpoint) as client:
             return {pool.spec.name for pool in (await client.list_pools()).pools}
 
     return run(names())
@@ -248,13 +249,13 @@ def fleet(tmp_path, run):
     run(fleet.stop(), 60)
 
 
-async def _create(address: str, spec: PoolSpec) -> pb.Pool:
-    async with CoordinatorClient(address) as client:
+async def _create(endpoint: Endpoint, spec: PoolSpec) -> pb.Pool:
+    async with CoordinatorClient(endpoint) as client:
         return await client.create_pool(spec_to_pb(spec, include_secrets=True))
 
 
 def test_removing_a_gone_host_is_refused_for_its_pools_then_forced(qtbot, settings, run, fleet):
-    window = open_window(qtbot, settings, fleet.coordinator_address, NAMES)
+    window = open_window(qtbot, settings, fleet.coordinator_endpoint(), NAMES)
     try:
         shared = PoolSpec(
             "nfs-two",
@@ -266,7 +267,7 @@ def test_removing_a_gone_host_is_refused_for_its_pools_then_forced(qtbot, settin
             "local-c", Backend.LOCAL_DIR, LocalDirSource("/srv/local-c"), hosts=("host-c",)
         )
         for spec in (shared, local):
-            run(_create(fleet.coordinator_address, validate_pool_spec(spec)))
+            run(_create(fleet.coordinator_endpoint(), validate_pool_spec(spec)))
         qtbot.waitUntil(
             lambda: all(
                 phase(window, name) == pb.POOL_PHASE_READY for name in ("nfs-two", "local-c")

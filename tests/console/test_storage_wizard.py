@@ -46,7 +46,7 @@ NODES = [
 
 @pytest.fixture
 def wizard(qtbot):
-    wizard = CreatePoolWizard(lambda: "", lambda: {"nfs-1", "taken"}, lambda: list(NODES))
+    wizard = CreatePoolWizard(lambda: None, lambda: {"nfs-1", "taken"}, lambda: list(NODES))
     qtbot.addWidget(wizard)
     wizard.show()
     qtbot.waitExposed(wizard)

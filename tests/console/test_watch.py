@@ -12,6 +12,7 @@ import contextlib
 
 import pytest
 
+from clients.channels import Endpoint
 from console.watch import (
     RECONNECT_INITIAL_S,
     RECONNECT_MAX_S,
@@ -22,6 +23,7 @@ from console.watch import (
 )
 from console.watch_bridge import WatchBridge
 from domain.backoff import Backoff
+from localfleet.trust import FleetTrust
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.console.daemons import CoordinatorProcess, connections_to
 from tests.console.messages import make_node
@@ -74,7 +76,7 @@ def watching(coordinator, run, qtbot):
     """A running CoordinatorWatch on the coordinator, cancelled at the end."""
     recorder = Recorder()
     watch = CoordinatorWatch(
-        coordinator.address, recorder.on_event, recorder.on_state, backoff=FAST
+        coordinator.endpoint, recorder.on_event, recorder.on_state, backoff=FAST
     )
     task = asyncio.get_running_loop().create_task(watch.run())
     yield watch, recorder
@@ -154,13 +156,13 @@ def test_reconnects_and_resumes_from_the_last_revision(coordinator, watching, ru
     assert recorder.events[-2].node.status == pb.NODE_STATUS_MAINTENANCE
 
 
-def test_a_snapshot_cut_short_starts_over(run, qtbot):
+def test_a_snapshot_cut_short_starts_over(run, qtbot, tmp_path):
     server = ScriptedWatchServer(
-        [make_node("host-a"), make_node("host-b")], cut_first_snapshot_after=1
+        [make_node("host-a"), make_node("host-b")], FleetTrust(tmp_path), cut_first_snapshot_after=1
     )
     run(server.start())
     recorder = Recorder()
-    watch = CoordinatorWatch(server.address, recorder.on_event, recorder.on_state, backoff=FAST)
+    watch = CoordinatorWatch(server.endpoint, recorder.on_event, recorder.on_state, backoff=FAST)
     task = asyncio.get_running_loop().create_task(watch.run())
     try:
         qtbot.waitUntil(lambda: len(server.since_requests) >= 2, timeout=10_000)
@@ -180,9 +182,10 @@ def test_a_snapshot_cut_short_starts_over(run, qtbot):
         run(server.stop())
 
 
-def test_unreachable_coordinator_reports_why_and_keeps_trying(run, qtbot):
+def test_unreachable_coordinator_reports_why_and_keeps_trying(run, qtbot, tmp_path):
     recorder = Recorder()
-    watch = CoordinatorWatch("127.0.0.1:1", recorder.on_event, recorder.on_state, backoff=FAST)
+    nowhere = Endpoint("127.0.0.1:1", FleetTrust(tmp_path).identity())
+    watch = CoordinatorWatch(nowhere, recorder.on_event, recorder.on_state, backoff=FAST)
     task = asyncio.get_running_loop().create_task(watch.run())
     try:
         qtbot.waitUntil(
@@ -206,9 +209,9 @@ def test_bridge_emits_signals_and_replaces_its_watch(coordinator, run, qtbot):
     bridge.event_received.connect(events.append)
     bridge.state_changed.connect(states.append)
 
-    bridge.start("127.0.0.1:1")
+    bridge.start(coordinator.endpoint.with_address("127.0.0.1:1"))
     qtbot.waitUntil(lambda: bridge.state.phase is Phase.RECONNECTING, timeout=10_000)
-    bridge.start(coordinator.address)  # switch coordinators
+    bridge.start(coordinator.endpoint)  # switch coordinators
     qtbot.waitUntil(lambda: bridge.state.phase is Phase.CONNECTED, timeout=10_000)
     qtbot.waitUntil(lambda: events and events[-1].type == pb.WatchEvent.TYPE_SYNCED)
     assert bridge.address == coordinator.address

@@ -8,9 +8,9 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from clients.channels import open_channel
-from clients.coordinator import CoordinatorClient
 from proto.quantix.v1 import common_pb2
 from proto.quantix.v1 import coordinator_pb2 as pb
+from tests.fleet_client import FleetClient
 from tests.helpers import eventually
 
 
@@ -25,7 +25,7 @@ def register_request(name="host-a", address="127.0.0.1:7501"):
 
 def call(coordinator, body):
     async def main():
-        async with CoordinatorClient(coordinator.address) as client:
+        async with FleetClient(coordinator) as client:
             return await body(client)
 
     return asyncio.run(main())
@@ -185,7 +185,7 @@ def test_registry_and_watch_history_survive_a_restart(coordinator):
 
 def test_health_and_reflection_answer(coordinator):
     async def main():
-        channel = open_channel(coordinator.address)
+        channel = open_channel(coordinator.endpoint("viewer"))
         try:
             health = health_pb2_grpc.HealthStub(channel)
             reply = await health.Check(
@@ -220,7 +220,14 @@ def test_a_second_coordinator_on_a_busy_port_refuses_to_start(coordinator, tmp_p
     second = DaemonProcess(
         "second",
         "coordinator",
-        ["--listen", coordinator.address, "--db", str(tmp_path / "other.sqlite")],
+        [
+            "--listen",
+            coordinator.address,
+            "--data-dir",
+            str(coordinator.trust.coordinator_dir),
+            "--db",
+            str(tmp_path / "other.sqlite"),
+        ],
         tmp_path,
     )
     second.spawn()

@@ -43,7 +43,7 @@ def five(tmp_path):
 
 
 async def ready_everywhere(fleet: LocalFleet) -> None:
-    async with CoordinatorClient(fleet.coordinator_address) as client:
+    async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
         await eventually(
             lambda: client.list_nodes(),
             lambda r: (
@@ -68,7 +68,7 @@ async def kill_mid_way(fleet: LocalFleet, start, done_on: tuple[str, ...]) -> No
     """Start the work, wait until ``done_on`` no longer have the pool (the stopped host is
     still waited for), SIGKILL the coordinator, wake the stopped host, start it again."""
     fleet.pause_node(STOPPED)
-    client = CoordinatorClient(fleet.coordinator_address, deadline_s=120)
+    client = CoordinatorClient(fleet.coordinator_endpoint(), deadline_s=120)
     work = asyncio.create_task(start(client))
     try:
         for host in done_on:
@@ -89,7 +89,7 @@ def test_a_forced_delete_cut_short_by_a_crash_is_finished_after_restart(five):
         await kill_mid_way(
             five, lambda c: c.delete_pool("nfs-vms", force=True), ("host-a", "host-b", "host-c")
         )
-        async with CoordinatorClient(five.coordinator_address) as client:
+        async with CoordinatorClient(five.coordinator_endpoint()) as client:
 
             async def gone():
                 try:
@@ -113,7 +113,7 @@ def test_a_forced_unassign_cut_short_by_a_crash_is_finished_after_restart(five):
             lambda c: c.unassign_hosts("nfs-vms", ["host-d", STOPPED], force=True),
             ("host-d",),
         )
-        async with CoordinatorClient(five.coordinator_address) as client:
+        async with CoordinatorClient(five.coordinator_endpoint()) as client:
             pool = await settled(
                 client,
                 "nfs-vms",
@@ -143,9 +143,12 @@ def test_a_pool_removed_behind_the_coordinators_back_is_not_shown_ready(five):
 
     async def main():
         await ready_everywhere(five)
-        async with NodeClient(five.node_address("host-b"), "host-b") as node:
+        # The test driver's state lives in the node's process: only a node RPC reaches it,
+        # and only with the coordinator's certificate (standing in for virsh on the host).
+        as_coordinator = five.node_endpoint("host-b", "coordinator")
+        async with NodeClient(as_coordinator, "host-b") as node:
             await node.destroy_storage_pool("nfs-vms", force=True)
-        async with CoordinatorClient(five.coordinator_address) as client:
+        async with CoordinatorClient(five.coordinator_endpoint()) as client:
             gone = await settled(
                 client,
                 "nfs-vms",

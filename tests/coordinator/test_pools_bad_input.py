@@ -134,7 +134,7 @@ def quiet_fleet(tmp_path_factory):
     )
 
     async def baseline():
-        async with CoordinatorClient(fleet.coordinator_address) as client:
+        async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
             await eventually(
                 lambda: client.list_nodes(), lambda r: len(r.nodes) == 3, what="3 nodes"
             )
@@ -147,7 +147,7 @@ def quiet_fleet(tmp_path_factory):
 
 
 async def node_pools(fleet, host):
-    async with NodeClient(fleet.node_address(host), host) as node:
+    async with NodeClient(fleet.node_endpoint(host), host) as node:
         return sorted(p.name for p in await node.list_storage_pools())
 
 
@@ -158,7 +158,7 @@ def test_bad_input_is_invalid_argument_naming_the_field_and_changes_nothing(
     fleet, baseline = quiet_fleet
 
     async def main():
-        async with CoordinatorClient(fleet.coordinator_address) as client:
+        async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
             with pytest.raises(grpc.aio.AioRpcError) as info:
                 await client.create_pool(spec)
             # No wait for "anything wrongly started": an accepted pool is stored before the

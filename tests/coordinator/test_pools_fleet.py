@@ -34,7 +34,7 @@ async def settled(client, name, accept=lambda p: p.phase != PENDING, timeout_s=6
 
 
 async def node_pool_names(fleet, host):
-    async with NodeClient(fleet.node_address(host), host) as node:
+    async with NodeClient(fleet.node_endpoint(host), host) as node:
         return {p.name: p.type for p in await node.list_storage_pools()}
 
 
@@ -49,7 +49,7 @@ def test_every_backend_is_ready_on_three_hosts_with_each_hosts_notes(fleet, tmp_
     ]
 
     async def main():
-        async with CoordinatorClient(fleet.coordinator_address) as client:
+        async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
             await wait_connected(client, 3)
             events = []
 
@@ -106,7 +106,7 @@ def test_twenty_nodes_one_hung_one_killed_end_degraded_naming_both(start_fleet):
     fleet = start_fleet(names, heartbeat_interval_s=10.0, coordinator_args=("--pool-deadline", "5"))
 
     async def main():
-        async with CoordinatorClient(fleet.coordinator_address) as client:
+        async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
             await wait_connected(client, 20)
             fleet.pause_node("node-07")
             await fleet.kill_node("node-13")
@@ -132,7 +132,7 @@ def test_coordinator_crash_mid_initialization_leaves_no_pool_pending(start_fleet
     fleet = start_fleet(heartbeat_interval_s=10.0)
 
     async def before():
-        async with CoordinatorClient(fleet.coordinator_address) as client:
+        async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
             await wait_connected(client, 3)
             fleet.pause_node("host-b")
             await client.create_pool(nfs())
@@ -150,7 +150,7 @@ def test_coordinator_crash_mid_initialization_leaves_no_pool_pending(start_fleet
         await fleet.kill_coordinator()
         await fleet.restart_coordinator()
         fleet.resume_node("host-b")
-        async with CoordinatorClient(fleet.coordinator_address) as client:
+        async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
             return await settled(client, "nfs-vms")
 
     pool = asyncio.run(after())
@@ -161,7 +161,7 @@ def test_coordinator_crash_mid_initialization_leaves_no_pool_pending(start_fleet
 
 def test_killed_and_restarted_node_gets_its_pools_again(fleet):
     async def main():
-        async with CoordinatorClient(fleet.coordinator_address) as client:
+        async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
             await wait_connected(client, 3)
             await client.create_pool(nfs())
             await client.create_pool(local("local-b", "host-b", "/srv/quantix/b"))
@@ -194,11 +194,14 @@ def test_retry_clears_the_error_once_its_cause_is_gone(start_fleet):
     fleet = start_fleet(heartbeat_interval_s=2.0, pools={"host-b": (clash,)})
 
     async def main():
-        async with CoordinatorClient(fleet.coordinator_address) as client:
+        async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
             await wait_connected(client, 3)
             await client.create_pool(nfs())
             failed = await settled(client, "nfs-vms")
-            async with NodeClient(fleet.node_address("host-b"), "host-b") as node:
+            # Standing in for virsh on the host (the test driver's state is in the node's
+            # process): the node takes it only with the coordinator's certificate.
+            as_coordinator = fleet.node_endpoint("host-b", "coordinator")
+            async with NodeClient(as_coordinator, "host-b") as node:
                 await node.destroy_storage_pool("nfs-vms", force=True)
             retrying = await client.retry_pool("nfs-vms")
             return failed, retrying, await settled(client, "nfs-vms")
@@ -218,7 +221,7 @@ def test_retry_clears_the_error_once_its_cause_is_gone(start_fleet):
 
 def test_assign_unassign_and_delete_on_real_nodes(fleet):
     async def main():
-        async with CoordinatorClient(fleet.coordinator_address) as client:
+        async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
             await wait_connected(client, 3)
             await client.create_pool(nfs(hosts=["host-a"]))
             await settled(client, "nfs-vms")

@@ -23,7 +23,7 @@ def real_node(start_fleet, start_system_node):
     without a QEMU emulator, its hypervisor version says why it is unknown)."""
     fleet = start_fleet((), heartbeat_interval_s=600.0)
     asyncio.run(start_system_node(fleet, HOST))
-    asyncio.run(registered(fleet.coordinator_address))
+    asyncio.run(registered(fleet.coordinator_endpoint()))
     return fleet
 
 
@@ -73,7 +73,7 @@ def test_delete_is_refused_while_the_pool_holds_volumes_unless_forced(
     directory = tmp_path / "pool-dir"
 
     async def create():
-        async with CoordinatorClient(real_node.coordinator_address) as client:
+        async with CoordinatorClient(real_node.coordinator_endpoint()) as client:
             await client.create_pool(local(pool_name, HOST, str(directory)))
             return await eventually(
                 lambda: client.get_pool(pool_name),
@@ -88,7 +88,7 @@ def test_delete_is_refused_while_the_pool_holds_volumes_unless_forced(
     add_volume(system_libvirt_uri, pool_name, "disk-2.raw")
 
     async def delete():
-        async with CoordinatorClient(real_node.coordinator_address) as client:
+        async with CoordinatorClient(real_node.coordinator_endpoint()) as client:
             with pytest.raises(grpc.aio.AioRpcError) as refused:
                 await client.delete_pool(pool_name)
             kept = await client.get_pool(pool_name)
@@ -112,7 +112,7 @@ def test_delete_is_refused_while_the_pool_holds_volumes_unless_forced(
 
 def test_a_real_mount_failure_reaches_the_pool_message(real_node, pool_name):
     async def main():
-        async with CoordinatorClient(real_node.coordinator_address) as client:
+        async with CoordinatorClient(real_node.coordinator_endpoint()) as client:
             await client.create_pool(nfs(pool_name, server="127.0.0.1", export_path="/export"))
             return await eventually(
                 lambda: client.get_pool(pool_name),
@@ -146,7 +146,7 @@ def test_a_pool_made_and_stopped_outside_quantix_is_seen_through_libvirt_events(
         made.create(0)
 
         async def discovered(present: bool):
-            async with CoordinatorClient(real_node.coordinator_address) as client:
+            async with CoordinatorClient(real_node.coordinator_endpoint()) as client:
                 return await eventually(
                     lambda: client.list_discovered_pools(),
                     lambda r: (pool_name in {p.name for p in r.pools}) is present,
@@ -164,7 +164,7 @@ def test_a_pool_made_and_stopped_outside_quantix_is_seen_through_libvirt_events(
         managed_dir = tmp_path / "managed"
 
         async def managed_then_stopped():
-            async with CoordinatorClient(real_node.coordinator_address) as client:
+            async with CoordinatorClient(real_node.coordinator_endpoint()) as client:
                 await client.create_pool(local(pool_name, HOST, str(managed_dir)))
                 await eventually(
                     lambda: client.get_pool(pool_name),

@@ -28,7 +28,7 @@ async def wait_statuses(client, expected, what):
 
 def test_nodes_register_with_their_host_facts(fleet):
     async def main():
-        async with CoordinatorClient(fleet.coordinator_address) as client:
+        async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
             return await wait_statuses(
                 client, dict.fromkeys(("host-a", "host-b", "host-c"), CONNECTED), "3 CONNECTED"
             )
@@ -48,7 +48,7 @@ def test_killed_node_turns_offline_with_its_message_and_returns(fleet):
     all_up = dict.fromkeys(("host-a", "host-b", "host-c"), CONNECTED)
 
     async def until_offline():
-        async with CoordinatorClient(fleet.coordinator_address) as client:
+        async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
             await wait_statuses(client, all_up, "3 CONNECTED")
             await fleet.kill_node("host-b")
             nodes = await wait_statuses(client, {**all_up, "host-b": OFFLINE}, "host-b OFFLINE")
@@ -60,7 +60,7 @@ def test_killed_node_turns_offline_with_its_message_and_returns(fleet):
 
     async def until_back():
         await fleet.start_node("host-b")
-        async with CoordinatorClient(fleet.coordinator_address) as client:
+        async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
             nodes = await wait_statuses(client, all_up, "host-b CONNECTED again")
             return {n.name: n for n in nodes}["host-b"]
 
@@ -73,7 +73,7 @@ def test_coordinator_restart_keeps_the_registry_and_nodes_carry_on(fleet):
     all_up = dict.fromkeys(("host-a", "host-b", "host-c"), CONNECTED)
 
     async def before():
-        async with CoordinatorClient(fleet.coordinator_address) as client:
+        async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
             nodes = await wait_statuses(client, all_up, "3 CONNECTED")
             return {n.name: n.registered_at.ToNanoseconds() for n in nodes}
 
@@ -81,7 +81,7 @@ def test_coordinator_restart_keeps_the_registry_and_nodes_carry_on(fleet):
     asyncio.run(fleet.restart_coordinator())
 
     async def after():
-        async with CoordinatorClient(fleet.coordinator_address) as client:
+        async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
             first = (await client.list_nodes()).nodes
             await wait_statuses(client, all_up, "3 CONNECTED after restart")
             return first
@@ -104,7 +104,7 @@ def test_node_lists_pools_of_every_type_even_those_quantix_does_not_create(tmp_p
     async def main():
         local = await LocalFleet.start(tmp_path, ["odd-host"], 0.5, pools={"odd-host": pools})
         try:
-            async with NodeClient(local.node_address("odd-host"), "odd-host") as node:
+            async with NodeClient(local.node_endpoint("odd-host"), "odd-host") as node:
                 return await node.list_storage_pools()
         finally:
             await local.stop()
@@ -117,7 +117,7 @@ def test_node_lists_pools_of_every_type_even_those_quantix_does_not_create(tmp_p
 
 def test_quantixctl_lists_the_demo_hosts(fleet):
     async def main():
-        async with CoordinatorClient(fleet.coordinator_address) as client:
+        async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
             await wait_statuses(
                 client, dict.fromkeys(("host-a", "host-b", "host-c"), CONNECTED), "3 CONNECTED"
             )
@@ -128,8 +128,7 @@ def test_quantixctl_lists_the_demo_hosts(fleet):
             sys.executable,
             "-m",
             "clients.cli",
-            "--coordinator",
-            fleet.coordinator_address,
+            *fleet.cli_args(),
             "hosts",
             "list",
             "--json",

@@ -20,7 +20,7 @@ import grpc
 import pytest
 from google.protobuf.message import Message
 
-from clients.channels import open_channel
+from clients.channels import Endpoint, open_channel
 from localfleet import LocalFleet
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
@@ -374,14 +374,14 @@ def reported_everything(state: State) -> bool:
 
 
 async def read_state(fleet: LocalFleet) -> State:
-    async with open_channel(fleet.coordinator_address) as channel:
+    async with open_channel(fleet.coordinator_endpoint()) as channel:
         coordinator = pb_grpc.CoordinatorStub(channel)
         nodes = await coordinator.ListNodes(pb.ListNodesRequest())
         pools = await coordinator.ListPools(pb.ListPoolsRequest())
         discovered = await coordinator.ListDiscoveredPools(pb.ListDiscoveredPoolsRequest())
     on_hosts = {}
     for host in HOSTS:
-        async with open_channel(fleet.node_address(host)) as channel:
+        async with open_channel(fleet.node_endpoint(host)) as channel:
             reply = await npb_grpc.NodeDaemonStub(channel).ListStoragePools(
                 npb.ListStoragePoolsRequest()
             )
@@ -420,11 +420,24 @@ def hostile_fleet(tmp_path_factory):
         asyncio.run(fleet.stop())
 
 
+# Called by node daemons, with their own certificate.
+NODE_RPCS = {"RegisterNode", "Heartbeat", "ReportStoragePools"}
+
+
+def caller(fleet: LocalFleet, case: Case) -> Endpoint:
+    """Who may make the call: the bad input must meet the servicer, not the access check."""
+    if case.server == "node":
+        return fleet.node_endpoint(NODE, "coordinator")
+    if case.rpc == "RegisterNode" and case.field != "hostname":
+        # Sent under a new host name, by a node enrolled as that host (and never registered).
+        return Endpoint(fleet.coordinator_address, fleet.trust.node_identity(INTRUDER))
+    if case.rpc in NODE_RPCS:
+        return fleet.as_node(NODE)
+    return fleet.coordinator_endpoint()
+
+
 async def call(fleet: LocalFleet, case: Case) -> grpc.aio.AioRpcError | Message:
-    address = (
-        fleet.coordinator_address if case.server == "coordinator" else fleet.node_address(NODE)
-    )
-    async with open_channel(address) as channel:
+    async with open_channel(caller(fleet, case)) as channel:
         if case.server == "coordinator":
             stub: object = pb_grpc.CoordinatorStub(channel)
         else:

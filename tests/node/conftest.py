@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 
+from clients.channels import Endpoint, node_endpoint
 from localfleet.process import DaemonProcess, ProcessFailed
+from localfleet.trust import FleetTrust
 
 # Starting a daemon takes well under a second here; the deadline is generous for a loaded CI
 # machine and only matters when the daemon is broken (the test then fails with its log).
@@ -83,10 +85,21 @@ def free_port() -> int:
 class NodeProcess:
     proc: DaemonProcess  # send_signal(), wait(timeout_s)
     name: str
+    trust: FleetTrust
 
     @property
     def address(self) -> str:
         return self.proc.address
+
+    def endpoint(self, role: str = "admin") -> Endpoint:
+        """This daemon, dialled with an identity of ``role`` ("coordinator": the
+        coordinator's own, which the mutating RPCs require)."""
+        return node_endpoint(self.address, self.name, self.trust.identity(role))
+
+    @property
+    def as_coordinator(self) -> Endpoint:
+        """This daemon, dialled as the coordinator (the only caller of the mutating RPCs)."""
+        return self.endpoint("coordinator")
 
     @property
     def log_path(self) -> Path:
@@ -103,6 +116,10 @@ class NodeLauncher:
     directory: Path
     processes: list[DaemonProcess] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # The CA these nodes are enrolled with, as a coordinator's data directory holds it.
+        self.trust = FleetTrust(self.directory)
+
     def start(
         self,
         coordinator: str | None = None,
@@ -110,16 +127,24 @@ class NodeLauncher:
         libvirt_uri: str | None = None,
         extra: tuple[str, ...] = (),
     ) -> NodeProcess:
-        """A serving daemon (logging at debug to ``node<N>.log``); the test fails with its log
-        if it exits or does not serve within START_DEADLINE_S."""
+        """A serving daemon (logging at debug to ``node<N>.log``), enrolled as ``name`` (or
+        this machine's host name, which libvirt reports); the test fails with its log if it
+        exits or does not serve within START_DEADLINE_S."""
         uri = libvirt_uri or f"test://{write_host_xml(self.directory)}"
+        if "--data-dir" in extra:
+            data_dir = Path(extra[extra.index("--data-dir") + 1])
+        else:
+            data_dir = self.directory / f"data-{len(self.processes)}"
+            extra = (*extra, "--data-dir", str(data_dir))
+        coordinator = coordinator or f"127.0.0.1:{free_port()}"
+        self.trust.enrol_offline(name or socket.gethostname(), data_dir, coordinator)
         args = [
             "--libvirt-uri",
             uri,
             "--listen",
             "127.0.0.1:0",
             "--coordinator",
-            coordinator or f"127.0.0.1:{free_port()}",
+            coordinator,
             "--log-level",
             "debug",
             *(["--name", name] if name else []),
@@ -132,7 +157,7 @@ class NodeLauncher:
             asyncio.run(process.wait_serving(START_DEADLINE_S))
         except ProcessFailed as error:
             pytest.fail(str(error), pytrace=False)
-        return NodeProcess(process, name or "")
+        return NodeProcess(process, name or socket.gethostname(), self.trust)
 
     def stop_all(self) -> None:
         # SIGTERM to all first, so that they stop side by side rather than one after another.

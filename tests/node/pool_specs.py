@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import grpc
 
+from clients.channels import Endpoint
 from clients.node import NodeClient
 from proto.quantix.v1 import common_pb2 as cpb
 
@@ -114,21 +115,21 @@ def failure_of(error: grpc.aio.AioRpcError) -> Failure:
     return Failure(error.code(), error.details() or "", metadata)
 
 
-def call(address: str, operation: Callable[[NodeClient], Awaitable[T]]) -> T:
-    """``operation(client)`` against the daemon at ``address``, from a synchronous test."""
+def call(endpoint: Endpoint, operation: Callable[[NodeClient], Awaitable[T]]) -> T:
+    """``operation(client)`` against the daemon at ``endpoint``, from a synchronous test."""
 
     async def run() -> T:
-        async with NodeClient(address, name="node") as client:
+        async with NodeClient(endpoint, name="node") as client:
             return await operation(client)
 
     return asyncio.run(run())
 
 
-def call_fails(address: str, operation: Callable[[NodeClient], Awaitable[Any]]) -> Failure:
+def call_fails(endpoint: Endpoint, operation: Callable[[NodeClient], Awaitable[Any]]) -> Failure:
     """The failure of ``operation`` (the test fails if it succeeds)."""
 
     async def run() -> Failure:
-        async with NodeClient(address, name="node") as client:
+        async with NodeClient(endpoint, name="node") as client:
             try:
                 reply = await operation(client)
             except grpc.aio.AioRpcError as error:

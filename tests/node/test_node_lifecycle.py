@@ -43,7 +43,7 @@ def test_name_defaults_to_the_host_name_libvirt_reports(node_launcher) -> None:
     node = node_launcher.start(name=None)
 
     async def host_name() -> str:
-        async with NodeClient(node.address) as client:
+        async with NodeClient(node.endpoint()) as client:
             return (await client.get_host_info()).hostname
 
     libvirt_host_name = asyncio.run(host_name())
@@ -57,7 +57,7 @@ def test_unreachable_libvirt_is_unavailable_naming_host_step_and_cause(
     node = node_launcher.start(libvirt_uri=f"test://{missing}")
 
     async def list_pools() -> grpc.aio.AioRpcError:
-        async with NodeClient(node.address, name="host-a") as client:
+        async with NodeClient(node.endpoint(), name="host-a") as client:
             with pytest.raises(grpc.aio.AioRpcError) as caught:
                 await client.list_storage_pools()
             return caught.value

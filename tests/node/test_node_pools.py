@@ -37,15 +37,17 @@ SECRETS = (CEPH_KEY, CHAP_SECRET)
 
 
 def init(node: NodeProcess, spec: cpb.PoolSpec) -> node_pb2.InitStoragePoolResponse:
-    return call(node.address, lambda client: client.init_storage_pool(spec))
+    return call(node.as_coordinator, lambda client: client.init_storage_pool(spec))
 
 
 def pool_xml(node: NodeProcess, name: str) -> str:
-    return call(node.address, lambda client: client.get_storage_pool_xml(name))
+    return call(node.as_coordinator, lambda client: client.get_storage_pool_xml(name))
 
 
 def pool_names(node: NodeProcess) -> set[str]:
-    return {pool.name for pool in call(node.address, lambda client: client.list_storage_pools())}
+    return {
+        pool.name for pool in call(node.as_coordinator, lambda client: client.list_storage_pools())
+    }
 
 
 def assert_no_secret(*texts: str) -> None:
@@ -158,7 +160,7 @@ def test_a_second_pool_on_the_same_source_is_refused_with_libvirts_text(pool_nod
     init(pool_node, nfs_spec(first, export="/export/shared-by-two"))
 
     failure = call_fails(
-        pool_node.address,
+        pool_node.as_coordinator,
         lambda client: client.init_storage_pool(nfs_spec(second, export="/export/shared-by-two")),
     )
 
@@ -190,7 +192,7 @@ def test_concurrent_inits_of_one_pool_both_succeed(pool_node) -> None:
     async def both() -> list[node_pb2.InitStoragePoolResponse]:
         from clients.node import NodeClient
 
-        async with NodeClient(pool_node.address) as client:
+        async with NodeClient(pool_node.as_coordinator) as client:
             return list(
                 await asyncio.gather(client.init_storage_pool(spec), client.init_storage_pool(spec))
             )
@@ -207,7 +209,7 @@ def test_reinit_with_other_settings_is_already_exists_naming_each_difference(poo
     xml_before = pool_xml(pool_node, name)
 
     failure = call_fails(
-        pool_node.address,
+        pool_node.as_coordinator,
         lambda client: client.init_storage_pool(
             nfs_spec(name, server="nas2.example.com", version="3")
         ),
@@ -228,7 +230,7 @@ def test_reinit_with_another_backend_is_a_conflict_too(pool_node) -> None:
     init(pool_node, local_spec(name, "/srv/a"))
 
     failure = call_fails(
-        pool_node.address, lambda client: client.init_storage_pool(ceph_spec(name))
+        pool_node.as_coordinator, lambda client: client.init_storage_pool(ceph_spec(name))
     )
 
     assert failure.code == grpc.StatusCode.ALREADY_EXISTS
@@ -239,8 +241,8 @@ def test_destroy_stops_and_undefines_then_reports_a_missing_pool_as_gone(pool_no
     name = unique_pool_name("destroy")
     init(pool_node, iscsi_spec(name))
 
-    first = call(pool_node.address, lambda client: client.destroy_storage_pool(name))
-    second = call(pool_node.address, lambda client: client.destroy_storage_pool(name))
+    first = call(pool_node.as_coordinator, lambda client: client.destroy_storage_pool(name))
+    second = call(pool_node.as_coordinator, lambda client: client.destroy_storage_pool(name))
 
     assert (first.existed, second.existed) == (True, False)
     assert name not in pool_names(pool_node)
@@ -250,8 +252,8 @@ def test_refresh_and_volumes_of_an_active_pool(pool_node) -> None:
     name = unique_pool_name("refresh")
     init(pool_node, local_spec(name, "/srv/refresh"))
 
-    refreshed = call(pool_node.address, lambda client: client.refresh_storage_pool(name))
-    volumes = call(pool_node.address, lambda client: client.list_volumes(name))
+    refreshed = call(pool_node.as_coordinator, lambda client: client.refresh_storage_pool(name))
+    volumes = call(pool_node.as_coordinator, lambda client: client.list_volumes(name))
 
     assert (refreshed.name, refreshed.state) == (name, RUNNING)
     assert volumes == []
@@ -267,7 +269,7 @@ def test_refresh_and_volumes_of_an_active_pool(pool_node) -> None:
     ids=["refresh", "volumes", "xml"],
 )
 def test_a_missing_pool_is_not_found_with_libvirts_text(pool_node, operation) -> None:
-    failure = call_fails(pool_node.address, operation)
+    failure = call_fails(pool_node.as_coordinator, operation)
 
     assert failure.code == grpc.StatusCode.NOT_FOUND
     assert failure.reason == "POOL_NOT_FOUND"
@@ -367,7 +369,7 @@ def test_bad_input_is_invalid_argument_naming_the_field_and_defines_nothing(
     spec, field = BAD_SPECS[case]
     before = pool_names(pool_node)
 
-    failure = call_fails(pool_node.address, lambda client: client.init_storage_pool(spec))
+    failure = call_fails(pool_node.as_coordinator, lambda client: client.init_storage_pool(spec))
 
     assert failure.code == grpc.StatusCode.INVALID_ARGUMENT
     assert failure.details.startswith(f"{field}: ")
@@ -388,7 +390,7 @@ def test_bad_names_in_the_other_pool_calls_are_invalid_argument(pool_node, name:
     }
     for field, calls in operations.items():
         for operation in calls:
-            failure = call_fails(pool_node.address, operation)
+            failure = call_fails(pool_node.as_coordinator, operation)
             assert failure.code == grpc.StatusCode.INVALID_ARGUMENT
             assert failure.metadata["quantix-field"] == field
 

@@ -76,7 +76,9 @@ def secret_stored(uri: str, name: str) -> bool:
 
 
 def listed(node: NodeProcess) -> set[str]:
-    return {pool.name for pool in call(node.address, lambda client: client.list_storage_pools())}
+    return {
+        pool.name for pool in call(node.as_coordinator, lambda client: client.list_storage_pools())
+    }
 
 
 def data_dir(node: NodeProcess) -> Path:
@@ -92,7 +94,9 @@ def test_local_dir_is_active_with_the_real_capacity_of_its_file_system(
     name = system_pools("dir")
     path = tmp_path / "images"  # does not exist yet: the build step makes it
 
-    reply = call(system_node.address, lambda c: c.init_storage_pool(local_spec(name, str(path))))
+    reply = call(
+        system_node.as_coordinator, lambda c: c.init_storage_pool(local_spec(name, str(path)))
+    )
 
     stat = os.statvfs(path)
     assert (reply.pool.type, reply.pool.state) == ("dir", RUNNING)
@@ -113,7 +117,7 @@ def test_destroy_refuses_while_real_volumes_exist_and_force_keeps_them(
 ) -> None:
     name = system_pools("vols")
     path = tmp_path / "pool"
-    call(system_node.address, lambda c: c.init_storage_pool(local_spec(name, str(path))))
+    call(system_node.as_coordinator, lambda c: c.init_storage_pool(local_spec(name, str(path))))
     conn = libvirt_conn(system_libvirt_uri)
     try:  # one volume made by libvirt (it runs qemu-img itself), one by qemu-img behind its back
         conn.storagePoolLookupByName(name).createXML(
@@ -127,8 +131,8 @@ def test_destroy_refuses_while_real_volumes_exist_and_force_keeps_them(
         ["qemu-img", "create", "-q", "-f", "raw", str(path / "disk2.img"), "32M"], check=True
     )
 
-    volumes = call(system_node.address, lambda c: c.list_volumes(name))
-    refused = call_fails(system_node.address, lambda c: c.destroy_storage_pool(name))
+    volumes = call(system_node.as_coordinator, lambda c: c.list_volumes(name))
+    refused = call_fails(system_node.as_coordinator, lambda c: c.destroy_storage_pool(name))
 
     assert [(v.name, v.format, v.capacity_bytes) for v in volumes] == [
         ("disk1.qcow2", "qcow2", 64 * MiB)
@@ -141,7 +145,7 @@ def test_destroy_refuses_while_real_volumes_exist_and_force_keeps_them(
     )
     assert name in listed(system_node)
 
-    forced = call(system_node.address, lambda c: c.destroy_storage_pool(name, force=True))
+    forced = call(system_node.as_coordinator, lambda c: c.destroy_storage_pool(name, force=True))
 
     assert forced.existed
     assert not is_defined(system_libvirt_uri, name)
@@ -162,9 +166,9 @@ def test_an_inactive_pool_with_the_same_settings_is_started_by_init(
     finally:
         conn.close()
 
-    refresh = call_fails(system_node.address, lambda c: c.refresh_storage_pool(name))
-    volumes = call_fails(system_node.address, lambda c: c.list_volumes(name))
-    reply = call(system_node.address, lambda c: c.init_storage_pool(spec))
+    refresh = call_fails(system_node.as_coordinator, lambda c: c.refresh_storage_pool(name))
+    volumes = call_fails(system_node.as_coordinator, lambda c: c.list_volumes(name))
+    reply = call(system_node.as_coordinator, lambda c: c.init_storage_pool(spec))
 
     assert refresh.code == volumes.code == grpc.StatusCode.FAILED_PRECONDITION
     assert refresh.details == (
@@ -172,7 +176,7 @@ def test_an_inactive_pool_with_the_same_settings_is_started_by_init(
         "cannot be rescanned: initialize it again to start it"
     )
     assert (reply.pool.state, reply.pool.autostart) == (RUNNING, True)
-    assert list(call(system_node.address, lambda c: c.list_volumes(name))) == []
+    assert list(call(system_node.as_coordinator, lambda c: c.list_volumes(name))) == []
 
 
 # --- network storage that is not there: the real errors, and nothing left behind -------------
@@ -184,7 +188,7 @@ def test_nfs_fails_with_the_real_mount_error_and_leaves_nothing_defined(
     name = system_pools("nfs")
     spec = nfs_spec(name, server="127.0.0.1", export="/export", version="4.2")
 
-    failure = call_fails(system_node.address, lambda c: c.init_storage_pool(spec))
+    failure = call_fails(system_node.as_coordinator, lambda c: c.init_storage_pool(spec))
 
     assert failure.code == grpc.StatusCode.INTERNAL
     assert (failure.reason, failure.step) == ("MOUNT_FAILED", "start")
@@ -209,7 +213,7 @@ def test_kernel_iscsi_fails_with_iscsiadms_error_and_removes_its_chap_secret(
     spec = iscsi_spec(name, portal=f"127.0.0.1:{free_port()}", initiator_iqn="")
 
     try:
-        failure = call_fails(system_node.address, lambda c: c.init_storage_pool(spec))
+        failure = call_fails(system_node.as_coordinator, lambda c: c.init_storage_pool(spec))
     finally:
         # libvirt's "iscsiadm --mode node --op new" record stays after a failed login: drop it,
         # so runs do not pile them up in /etc/iscsi/nodes.
@@ -234,7 +238,7 @@ def test_userspace_iscsi_against_a_closed_port_fails_with_libiscsis_error(
     name = system_pools("iscsi-direct")
     spec = iscsi_spec(name, portal=f"127.0.0.1:{free_port()}", userspace=True)
 
-    failure = call_fails(system_node.address, lambda c: c.init_storage_pool(spec))
+    failure = call_fails(system_node.as_coordinator, lambda c: c.init_storage_pool(spec))
 
     assert (failure.reason, failure.step) == ("ISCSI_LOGIN_FAILED", "start")
     assert failure.details.startswith("host-real: iSCSI login failed: internal error: Failed to")
@@ -249,7 +253,7 @@ def test_ceph_fails_to_reach_the_monitor_and_removes_its_secret(
     port = free_port()
     spec = ceph_spec(name, monitors=(f"127.0.0.1:{port}",), namespace="tenant-a")
 
-    failure = call_fails(system_node.address, lambda c: c.init_storage_pool(spec))
+    failure = call_fails(system_node.as_coordinator, lambda c: c.init_storage_pool(spec))
 
     assert failure.code == grpc.StatusCode.INTERNAL
     assert (failure.reason, failure.step) == ("CEPH_CONNECT_FAILED", "start")
@@ -357,9 +361,9 @@ def test_userspace_iscsi_logs_into_a_real_target_with_chap_and_lists_its_lun(
     name = system_pools("tgt")
     spec = iscsi_spec(name, portal=tgt_target.portal, target=tgt_target.iqn, userspace=True)
 
-    reply = call(system_node.address, lambda c: c.init_storage_pool(spec))
-    volumes = call(system_node.address, lambda c: c.list_volumes(name))
-    xml = call(system_node.address, lambda c: c.get_storage_pool_xml(name))
+    reply = call(system_node.as_coordinator, lambda c: c.init_storage_pool(spec))
+    volumes = call(system_node.as_coordinator, lambda c: c.list_volumes(name))
+    xml = call(system_node.as_coordinator, lambda c: c.get_storage_pool_xml(name))
 
     assert (reply.pool.type, reply.pool.state) == ("iscsi-direct", RUNNING)
     # libvirt 9.0's iscsi-direct counts the last block's address, not the blocks: one short.
@@ -376,7 +380,7 @@ def test_userspace_iscsi_logs_into_a_real_target_with_chap_and_lists_its_lun(
     assert CHAP_SECRET not in xml and CHAP_SECRET not in str(reply)
     assert secret_stored(system_libvirt_uri, name)
 
-    destroyed = call(system_node.address, lambda c: c.destroy_storage_pool(name, force=True))
+    destroyed = call(system_node.as_coordinator, lambda c: c.destroy_storage_pool(name, force=True))
 
     assert destroyed.existed
     assert not secret_stored(system_libvirt_uri, name)
@@ -394,7 +398,7 @@ def test_a_wrong_chap_secret_is_a_real_authentication_failure(
         userspace=True,
     )
 
-    failure = call_fails(system_node.address, lambda c: c.init_storage_pool(spec))
+    failure = call_fails(system_node.as_coordinator, lambda c: c.init_storage_pool(spec))
 
     assert (failure.reason, failure.step) == ("ISCSI_LOGIN_FAILED", "start")
     assert failure.details == (

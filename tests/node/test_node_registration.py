@@ -17,9 +17,11 @@ import pytest
 from google.protobuf import duration_pb2
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from clients.channels import Endpoint
 from clients.coordinator import CoordinatorClient
 from domain.node_status import MISSED_HEARTBEATS_FOR_OFFLINE
-from localfleet.process import DaemonProcess
+from localfleet.fleet import CoordinatorDaemon
+from localfleet.trust import FleetTrust
 from node_daemon.registration import (
     MAX_FAILED_HEARTBEATS,
     MIN_HEARTBEAT_INTERVAL_S,
@@ -46,7 +48,7 @@ HEARTBEAT_FAILED = "heartbeat failed"  # the first failed heartbeat of a run, at
 GAVE_UP = f"{MAX_FAILED_HEARTBEATS} heartbeats in a row failed; registering again"
 NOT_FOUND = "(heartbeat NOT_FOUND); registering again"
 
-StartCoordinator = Callable[[str, int, str], DaemonProcess]
+StartCoordinator = Callable[[str, int, str], CoordinatorDaemon]
 
 
 @pytest.fixture
@@ -57,23 +59,26 @@ def start_coordinator(tmp_path: Path) -> Iterator[StartCoordinator]:
     its process (await ``wait_serving()``); ``stop()`` then ``spawn()`` restarts it on the
     same port with the same database.
     """
-    processes: list[DaemonProcess] = []
+    processes: list[CoordinatorDaemon] = []
 
     def start(
         name: str, port: int, db_file: str, heartbeat_interval_s: float = HEARTBEAT_INTERVAL_S
-    ) -> DaemonProcess:
-        process = DaemonProcess(
-            name,
-            "coordinator",
+    ) -> CoordinatorDaemon:
+        trust = FleetTrust(tmp_path)  # the CA the node launcher enrols nodes with
+        process = CoordinatorDaemon(
+            trust,
             [
                 "--listen",
                 f"127.0.0.1:{port}",
+                "--data-dir",
+                str(trust.coordinator_dir),
                 "--db",
                 str(tmp_path / db_file),
                 "--heartbeat-interval",
                 str(heartbeat_interval_s),
             ],
             tmp_path,
+            name,
         )
         processes.append(process)
         process.spawn()
@@ -175,7 +180,7 @@ def test_node_started_before_the_coordinator_registers_once_it_listens(
         await node_logs(node, RETRY_DEBUG)
         coordinator = start_coordinator("coordinator", unused_port, "coordinator.sqlite")
         await coordinator.wait_serving()
-        async with CoordinatorClient(coordinator.address) as client:
+        async with CoordinatorClient(coordinator.endpoint()) as client:
             registered = await registered_node(client, "host-a")
         # The node logs it once the coordinator's reply is in, which may be a moment later.
         await node_logs(node, REGISTERED)
@@ -201,7 +206,7 @@ def test_registered_node_heartbeats_and_stays_connected(node_launcher, coordinat
     node_launcher.start(coordinator=coordinator.address)
 
     async def scenario() -> tuple[set[int], set[float]]:
-        async with CoordinatorClient(coordinator.address) as client:
+        async with CoordinatorClient(coordinator.endpoint()) as client:
             await registered_node(client, "host-a")
             # Past the point where a silent node would be OFFLINE (3 missed intervals).
             return await heartbeats_observed(client, "host-a", MISSED_HEARTBEATS_FOR_OFFLINE + 1)
@@ -214,9 +219,10 @@ def test_registered_node_heartbeats_and_stays_connected(node_launcher, coordinat
 
 
 def test_node_that_gets_not_found_registers_again_with_the_new_coordinator(
-    node_launcher, start_coordinator, unused_port
+    node_launcher, start_coordinator, unused_port, tmp_path
 ) -> None:
     address = f"127.0.0.1:{unused_port}"
+    admin = FleetTrust(tmp_path).identity()
 
     async def scenario() -> tuple[NodeProcess, pb.Node, pb.Node]:
         # A 3 s interval: 3 failed heartbeats take 9 s, far longer than the restart gap plus
@@ -227,14 +233,14 @@ def test_node_that_gets_not_found_registers_again_with_the_new_coordinator(
         old = start_coordinator("coordinator-old", unused_port, "old.sqlite", slow)
         await old.wait_serving()
         node = await asyncio.to_thread(node_launcher.start, address)
-        async with CoordinatorClient(address) as client:
+        async with CoordinatorClient(Endpoint(address, admin)) as client:
             before = await registered_node(client, "host-a")
         # A coordinator with a new, empty database takes over the port.
         assert await old.stop() == 0
         new = start_coordinator("coordinator-new", unused_port, "new.sqlite", slow)
         await new.wait_serving()
         # Only the new coordinator listens now.
-        async with CoordinatorClient(address) as client:
+        async with CoordinatorClient(Endpoint(address, admin)) as client:
             await registered_node(client, "host-a")
             return node, before, await heartbeats_arrive(client, "host-a")
 
@@ -249,15 +255,16 @@ def test_node_that_gets_not_found_registers_again_with_the_new_coordinator(
 
 
 def test_three_failed_heartbeats_send_the_node_back_to_registering(
-    node_launcher, start_coordinator, unused_port
+    node_launcher, start_coordinator, unused_port, tmp_path
 ) -> None:
     address = f"127.0.0.1:{unused_port}"
+    admin = FleetTrust(tmp_path).identity()
 
     async def scenario() -> tuple[NodeProcess, pb.Node, pb.Node]:
         coordinator = start_coordinator("coordinator", unused_port, "coordinator.sqlite")
         await coordinator.wait_serving()
         node = await asyncio.to_thread(node_launcher.start, address)
-        async with CoordinatorClient(address) as client:
+        async with CoordinatorClient(Endpoint(address, admin)) as client:
             await registered_node(client, "host-a")
             before = await heartbeats_arrive(client, "host-a")
         assert await coordinator.stop() == 0
@@ -268,7 +275,7 @@ def test_three_failed_heartbeats_send_the_node_back_to_registering(
         coordinator.spawn()  # same port, same database
         await coordinator.wait_serving()
         await node_logs(node, REGISTERED, count=2)
-        async with CoordinatorClient(address) as client:
+        async with CoordinatorClient(Endpoint(address, admin)) as client:
             return node, before, await heartbeats_arrive(client, "host-a")
 
     node, before, after = asyncio.run(scenario())

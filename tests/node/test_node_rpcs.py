@@ -10,7 +10,7 @@ import asyncio
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
-from clients.channels import open_channel
+from clients.channels import Endpoint, open_channel
 from clients.node import NodeClient
 from domain.pool_types import POOL_TYPE_LABELS
 from proto.quantix.v1 import common_pb2
@@ -19,13 +19,13 @@ GiB = 1024**3
 RUNNING = common_pb2.STORAGE_POOL_STATE_RUNNING
 
 
-async def _host_info(address: str) -> common_pb2.HostInfo:
-    async with NodeClient(address, name="host-a") as client:
+async def _host_info(endpoint: Endpoint) -> common_pb2.HostInfo:
+    async with NodeClient(endpoint, name="host-a") as client:
         return await client.get_host_info()
 
 
 def test_get_host_info_reports_cpu_memory_nics_and_versions(shared_node) -> None:
-    info = asyncio.run(_host_info(shared_node.address))
+    info = asyncio.run(_host_info(shared_node.endpoint()))
 
     assert info.hostname  # the test driver reports this machine's host name
     assert (info.cpu.model, info.cpu.arch, info.cpu.mhz) == ("Intel Xeon", "i686", 2400)
@@ -61,13 +61,13 @@ def test_get_host_info_reports_cpu_memory_nics_and_versions(shared_node) -> None
     )
 
 
-async def _pools(address: str) -> list[common_pb2.HostStoragePool]:
-    async with NodeClient(address) as client:
+async def _pools(endpoint: Endpoint) -> list[common_pb2.HostStoragePool]:
+    async with NodeClient(endpoint) as client:
         return await client.list_storage_pools()
 
 
 def test_list_storage_pools_reports_every_type_with_its_source(shared_node) -> None:
-    pools = {pool.name: pool for pool in asyncio.run(_pools(shared_node.address))}
+    pools = {pool.name: pool for pool in asyncio.run(_pools(shared_node.endpoint()))}
 
     expected = {  # name: (type, source summary, target path)
         "default": ("dir", "", "/var/lib/libvirt/images"),
@@ -94,13 +94,13 @@ def test_list_storage_pools_reports_every_type_with_its_source(shared_node) -> N
         assert pool.allocation_bytes + pool.available_bytes == pool.capacity_bytes, pool.name
 
 
-async def _networks(address: str) -> list[common_pb2.HostNetwork]:
-    async with NodeClient(address) as client:
+async def _networks(endpoint: Endpoint) -> list[common_pb2.HostNetwork]:
+    async with NodeClient(endpoint) as client:
         return await client.list_networks()
 
 
 def test_list_networks(shared_node) -> None:
-    networks = {net.name: net for net in asyncio.run(_networks(shared_node.address))}
+    networks = {net.name: net for net in asyncio.run(_networks(shared_node.endpoint()))}
 
     assert set(networks) == {"default", "isolated", "v6"}
     default = networks["default"]
@@ -120,8 +120,8 @@ def test_list_networks(shared_node) -> None:
     assert (v6.forward_mode, list(v6.ip_cidrs)) == ("route", ["fd00:1::1/64"])
 
 
-async def _health(address: str) -> dict[str, int]:
-    channel = open_channel(address)
+async def _health(endpoint: Endpoint) -> dict[str, int]:
+    channel = open_channel(endpoint)
     try:
         stub = health_pb2_grpc.HealthStub(channel)
         statuses = {}
@@ -134,14 +134,14 @@ async def _health(address: str) -> dict[str, int]:
 
 
 def test_health_check_answers_serving(shared_node) -> None:
-    statuses = asyncio.run(_health(shared_node.address))
+    statuses = asyncio.run(_health(shared_node.endpoint()))
 
     serving = health_pb2.HealthCheckResponse.SERVING
     assert statuses == {"": serving, "quantix.v1.NodeDaemon": serving}
 
 
-async def _reflected_services(address: str) -> set[str]:
-    channel = open_channel(address)
+async def _reflected_services(endpoint: Endpoint) -> set[str]:
+    channel = open_channel(endpoint)
     try:
         stub = reflection_pb2_grpc.ServerReflectionStub(channel)
         request = reflection_pb2.ServerReflectionRequest(list_services="")
@@ -155,7 +155,7 @@ async def _reflected_services(address: str) -> set[str]:
 
 
 def test_reflection_lists_the_node_daemon_service(shared_node) -> None:
-    services = asyncio.run(_reflected_services(shared_node.address))
+    services = asyncio.run(_reflected_services(shared_node.endpoint()))
 
     assert "quantix.v1.NodeDaemon" in services
     assert "grpc.health.v1.Health" in services

@@ -1,14 +1,14 @@
-"""Access tokens for coordinators: kept in the OS keyring, never in settings or a file. Qt-free.
+"""The identity the console presents to each coordinator (certificate, private key, CA, as
+`quantixctl pki issue-admin` writes them): kept in the OS keyring, never in settings or a file
+of the console's. Qt-free.
 
 One entry per coordinator: service ``"quantix"``, username = the coordinator's canonical
-``host:port``. Every keyring call runs in a worker thread: the Secret Service backend talks
-D-Bus and may wait for the user to unlock the keyring, which must not freeze the window.
+``host:port``, the identity file's PEM text as the secret. Every keyring call runs in a worker
+thread: the Secret Service backend talks D-Bus and may wait for the user to unlock the
+keyring, which must not freeze the window.
 
 Without a usable keyring (headless, no Secret Service: keyring's ``fail`` backend raises
-NoKeyringError) a token is kept in memory for this session only, and callers are told so.
-
-Note: the servers do not check tokens yet and the clients do not send them yet; this only
-stores and recalls them, so the connect dialog works the same once they do.
+NoKeyringError) an identity is kept in memory for this session only, and callers are told so.
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ from dataclasses import dataclass
 import keyring
 from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
 
+from trust.credentials import Identity, identity_text, parse_identity
+from trust.files import PkiError
+
 log = logging.getLogger(__name__)
 
 SERVICE = "quantix"
@@ -27,7 +30,7 @@ SERVICE = "quantix"
 
 @dataclass(frozen=True)
 class KeyringStatus:
-    """Whether tokens can be remembered; if not, why: ``problem`` in a few words for the
+    """Whether identities can be remembered; if not, why: ``problem`` in a few words for the
     dialog, ``detail`` with the keyring library's own full text (for a tooltip or a log)."""
 
     available: bool
@@ -45,20 +48,17 @@ def _unavailable(error: BaseException) -> KeyringStatus:
 
 @dataclass(frozen=True)
 class Recalled:
-    token: str  # "" when none is known
+    identity: Identity | None  # None when none is known (or the stored one is unreadable)
     status: KeyringStatus
 
 
-class TokenStore:
-    """Remembers tokens in the keyring, or for this session only when there is none."""
+class IdentityStore:
+    """Remembers identities in the keyring, or for this session only when there is none."""
 
     def __init__(self) -> None:
-        # Tokens of this session: every token given to remember(), so the session keeps working
-        # whatever the keyring does. Memory only, never written anywhere.
-        self._session: dict[str, str] = {}
-
-    def session_token(self, address: str) -> str:
-        return self._session.get(address, "")
+        # Identities of this session: every one given to remember(), so the session keeps
+        # working whatever the keyring does. Memory only, never written anywhere.
+        self._session: dict[str, Identity] = {}
 
     async def status(self) -> KeyringStatus:
         """Probe the keyring (choosing a backend can itself talk D-Bus, hence the thread)."""
@@ -74,25 +74,33 @@ class TokenStore:
         if address in self._session:
             return Recalled(self._session[address], await self.status())
         try:
-            token = await asyncio.to_thread(keyring.get_password, SERVICE, address)
+            text = await asyncio.to_thread(keyring.get_password, SERVICE, address)
         except Exception as error:
-            return Recalled("", _unavailable(error))
-        return Recalled(token or "", KeyringStatus(True))
+            return Recalled(None, _unavailable(error))
+        if not text:
+            return Recalled(None, KeyringStatus(True))
+        try:
+            identity = parse_identity(text.encode(), f"the identity kept for {address}")
+        except PkiError as error:
+            log.warning("ignoring the identity kept in the keyring: %s", error)
+            return Recalled(None, KeyringStatus(True))
+        return Recalled(identity, KeyringStatus(True))
 
-    async def remember(self, address: str, token: str) -> KeyringStatus:
-        """Keep ``token`` for ``address`` (an empty token forgets it); say whether it persisted."""
-        if token:
-            self._session[address] = token
+    async def remember(self, address: str, identity: Identity | None) -> KeyringStatus:
+        """Keep ``identity`` for ``address`` (None forgets it); say whether it persisted."""
+        if identity is not None:
+            self._session[address] = identity
         else:
             self._session.pop(address, None)
         try:
-            if token:
-                await asyncio.to_thread(keyring.set_password, SERVICE, address, token)
+            if identity is not None:
+                text = identity_text(identity)
+                await asyncio.to_thread(keyring.set_password, SERVICE, address, text)
             else:
                 await asyncio.to_thread(_delete_quietly, address)
         except Exception as error:
             status = _unavailable(error)
-            log.warning("token for %s kept for this session only: %s", address, status.detail)
+            log.warning("identity for %s kept for this session only: %s", address, status.detail)
             return status
         return KeyringStatus(True)
 
@@ -106,4 +114,4 @@ def _delete_quietly(address: str) -> None:
         raise
     except KeyringError as error:
         # Some backends raise a plain KeyringError for a missing entry.
-        log.debug("could not delete token for %s: %s", address, error)
+        log.debug("could not delete the identity for %s: %s", address, error)

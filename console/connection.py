@@ -1,0 +1,40 @@
+"""How pages, dialogs and wizards reach the coordinator the window shows: a callable that
+returns its endpoint (address and the identity the console connected with), or None when the
+window is not connected. Asked at each call, so a reconnect elsewhere is followed at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from clients.channels import Endpoint, node_endpoint
+from trust.credentials import Identity
+
+EndpointSource = Callable[[], Endpoint | None]
+# The identity node reads present (the one the console connected to the coordinator with).
+IdentitySource = Callable[[], Identity | None]
+
+
+def not_connected() -> Endpoint | None:
+    return None
+
+
+def no_identity() -> Identity | None:
+    return None
+
+
+def identity_of(source: EndpointSource) -> IdentitySource:
+    """The identity of whatever endpoint ``source`` returns at the time of asking."""
+
+    def identity() -> Identity | None:
+        endpoint = source()
+        return endpoint.identity if endpoint is not None else None
+
+    return identity
+
+
+def node_endpoint_of(coordinator: Endpoint | None, host: str, address: str) -> Endpoint | None:
+    """Node ``host``'s daemon at ``address``, dialled with the identity the console uses for
+    the coordinator; None when not connected or the host has no address."""
+    if coordinator is None or not address:
+        return None
+    return node_endpoint(address, host, coordinator.identity)

@@ -1,0 +1,34 @@
+"""Who may call each coordinator RPC (``serving.access`` enforces it).
+
+viewer reads and watches; operator also retries and toggles maintenance; admin does
+everything, deletes included. Only a node's own certificate registers, heartbeats and reports
+(and only for its own host: ``coordinator.servicer`` checks the name).
+"""
+
+from __future__ import annotations
+
+from serving.access import NODE_ONLY, Rule, at_least
+
+SERVICE = "quantix.v1.Coordinator"
+
+_RULES: dict[str, Rule] = {
+    "RegisterNode": NODE_ONLY,
+    "Heartbeat": NODE_ONLY,
+    "ReportStoragePools": NODE_ONLY,
+    "ListNodes": at_least("viewer"),
+    "GetNode": at_least("viewer"),
+    "ListPools": at_least("viewer"),
+    "GetPool": at_least("viewer"),
+    "ListDiscoveredPools": at_least("viewer"),
+    "Watch": at_least("viewer"),
+    "RetryPool": at_least("operator"),
+    "SetNodeMaintenance": at_least("operator"),
+    "CreatePool": at_least("admin"),
+    "AssignHosts": at_least("admin"),
+    "UnassignHosts": at_least("admin"),
+    "DeletePool": at_least("admin"),
+    "AdoptPool": at_least("admin"),
+    "RemoveNode": at_least("admin"),
+}
+
+RULES = {f"/{SERVICE}/{method}": rule for method, rule in _RULES.items()}
