@@ -104,6 +104,8 @@ async def tour(directory: Path, only: str = "all") -> None:
             _save(window, directory, "hosts-offline")
 
             dialog = window.open_connect_dialog()
+            dialog.identity_edit.setText(str(fleet.trust.identity_file("admin")))
+            await _until(dialog.connect_button.isEnabled, "the identity file read")
             await _settle()
             _save(dialog, directory, "connect-dialog")
             dialog.address_combo.setEditText("coordinator.example")

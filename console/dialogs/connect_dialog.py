@@ -101,8 +101,8 @@ class ConnectDialog(QDialog):
         self.identity_persisted = False
 
         intro = QLabel(
-            "The console shows the fleet as one coordinator knows it. "
-            "Enter the address its gRPC service listens on.",
+            "The console shows the fleet as one coordinator knows it. Enter the address its "
+            "gRPC service listens on and the identity you connect as.",
             self,
         )
         intro.setWordWrap(True)
