@@ -1,20 +1,20 @@
 """Who may call each coordinator RPC (``serving.access`` enforces it).
 
 viewer reads and watches; operator also retries and toggles maintenance; admin does
-everything, deletes included. Only a node's own certificate registers, heartbeats and reports
-(and only for its own host: ``coordinator.servicer`` checks the name).
+everything, deletes included. Only a node's own certificate registers, heartbeats and reports,
+and only for the host it was issued to.
 """
 
 from __future__ import annotations
 
-from serving.access import NODE_ONLY, Rule, at_least
+from serving.access import Rule, at_least, node_for_itself
 
 SERVICE = "quantix.v1.Coordinator"
 
 _RULES: dict[str, Rule] = {
-    "RegisterNode": NODE_ONLY,
-    "Heartbeat": NODE_ONLY,
-    "ReportStoragePools": NODE_ONLY,
+    "RegisterNode": node_for_itself("hostname"),
+    "Heartbeat": node_for_itself("hostname"),
+    "ReportStoragePools": node_for_itself("hostname"),
     "ListNodes": at_least("viewer"),
     "GetNode": at_least("viewer"),
     "ListPools": at_least("viewer"),

@@ -22,7 +22,6 @@ from domain.pools import validate_host_names, validate_pool_name
 from domain.validation import validate_hostname
 from proto.quantix.v1 import coordinator_pb2 as pb
 from proto.quantix.v1 import coordinator_pb2_grpc as pb_grpc
-from serving.access import current_peer
 from serving.grpc_server import aborts_on, validated
 
 log = logging.getLogger(__name__)
@@ -49,24 +48,6 @@ def _check_pool_request(name: str, hosts: Sequence[str] = ()) -> None:
     validate_host_names(hosts)
 
 
-class NotYourHost(Exception):
-    """A node's certificate was used to speak for another host."""
-
-
-def _check_speaks_for_itself(hostname: str) -> None:
-    """A node may register, heartbeat and report only as the host its certificate names.
-    (No peer: a coordinator started with --insecure on loopback.)"""
-    peer = current_peer()
-    if peer is not None and peer.host != hostname:
-        raise NotYourHost(
-            f"the certificate of {peer.host or peer.name} cannot speak for "
-            f"{validate_hostname(hostname, 'hostname')}"
-        )
-
-
-_not_your_host = aborts_on({NotYourHost: grpc.StatusCode.PERMISSION_DENIED})
-
-
 def _duration(seconds: float) -> Duration:
     duration = Duration()
     duration.FromNanoseconds(int(seconds * 1e9))
@@ -91,24 +72,20 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         self._adopter = adopter
 
     @validated
-    @_not_your_host
     @aborts_on({FleetFull: grpc.StatusCode.FAILED_PRECONDITION})
     async def RegisterNode(
         self, request: pb.RegisterNodeRequest, context: grpc.aio.ServicerContext
     ) -> pb.RegisterNodeResponse:
-        _check_speaks_for_itself(request.hostname)
         node = self._nodes.register(request)
         return pb.RegisterNodeResponse(
             node=node, heartbeat_interval=_duration(self._nodes.heartbeat_interval_s)
         )
 
     @validated
-    @_not_your_host
     @aborts_on({UnknownNode: grpc.StatusCode.NOT_FOUND}, hint="register first")
     async def Heartbeat(
         self, request: pb.HeartbeatRequest, context: grpc.aio.ServicerContext
     ) -> pb.HeartbeatResponse:
-        _check_speaks_for_itself(request.hostname)
         self._nodes.heartbeat(request.hostname)
         return pb.HeartbeatResponse(heartbeat_interval=_duration(self._nodes.heartbeat_interval_s))
 
@@ -145,12 +122,10 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         return pb.RemoveNodeResponse(pools_released=released)
 
     @validated
-    @_not_your_host
     @aborts_on({UnknownNode: grpc.StatusCode.NOT_FOUND}, hint="register first")
     async def ReportStoragePools(
         self, request: pb.ReportStoragePoolsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ReportStoragePoolsResponse:
-        _check_speaks_for_itself(request.hostname)
         take_report(self._discovery, self._pools, request.hostname, request.pools, request.stamp)
         return pb.ReportStoragePoolsResponse()
 
