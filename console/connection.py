@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from clients.channels import Endpoint, node_endpoint
+from clients.channels import Endpoint
 from trust.credentials import Identity
 
 EndpointSource = Callable[[], Endpoint | None]
@@ -30,11 +30,3 @@ def identity_of(source: EndpointSource) -> IdentitySource:
         return endpoint.identity if endpoint is not None else None
 
     return identity
-
-
-def node_endpoint_of(coordinator: Endpoint | None, host: str, address: str) -> Endpoint | None:
-    """Node ``host``'s daemon at ``address``, dialled with the identity the console uses for
-    the coordinator; None when not connected or the host has no address."""
-    if coordinator is None or not address:
-        return None
-    return node_endpoint(address, host, coordinator.identity)

@@ -8,7 +8,7 @@ from pathlib import Path
 from trust import pki
 from trust.config import COORDINATOR_ROLE
 from trust.credentials import Identity, coordinator_identity, load_identity
-from trust.files import init_pki, load_ca, write_identity, write_issued_node
+from trust.files import PkiPaths, init_pki, load_ca, write_identity, write_issued_node
 
 # Every daemon of a local fleet listens on loopback; consoles and nodes dial 127.0.0.1.
 LOOPBACK_NAMES = ["localhost"]
@@ -21,7 +21,7 @@ class FleetTrust:
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
         self.coordinator_dir = workdir / "coordinator"
-        if not (self.coordinator_dir / "ca.pem").exists():
+        if not PkiPaths.of(self.coordinator_dir).ca_cert.exists():
             init_pki(self.coordinator_dir, LOOPBACK_NAMES, LOOPBACK_ADDRESSES)
         self._identities: dict[str, Identity] = {}
 

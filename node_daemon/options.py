@@ -27,7 +27,7 @@ T = TypeVar("T")
 class NodeOptions:
     libvirt_uri: str
     listen: Address  # port 0: any free port (the bound one goes to --port-file)
-    coordinator: str  # "" = the one this node enrolled at (DATA_DIR/coordinator)
+    coordinator: str  # "" = the one stored with this node's certificate (DATA_DIR/coordinator)
     name: str  # "" = the host name libvirt reports
     advertise: str  # "" = the bound listen address
     port_file: Path | None
@@ -83,8 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--coordinator",
         parse_address,
         default=None,
-        help="HOST:PORT of the coordinator to register with (default: the one this node "
-        "enrolled at; required with --insecure)",
+        help="HOST:PORT of the coordinator to register with (default: the one stored with "
+        "this node's certificate in DATA_DIR; required with --insecure)",
     )
     _add_checked(
         parser,
@@ -134,7 +134,9 @@ def parse_args(argv: Sequence[str] | None = None) -> NodeOptions:
         except InsecureRefused as error:
             parser.error(str(error))
         if args.coordinator is None:
-            parser.error("--coordinator is required with --insecure (no enrolment to read it from)")
+            parser.error(
+                "--coordinator is required with --insecure (no certificate to read it from)"
+            )
     return NodeOptions(
         libvirt_uri=args.libvirt_uri,
         listen=args.listen,

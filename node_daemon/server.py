@@ -23,9 +23,8 @@ from serving.access import AccessControl
 from serving.grpc_server import ServingServer, install_stop_signals
 from serving.logs import setup_logging
 from serving.portfile import write_port_file
-from trust import pki
 from trust.credentials import Identity, node_identity, server_credentials
-from trust.files import PkiError, enrolled_coordinator
+from trust.files import PkiError, stored_coordinator
 
 log = logging.getLogger("node_daemon")
 
@@ -89,7 +88,7 @@ def _trust(options: NodeOptions) -> tuple[Identity | None, str]:
         return None, options.coordinator
     data_dir = Path(options.data_dir)
     identity = node_identity(data_dir)
-    coordinator = options.coordinator or enrolled_coordinator(data_dir)
+    coordinator = options.coordinator or stored_coordinator(data_dir)
     return identity, coordinator
 
 
@@ -101,13 +100,13 @@ async def _serve_as(
     except PkiError as error:
         log.error("%s: cannot start: %s", name, error)
         return EXIT_START_FAILED
-    if identity is not None and pki.host_of(pki.load_cert(identity.certificate)) != name:
+    if identity is not None and (issued_to := identity.host) != name:
         log.error(
             "%s: cannot start: the certificate in %s was issued to %s; a node serves only as "
-            "the host it enrolled as",
+            "the host its certificate names",
             name,
             options.data_dir,
-            pki.host_of(pki.load_cert(identity.certificate)) or "no host",
+            issued_to or "no host",
         )
         return EXIT_START_FAILED
     credentials = server_credentials(identity) if identity is not None else None

@@ -72,21 +72,13 @@ class ServingServer:
         reflection.enable_server_reflection(
             [*self._service_names, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server
         )
-        self.port = self._add_port(listen, credentials)
-        self.listen = listen
-
-    def _add_port(self, listen: str, credentials: grpc.ServerCredentials | None) -> int:
         if credentials is None:
-            port = self.server.add_insecure_port(listen)
+            self.port = self.server.add_insecure_port(listen)
         else:
-            port = self.server.add_secure_port(listen, credentials)
-        if port == 0:
+            self.port = self.server.add_secure_port(listen, credentials)
+        if self.port == 0:
             raise OSError(f"cannot listen on {listen}")
-        return port
-
-    def add_port(self, listen: str, credentials: grpc.ServerCredentials) -> int:
-        """Serve the same services on a second address (the coordinator's enrolment port)."""
-        return self._add_port(listen, credentials)
+        self.listen = listen
 
     async def start(self) -> None:
         await self.server.start()

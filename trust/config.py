@@ -49,8 +49,8 @@ COORDINATOR_ROLE = "coordinator"
 # ``.invalid`` can never be a real domain (RFC 2606), so no coordinator name collides with it.
 NODE_NAME_SUFFIX = ".node.quantix.invalid"
 
-# Files in a node's data directory: its own key and certificate, the CA it was enrolled with,
-# and the coordinator address it enrolled at (later starts need no --coordinator).
+# Files in a node's data directory: its own key and certificate, the CA that issued it, and
+# the coordinator address stored with them (so starts need no --coordinator).
 NODE_CERT_FILE = "node.pem"
 NODE_KEY_FILE = "node-key.pem"
 NODE_CA_FILE = "ca.pem"

@@ -36,8 +36,9 @@ class Identity:
         return pki.role_of(pki.load_cert(self.certificate))
 
     @property
-    def fingerprint(self) -> str:
-        return pki.fingerprint(pki.load_cert(self.certificate))
+    def host(self) -> str:
+        """The host a node's identity was issued to ("" for others)."""
+        return pki.host_of(pki.load_cert(self.certificate))
 
 
 def _pem_blocks(data: bytes, kind: bytes) -> list[bytes]:
@@ -94,64 +95,66 @@ def parse_identity(data: bytes, path: str) -> Identity:
 def coordinator_identity(data_dir: Path) -> Identity:
     """The coordinator's own identity from its data directory."""
     paths = PkiPaths.of(data_dir)
-    try:
-        return Identity(
-            paths.server_cert.read_bytes(),
-            paths.server_key.read_bytes(),
-            paths.ca_cert.read_bytes(),
-        )
-    except FileNotFoundError as error:
-        raise PkiError(
-            f"no certificate in {data_dir} ({error.filename} is missing): run "
-            "`quantixctl pki init` first"
-        ) from None
-
-
-def node_identity(data_dir: Path) -> Identity:
-    """A node's identity from its data directory (written when it enrolled)."""
-    paths = NodePaths.of(data_dir)
-    try:
-        return Identity(paths.cert.read_bytes(), paths.key.read_bytes(), paths.ca.read_bytes())
-    except FileNotFoundError as error:
-        raise PkiError(
-            f"this node is not enrolled ({error.filename} is missing): start it once with "
-            "--join JOIN_STRING (from `quantixctl hosts join-token`)"
-        ) from None
-
-
-def _certificate_configuration(identity: Identity) -> object:
-    # The chain ends with the CA so that a node enrolling can read the CA from the handshake
-    # and check it against the fingerprint its join string pins (trust.enrolment).
-    return grpc.ssl_server_certificate_configuration(
-        [(identity.key, identity.certificate + identity.ca)], root_certificates=identity.ca
+    return _read_identity(
+        (paths.server_cert, paths.server_key, paths.ca_cert),
+        f"no certificate in {data_dir}",
+        "run `quantixctl pki init` first",
     )
 
 
-def server_credentials(
-    identity: Identity, require_client_auth: bool = True
-) -> grpc.ServerCredentials:
-    """Mutual TLS: a client without a certificate from this CA is refused in the handshake.
-    ``require_client_auth=False`` (the enrolment port only) asks for no client certificate."""
-    return grpc.dynamic_ssl_server_credentials(
-        _certificate_configuration(identity),
-        lambda: None,
-        require_client_authentication=require_client_auth,
+def node_identity(data_dir: Path) -> Identity:
+    """A node's identity from its data directory (its certificate, key and the CA)."""
+    paths = NodePaths.of(data_dir)
+    return _read_identity(
+        (paths.cert, paths.key, paths.ca),
+        f"this node has no certificate in {data_dir}",
+        "it needs one issued by the fleet's CA",
+    )
+
+
+def _read_identity(files: tuple[Path, Path, Path], missing: str, remedy: str) -> Identity:
+    """Certificate, key and CA from three files; a missing one is ``missing (FILE is
+    missing): remedy``."""
+    try:
+        certificate, key, ca = (path.read_bytes() for path in files)
+    except FileNotFoundError as error:
+        raise PkiError(f"{missing} ({error.filename} is missing): {remedy}") from None
+    return Identity(certificate, key, ca)
+
+
+def _chain(identity: Identity) -> list[tuple[bytes, bytes]]:
+    # The chain ends with the CA: a client can read the CA from the handshake (enrolment will
+    # check it against the fingerprint a join string pins).
+    return [(identity.key, identity.certificate + identity.ca)]
+
+
+def server_credentials(identity: Identity) -> grpc.ServerCredentials:
+    """Mutual TLS: a client without a certificate from this CA is refused in the handshake."""
+    return grpc.ssl_server_credentials(
+        _chain(identity), root_certificates=identity.ca, require_client_auth=True
+    )
+
+
+def _certificate_configuration(identity: Identity) -> object:
+    return grpc.ssl_server_certificate_configuration(
+        _chain(identity), root_certificates=identity.ca
     )
 
 
 def reloading_server_credentials(
-    load: Callable[[], Identity], watched: Path, require_client_auth: bool = True
+    load: Callable[[], Identity], watched: Path
 ) -> grpc.ServerCredentials:
     """Like ``server_credentials``, re-reading the identity for new connections once
     ``watched`` changes: `quantixctl pki rotate` takes effect without a restart, and
     connections already open keep the certificate they started with."""
-    seen = [_stamp(watched)]
+    seen = _stamp(watched)
 
     def fetch() -> object | None:
-        # Called by gRPC for each new handshake, on its own thread: a stat, nothing more,
-        # unless the file changed.
+        # Called by gRPC for each new handshake: a stat, nothing more, unless the file
+        # changed.
+        nonlocal seen
         stamp = _stamp(watched)
-        if stamp == seen[0]:
+        if stamp == seen:
             return None
         try:
             configuration = _certificate_configuration(load())
@@ -160,12 +163,12 @@ def reloading_server_credentials(
                 "keeping the current certificate: the renewed one cannot be read: %s", error
             )
             return None
-        seen[0] = stamp
+        seen = stamp
         log.info("serving the renewed certificate from %s", watched)
         return configuration
 
     return grpc.dynamic_ssl_server_credentials(
-        _certificate_configuration(load()), fetch, require_client_authentication=require_client_auth
+        _certificate_configuration(load()), fetch, require_client_authentication=True
     )
 
 

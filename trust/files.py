@@ -84,8 +84,8 @@ class NodePaths:
 def write_node_identity(
     data_dir: Path, certificate: bytes, key: bytes, ca: bytes, coordinator: str
 ) -> None:
-    """What a node keeps after enrolling; the certificate last, so a node that finds its
-    certificate finds everything else too."""
+    """What a node keeps of its certificate: key, CA, the coordinator's address and the
+    certificate, written last, so a node that finds its certificate finds everything else."""
     paths = NodePaths.of(data_dir)
     write_file(paths.key, key, PRIVATE_MODE)
     write_file(paths.ca, ca, PUBLIC_MODE)
@@ -93,15 +93,15 @@ def write_node_identity(
     write_file(paths.cert, certificate, PUBLIC_MODE)
 
 
-def enrolled_coordinator(data_dir: Path) -> str:
-    """The coordinator address a node enrolled at."""
+def stored_coordinator(data_dir: Path) -> str:
+    """The coordinator address stored with a node's certificate."""
     path = NodePaths.of(data_dir).coordinator
     try:
         return path.read_text().strip()
     except FileNotFoundError:
         raise PkiError(
-            f"this node is not enrolled ({path} is missing): start it once with --join "
-            "JOIN_STRING (from `quantixctl hosts join-token`), or pass --coordinator"
+            f"no coordinator address was stored with this node's certificate ({path} is "
+            "missing): pass --coordinator"
         ) from None
 
 
@@ -170,7 +170,7 @@ def identity_bytes(issued: pki.Issued, ca: pki.Issued) -> bytes:
 def write_issued_node(ca_dir: Path, host: str, node_dir: Path, coordinator: str) -> None:
     """Enrol a node offline: a key and certificate for ``host`` made with the CA in
     ``ca_dir`` and written to the node's data directory. For a local fleet on one machine
-    (the CA key is right here); a remote host enrols with a join token instead, and its key
+    (the CA key is right here); a remote host will enrol with a join token, so that its key
     never leaves it."""
     ca = load_ca(ca_dir)
     key = pki.new_key()
