@@ -93,7 +93,6 @@ class ConnectDialog(QDialog):
         self._identities = identities
         self._address = ""  # canonical host:port once valid
         self._identity: Identity | None = None  # from the file chosen, or the keyring
-        self._file_error = ""
         # Tasks of this dialog (keyring look-ups, file reads, the save on Connect): held here
         # because qasync and asyncio hold tasks weakly.
         self._tasks: set[asyncio.Task[None]] = set()
@@ -123,9 +122,11 @@ class ConnectDialog(QDialog):
         self.browse_button = QPushButton("&Browse…", self)
         self.browse_button.setObjectName("browseIdentity")
         self.browse_button.clicked.connect(self._on_browse_clicked)
-        identity_row = QHBoxLayout()
-        identity_row.addWidget(self.identity_edit, 1)
-        identity_row.addWidget(self.browse_button)
+        identity_row = QWidget(self)
+        row = QHBoxLayout(identity_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.identity_edit, 1)
+        row.addWidget(self.browse_button)
         self.identity_hint = _hint_label(self, "fieldHint")
         self.identity_hint.setText(IDENTITY_HINT)
 
@@ -143,10 +144,7 @@ class ConnectDialog(QDialog):
             (identity_label, identity_row, self.identity_hint),
         ):
             fields.addWidget(label)
-            if isinstance(field, QHBoxLayout):
-                fields.addLayout(field)
-            else:
-                fields.addWidget(field)
+            fields.addWidget(field)
             fields.addWidget(hint)
             fields.addSpacing(10)
 
@@ -214,15 +212,12 @@ class ConnectDialog(QDialog):
         self._grow_to_fit()
 
     def _update_connect(self) -> None:
-        self.connect_button.setEnabled(
-            bool(self._address) and self._identity is not None and not self._file_error
-        )
+        self.connect_button.setEnabled(self.endpoint() is not None)
 
     def _on_identity_path_edited(self, _text: str) -> None:
-        # Nothing counts until the file is read: Connect waits for it.
-        self._file_error = "reading" if self.identity_edit.text().strip() else ""
-        if self._file_error:
-            self._identity = None
+        # Whatever identity was known, the one that counts now is in the file (once read), or
+        # the one kept for the address when the field is emptied: Connect waits for either.
+        self._identity = None
         self._update_connect()
         self._file_timer.start()
 
@@ -246,11 +241,10 @@ class ConnectDialog(QDialog):
             self._run(self._recall_identity(self._address))
 
     def _on_connect_clicked(self) -> None:
-        endpoint = self.endpoint()
-        if endpoint is None or endpoint.identity is None:
+        if self._identity is None or not self._address:
             return
         self.buttons.setEnabled(False)
-        self._run(self._save_and_accept(endpoint.address, endpoint.identity))
+        self._run(self._save_and_accept(self._address, self._identity))
 
     # --- async work -----------------------------------------------------------------------
 
@@ -267,13 +261,15 @@ class ConnectDialog(QDialog):
         if address != self._address or self.identity_edit.text().strip():
             return  # the user moved on, or chose a file of their own
         self._identity = recalled.identity
-        self._show_keyring_status(recalled.status)
         if recalled.identity is not None:
             self._show_identity_hint(
                 f"Using {describe_identity(recalled.identity)}, kept for {address}. "
                 "Choose a file to use another.",
                 "ok",
             )
+        else:
+            self._show_identity_hint(IDENTITY_HINT, "hint")  # not another address's
+        self._show_keyring_status(recalled.status)
         self._update_connect()
 
     async def _read_identity_file(self, path: str) -> None:
@@ -282,12 +278,11 @@ class ConnectDialog(QDialog):
         except PkiError as error:
             if path != self.identity_edit.text().strip():
                 return
-            self._identity, self._file_error = None, str(error)
             self._show_identity_hint(str(error), "error")
         else:
             if path != self.identity_edit.text().strip():
                 return
-            self._identity, self._file_error = identity, ""
+            self._identity = identity
             self._show_identity_hint(f"Connects as {describe_identity(identity)}", "ok")
         self._update_connect()
 

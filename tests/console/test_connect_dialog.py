@@ -149,6 +149,9 @@ def test_next_time_the_address_and_identity_are_recalled(
     # Another address: nothing is kept for it, so Connect waits for a file.
     dialog.address_combo.setCurrentIndex(1)
     qtbot.waitUntil(lambda: not dialog.connect_button.isEnabled(), timeout=5000)
+    # ... and the hint no longer speaks of the other address's identity.
+    qtbot.waitUntil(lambda: "kept for" not in dialog.identity_hint.text(), timeout=5000)
+    assert dialog.identity_hint.text().startswith("An identity file from")
 
 
 def test_without_a_keyring_the_identity_is_kept_for_this_session_only(
