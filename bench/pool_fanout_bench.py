@@ -10,7 +10,7 @@ On one machine the test-driver figures measure CPU, not the fan-out: every node 
 spends ~2.5 ms of CPU on an init, so 50 of them need ~120 ms of CPU, which two cores cannot
 give in 2x a single node's ~5 ms, however concurrent the coordinator is. Real hosts each have
 their own CPUs, and their time goes into waiting (a mount, a login). `host_latency` measures
-that case: simulated hosts (one in-process gRPC server, no CPU work) that answer
+that case: simulated hosts (in-process gRPC servers over mutual TLS, no CPU work) that answer
 InitStoragePool after LATENCY_S, registered with a real coordinator process. There, 50 hosts
 sequentially would take 50x; concurrently, about 1x.
 
@@ -33,12 +33,14 @@ sys.path.insert(0, str(ROOT))
 
 import grpc  # noqa: E402
 
+from clients.channels import Endpoint  # noqa: E402
 from clients.coordinator import CoordinatorClient  # noqa: E402
 from localfleet import LocalFleet  # noqa: E402
 from proto.quantix.v1 import common_pb2 as cpb  # noqa: E402
 from proto.quantix.v1 import coordinator_pb2 as pb  # noqa: E402
 from proto.quantix.v1 import node_pb2, node_pb2_grpc  # noqa: E402
 from tests.helpers import eventually  # noqa: E402
+from trust.credentials import server_credentials  # noqa: E402
 
 SIZES = (1, 10, 50)
 RUNS = 7
@@ -126,23 +128,32 @@ class SlowHosts(node_pb2_grpc.NodeDaemonServicer):
         return node_pb2.InitStoragePoolResponse(pool=pool)
 
 
-async def measure_latency(size: int, workdir: Path) -> dict:
+async def simulated_host(fleet: LocalFleet, name: str) -> grpc.aio.Server:
+    """A SlowHosts server with ``name``'s own certificate, registered as a node daemon would:
+    over mutual TLS, like the real ones, so the fan-out pays the same handshakes."""
+    identity = fleet.trust.node_identity(name)
     server = grpc.aio.server()
     node_pb2_grpc.add_NodeDaemonServicer_to_server(SlowHosts(), server)
-    port = server.add_insecure_port("127.0.0.1:0")
+    port = server.add_secure_port("127.0.0.1:0", server_credentials(identity))
     await server.start()
+    async with CoordinatorClient(Endpoint(fleet.coordinator_address, identity)) as node:
+        await node.register_node(pb.RegisterNodeRequest(hostname=name, address=f"127.0.0.1:{port}"))
+    return server
+
+
+async def measure_latency(size: int, workdir: Path) -> dict:
     # No heartbeats come from simulated hosts: an hour keeps them CONNECTED.
     fleet = await LocalFleet.start(workdir, (), heartbeat_interval_s=3600.0)
+    servers: list[grpc.aio.Server] = []
     try:
+        for i in range(size):
+            servers.append(await simulated_host(fleet, f"slow-{i:03d}"))
         async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
-            for i in range(size):
-                await client.register_node(
-                    pb.RegisterNodeRequest(hostname=f"slow-{i:03d}", address=f"127.0.0.1:{port}")
-                )
             times = [await time_to_ready(client, f"slow-{i}", size) for i in range(RUNS)]
     finally:
         await fleet.stop()
-        await server.stop(None)
+        for server in servers:
+            await server.stop(None)
     steady = times[1:]
     return {
         "median_s": round(statistics.median(steady), 4),
