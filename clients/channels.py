@@ -95,3 +95,13 @@ def open_channel(endpoint: Endpoint) -> grpc.aio.Channel:
     if endpoint.server_name:
         options.append(("grpc.ssl_target_name_override", endpoint.server_name))
     return grpc.aio.secure_channel(address, channel_credentials(endpoint.identity), options=options)
+
+
+def open_enrolment_channel(address: str, ca: bytes) -> grpc.aio.Channel:
+    """TLS to a coordinator's enrolment port, trusting only ``ca`` (read from the handshake
+    and checked against a join string's pin) and presenting no certificate: a new host has
+    none yet. The coordinator's certificate must name ``address``'s host, as on every
+    channel."""
+    address = validate_address(address)
+    credentials = grpc.ssl_channel_credentials(root_certificates=ca)
+    return grpc.aio.secure_channel(address, credentials, options=list(channel_options()))

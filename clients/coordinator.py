@@ -6,8 +6,10 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 
 import grpc
+from google.protobuf.duration_pb2 import Duration
 
 from clients.channels import UNARY_DEADLINE_S, Endpoint, open_channel
+from domain.join import JoinString, JoinToken
 from proto.quantix.v1 import common_pb2
 from proto.quantix.v1 import coordinator_pb2 as pb
 from proto.quantix.v1 import coordinator_pb2_grpc as pb_grpc
@@ -73,6 +75,30 @@ class CoordinatorClient:
     ) -> pb.Pool:
         request = pb.AdoptPoolRequest(name=name, hosts=list(hosts), secret=secret, dry_run=dry_run)
         return await self._stub.AdoptPool(request, timeout=self.deadline_s)
+
+    async def create_join_token(
+        self, ttl_s: int, address: str = ""
+    ) -> tuple[JoinString, pb.JoinToken]:
+        """A new join token and the join string a host enrols with: ``address`` is where the
+        new host reaches this coordinator (default: the address this client dialled)."""
+        reply = await self._stub.CreateJoinToken(
+            pb.CreateJoinTokenRequest(ttl=Duration(seconds=ttl_s)), timeout=self.deadline_s
+        )
+        join = JoinString(
+            address or self.address,
+            reply.enrolment_port,
+            JoinToken(reply.token.id, reply.secret),
+            reply.ca_fingerprint,
+        )
+        return join, reply.token
+
+    async def list_join_tokens(self) -> list[pb.JoinToken]:
+        reply = await self._stub.ListJoinTokens(pb.ListJoinTokensRequest(), timeout=self.deadline_s)
+        return list(reply.tokens)
+
+    async def revoke_join_token(self, token_id: str) -> pb.JoinToken:
+        request = pb.RevokeJoinTokenRequest(id=token_id)
+        return await self._stub.RevokeJoinToken(request, timeout=self.deadline_s)
 
     async def register_node(self, request: pb.RegisterNodeRequest) -> pb.RegisterNodeResponse:
         return await self._stub.RegisterNode(request, timeout=self.deadline_s)

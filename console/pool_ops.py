@@ -1,5 +1,5 @@
-"""The console's calls to the coordinator (pools, adopting a pool, removing a host), each
-returning a value or a described failure. Qt-free.
+"""The console's calls to the coordinator (pools, adopting a pool, removing and adding a
+host), each returning a value or a described failure. Qt-free.
 
 Each call opens its own client on the running loop and closes it after: pool actions are
 rare (a click), and a channel per action means no connection outlives a coordinator switch.
@@ -20,6 +20,7 @@ from clients.channels import Endpoint
 from clients.coordinator import CoordinatorClient
 from clients.errors import describe_rpc_error
 from clients.pool_codec import spec_to_pb
+from domain.join import JoinString
 from domain.pools import PoolSpec
 from proto.quantix.v1 import coordinator_pb2 as pb
 
@@ -153,3 +154,11 @@ async def remove_node(
     """RemoveNode: forget a host that is gone (refused while pools are assigned, unless
     ``force``)."""
     return await call_coordinator(endpoint, lambda client: client.remove_node(name, force))
+
+
+async def create_join_token(
+    endpoint: Endpoint | None, ttl_s: int, address: str
+) -> Result[tuple[JoinString, pb.JoinToken]]:
+    """CreateJoinToken: a token for a new host and its join string, naming ``address`` as
+    where the host reaches the coordinator."""
+    return await call_coordinator(endpoint, lambda client: client.create_join_token(ttl_s, address))

@@ -7,7 +7,7 @@ and only for the host it was issued to.
 
 from __future__ import annotations
 
-from serving.access import Rule, at_least, node_for_itself
+from serving.access import NO_CERTIFICATE, Rule, at_least, node_for_itself
 
 SERVICE = "quantix.v1.Coordinator"
 
@@ -29,6 +29,11 @@ _RULES: dict[str, Rule] = {
     "DeletePool": at_least("admin"),
     "AdoptPool": at_least("admin"),
     "RemoveNode": at_least("admin"),
+    "CreateJoinToken": at_least("admin"),
+    "ListJoinTokens": at_least("admin"),
+    "RevokeJoinToken": at_least("admin"),
+    # A new host has no certificate yet: its join token is checked by the servicer.
+    "Enrol": NO_CERTIFICATE,
 }
 
 RULES = {f"/{SERVICE}/{method}": rule for method, rule in _RULES.items()}

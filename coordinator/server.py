@@ -12,8 +12,10 @@ import grpc
 from coordinator.access_rules import RULES
 from coordinator.adoption import Adopter
 from coordinator.discovery import DiscoveryManager
+from coordinator.enrolment import Enroller, HostBindings
 from coordinator.host_reports import ask_every_node
 from coordinator.inventory import Inventory
+from coordinator.join_tokens import JoinTokens
 from coordinator.node_clients import NodeClients
 from coordinator.nodes import NodeRegistry
 from coordinator.pools import PoolManager
@@ -32,12 +34,18 @@ from serving.grpc_server import (
 )
 from serving.logs import setup_logging
 from serving.portfile import write_port_file
+from trust import pki
 from trust.credentials import Identity, coordinator_identity, reloading_server_credentials
-from trust.files import PkiError, PkiPaths
+from trust.files import PkiError, PkiPaths, load_ca
 
 log = logging.getLogger("coordinator")
 
 DEFAULT_LISTEN = "127.0.0.1:7443"
+# New hosts enrol on a port of their own: it asks the client for no certificate (a new host has
+# none), where the main port refuses any client without one in the handshake. gRPC cannot ask
+# for a certificate optionally on one port, and a separate port also lets a firewall open
+# enrolment only while hosts are being added.
+DEFAULT_ENROL_PORT = 7444
 DB_FILE = "coordinator.sqlite"
 SERVICE_NAME = "quantix.v1.Coordinator"
 # Exit status when the coordinator cannot start (no certificate): systemd and tests see it.
@@ -56,6 +64,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         required=True,
         help="the coordinator's directory: its CA and certificate (`quantixctl pki init`) and, "
         "unless --db says otherwise, its database",
+    )
+    parser.add_argument(
+        "--enrol-listen",
+        default=None,
+        help="HOST:PORT where new hosts enrol with a join token (default: the --listen host, "
+        f"port {DEFAULT_ENROL_PORT}, or a free port when --listen has port 0)",
     )
     parser.add_argument(
         "--db",
@@ -98,24 +112,31 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
             parser.error(str(error))
     if args.db is None:
         args.db = args.data_dir / DB_FILE
+    if args.enrol_listen is None:
+        host, _, port = args.listen.rpartition(":")
+        args.enrol_listen = f"{host}:{0 if port == '0' else DEFAULT_ENROL_PORT}"
     return args
 
 
-def _trust(args: argparse.Namespace) -> tuple[Identity | None, grpc.ServerCredentials | None]:
-    """The coordinator's identity and its server credentials (both None with --insecure)."""
+def _credentials(args: argparse.Namespace, clients_prove_who: bool) -> grpc.ServerCredentials:
+    return reloading_server_credentials(
+        lambda: coordinator_identity(args.data_dir),
+        PkiPaths.of(args.data_dir).server_cert,
+        require_client_auth=clients_prove_who,
+    )
+
+
+def _trust(args: argparse.Namespace) -> tuple[Identity | None, pki.Issued | None]:
+    """The coordinator's identity and its CA (both None with --insecure)."""
     if args.insecure:
         log.warning("serving PLAINTEXT without authentication on %s (--insecure)", args.listen)
         return None, None
-    identity = coordinator_identity(args.data_dir)
-    credentials = reloading_server_credentials(
-        lambda: coordinator_identity(args.data_dir), PkiPaths.of(args.data_dir).server_cert
-    )
-    return identity, credentials
+    return coordinator_identity(args.data_dir), load_ca(args.data_dir)
 
 
 async def serve(args: argparse.Namespace) -> None:
     try:
-        identity, credentials = _trust(args)
+        identity, ca = _trust(args)
     except PkiError as error:
         log.error("cannot start: %s", error)
         raise SystemExit(EXIT_START_FAILED) from None
@@ -129,10 +150,26 @@ async def serve(args: argparse.Namespace) -> None:
     pools = PoolManager(inventory, store, nodes, realizer)
     discovery = DiscoveryManager(inventory, nodes)
     adopter = Adopter(pools, discovery, realizer)
-    interceptors = [AccessControl(RULES)] if credentials is not None else []
-    server = ServingServer(args.listen, [SERVICE_NAME], credentials, interceptors)
+    tokens = JoinTokens(store)
+    bindings = HostBindings(store)
+    interceptors = [AccessControl(RULES, bindings)] if identity is not None else []
+    credentials = _credentials(args, clients_prove_who=True) if identity is not None else None
+    try:
+        server = ServingServer(args.listen, [SERVICE_NAME], credentials, interceptors)
+        enrol_port = (
+            server.add_port(args.enrol_listen, _credentials(args, clients_prove_who=False))
+            if identity is not None
+            else 0
+        )
+    except (OSError, RuntimeError) as error:
+        log.error("cannot start: %s", error)
+        raise SystemExit(EXIT_START_FAILED) from None
+    enroller = Enroller(store, tokens, bindings, ca, enrol_port)
     pb_grpc.add_CoordinatorServicer_to_server(
-        CoordinatorServicer(inventory, hub, nodes, pools, discovery, adopter), server.server
+        CoordinatorServicer(
+            inventory, hub, nodes, pools, discovery, adopter, tokens, bindings, enroller
+        ),
+        server.server,
     )
     stop = asyncio.Event()
     install_stop_signals(stop)
@@ -140,7 +177,10 @@ async def serve(args: argparse.Namespace) -> None:
     bound = f"{args.listen.rpartition(':')[0]}:{server.port}"
     if args.port_file:
         write_port_file(args.port_file, bound)
-    log.info("coordinator serving", extra={"address": bound, "db": str(args.db)})
+    log.info(
+        "coordinator serving",
+        extra={"address": bound, "enrolment_port": enrol_port, "db": str(args.db)},
+    )
     pools.resume()
     # Held here: asyncio keeps only weak references to tasks.
     asked = asyncio.create_task(ask_every_node(realizer, nodes, discovery, pools))

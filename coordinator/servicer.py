@@ -11,17 +11,21 @@ from google.protobuf.duration_pb2 import Duration
 
 from coordinator.adoption import Adopter
 from coordinator.discovery import DiscoveryManager
+from coordinator.enrolment import Enroller, EnrolmentRefused, EnrolmentUnavailable, HostBindings
 from coordinator.host_reports import take_report
 from coordinator.inventory import Inventory
+from coordinator.join_tokens import JoinTokens, TokenRefused, TooManyTokens, UnknownToken
 from coordinator.nodes import FleetFull, NodeRegistry, UnknownNode
 from coordinator.pool_errors import PoolExists, PoolNotFound, PoolRefused
 from coordinator.pools import PoolManager
 from coordinator.watch import SubscriberTooSlow, WatchHub
+from domain.join import DEFAULT_JOIN_TTL_S, validate_token_id
 from domain.limits import CEPH_KEY_LENGTH, CHAP_SECRET_MAX, validate_text
 from domain.pools import validate_host_names, validate_pool_name
 from domain.validation import validate_hostname
 from proto.quantix.v1 import coordinator_pb2 as pb
 from proto.quantix.v1 import coordinator_pb2_grpc as pb_grpc
+from serving.access import peer_of
 from serving.grpc_server import aborts_on, validated
 
 log = logging.getLogger(__name__)
@@ -35,6 +39,13 @@ _pool_errors = aborts_on(
     }
 )
 _unknown_node = aborts_on({UnknownNode: grpc.StatusCode.NOT_FOUND})
+_enrolment_errors = aborts_on(
+    {
+        TokenRefused: grpc.StatusCode.PERMISSION_DENIED,
+        EnrolmentRefused: grpc.StatusCode.FAILED_PRECONDITION,
+        EnrolmentUnavailable: grpc.StatusCode.FAILED_PRECONDITION,
+    }
+)
 
 # AdoptPool's secret is a cephx key or a CHAP secret: never longer than the longer of the two.
 SECRET_MAX = max(CEPH_KEY_LENGTH, CHAP_SECRET_MAX)
@@ -46,6 +57,12 @@ def _check_pool_request(name: str, hosts: Sequence[str] = ()) -> None:
     FAILED_PRECONDITION because the (well-formed) pool it names does not exist."""
     validate_pool_name(name, "name")
     validate_host_names(hosts)
+
+
+def _caller(context: grpc.aio.ServicerContext) -> str:
+    """Who made a call, as records name them: the certificate's name."""
+    peer = peer_of(context)
+    return peer.name if peer is not None else "anonymous (--insecure)"
 
 
 def _duration(seconds: float) -> Duration:
@@ -63,6 +80,9 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         pools: PoolManager,
         discovery: DiscoveryManager,
         adopter: Adopter,
+        tokens: JoinTokens,
+        bindings: HostBindings,
+        enroller: Enroller,
     ) -> None:
         self._inventory = inventory
         self._hub = hub
@@ -70,6 +90,9 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         self._pools = pools
         self._discovery = discovery
         self._adopter = adopter
+        self._tokens = tokens
+        self._bindings = bindings
+        self._enroller = enroller
 
     @validated
     @aborts_on({FleetFull: grpc.StatusCode.FAILED_PRECONDITION})
@@ -119,6 +142,7 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         released = self._pools.forget_host(name, request.force)
         self._nodes.remove(name)
         self._discovery.forget_host(name)
+        self._bindings.forget(name)
         return pb.RemoveNodeResponse(pools_released=released)
 
     @validated
@@ -200,6 +224,47 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         return await self._adopter.adopt(
             request.name, request.hosts, request.secret, request.dry_run
         )
+
+    # --- enrolment ---------------------------------------------------------------------------
+
+    @validated
+    @aborts_on({TooManyTokens: grpc.StatusCode.RESOURCE_EXHAUSTED})
+    async def CreateJoinToken(
+        self, request: pb.CreateJoinTokenRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CreateJoinTokenResponse:
+        ttl = request.ttl.ToSeconds() if request.HasField("ttl") else DEFAULT_JOIN_TTL_S
+        if self._enroller.ca_fingerprint == "":
+            await context.abort(
+                grpc.StatusCode.FAILED_PRECONDITION,
+                "this coordinator runs without a CA (--insecure) and cannot enrol hosts",
+            )
+        row, token = self._tokens.create(ttl, _caller(context))
+        return pb.CreateJoinTokenResponse(
+            token=self._tokens.to_proto(row),
+            secret=token.secret,
+            ca_fingerprint=self._enroller.ca_fingerprint,
+            enrolment_port=self._enroller.enrolment_port,
+        )
+
+    async def ListJoinTokens(
+        self, request: pb.ListJoinTokensRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListJoinTokensResponse:
+        return pb.ListJoinTokensResponse(tokens=self._tokens.list())
+
+    @validated
+    @aborts_on({UnknownToken: grpc.StatusCode.NOT_FOUND})
+    async def RevokeJoinToken(
+        self, request: pb.RevokeJoinTokenRequest, context: grpc.aio.ServicerContext
+    ) -> pb.JoinToken:
+        return self._tokens.revoke(validate_token_id(request.id), _caller(context))
+
+    @validated
+    @_enrolment_errors
+    async def Enrol(
+        self, request: pb.EnrolRequest, context: grpc.aio.ServicerContext
+    ) -> pb.EnrolResponse:
+        certificate, ca = self._enroller.enrol(request.token, request.hostname, request.csr)
+        return pb.EnrolResponse(certificate=certificate, ca=ca)
 
     async def Watch(
         self, request: pb.WatchRequest, context: grpc.aio.ServicerContext

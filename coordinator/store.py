@@ -41,6 +41,21 @@ class Intent:
     payload: str  # JSON: what to do (the owner of the scope reads it)
 
 
+@dataclass
+class TokenRow:
+    """A join token as stored: the SHA-256 of its secret, never the secret."""
+
+    id: str
+    secret_sha256: str
+    created_at: float
+    expires_at: float
+    created_by: str
+    used_at: float | None = None
+    used_by: str = ""
+    revoked_at: float | None = None
+    revoked_by: str = ""
+
+
 class Store(Protocol):
     def load_objects(self, kind: int) -> list[StoredObject]: ...
     def current_revision(self) -> int: ...
@@ -61,6 +76,13 @@ class Store(Protocol):
     def add_intent(self, scope: str, payload: str) -> int: ...
     def remove_intent(self, intent_id: int) -> None: ...
     def intents(self) -> list[Intent]: ...
+    # Enrolment: join tokens, and which certificate each enrolled host name is bound to.
+    def join_tokens(self) -> list[TokenRow]: ...
+    def put_join_token(self, row: TokenRow) -> None: ...
+    def delete_join_tokens(self, ids: list[str]) -> None: ...
+    def host_bindings(self) -> dict[str, str]: ...
+    def bind_host(self, host: str, fingerprint: str, token: TokenRow | None = None) -> None: ...
+    def unbind_host(self, host: str) -> None: ...
     def close(self) -> None: ...
 
 
@@ -103,6 +125,21 @@ class SQLiteStore:
                 name TEXT NOT NULL,
                 value TEXT NOT NULL,
                 PRIMARY KEY (scope, name)
+            );
+            CREATE TABLE IF NOT EXISTS join_tokens (
+                id TEXT PRIMARY KEY,
+                secret_sha256 TEXT NOT NULL,
+                created_at REAL NOT NULL,
+                expires_at REAL NOT NULL,
+                created_by TEXT NOT NULL,
+                used_at REAL,
+                used_by TEXT NOT NULL,
+                revoked_at REAL,
+                revoked_by TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS host_bindings (
+                host TEXT PRIMARY KEY,
+                fingerprint TEXT NOT NULL
             );
             """
         )
@@ -189,8 +226,60 @@ class SQLiteStore:
         rows = self._db.execute("SELECT id, scope, payload FROM intents ORDER BY id")
         return [Intent(*row) for row in rows]
 
+    def join_tokens(self) -> list[TokenRow]:
+        rows = self._db.execute(
+            "SELECT id, secret_sha256, created_at, expires_at, created_by, used_at, used_by, "
+            "revoked_at, revoked_by FROM join_tokens ORDER BY created_at"
+        )
+        return [TokenRow(*row) for row in rows]
+
+    def put_join_token(self, row: TokenRow) -> None:
+        with self._transaction():
+            self._put_token(row)
+
+    def delete_join_tokens(self, ids: list[str]) -> None:
+        with self._transaction():
+            self._db.executemany("DELETE FROM join_tokens WHERE id = ?", [(i,) for i in ids])
+
+    def host_bindings(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT host, fingerprint FROM host_bindings").fetchall())
+
+    def bind_host(self, host: str, fingerprint: str, token: TokenRow | None = None) -> None:
+        """Bind ``host`` to a certificate, and mark ``token`` used in the same transaction (an
+        enrolment either happened completely or not at all)."""
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO host_bindings (host, fingerprint) VALUES (?, ?) "
+                "ON CONFLICT (host) DO UPDATE SET fingerprint = excluded.fingerprint",
+                (host, fingerprint),
+            )
+            if token is not None:
+                self._put_token(token)
+
+    def unbind_host(self, host: str) -> None:
+        with self._transaction():
+            self._db.execute("DELETE FROM host_bindings WHERE host = ?", (host,))
+
     def close(self) -> None:
         self._db.close()
+
+    def _put_token(self, row: TokenRow) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO join_tokens (id, secret_sha256, created_at, expires_at, "
+            "created_by, used_at, used_by, revoked_at, revoked_by) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                row.id,
+                row.secret_sha256,
+                row.created_at,
+                row.expires_at,
+                row.created_by,
+                row.used_at,
+                row.used_by,
+                row.revoked_at,
+                row.revoked_by,
+            ),
+        )
 
     def _upsert(self, obj: StoredObject) -> None:
         self._db.execute(

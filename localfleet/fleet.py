@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from clients.channels import Endpoint, node_endpoint
+from clients.coordinator import CoordinatorClient
 from localfleet.process import DaemonProcess, ProcessFailed
 from localfleet.testhosts import HostPool, write_test_host
 from localfleet.trust import FleetTrust
@@ -55,6 +56,9 @@ def coordinator_process(
             str(trust.coordinator_dir),
             "--heartbeat-interval",
             str(heartbeat_interval_s),
+            # A free port, also after a restart on the same --listen address.
+            "--enrol-listen",
+            "127.0.0.1:0",
             *extra_args,
         ],
         workdir,
@@ -82,7 +86,8 @@ class LocalFleet:
         pools: dict[str, tuple[HostPool, ...]] | None = None,
         coordinator_args: Sequence[str] = (),
     ) -> LocalFleet:
-        """Coordinator first (nodes need its address), then every node at once.
+        """Coordinator first (nodes need its address), then every node at once, each
+        enrolling with a join token of its own (the path a real host takes).
 
         ``coordinator_args`` go to the coordinator as they are, e.g. ``("--pool-deadline", "5")``.
         """
@@ -90,14 +95,21 @@ class LocalFleet:
         try:
             fleet.coordinator.spawn()
             await fleet.coordinator.wait_serving()
-            for index, name in enumerate(node_names):
+            joins = await fleet.join_strings(len(node_names))
+            for index, (name, join) in enumerate(zip(node_names, joins, strict=True)):
                 host_pools = (pools or {}).get(name)
-                fleet.add_node(name, index, host_pools)
+                fleet.add_node(name, index, host_pools, join=join)
             await asyncio.gather(*(node.wait_serving() for node in fleet.nodes.values()))
         except BaseException:
             await fleet.stop()
             raise
         return fleet
+
+    async def join_strings(self, count: int, ttl_s: int = 600) -> list[str]:
+        """``count`` join strings, made by this fleet's admin (as `quantixctl hosts
+        join-token` would)."""
+        async with CoordinatorClient(self.coordinator_endpoint("admin")) as client:
+            return [str((await client.create_join_token(ttl_s))[0]) for _ in range(count)]
 
     @property
     def coordinator_address(self) -> str:
@@ -138,10 +150,13 @@ class LocalFleet:
         *,
         libvirt_uri: str | None = None,
         listen: str = "127.0.0.1:0",
+        join: str = "",
     ) -> DaemonProcess:
         """Spawn the node's daemon (not yet waited for) on a test-driver host file written
         here from ``index`` and ``pools``, or on ``libvirt_uri`` as it is (a host file a test
-        wrote, a real libvirtd). ``listen``: e.g. the address of a node this one replaces."""
+        wrote, a real libvirtd). ``listen``: e.g. the address of a node this one replaces.
+        ``join``: a join string it enrols with; without one it gets its certificate from the
+        local CA directly (kept if its data directory already holds one)."""
         if libvirt_uri is None:
             position = len(self.nodes) if index is None else index
             hosts = self.workdir / "hosts"
@@ -149,7 +164,11 @@ class LocalFleet:
         self._uris[name] = libvirt_uri
         # Each node's own state (certificate, NFS mount points), as separate hosts would have.
         data_dir = self.node_data_dir(name)
-        self.trust.enrol_offline(name, data_dir, self.coordinator_address)
+        if join:
+            trust_args = ["--join", join]
+        else:
+            self.trust.enrol_offline(name, data_dir, self.coordinator_address)
+            trust_args = ["--coordinator", self.coordinator_address]
         node = DaemonProcess(
             name,
             "node_daemon",
@@ -158,8 +177,7 @@ class LocalFleet:
                 libvirt_uri,
                 "--listen",
                 listen,
-                "--coordinator",
-                self.coordinator_address,
+                *trust_args,
                 "--name",
                 name,
                 "--data-dir",

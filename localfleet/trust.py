@@ -8,7 +8,7 @@ from pathlib import Path
 from trust import pki
 from trust.config import COORDINATOR_ROLE
 from trust.credentials import Identity, coordinator_identity, load_identity
-from trust.files import PkiPaths, init_pki, load_ca, write_identity, write_issued_node
+from trust.files import NodePaths, PkiPaths, init_pki, load_ca, write_identity, write_issued_node
 
 # Every daemon of a local fleet listens on loopback; consoles and nodes dial 127.0.0.1.
 LOOPBACK_NAMES = ["localhost"]
@@ -55,5 +55,8 @@ class FleetTrust:
         return self._identities[key]
 
     def enrol_offline(self, host: str, node_dir: Path, coordinator: str) -> None:
-        """Give ``host`` a certificate in ``node_dir`` directly from the local CA."""
-        write_issued_node(self.coordinator_dir, host, node_dir, coordinator)
+        """Give ``host`` a certificate in ``node_dir`` directly from the local CA, unless it
+        has one already (the coordinator binds a host name to the certificate it first saw;
+        a new one would be refused)."""
+        if not NodePaths.of(node_dir).cert.exists():
+            write_issued_node(self.coordinator_dir, host, node_dir, coordinator)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from domain.errors import ValidationError
+from domain.join import JoinString, parse_join_string
 from domain.pools import validate_absolute_path
 from domain.validation import Address, parse_address, validate_hostname
 from serving.grpc_server import InsecureRefused, check_insecure_listen
@@ -34,6 +35,7 @@ class NodeOptions:
     log_level: str
     data_dir: str = DEFAULT_DATA_DIR  # absolute, normalized
     insecure: bool = False
+    join: JoinString | None = None  # enrol with it when DATA_DIR holds no certificate yet
 
 
 def parse_listen(value: str, field: str = "--listen") -> Address:
@@ -115,6 +117,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="absolute directory for the node's state on this host; NFS pools without a mount "
         f"point mount at DATA_DIR/mnt/POOL (default: {DEFAULT_DATA_DIR})",
     )
+    _add_checked(
+        parser,
+        "--join",
+        parse_join_string,
+        default=None,
+        metavar="JOIN_STRING",
+        help="enrol with the coordinator on first start: the line `quantixctl hosts "
+        "join-token` prints (single use; ignored once DATA_DIR holds this node's certificate)",
+    )
     parser.add_argument(
         "--insecure",
         action="store_true",
@@ -133,6 +144,8 @@ def parse_args(argv: Sequence[str] | None = None) -> NodeOptions:
             check_insecure_listen(str(args.listen))
         except InsecureRefused as error:
             parser.error(str(error))
+        if args.join is not None:
+            parser.error("--join: cannot enrol with --insecure (there is no certificate to get)")
         if args.coordinator is None:
             parser.error(
                 "--coordinator is required with --insecure (no certificate to read it from)"
@@ -147,4 +160,5 @@ def parse_args(argv: Sequence[str] | None = None) -> NodeOptions:
         log_level=args.log_level,
         data_dir=args.data_dir,
         insecure=args.insecure,
+        join=args.join,
     )

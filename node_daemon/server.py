@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from clients.channels import Endpoint
+from clients.enrolment import EnrolmentFailed, enrol
+from domain.join import JoinString
 from domain.validation import Address
 from node_daemon.access_rules import RULES
 from node_daemon.libvirt_conn import LibvirtCallError, LibvirtConnection
@@ -24,7 +26,7 @@ from serving.grpc_server import ServingServer, install_stop_signals
 from serving.logs import setup_logging
 from serving.portfile import write_port_file
 from trust.credentials import Identity, node_identity, server_credentials
-from trust.files import PkiError, stored_coordinator
+from trust.files import NodePaths, PkiError, stored_coordinator, write_node_identity
 
 log = logging.getLogger("node_daemon")
 
@@ -81,23 +83,46 @@ async def _serve(options: NodeOptions, libvirt_conn: LibvirtConnection, stop: as
         servicer.close()
 
 
-def _trust(options: NodeOptions) -> tuple[Identity | None, str]:
-    """This node's identity (None with --insecure) and the coordinator to register with."""
+async def _trust(options: NodeOptions, name: str) -> tuple[Identity | None, str]:
+    """This node's identity (None with --insecure) and the coordinator to register with;
+    enrols first when given a join string and no certificate is stored yet."""
     if options.insecure:
         log.warning("serving PLAINTEXT without authentication on %s (--insecure)", options.listen)
         return None, options.coordinator
     data_dir = Path(options.data_dir)
+    if options.join is not None:
+        await _enrol_once(options.join, name, data_dir)
     identity = node_identity(data_dir)
     coordinator = options.coordinator or stored_coordinator(data_dir)
     return identity, coordinator
+
+
+async def _enrol_once(join: JoinString, name: str, data_dir: Path) -> None:
+    if NodePaths.of(data_dir).cert.exists():
+        log.info(
+            "%s: already enrolled (certificate in %s); --join was not needed and is not used",
+            name,
+            data_dir,
+        )
+        return
+    # The token's ID only: its secret never reaches a log.
+    log.info(
+        "%s: enrolling with the coordinator at %s (join token %s)",
+        name,
+        join.enrolment_address,
+        join.token.id,
+    )
+    enrolled = await enrol(join, name)
+    write_node_identity(data_dir, enrolled.certificate, enrolled.key, enrolled.ca, join.coordinator)
+    log.info("%s: enrolled; certificate and key stored in %s", name, data_dir)
 
 
 async def _serve_as(
     name: str, servicer: NodeDaemonServicer, options: NodeOptions, stop: asyncio.Event
 ) -> int:
     try:
-        identity, coordinator = _trust(options)
-    except PkiError as error:
+        identity, coordinator = await _trust(options, name)
+    except (PkiError, EnrolmentFailed) as error:
         log.error("%s: cannot start: %s", name, error)
         return EXIT_START_FAILED
     if identity is not None and (issued_to := identity.host) != name:

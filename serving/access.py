@@ -16,7 +16,7 @@ import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import grpc
 
@@ -35,6 +35,7 @@ class Peer:
     name: str  # the certificate's common name: an admin's name, a host, the coordinator
     role: str
     host: str  # the host of a node's certificate; "" for everyone else
+    fingerprint: str  # sha256:<hex> of the certificate
 
     @property
     def who(self) -> str:
@@ -73,6 +74,8 @@ def node_for_itself(field: str) -> Rule:
     return Rule(frozenset({NODE_ROLE}), "a node's certificate", own_host_field=field)
 
 
+# Enrolment: a new host has no certificate yet (it proves itself with a join token).
+NO_CERTIFICATE = Rule(frozenset(), "nothing", needs_certificate=False)
 COORDINATOR_ONLY = Rule(frozenset({COORDINATOR_ROLE}), "the coordinator's certificate")
 # Any certificate of the fleet's CA: health checks and reflection.
 ANY_CERTIFICATE = Rule(frozenset({*ROLES, NODE_ROLE, COORDINATOR_ROLE}), "a certificate")
@@ -86,7 +89,12 @@ STANDARD_SERVICES = ("/grpc.health.v1.Health/", "/grpc.reflection.v1alpha.Server
 def _peer(certificate_pem: bytes) -> Peer:
     # Each connection presents the same certificate on every call: parse it once.
     certificate = pki.load_cert(certificate_pem)
-    return Peer(pki.common_name(certificate), pki.role_of(certificate), pki.host_of(certificate))
+    return Peer(
+        pki.common_name(certificate),
+        pki.role_of(certificate),
+        pki.host_of(certificate),
+        pki.fingerprint(certificate),
+    )
 
 
 def peer_of(context: grpc.aio.ServicerContext) -> Peer | None:
@@ -112,11 +120,19 @@ def _speaks_for_another(rule: Rule, peer: Peer, request: Any) -> str:
     return claimed if claimed != peer.host else ""
 
 
-class AccessControl(grpc.aio.ServerInterceptor):
-    """Checks each call against ``rules`` (full method name -> Rule)."""
+class HostBinding(Protocol):
+    def refusal(self, host: str, fingerprint: str) -> str:
+        """Why the certificate ``fingerprint`` may not speak for ``host``; "" if it may."""
+        ...
 
-    def __init__(self, rules: Mapping[str, Rule]) -> None:
+
+class AccessControl(grpc.aio.ServerInterceptor):
+    """Checks each call against ``rules`` (full method name -> Rule); with ``bindings``, a
+    node's certificate must also be the one its host name is bound to."""
+
+    def __init__(self, rules: Mapping[str, Rule], bindings: HostBinding | None = None) -> None:
         self._rules = dict(rules)
+        self._bindings = bindings
 
     def rule_for(self, method: str) -> Rule | None:
         rule = self._rules.get(method)
@@ -161,6 +177,11 @@ class AccessControl(grpc.aio.ServerInterceptor):
                 grpc.StatusCode.PERMISSION_DENIED,
                 f"the certificate of {peer.host or peer.name} cannot speak for {other}",
             )
+        elif rule.own_host_field and self._bindings is not None and peer.host:
+            refusal = self._bindings.refusal(peer.host, peer.fingerprint)
+            if not refusal:
+                return
+            code, message = grpc.StatusCode.PERMISSION_DENIED, refusal
         else:
             return
         log.warning("refused %s from %s: %s", method, peer.who if peer else context.peer(), message)

@@ -80,6 +80,14 @@ class ServingServer:
             raise OSError(f"cannot listen on {listen}")
         self.listen = listen
 
+    def add_port(self, listen: str, credentials: grpc.ServerCredentials) -> int:
+        """Serve the same services on a second address with other credentials (the
+        coordinator's enrolment port); the bound port."""
+        port = self.server.add_secure_port(listen, credentials)
+        if port == 0:
+            raise OSError(f"cannot listen on {listen}")
+        return port
+
     async def start(self) -> None:
         await self.server.start()
         for name in ["", *self._service_names]:

@@ -108,7 +108,7 @@ def node_identity(data_dir: Path) -> Identity:
     return _read_identity(
         (paths.cert, paths.key, paths.ca),
         f"this node has no certificate in {data_dir}",
-        "it needs one issued by the fleet's CA",
+        "start it once with --join JOIN_STRING (from `quantixctl hosts join-token`)",
     )
 
 
@@ -142,11 +142,14 @@ def _certificate_configuration(identity: Identity) -> object:
 
 
 def reloading_server_credentials(
-    load: Callable[[], Identity], watched: Path
+    load: Callable[[], Identity], watched: Path, require_client_auth: bool = True
 ) -> grpc.ServerCredentials:
     """Like ``server_credentials``, re-reading the identity for new connections once
     ``watched`` changes: `quantixctl pki rotate` takes effect without a restart, and
-    connections already open keep the certificate they started with."""
+    connections already open keep the certificate they started with.
+
+    ``require_client_auth`` False serves the enrolment port: the server still proves who it
+    is, and asks the client for nothing (a new host has no certificate yet)."""
     seen = _stamp(watched)
 
     def fetch() -> object | None:
@@ -168,7 +171,9 @@ def reloading_server_credentials(
         return configuration
 
     return grpc.dynamic_ssl_server_credentials(
-        _certificate_configuration(load()), fetch, require_client_authentication=True
+        _certificate_configuration(load()),
+        fetch,
+        require_client_authentication=require_client_auth,
     )
 
 

@@ -179,6 +179,52 @@ def issue_node(
     return _sign(ca, host, alt, usages, now, public_key)
 
 
+# A CSR for one P-256 key and a host name is ~500 bytes of PEM; anything much larger is not one.
+MAX_CSR_BYTES = 8 * 1024
+
+
+class CsrRefused(ValueError):
+    """A certificate signing request Quantix does not sign; the message says why."""
+
+
+def make_csr(key: PrivateKey, host: str) -> bytes:
+    """What a node sends to enrol: its public key, signed by its private key (which stays)."""
+    request = x509.CertificateSigningRequestBuilder().subject_name(_name(host))
+    return request.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM)
+
+
+def node_certificate_for(
+    ca: Issued, csr_pem: bytes, host: str, now: datetime.datetime | None = None
+) -> x509.Certificate:
+    """A node certificate for the key in ``csr_pem``, for ``host`` (the CSR's own names are
+    ignored: the certificate says only what the coordinator decided). Refused unless the CSR
+    is well formed, signed by its own key (proof the sender holds it) and for a P-256 key."""
+    if len(csr_pem) > MAX_CSR_BYTES:
+        raise CsrRefused(f"is {len(csr_pem)} bytes; a signing request is under {MAX_CSR_BYTES}")
+    try:
+        csr = x509.load_pem_x509_csr(csr_pem)
+    except ValueError:
+        raise CsrRefused("is not a PEM certificate signing request") from None
+    public_key = csr.public_key()
+    if not isinstance(public_key, ec.EllipticCurvePublicKey) or not isinstance(
+        public_key.curve, ec.SECP256R1
+    ):
+        raise CsrRefused("must be for an ECDSA P-256 key (what quantix-node makes)")
+    if not csr.is_signature_valid:
+        raise CsrRefused("is not signed by the key it is for")
+    return issue_node(ca, host, public_key, now)
+
+
+def same_public_key(certificate: x509.Certificate, key: PrivateKey) -> bool:
+    def der(public: ec.EllipticCurvePublicKey) -> bytes:
+        return public.public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+
+    public = certificate.public_key()
+    return isinstance(public, ec.EllipticCurvePublicKey) and der(public) == der(key.public_key())
+
+
 def host_of(certificate: x509.Certificate) -> str:
     """The host a node's certificate was issued to; "" for any other certificate."""
     for uri in _uris(certificate):
@@ -232,7 +278,10 @@ def server_names(certificate: x509.Certificate) -> tuple[list[str], list[str]]:
 
 def fingerprint(certificate: x509.Certificate) -> str:
     """``sha256:<64 hex>`` of the DER certificate: what a join string pins."""
-    der = certificate.public_bytes(serialization.Encoding.DER)
+    return der_fingerprint(certificate.public_bytes(serialization.Encoding.DER))
+
+
+def der_fingerprint(der: bytes) -> str:
     return "sha256:" + hashlib.sha256(der).hexdigest()
 
 

@@ -1,7 +1,9 @@
 """The Hosts page: every host the coordinator knows, live, and the selected host's detail.
 
-Remove host… (a button, the table's context menu, or Delete on the table) makes the coordinator
-forget a host that is gone, after a confirmation (console.dialogs.remove_host_dialog).
+Add host… (a button, or Ctrl+N) makes a join token and shows the command that enrols a new host
+(console.dialogs.add_host_dialog). Remove host… (a button, the table's context menu, or Delete
+on the table) makes the coordinator forget a host that is gone, after a confirmation
+(console.dialogs.remove_host_dialog).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.connection import EndpointSource, identity_of, not_connected
+from console.dialogs.add_host_dialog import AddHostDialog
 from console.dialogs.remove_host_dialog import RemoveHostDialog, removed_notice
 from console.models.hosts_model import KEY_ROLE, SORT_ROLE, Column, HostsModel
 from console.watch import ConnectionState, EmptyListTexts, Phase
@@ -61,12 +64,13 @@ TEXT_UNREACHABLE = (
 )
 TEXT_NO_HOSTS = (
     "The coordinator knows no hosts yet.\n"
-    "Start quantix-node on a hypervisor host with --coordinator pointing here; "
+    "Add host… (Ctrl+N) gives the command that enrols a hypervisor host; "
     "it appears in this list as soon as it registers."
 )
 EMPTY_TEXTS = EmptyListTexts(TEXT_NOT_CONNECTED, TEXT_UNREACHABLE, TEXT_LOADING, TEXT_NO_HOSTS)
 
 REMOVE_TIP = "Make the coordinator forget a host that is gone (Delete)"
+ADD_TIP = "Make a join token and the command that enrols a new host"
 
 
 class HostsPage(QWidget):
@@ -87,6 +91,14 @@ class HostsPage(QWidget):
         self._selected_key = ""
         self._connection = ConnectionState(Phase.IDLE, "")
         self.dialog: RemoveHostDialog | None = None
+        self.add_dialog: AddHostDialog | None = None
+
+        self.add_action = QAction("&Add host…", self)
+        self.add_action.setToolTip(ADD_TIP)
+        self.add_action.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
+        self.add_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.add_action.triggered.connect(self.open_add_dialog)
+        self.addAction(self.add_action)
 
         self.remove_action = QAction("Re&move host…", self)
         self.remove_action.setToolTip(REMOVE_TIP)
@@ -114,6 +126,8 @@ class HostsPage(QWidget):
         filter_label.setBuddy(self.filter_edit)
         self.filter_edit.textChanged.connect(self._on_filter_changed)
 
+        self.add_button = action_button(self.add_action, self)
+        self.add_button.setObjectName("addHostButton")
         self.remove_button = action_button(self.remove_action, self)
         self.remove_button.setObjectName("dangerButton")
 
@@ -121,6 +135,7 @@ class HostsPage(QWidget):
         top.addWidget(title)
         top.addSpacing(12)
         top.addWidget(self.summary_label, 1)
+        top.addWidget(self.add_button)
         top.addWidget(self.remove_button)
         top.addSpacing(12)
         top.addWidget(filter_label)
@@ -192,7 +207,8 @@ class HostsPage(QWidget):
         model.synced.connect(self._on_rows_changed)
 
         self.setTabOrder(self.filter_edit, self.table)
-        self.setTabOrder(self.table, self.remove_button)
+        self.setTabOrder(self.table, self.add_button)
+        self.setTabOrder(self.add_button, self.remove_button)
         self.setTabOrder(self.remove_button, self.detail.refresh_button)
         self.setTabOrder(self.detail.refresh_button, self.detail.tabs)
         self._on_rows_changed()
@@ -232,7 +248,20 @@ class HostsPage(QWidget):
         dialog.open()
         return dialog
 
+    def open_add_dialog(self) -> AddHostDialog | None:
+        """Make a join token for a new host (open(), never exec())."""
+        if not self.add_action.isEnabled() or self.add_dialog is not None:
+            return None
+        dialog = AddHostDialog(self._endpoint, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._on_add_dialog_finished)
+        self.add_dialog = dialog
+        dialog.open()
+        return dialog
+
     async def stop(self) -> None:
+        if self.add_dialog is not None:
+            self.add_dialog.reject()
         if self.dialog is not None:
             self.dialog.reject()
         await self.detail.stop()
@@ -268,6 +297,7 @@ class HostsPage(QWidget):
         self._update_actions()
 
     def _update_actions(self) -> None:
+        self.add_action.setEnabled(self._endpoint() is not None)
         node = self.selected_node()
         self.remove_action.setEnabled(node is not None and self._endpoint() is not None)
         self.remove_action.setToolTip(
@@ -286,6 +316,10 @@ class HostsPage(QWidget):
 
     def _on_removed(self, name: str, released: list[str]) -> None:
         self.notice.emit(removed_notice(name, released))
+
+    def _on_add_dialog_finished(self, _result: int) -> None:
+        self.add_dialog = None
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_dialog_finished(self, _result: int) -> None:
         self.dialog = None

@@ -26,8 +26,11 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from clients.channels import Endpoint
+from console.identity_store import IdentityStore
+from console.main_window import MainWindow
 from console.settings import ConsoleSettings
 from console.style import apply_style
+from domain.backoff import Backoff
 from localfleet.trust import FleetTrust
 from trust.credentials import Identity
 
@@ -130,3 +133,20 @@ def admin_identity(tmp_path_factory: pytest.TempPathFactory) -> Identity:
 def unreachable(admin_identity: Identity) -> Endpoint:
     """A coordinator endpoint nothing listens on (127.0.0.1:1)."""
     return Endpoint("127.0.0.1:1", admin_identity)
+
+
+@pytest.fixture
+def window(qtbot: Any, settings: ConsoleSettings, run: LoopRunner) -> Iterator[Any]:
+    """The main window, shown, closed at teardown the way users close it."""
+    main = MainWindow(settings, IdentityStore())
+    # Tests retry fast; the console's own delays are tested in test_watch.
+    main.watch._backoff = Backoff(initial=0.05, maximum=0.3)
+    # Not qtbot.addWidget(): pytest-qt would delete the window before this fixture's
+    # teardown could close it the way users do (stopping its stream first).
+    main.show()
+    qtbot.waitExposed(main)
+    yield main
+    if not main.closed.done():
+        main.close()
+        run(main.wait_closed())
+    main.deleteLater()

@@ -13,13 +13,11 @@ from PySide6.QtWidgets import QApplication
 from clients.channels import Endpoint
 from clients.coordinator import CoordinatorClient
 from console.app import parse_args
-from console.identity_store import IdentityStore
 from console.main_window import PAGES, MainWindow
 from console.models.hosts_model import Column
 from console.pages.placeholder_page import PlaceholderPage
 from console.pages.storage_page import StoragePage
 from console.watch import Phase
-from domain.backoff import Backoff
 from localfleet import LocalFleet
 from localfleet.trust import FleetTrust
 from proto.quantix.v1 import coordinator_pb2 as pb
@@ -35,22 +33,6 @@ from tests.console.daemons import (
 NAMES = ("host-a", "host-b", "host-c")
 # A change the fleet makes itself (a killed node turning OFFLINE takes 3 heartbeats).
 CHANGE_TIMEOUT_MS = 30_000
-
-
-@pytest.fixture
-def window(qtbot, settings, run):
-    main = MainWindow(settings, IdentityStore())
-    # Tests retry fast; the console's own delays are tested in test_watch.
-    main.watch._backoff = Backoff(initial=0.05, maximum=0.3)
-    # Not qtbot.addWidget(): pytest-qt would delete the window before this fixture's
-    # teardown could close it the way users do (stopping its stream first).
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    if not main.closed.done():
-        main.close()
-        run(main.wait_closed())
-    main.deleteLater()
 
 
 @pytest.fixture

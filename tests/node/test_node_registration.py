@@ -76,6 +76,8 @@ def start_coordinator(tmp_path: Path) -> Iterator[StartCoordinator]:
                 str(tmp_path / db_file),
                 "--heartbeat-interval",
                 str(heartbeat_interval_s),
+                "--enrol-listen",
+                "127.0.0.1:0",
             ],
             tmp_path,
             name,

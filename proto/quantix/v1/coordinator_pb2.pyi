@@ -35,6 +35,14 @@ class PoolPhase(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     POOL_PHASE_ERROR: _ClassVar[PoolPhase]
     POOL_PHASE_OFFLINE: _ClassVar[PoolPhase]
     POOL_PHASE_DELETING: _ClassVar[PoolPhase]
+
+class JoinTokenState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    JOIN_TOKEN_STATE_UNSPECIFIED: _ClassVar[JoinTokenState]
+    JOIN_TOKEN_STATE_VALID: _ClassVar[JoinTokenState]
+    JOIN_TOKEN_STATE_USED: _ClassVar[JoinTokenState]
+    JOIN_TOKEN_STATE_EXPIRED: _ClassVar[JoinTokenState]
+    JOIN_TOKEN_STATE_REVOKED: _ClassVar[JoinTokenState]
 NODE_STATUS_UNSPECIFIED: NodeStatus
 NODE_STATUS_CONNECTED: NodeStatus
 NODE_STATUS_OFFLINE: NodeStatus
@@ -50,6 +58,11 @@ POOL_PHASE_DEGRADED: PoolPhase
 POOL_PHASE_ERROR: PoolPhase
 POOL_PHASE_OFFLINE: PoolPhase
 POOL_PHASE_DELETING: PoolPhase
+JOIN_TOKEN_STATE_UNSPECIFIED: JoinTokenState
+JOIN_TOKEN_STATE_VALID: JoinTokenState
+JOIN_TOKEN_STATE_USED: JoinTokenState
+JOIN_TOKEN_STATE_EXPIRED: JoinTokenState
+JOIN_TOKEN_STATE_REVOKED: JoinTokenState
 
 class Node(_message.Message):
     __slots__ = ("name", "address", "status", "status_message", "last_seen", "registered_at", "host_info", "daemon_version", "offline_since")
@@ -378,3 +391,77 @@ class AdoptPoolRequest(_message.Message):
     secret: str
     dry_run: bool
     def __init__(self, name: _Optional[str] = ..., hosts: _Optional[_Iterable[str]] = ..., secret: _Optional[str] = ..., dry_run: _Optional[bool] = ...) -> None: ...
+
+class JoinToken(_message.Message):
+    __slots__ = ("id", "state", "created_at", "expires_at", "created_by", "used_at", "used_by", "revoked_at", "revoked_by")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    CREATED_BY_FIELD_NUMBER: _ClassVar[int]
+    USED_AT_FIELD_NUMBER: _ClassVar[int]
+    USED_BY_FIELD_NUMBER: _ClassVar[int]
+    REVOKED_AT_FIELD_NUMBER: _ClassVar[int]
+    REVOKED_BY_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    state: JoinTokenState
+    created_at: _timestamp_pb2.Timestamp
+    expires_at: _timestamp_pb2.Timestamp
+    created_by: str
+    used_at: _timestamp_pb2.Timestamp
+    used_by: str
+    revoked_at: _timestamp_pb2.Timestamp
+    revoked_by: str
+    def __init__(self, id: _Optional[str] = ..., state: _Optional[_Union[JoinTokenState, str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_by: _Optional[str] = ..., used_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., used_by: _Optional[str] = ..., revoked_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., revoked_by: _Optional[str] = ...) -> None: ...
+
+class CreateJoinTokenRequest(_message.Message):
+    __slots__ = ("ttl",)
+    TTL_FIELD_NUMBER: _ClassVar[int]
+    ttl: _duration_pb2.Duration
+    def __init__(self, ttl: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+
+class CreateJoinTokenResponse(_message.Message):
+    __slots__ = ("token", "secret", "ca_fingerprint", "enrolment_port")
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    SECRET_FIELD_NUMBER: _ClassVar[int]
+    CA_FINGERPRINT_FIELD_NUMBER: _ClassVar[int]
+    ENROLMENT_PORT_FIELD_NUMBER: _ClassVar[int]
+    token: JoinToken
+    secret: str
+    ca_fingerprint: str
+    enrolment_port: int
+    def __init__(self, token: _Optional[_Union[JoinToken, _Mapping]] = ..., secret: _Optional[str] = ..., ca_fingerprint: _Optional[str] = ..., enrolment_port: _Optional[int] = ...) -> None: ...
+
+class ListJoinTokensRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListJoinTokensResponse(_message.Message):
+    __slots__ = ("tokens",)
+    TOKENS_FIELD_NUMBER: _ClassVar[int]
+    tokens: _containers.RepeatedCompositeFieldContainer[JoinToken]
+    def __init__(self, tokens: _Optional[_Iterable[_Union[JoinToken, _Mapping]]] = ...) -> None: ...
+
+class RevokeJoinTokenRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class EnrolRequest(_message.Message):
+    __slots__ = ("token", "hostname", "csr")
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    HOSTNAME_FIELD_NUMBER: _ClassVar[int]
+    CSR_FIELD_NUMBER: _ClassVar[int]
+    token: str
+    hostname: str
+    csr: bytes
+    def __init__(self, token: _Optional[str] = ..., hostname: _Optional[str] = ..., csr: _Optional[bytes] = ...) -> None: ...
+
+class EnrolResponse(_message.Message):
+    __slots__ = ("certificate", "ca")
+    CERTIFICATE_FIELD_NUMBER: _ClassVar[int]
+    CA_FIELD_NUMBER: _ClassVar[int]
+    certificate: bytes
+    ca: bytes
+    def __init__(self, certificate: _Optional[bytes] = ..., ca: _Optional[bytes] = ...) -> None: ...

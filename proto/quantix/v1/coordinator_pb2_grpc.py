@@ -119,6 +119,26 @@ class CoordinatorStub:
                 request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.AdoptPoolRequest.SerializeToString,
                 response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Pool.FromString,
                 _registered_method=True)
+        self.CreateJoinToken = channel.unary_unary(
+                '/quantix.v1.Coordinator/CreateJoinToken',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreateJoinTokenRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreateJoinTokenResponse.FromString,
+                _registered_method=True)
+        self.ListJoinTokens = channel.unary_unary(
+                '/quantix.v1.Coordinator/ListJoinTokens',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListJoinTokensRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListJoinTokensResponse.FromString,
+                _registered_method=True)
+        self.RevokeJoinToken = channel.unary_unary(
+                '/quantix.v1.Coordinator/RevokeJoinToken',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.RevokeJoinTokenRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.JoinToken.FromString,
+                _registered_method=True)
+        self.Enrol = channel.unary_unary(
+                '/quantix.v1.Coordinator/Enrol',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.EnrolRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.EnrolResponse.FromString,
+                _registered_method=True)
 
 
 class CoordinatorServicer:
@@ -244,6 +264,34 @@ class CoordinatorServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateJoinToken(self, request, context):
+        """Enrolment (see domain.join). An admin makes a single-use join token; a new host sends it
+        with a certificate signing request to Enrol, on the enrolment port (the only call that
+        needs no client certificate), and gets its node certificate. A host name is bound to the
+        certificate it enrolled with until the host is removed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListJoinTokens(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevokeJoinToken(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Enrol(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CoordinatorServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -331,6 +379,26 @@ def add_CoordinatorServicer_to_server(servicer, server):
                     servicer.AdoptPool,
                     request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.AdoptPoolRequest.FromString,
                     response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Pool.SerializeToString,
+            ),
+            'CreateJoinToken': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateJoinToken,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreateJoinTokenRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreateJoinTokenResponse.SerializeToString,
+            ),
+            'ListJoinTokens': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListJoinTokens,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListJoinTokensRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListJoinTokensResponse.SerializeToString,
+            ),
+            'RevokeJoinToken': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeJoinToken,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.RevokeJoinTokenRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.JoinToken.SerializeToString,
+            ),
+            'Enrol': grpc.unary_unary_rpc_method_handler(
+                    servicer.Enrol,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.EnrolRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.EnrolResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -792,6 +860,114 @@ class Coordinator:
             '/quantix.v1.Coordinator/AdoptPool',
             proto_dot_quantix_dot_v1_dot_coordinator__pb2.AdoptPoolRequest.SerializeToString,
             proto_dot_quantix_dot_v1_dot_coordinator__pb2.Pool.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateJoinToken(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/CreateJoinToken',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreateJoinTokenRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreateJoinTokenResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListJoinTokens(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/ListJoinTokens',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListJoinTokensRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListJoinTokensResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevokeJoinToken(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/RevokeJoinToken',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.RevokeJoinTokenRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.JoinToken.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Enrol(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/Enrol',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.EnrolRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.EnrolResponse.FromString,
             options,
             channel_credentials,
             insecure,

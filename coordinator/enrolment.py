@@ -1,0 +1,110 @@
+"""Enrolment: a new host trades a join token and a signing request for its node certificate,
+and each host name stays bound to the certificate it enrolled with.
+
+The binding is what makes a host name mean one machine: any certificate the CA signed for
+``host-b`` passes the TLS handshake, but only the one bound to ``host-b`` may register,
+heartbeat or report as it. A name is bound when it enrols, or, for a certificate issued
+offline by whoever holds the CA key (a local fleet), when it first registers. Removing the
+host (RemoveNode) forgets the binding, so a reinstalled machine can enrol again.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from coordinator.join_tokens import JoinTokens
+from coordinator.store import Store
+from domain.errors import ValidationError
+from domain.join import parse_token
+from domain.validation import validate_hostname
+from trust import pki
+
+log = logging.getLogger(__name__)
+
+
+class EnrolmentRefused(Exception):
+    """The host may not enrol (a name bound to another certificate); the message says why."""
+
+
+class EnrolmentUnavailable(Exception):
+    """This coordinator cannot sign certificates (it runs without a CA)."""
+
+
+def bound_elsewhere(host: str) -> str:
+    return f"{host} is enrolled with another certificate; remove it first"
+
+
+class HostBindings:
+    """host name -> SHA-256 fingerprint of the certificate it is bound to."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._bound = store.host_bindings()
+
+    def refusal(self, host: str, fingerprint: str) -> str:
+        """Why the certificate ``fingerprint`` may not speak for ``host`` ("" if it may). A
+        name nobody holds yet is bound to this certificate now."""
+        bound = self._bound.get(host)
+        if bound is None:
+            self._store.bind_host(host, fingerprint)
+            self._bound[host] = fingerprint
+            log.info("host %s bound to its certificate %s", host, fingerprint[:19])
+            return ""
+        return "" if bound == fingerprint else bound_elsewhere(host)
+
+    def is_bound(self, host: str) -> bool:
+        return host in self._bound
+
+    def bind(self, host: str, fingerprint: str) -> None:
+        self._bound[host] = fingerprint
+
+    def forget(self, host: str) -> None:
+        if self._bound.pop(host, None) is not None:
+            self._store.unbind_host(host)
+
+
+class Enroller:
+    """Signs node certificates for valid join tokens."""
+
+    def __init__(
+        self,
+        store: Store,
+        tokens: JoinTokens,
+        bindings: HostBindings,
+        ca: pki.Issued | None,
+        enrolment_port: int,
+    ) -> None:
+        self._store = store
+        self._tokens = tokens
+        self._bindings = bindings
+        self._ca = ca
+        self.enrolment_port = enrolment_port
+
+    @property
+    def ca_fingerprint(self) -> str:
+        return pki.fingerprint(self._ca.certificate) if self._ca else ""
+
+    def enrol(self, token_text: str, hostname: str, csr_pem: bytes) -> tuple[bytes, bytes]:
+        """The node certificate and the CA certificate (PEM) for ``hostname``'s key.
+
+        Raises ValidationError (malformed input or signing request), TokenRefused or
+        EnrolmentRefused; nothing is stored unless a certificate is returned."""
+        if self._ca is None:
+            raise EnrolmentUnavailable(
+                "this coordinator runs without a CA (--insecure) and cannot enrol hosts"
+            )
+        token = parse_token(token_text)
+        host = validate_hostname(hostname)
+        row = self._tokens.check(token)
+        if self._bindings.is_bound(host):
+            raise EnrolmentRefused(bound_elsewhere(host))
+        try:
+            certificate = pki.node_certificate_for(self._ca, csr_pem, host)
+        except pki.CsrRefused as error:
+            raise ValidationError("csr", str(error)) from None
+        fingerprint = pki.fingerprint(certificate)
+        # One transaction: the token is used exactly when the name is bound.
+        self._store.bind_host(host, fingerprint, self._tokens.mark_used(row, host))
+        self._bindings.bind(host, fingerprint)
+        log.info("host %s enrolled with join token %s", host, token.id)
+        return pki.cert_pem(certificate), pki.cert_pem(self._ca.certificate)

@@ -1,0 +1,109 @@
+"""Add host…: the console makes a join token and the command it shows really enrols a host.
+
+A real fleet (coordinator and one node daemon enrolled with a join token), the real main
+window; the command's join string is given to a new node daemon, which then appears on the
+Hosts page.
+"""
+
+from __future__ import annotations
+
+import shlex
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from clients.channels import Endpoint
+from console.dialogs.add_host_dialog import AddHostDialog
+from domain.join import parse_join_string
+from localfleet import LocalFleet
+from tests.console.conftest import activate
+from tests.console.daemons import FLEET_HEARTBEAT_INTERVAL_S, START_TIMEOUT_S, wait_registered
+
+
+@pytest.fixture
+def fleet(tmp_path, run):
+    fleet = run(
+        LocalFleet.start(tmp_path, ("host-a",), heartbeat_interval_s=FLEET_HEARTBEAT_INTERVAL_S),
+        START_TIMEOUT_S,
+    )
+    try:
+        run(wait_registered(fleet.coordinator_endpoint(), ("host-a",)), START_TIMEOUT_S)
+        yield fleet
+    finally:
+        run(fleet.stop(), 60)
+
+
+def made_command(qtbot, dialog: AddHostDialog) -> str:
+    qtbot.waitUntil(dialog.make_button.isEnabled, timeout=5000)
+    dialog.make_button.click()
+    qtbot.waitUntil(dialog.result_box.isVisible, timeout=10_000)
+    return dialog.command_view.toPlainText()
+
+
+def test_the_command_add_host_shows_enrols_a_host_that_then_appears(window, fleet, qtbot, run):
+    window.connect_to(fleet.coordinator_endpoint())
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=10_000)
+    activate(qtbot, window)
+    window.hosts_page.table.setFocus()
+    qtbot.keyClick(window.hosts_page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.hosts_page.add_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.address_edit.text() == fleet.coordinator_address
+    assert dialog.ttl_combo.currentText() == "1 hour"
+
+    command = made_command(qtbot, dialog)
+    assert dialog.validity_label.text().startswith("Join token ")
+    assert "Single use, valid until" in dialog.validity_label.text() and "(1 hour)" in (
+        dialog.validity_label.text()
+    )
+    words = shlex.split(command)
+    assert words[0] == "quantix-node"
+    join = parse_join_string(words[words.index("--join") + 1])
+    assert join.coordinator == fleet.coordinator_address
+
+    dialog.copy_button.click()
+    assert QApplication.clipboard().text() == command
+    dialog.close()
+    assert dialog.command_view.toPlainText() == ""  # the secret does not stay behind
+
+    fleet.add_node("host-new", join=str(join))
+    run(fleet.nodes["host-new"].wait_serving(), START_TIMEOUT_S)
+    qtbot.waitUntil(lambda: window.model.row_of("host-new") is not None, timeout=10_000)
+
+
+def test_a_viewer_is_told_that_adding_hosts_needs_an_admin(fleet, qtbot):
+    viewer = fleet.coordinator_endpoint("viewer")
+    dialog = AddHostDialog(lambda: viewer)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.make_button.isEnabled()
+    assert dialog.role_hint.text() == (
+        "Making join tokens needs the admin role; you are connected as local-viewer (viewer)."
+    )
+
+
+def test_a_bad_address_is_named_inline_and_blocks_the_token(fleet, qtbot):
+    admin: Endpoint = fleet.coordinator_endpoint()
+    dialog = AddHostDialog(lambda: admin)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.make_button.isEnabled()
+    dialog.address_edit.setText("coordinator.example")
+    assert not dialog.make_button.isEnabled()
+    assert dialog.address_hint.text().startswith("Coordinator address: must be host:port")
+    dialog.address_edit.setText("coordinator.example:7443")
+    assert dialog.make_button.isEnabled()
+    command = made_command(qtbot, dialog)
+    assert parse_join_string(shlex.split(command)[-1]).coordinator == "coordinator.example:7443"
+
+
+def test_a_refusal_from_the_coordinator_is_shown_in_full(qtbot, unreachable):
+    dialog = AddHostDialog(lambda: unreachable)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.make_button.click()
+    qtbot.waitUntil(lambda: dialog.error_view.isVisible(), timeout=30_000)
+    assert dialog.error_view.title_label.text() == "Could not make a join token"
+    assert "coordinator 127.0.0.1:1 unreachable" in dialog.error_view.text_label.text()
+    assert not dialog.result_box.isVisible()
