@@ -103,6 +103,14 @@ async def tour(directory: Path, only: str = "all") -> None:
             await asyncio.sleep(3)  # the offline count visibly runs
             _save(window, directory, "hosts-offline")
 
+            add = page.open_add_dialog()
+            assert add is not None
+            add.make_token()
+            await _until(add.result_box.isVisible, "a join token")
+            await _settle()
+            _save(add, directory, "add-host")
+            add.reject()
+
             dialog = window.open_connect_dialog()
             dialog.identity_edit.setText(str(fleet.trust.identity_file("admin")))
             await _until(dialog.connect_button.isEnabled, "the identity file read")
