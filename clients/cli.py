@@ -17,7 +17,7 @@ from typing import Any
 
 import grpc
 
-from clients import cli_join, cli_pki, cli_pools, present
+from clients import cli_audit, cli_join, cli_pki, cli_pools, present
 from clients.channels import Endpoint
 from clients.cli_format import format_table, print_json
 from clients.coordinator import CoordinatorClient
@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     remove.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
     cli_join.add_command(hosts_cmd)
     cli_pools.add_commands(topics)
+    cli_audit.add_command(topics)
     cli_pki.add_commands(topics)
     return parser
 
@@ -147,6 +148,8 @@ async def run(args: argparse.Namespace) -> None:
         try:
             if args.topic == "pools":
                 await cli_pools.run(client, args)
+            elif args.topic == "audit":
+                await cli_audit.run(client, args)
             elif args.command == "join-token":
                 await cli_join.run(client, args)
             elif args.command == "list":

@@ -100,6 +100,14 @@ class CoordinatorClient:
         request = pb.RevokeJoinTokenRequest(id=token_id)
         return await self._stub.RevokeJoinToken(request, timeout=self.deadline_s)
 
+    async def list_audit_entries(self, since: float = 0.0, limit: int = 0) -> list[pb.AuditEntry]:
+        """Newest first; ``since`` in seconds since the epoch (0: from the oldest kept)."""
+        request = pb.ListAuditEntriesRequest(limit=limit)
+        if since:
+            request.since.FromNanoseconds(int(since * 1e9))
+        reply = await self._stub.ListAuditEntries(request, timeout=self.deadline_s)
+        return list(reply.entries)
+
     async def register_node(self, request: pb.RegisterNodeRequest) -> pb.RegisterNodeResponse:
         return await self._stub.RegisterNode(request, timeout=self.deadline_s)
 

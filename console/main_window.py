@@ -31,9 +31,11 @@ from clients.channels import Endpoint
 from console.demo import DemoFleet
 from console.dialogs.connect_dialog import ConnectDialog
 from console.identity_store import IdentityStore
+from console.models.audit_model import AuditModel
 from console.models.discovered_pools_model import DiscoveredPoolsModel
 from console.models.hosts_model import HostsModel
 from console.models.pools_model import PoolsModel
+from console.pages.audit_page import AuditPage
 from console.pages.hosts_page import HostsPage
 from console.pages.placeholder_page import PlaceholderPage
 from console.pages.storage_page import StoragePage
@@ -78,6 +80,7 @@ PAGES: tuple[PageInfo, ...] = (
         "Networks",
         "Virtual networks and switches, with their per-host state, will appear here.",
     ),
+    PageInfo("audit", "Audit", ""),
 )
 
 
@@ -106,6 +109,7 @@ class MainWindow(QMainWindow):
         self.model = HostsModel(self)
         self.pools_model = PoolsModel(self)
         self.discovered_model = DiscoveredPoolsModel(self)  # pools Quantix did not create
+        self.audit_model = AuditModel(self)
         self.watch = WatchBridge(self)
         self.watch.event_received.connect(self._on_watch_event)
         self.watch.state_changed.connect(self._on_connection_state_changed)
@@ -125,7 +129,12 @@ class MainWindow(QMainWindow):
             self.pools_model, self.model, self._endpoint, self, discovered=self.discovered_model
         )
         self.storage_page.notice.connect(self._on_page_notice)
-        built: dict[str, QWidget] = {"hosts": self.hosts_page, "storage": self.storage_page}
+        self.audit_page = AuditPage(self.audit_model, self, self._endpoint)
+        built: dict[str, QWidget] = {
+            "hosts": self.hosts_page,
+            "storage": self.storage_page,
+            "audit": self.audit_page,
+        }
         self.pages: list[QWidget] = []
         for number, info in enumerate(PAGES, start=1):
             page: QWidget = built.get(info.key) or PlaceholderPage(
@@ -265,14 +274,17 @@ class MainWindow(QMainWindow):
         return self.watch.endpoint
 
     def _on_watch_event(self, event: pb.WatchEvent) -> None:
-        """One stream, three models: nodes to the hosts model, pools to the pools model,
-        discovered pools to theirs; RESET and SYNCED (no kind) concern every one."""
+        """One stream, four models: nodes to the hosts model, pools to the pools model,
+        discovered pools and audit entries to theirs; RESET and SYNCED (no kind) concern
+        every one."""
         if event.kind in (pb.OBJECT_KIND_NODE, pb.OBJECT_KIND_UNSPECIFIED):
             self.model.apply_event(event)
         if event.kind in (pb.OBJECT_KIND_POOL, pb.OBJECT_KIND_UNSPECIFIED):
             self.pools_model.apply_event(event)
         if event.kind in (pb.OBJECT_KIND_DISCOVERED_POOL, pb.OBJECT_KIND_UNSPECIFIED):
             self.discovered_model.apply_event(event)
+        if event.kind in (pb.OBJECT_KIND_AUDIT_ENTRY, pb.OBJECT_KIND_UNSPECIFIED):
+            self.audit_model.apply_event(event)
 
     def _on_page_notice(self, text: str) -> None:
         self.statusBar().showMessage(text, 10_000)
@@ -283,6 +295,7 @@ class MainWindow(QMainWindow):
         self.connection_status.show_connection(state)
         self.hosts_page.set_connection_state(state)
         self.storage_page.set_connection_state(state)
+        self.audit_page.set_connection_state(state)
         self._update_title()
 
     def _on_connect_triggered(self) -> None:

@@ -13,15 +13,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import grpc
 import qasync
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
+from clients.channels import Endpoint
+from clients.coordinator import CoordinatorClient
 from console.identity_store import IdentityStore
 from console.main_window import MainWindow
 from console.models.hosts_model import Column
@@ -124,6 +128,14 @@ async def tour(directory: Path, only: str = "all") -> None:
             window.show_page(1)
             await _settle()
             _save(window, directory, "clusters-placeholder")
+
+            await _refused_as_viewer(fleet.coordinator_endpoint("viewer"))
+            window.show_page(5)
+            audit = window.audit_page.proxy
+            await _until(lambda: audit.index(0, 3).data() == "DeletePool", "the refusal")
+            window.audit_page.table.selectRow(0)
+            await _settle()
+            _save(window, directory, "audit")
             window.show_page(0)
 
             await fleet.kill_node("host-c")
@@ -135,6 +147,13 @@ async def tour(directory: Path, only: str = "all") -> None:
             window.close()
             await window.wait_closed()
             await fleet.stop()
+
+
+async def _refused_as_viewer(endpoint: Endpoint) -> None:
+    """What a viewer who tries to delete a pool leaves in the audit log."""
+    async with CoordinatorClient(endpoint) as client:
+        with contextlib.suppress(grpc.aio.AioRpcError):
+            await client.delete_pool("vms")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,6 +28,9 @@ STATUS_COLOURS: dict[int, str] = {
     pb.NODE_STATUS_UNSPECIFIED: "#6b6b6b",  # grey
 }
 
+# A failed or refused call (the audit log's result column): the red of an offline host.
+FAILURE_COLOUR = STATUS_COLOURS[pb.NODE_STATUS_OFFLINE]
+
 # A status dot: big enough to see at a glance, small enough for a table row.
 STATUS_DOT_PX = 10
 

@@ -7,7 +7,7 @@ and only for the host it was issued to.
 
 from __future__ import annotations
 
-from serving.access import NO_CERTIFICATE, Rule, at_least, node_for_itself
+from serving.access import NO_CERTIFICATE, Rule, Subject, at_least, node_for_itself
 
 SERVICE = "quantix.v1.Coordinator"
 
@@ -34,6 +34,26 @@ _RULES: dict[str, Rule] = {
     "RevokeJoinToken": at_least("admin"),
     # A new host has no certificate yet: its join token is checked by the servicer.
     "Enrol": NO_CERTIFICATE,
+    "ListAuditEntries": at_least("admin"),
+}
+
+# The calls that change something, audited with their outcome (refused calls of every method
+# are audited too), and the object each one names. Heartbeats and pool reports are not here:
+# they change only a node's own facts, every few seconds.
+_CHANGES: dict[str, Subject] = {
+    "RegisterNode": ("host", "hostname"),
+    "SetNodeMaintenance": ("host", "name"),
+    "RemoveNode": ("host", "name"),
+    "CreatePool": ("pool", "spec.name"),
+    "RetryPool": ("pool", "name"),
+    "AssignHosts": ("pool", "name"),
+    "UnassignHosts": ("pool", "name"),
+    "DeletePool": ("pool", "name"),
+    "AdoptPool": ("pool", "name"),
+    "CreateJoinToken": ("join token", ""),
+    "RevokeJoinToken": ("join token", "id"),
+    "Enrol": ("host", "hostname"),
 }
 
 RULES = {f"/{SERVICE}/{method}": rule for method, rule in _RULES.items()}
+CHANGES = {f"/{SERVICE}/{method}": subject for method, subject in _CHANGES.items()}

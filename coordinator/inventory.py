@@ -30,6 +30,7 @@ KINDS: dict[int, KindInfo] = {
     pb.OBJECT_KIND_NODE: KindInfo("node", pb.Node),
     pb.OBJECT_KIND_POOL: KindInfo("pool", pb.Pool),
     pb.OBJECT_KIND_DISCOVERED_POOL: KindInfo("discovered_pool", pb.DiscoveredPool),
+    pb.OBJECT_KIND_AUDIT_ENTRY: KindInfo("audit_entry", pb.AuditEntry),
 }
 
 

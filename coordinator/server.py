@@ -9,8 +9,9 @@ from pathlib import Path
 
 import grpc
 
-from coordinator.access_rules import RULES
+from coordinator.access_rules import CHANGES, RULES
 from coordinator.adoption import Adopter
+from coordinator.audit import AuditLog
 from coordinator.discovery import DiscoveryManager
 from coordinator.enrolment import Enroller, HostBindings
 from coordinator.host_reports import ask_every_node
@@ -152,7 +153,10 @@ async def serve(args: argparse.Namespace) -> None:
     adopter = Adopter(pools, discovery, realizer)
     tokens = JoinTokens(store)
     bindings = HostBindings(store)
-    interceptors = [AccessControl(RULES, bindings)] if identity is not None else []
+    audit = AuditLog(store, inventory)
+    interceptors = (
+        [AccessControl(RULES, bindings, audit.record, CHANGES)] if identity is not None else []
+    )
     credentials = _credentials(args, clients_prove_who=True) if identity is not None else None
     try:
         server = ServingServer(args.listen, [SERVICE_NAME], credentials, interceptors)
@@ -167,7 +171,7 @@ async def serve(args: argparse.Namespace) -> None:
     enroller = Enroller(store, tokens, bindings, ca, enrol_port)
     pb_grpc.add_CoordinatorServicer_to_server(
         CoordinatorServicer(
-            inventory, hub, nodes, pools, discovery, adopter, tokens, bindings, enroller
+            inventory, hub, nodes, pools, discovery, adopter, tokens, bindings, enroller, audit
         ),
         server.server,
     )

@@ -10,6 +10,7 @@ import grpc
 from google.protobuf.duration_pb2 import Duration
 
 from coordinator.adoption import Adopter
+from coordinator.audit import AuditLog
 from coordinator.discovery import DiscoveryManager
 from coordinator.enrolment import Enroller, EnrolmentRefused, EnrolmentUnavailable, HostBindings
 from coordinator.host_reports import take_report
@@ -27,6 +28,7 @@ from proto.quantix.v1 import coordinator_pb2 as pb
 from proto.quantix.v1 import coordinator_pb2_grpc as pb_grpc
 from serving.access import peer_of
 from serving.grpc_server import aborts_on, validated
+from trust.config import ADMIN_ROLE
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +85,7 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         tokens: JoinTokens,
         bindings: HostBindings,
         enroller: Enroller,
+        audit: AuditLog,
     ) -> None:
         self._inventory = inventory
         self._hub = hub
@@ -93,6 +96,7 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         self._tokens = tokens
         self._bindings = bindings
         self._enroller = enroller
+        self._audit = audit
 
     @validated
     @aborts_on({FleetFull: grpc.StatusCode.FAILED_PRECONDITION})
@@ -266,11 +270,22 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         certificate, ca = self._enroller.enrol(request.token, request.hostname, request.csr)
         return pb.EnrolResponse(certificate=certificate, ca=ca)
 
+    async def ListAuditEntries(
+        self, request: pb.ListAuditEntriesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListAuditEntriesResponse:
+        since = request.since.ToNanoseconds() / 1e9 if request.HasField("since") else 0.0
+        return pb.ListAuditEntriesResponse(entries=self._audit.list(since, request.limit))
+
     async def Watch(
         self, request: pb.WatchRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[pb.WatchEvent]:
+        peer = peer_of(context)
+        # The audit log is for admins (and anyone on an --insecure coordinator).
+        sees_audit = peer is None or peer.role == ADMIN_ROLE
         try:
             async for event in self._hub.stream(request.since_revision, self._backlog):
+                if event.kind == pb.OBJECT_KIND_AUDIT_ENTRY and not sees_audit:
+                    continue
                 yield event
         except SubscriberTooSlow as error:
             await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, f"{error}: reconnect to resume")

@@ -83,6 +83,11 @@ class Store(Protocol):
     def host_bindings(self) -> dict[str, str]: ...
     def bind_host(self, host: str, fingerprint: str, token: TokenRow | None = None) -> None: ...
     def unbind_host(self, host: str) -> None: ...
+    # The audit log's history (serialized AuditEntry by id; newest first when read).
+    def put_audit_entry(self, entry_id: int, time: float, payload: bytes) -> None: ...
+    def audit_entries(self, since: float, limit: int) -> list[bytes]: ...
+    def last_audit_entry(self) -> bytes | None: ...
+    def prune_audit(self, keep_after_id: int) -> None: ...
     def close(self) -> None: ...
 
 
@@ -136,6 +141,11 @@ class SQLiteStore:
                 used_by TEXT NOT NULL,
                 revoked_at REAL,
                 revoked_by TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS audit (
+                id INTEGER PRIMARY KEY,
+                time REAL NOT NULL,
+                payload BLOB NOT NULL
             );
             CREATE TABLE IF NOT EXISTS host_bindings (
                 host TEXT PRIMARY KEY,
@@ -259,6 +269,27 @@ class SQLiteStore:
     def unbind_host(self, host: str) -> None:
         with self._transaction():
             self._db.execute("DELETE FROM host_bindings WHERE host = ?", (host,))
+
+    def put_audit_entry(self, entry_id: int, time: float, payload: bytes) -> None:
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO audit (id, time, payload) VALUES (?, ?, ?)",
+                (entry_id, time, payload),
+            )
+
+    def audit_entries(self, since: float, limit: int) -> list[bytes]:
+        rows = self._db.execute(
+            "SELECT payload FROM audit WHERE time >= ? ORDER BY id DESC LIMIT ?", (since, limit)
+        )
+        return [payload for (payload,) in rows]
+
+    def last_audit_entry(self) -> bytes | None:
+        row = self._db.execute("SELECT payload FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        return row[0] if row else None
+
+    def prune_audit(self, keep_after_id: int) -> None:
+        with self._transaction():
+            self._db.execute("DELETE FROM audit WHERE id <= ?", (keep_after_id,))
 
     def close(self) -> None:
         self._db.close()

@@ -19,6 +19,7 @@ import secrets
 import shlex
 from dataclasses import dataclass
 
+from domain.durations import parse_duration
 from domain.errors import ValidationError
 from domain.limits import HOST_PORT_MAX, MAX_PORT_DIGITS, is_ascii_digits, quoted, too_long
 from domain.validation import validate_address
@@ -45,8 +46,6 @@ JOIN_STRING_MAX = len(JOIN_PREFIX) + HOST_PORT_MAX + MAX_PORT_DIGITS + 24 + 71 +
 DEFAULT_JOIN_TTL_S = 3600
 MIN_JOIN_TTL_S = 60
 MAX_JOIN_TTL_S = 7 * 24 * 3600
-_TTL_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-_TTL_RE = re.compile(r"([0-9]{1,7})([smhd])")
 
 # Unused, unexpired tokens at once: more is an admin script gone wrong, and each one is a
 # standing way in.
@@ -115,13 +114,7 @@ def validate_join_ttl(seconds: int, field: str = "ttl") -> int:
 
 def parse_ttl(value: str, field: str = "--ttl") -> int:
     """``90s``, ``30m``, ``1h``, ``2d`` as seconds, within the allowed range."""
-    text = value.strip(" \t")
-    match = _TTL_RE.fullmatch(text)
-    if not match:
-        raise ValidationError(
-            field, f"must be a number and a unit s, m, h or d, e.g. 1h (got {quoted(value)})"
-        )
-    return validate_join_ttl(int(match.group(1)) * _TTL_UNITS[match.group(2)], field)
+    return validate_join_ttl(parse_duration(value, field), field)
 
 
 def describe_ttl(seconds: int) -> str:

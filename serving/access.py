@@ -7,6 +7,9 @@ A rule may also bind a request field to that host: a node speaks only for itself
 
 A method without a rule is refused: a new RPC is unusable until someone decides who may call
 it (a test checks every RPC of both services has one).
+
+With an audit sink, every refused call and every call of a method listed as a change is
+reported once it is decided: who, from where, which method, which object, and the result.
 """
 
 from __future__ import annotations
@@ -120,6 +123,41 @@ def _speaks_for_another(rule: Rule, peer: Peer, request: Any) -> str:
     return claimed if claimed != peer.host else ""
 
 
+@dataclass(frozen=True)
+class AuditedCall:
+    """One call for the audit log, as the caller's certificate and the outcome tell it."""
+
+    who: str  # the certificate's name; "" without one
+    role: str
+    peer: str  # gRPC's peer string, e.g. "ipv4:10.0.0.7:51234"
+    method: str  # short name, e.g. "DeletePool"
+    object: str  # e.g. "pool nfs-a"; "" when the call names none
+    code: grpc.StatusCode
+    message: str  # the details the caller got; "" on success
+
+
+AuditSink = Callable[[AuditedCall], None]
+
+# Which object a changing call is about: a label and the request field that names it
+# ("spec.name": a nested field), e.g. ("pool", "spec.name") for CreatePool.
+Subject = tuple[str, str]
+# Object names in the audit log are what a client sent: cut to this many characters.
+MAX_AUDITED_NAME = 80
+
+
+def subject_of(request: Any, subject: Subject | None) -> str:
+    """``pool nfs-a``: the object a request names, bounded and stripped of control
+    characters (it is the caller's text, not yet validated)."""
+    if subject is None or request is None:
+        return ""
+    label, path = subject
+    value: Any = request
+    for part in path.split("."):
+        value = getattr(value, part, "")
+    text = "".join(ch if ch.isprintable() else "?" for ch in str(value)[:MAX_AUDITED_NAME])
+    return f"{label} {text}" if text else label
+
+
 class HostBinding(Protocol):
     def refusal(self, host: str, fingerprint: str) -> str:
         """Why the certificate ``fingerprint`` may not speak for ``host``; "" if it may."""
@@ -130,9 +168,17 @@ class AccessControl(grpc.aio.ServerInterceptor):
     """Checks each call against ``rules`` (full method name -> Rule); with ``bindings``, a
     node's certificate must also be the one its host name is bound to."""
 
-    def __init__(self, rules: Mapping[str, Rule], bindings: HostBinding | None = None) -> None:
+    def __init__(
+        self,
+        rules: Mapping[str, Rule],
+        bindings: HostBinding | None = None,
+        audit: AuditSink | None = None,
+        changes: Mapping[str, Subject] | None = None,
+    ) -> None:
         self._rules = dict(rules)
         self._bindings = bindings
+        self._audit = audit
+        self._changes = dict(changes or {})
 
     def rule_for(self, method: str) -> Rule | None:
         rule = self._rules.get(method)
@@ -149,7 +195,34 @@ class AccessControl(grpc.aio.ServerInterceptor):
         if handler is None:
             return None
         method: str = handler_call_details.method  # type: ignore[attr-defined]
-        return _guarded(handler, functools.partial(self._admit, method, self.rule_for(method)))
+        admit = functools.partial(self._admit, method, self.rule_for(method))
+        outcome = None
+        if self._audit is not None and method in self._changes:
+            outcome = functools.partial(self._report, method)
+        return _guarded(handler, admit, outcome)
+
+    def _report(
+        self,
+        method: str,
+        context: grpc.aio.ServicerContext,
+        request: Any,
+        code: grpc.StatusCode,
+        message: str,
+    ) -> None:
+        if self._audit is None:
+            return
+        peer = peer_of(context)
+        self._audit(
+            AuditedCall(
+                who=peer.name if peer else "",
+                role=peer.role if peer else "",
+                peer=context.peer() or "",
+                method=method_name(method),
+                object=subject_of(request, self._changes.get(method)),
+                code=code,
+                message=message,
+            )
+        )
 
     async def _admit(
         self, method: str, rule: Rule | None, context: grpc.aio.ServicerContext, request: Any
@@ -185,15 +258,21 @@ class AccessControl(grpc.aio.ServerInterceptor):
         else:
             return
         log.warning("refused %s from %s: %s", method, peer.who if peer else context.peer(), message)
+        self._report(method, context, request, code, message)
         await context.abort(code, message)
 
 
 Admit = Callable[[grpc.aio.ServicerContext, Any], Awaitable[None]]
+# Called with the outcome of an admitted call: (context, request, code, details).
+Outcome = Callable[[grpc.aio.ServicerContext, Any, grpc.StatusCode, str], None]
 
 
-def _guarded(handler: grpc.RpcMethodHandler, admit: Admit) -> grpc.RpcMethodHandler:
+def _guarded(
+    handler: grpc.RpcMethodHandler, admit: Admit, outcome: Outcome | None = None
+) -> grpc.RpcMethodHandler:
     """``handler`` with ``admit(context, request)`` run first, for each of the four call
-    shapes (``request`` None where requests are streamed)."""
+    shapes (``request`` None where requests are streamed); for a call with one request and
+    one reply, ``outcome`` is told how the admitted call ended."""
     serializers = {
         "request_deserializer": handler.request_deserializer,
         "response_serializer": handler.response_serializer,
@@ -203,7 +282,18 @@ def _guarded(handler: grpc.RpcMethodHandler, admit: Admit) -> grpc.RpcMethodHand
 
         async def unary_unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
             await admit(context, request)
-            return await inner_uu(request, context)
+            if outcome is None:
+                return await inner_uu(request, context)
+            try:
+                reply = await inner_uu(request, context)
+            except BaseException:
+                # An abort set the code and details; anything else reaches the client as
+                # UNKNOWN (and is a bug).
+                code = context.code()
+                outcome(context, request, code or grpc.StatusCode.UNKNOWN, context.details() or "")
+                raise
+            outcome(context, request, grpc.StatusCode.OK, "")
+            return reply
 
         return grpc.unary_unary_rpc_method_handler(unary_unary, **serializers)
     if handler.stream_unary is not None:

@@ -40,6 +40,7 @@ PUBLIC_MODE = 0o644
 # Admin roles, weakest first: viewer reads and watches; operator also retries, toggles
 # maintenance and uploads; admin does everything (deletes and PKI included).
 ROLES = ("viewer", "operator", "admin")
+ADMIN_ROLE = ROLES[-1]
 # The two services' roles, carried by the certificates the CA gives them (never by an admin's).
 NODE_ROLE = "node"
 COORDINATOR_ROLE = "coordinator"

@@ -22,11 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QMenu,
     QSplitter,
     QStackedWidget,
@@ -42,6 +38,7 @@ from console.models.hosts_model import KEY_ROLE, SORT_ROLE, Column, HostsModel
 from console.watch import ConnectionState, EmptyListTexts, Phase
 from console.widgets.detail_parts import action_button
 from console.widgets.host_detail import HostDetailPanel
+from console.widgets.list_page_parts import PageTopBar, setup_row_table
 from proto.quantix.v1 import coordinator_pb2 as pb
 
 # Starting widths in pixels; the user can resize every column. Fixed numbers rather than
@@ -112,18 +109,9 @@ class HostsPage(QWidget):
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setDynamicSortFilter(True)
 
-        title = QLabel("Hosts", self)
-        title.setObjectName("pageTitle")
-        self.summary_label = QLabel(self)
-        self.summary_label.setObjectName("pageSummary")
-        filter_label = QLabel("Fi&lter:", self)
-        self.filter_edit = QLineEdit(self)
-        self.filter_edit.setObjectName("hostFilter")
-        self.filter_edit.setPlaceholderText("Name, address or status")
-        self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setMinimumWidth(240)
-        self.filter_edit.setMaximumWidth(320)
-        filter_label.setBuddy(self.filter_edit)
+        top = PageTopBar(self, "Hosts", "hostFilter", "Name, address or status")
+        self.summary_label = top.summary_label
+        self.filter_edit = top.filter_edit
         self.filter_edit.textChanged.connect(self._on_filter_changed)
 
         self.add_button = action_button(self.add_action, self)
@@ -131,15 +119,8 @@ class HostsPage(QWidget):
         self.remove_button = action_button(self.remove_action, self)
         self.remove_button.setObjectName("dangerButton")
 
-        top = QHBoxLayout()
-        top.addWidget(title)
-        top.addSpacing(12)
-        top.addWidget(self.summary_label, 1)
-        top.addWidget(self.add_button)
-        top.addWidget(self.remove_button)
-        top.addSpacing(12)
-        top.addWidget(filter_label)
-        top.addWidget(self.filter_edit)
+        top.add_button(self.add_button)
+        top.add_button(self.remove_button)
 
         self.stale_label = QLabel(self)
         self.stale_label.setObjectName("staleBanner")
@@ -151,21 +132,9 @@ class HostsPage(QWidget):
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(Column.NAME, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
-        self.table.verticalHeader().setVisible(False)
-        # Fixed row heights: the view never measures rows, which keeps 1,000 rows cheap.
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setStretchLastSection(True)
+        setup_row_table(self.table, "Hosts")
         for column, width in COLUMN_WIDTHS.items():
             self.table.setColumnWidth(column, width)
-        self.table.setAccessibleName("Hosts")
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_context_menu)

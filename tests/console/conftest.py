@@ -31,7 +31,9 @@ from console.main_window import MainWindow
 from console.settings import ConsoleSettings
 from console.style import apply_style
 from domain.backoff import Backoff
+from localfleet import LocalFleet
 from localfleet.trust import FleetTrust
+from tests.console.daemons import FLEET_HEARTBEAT_INTERVAL_S, START_TIMEOUT_S, wait_registered
 from trust.credentials import Identity
 
 T = TypeVar("T")
@@ -150,3 +152,18 @@ def window(qtbot: Any, settings: ConsoleSettings, run: LoopRunner) -> Iterator[A
         main.close()
         run(main.wait_closed())
     main.deleteLater()
+
+
+@pytest.fixture
+def one_host_fleet(tmp_path: Path, run: LoopRunner) -> Iterator[Any]:
+    """A real coordinator and host-a (enrolled with a join token), started on the console's
+    loop and registered before the test starts."""
+    fleet = run(
+        LocalFleet.start(tmp_path, ("host-a",), heartbeat_interval_s=FLEET_HEARTBEAT_INTERVAL_S),
+        START_TIMEOUT_S,
+    )
+    try:
+        run(wait_registered(fleet.coordinator_endpoint(), ("host-a",)), START_TIMEOUT_S)
+        yield fleet
+    finally:
+        run(fleet.stop(), 60)

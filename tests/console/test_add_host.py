@@ -9,29 +9,14 @@ from __future__ import annotations
 
 import shlex
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from clients.channels import Endpoint
 from console.dialogs.add_host_dialog import AddHostDialog
 from domain.join import parse_join_string
-from localfleet import LocalFleet
 from tests.console.conftest import activate
-from tests.console.daemons import FLEET_HEARTBEAT_INTERVAL_S, START_TIMEOUT_S, wait_registered
-
-
-@pytest.fixture
-def fleet(tmp_path, run):
-    fleet = run(
-        LocalFleet.start(tmp_path, ("host-a",), heartbeat_interval_s=FLEET_HEARTBEAT_INTERVAL_S),
-        START_TIMEOUT_S,
-    )
-    try:
-        run(wait_registered(fleet.coordinator_endpoint(), ("host-a",)), START_TIMEOUT_S)
-        yield fleet
-    finally:
-        run(fleet.stop(), 60)
+from tests.console.daemons import START_TIMEOUT_S
 
 
 def made_command(qtbot, dialog: AddHostDialog) -> str:
@@ -41,7 +26,10 @@ def made_command(qtbot, dialog: AddHostDialog) -> str:
     return dialog.command_view.toPlainText()
 
 
-def test_the_command_add_host_shows_enrols_a_host_that_then_appears(window, fleet, qtbot, run):
+def test_the_command_add_host_shows_enrols_a_host_that_then_appears(
+    window, one_host_fleet, qtbot, run
+):
+    fleet = one_host_fleet
     window.connect_to(fleet.coordinator_endpoint())
     qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=10_000)
     activate(qtbot, window)
@@ -72,8 +60,8 @@ def test_the_command_add_host_shows_enrols_a_host_that_then_appears(window, flee
     qtbot.waitUntil(lambda: window.model.row_of("host-new") is not None, timeout=10_000)
 
 
-def test_a_viewer_is_told_that_adding_hosts_needs_an_admin(fleet, qtbot):
-    viewer = fleet.coordinator_endpoint("viewer")
+def test_a_viewer_is_told_that_adding_hosts_needs_an_admin(one_host_fleet, qtbot):
+    viewer = one_host_fleet.coordinator_endpoint("viewer")
     dialog = AddHostDialog(lambda: viewer)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -83,8 +71,8 @@ def test_a_viewer_is_told_that_adding_hosts_needs_an_admin(fleet, qtbot):
     )
 
 
-def test_a_bad_address_is_named_inline_and_blocks_the_token(fleet, qtbot):
-    admin: Endpoint = fleet.coordinator_endpoint()
+def test_a_bad_address_is_named_inline_and_blocks_the_token(one_host_fleet, qtbot):
+    admin: Endpoint = one_host_fleet.coordinator_endpoint()
     dialog = AddHostDialog(lambda: admin)
     qtbot.addWidget(dialog)
     dialog.show()

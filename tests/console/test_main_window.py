@@ -67,10 +67,11 @@ def test_sidebar_pages_and_shortcuts(window, qtbot):
         "Storage",
         "Images",
         "Networks",
+        "Audit",
     ]
     assert window.stack.currentWidget() is window.hosts_page
     activate(qtbot, window)
-    for number in (3, 5, 2, 4, 1):
+    for number in (3, 6, 5, 2, 4, 1):
         qtbot.keyClick(
             window, getattr(Qt.Key, f"Key_{number}"), Qt.KeyboardModifier.ControlModifier
         )

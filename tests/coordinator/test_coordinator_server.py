@@ -61,15 +61,18 @@ def test_bad_registration_is_invalid_argument_naming_the_field_and_stores_nothin
     async def body(client):
         with pytest.raises(grpc.aio.AioRpcError) as info:
             await client.register_node(register_request(hostname, address))
-        return info.value, await client.list_nodes()
+        return info.value, await client.list_nodes(), await client.list_audit_entries()
 
-    error, listing = call(coordinator, body)
+    error, listing, audited = call(coordinator, body)
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert error.details().startswith(f"{field}: ")
     assert rule in error.details()
     assert ("quantix-field", field) in tuple(error.trailing_metadata())
     assert list(listing.nodes) == []
-    assert listing.revision == 0
+    # The refused call is on record, and nothing else is.
+    assert [(e.rpc, e.code, e.message) for e in audited] == [
+        ("RegisterNode", "INVALID_ARGUMENT", error.details())
+    ]
 
 
 def test_heartbeat_from_an_unknown_node_is_not_found(coordinator):
@@ -142,6 +145,8 @@ def test_watch_streams_snapshot_then_changes(coordinator):
         seen = []
         stream = client.watch(0)
         async for event in stream:
+            if event.kind == pb.OBJECT_KIND_AUDIT_ENTRY:
+                continue  # the registrations' audit entries share the stream
             seen.append(event)
             if event.type == pb.WatchEvent.TYPE_SYNCED:
                 await client.register_node(register_request("host-b"))
@@ -160,8 +165,9 @@ def test_watch_streams_snapshot_then_changes(coordinator):
 def test_registry_and_watch_history_survive_a_restart(coordinator):
     async def before(client):
         await client.register_node(register_request("host-a"))
+        revision = (await client.list_nodes()).revision
         await client.register_node(register_request("host-b"))
-        return (await client.list_nodes()).revision
+        return revision
 
     revision = call(coordinator, before)
     asyncio.run(coordinator.stop())
@@ -171,8 +177,9 @@ def test_registry_and_watch_history_survive_a_restart(coordinator):
     async def after(client):
         listing = await client.list_nodes()
         resumed = []
-        async for event in client.watch(revision - 1):
-            resumed.append(event)
+        async for event in client.watch(revision):
+            if event.kind != pb.OBJECT_KIND_AUDIT_ENTRY:
+                resumed.append(event)
             if event.type == pb.WatchEvent.TYPE_SYNCED:
                 break
         return listing, resumed

@@ -25,6 +25,7 @@ class ObjectKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     OBJECT_KIND_NODE: _ClassVar[ObjectKind]
     OBJECT_KIND_POOL: _ClassVar[ObjectKind]
     OBJECT_KIND_DISCOVERED_POOL: _ClassVar[ObjectKind]
+    OBJECT_KIND_AUDIT_ENTRY: _ClassVar[ObjectKind]
 
 class PoolPhase(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -51,6 +52,7 @@ OBJECT_KIND_UNSPECIFIED: ObjectKind
 OBJECT_KIND_NODE: ObjectKind
 OBJECT_KIND_POOL: ObjectKind
 OBJECT_KIND_DISCOVERED_POOL: ObjectKind
+OBJECT_KIND_AUDIT_ENTRY: ObjectKind
 POOL_PHASE_UNSPECIFIED: PoolPhase
 POOL_PHASE_PENDING: PoolPhase
 POOL_PHASE_READY: PoolPhase
@@ -179,7 +181,7 @@ class WatchRequest(_message.Message):
     def __init__(self, since_revision: _Optional[int] = ...) -> None: ...
 
 class WatchEvent(_message.Message):
-    __slots__ = ("type", "revision", "kind", "key", "node", "pool", "discovered_pool")
+    __slots__ = ("type", "revision", "kind", "key", "node", "pool", "discovered_pool", "audit_entry")
     class Type(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         TYPE_UNSPECIFIED: _ClassVar[WatchEvent.Type]
@@ -201,6 +203,7 @@ class WatchEvent(_message.Message):
     NODE_FIELD_NUMBER: _ClassVar[int]
     POOL_FIELD_NUMBER: _ClassVar[int]
     DISCOVERED_POOL_FIELD_NUMBER: _ClassVar[int]
+    AUDIT_ENTRY_FIELD_NUMBER: _ClassVar[int]
     type: WatchEvent.Type
     revision: int
     kind: ObjectKind
@@ -208,7 +211,8 @@ class WatchEvent(_message.Message):
     node: Node
     pool: Pool
     discovered_pool: DiscoveredPool
-    def __init__(self, type: _Optional[_Union[WatchEvent.Type, str]] = ..., revision: _Optional[int] = ..., kind: _Optional[_Union[ObjectKind, str]] = ..., key: _Optional[str] = ..., node: _Optional[_Union[Node, _Mapping]] = ..., pool: _Optional[_Union[Pool, _Mapping]] = ..., discovered_pool: _Optional[_Union[DiscoveredPool, _Mapping]] = ...) -> None: ...
+    audit_entry: AuditEntry
+    def __init__(self, type: _Optional[_Union[WatchEvent.Type, str]] = ..., revision: _Optional[int] = ..., kind: _Optional[_Union[ObjectKind, str]] = ..., key: _Optional[str] = ..., node: _Optional[_Union[Node, _Mapping]] = ..., pool: _Optional[_Union[Pool, _Mapping]] = ..., discovered_pool: _Optional[_Union[DiscoveredPool, _Mapping]] = ..., audit_entry: _Optional[_Union[AuditEntry, _Mapping]] = ...) -> None: ...
 
 class PoolHostStatus(_message.Message):
     __slots__ = ("host", "phase", "message", "reason", "capacity_bytes", "allocation_bytes", "available_bytes", "updated_at", "notes", "deadline", "offline_since", "stamp")
@@ -465,3 +469,43 @@ class EnrolResponse(_message.Message):
     certificate: bytes
     ca: bytes
     def __init__(self, certificate: _Optional[bytes] = ..., ca: _Optional[bytes] = ...) -> None: ...
+
+class AuditEntry(_message.Message):
+    __slots__ = ("id", "time", "who", "role", "peer", "rpc", "object", "code", "message", "count", "last_time")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TIME_FIELD_NUMBER: _ClassVar[int]
+    WHO_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    PEER_FIELD_NUMBER: _ClassVar[int]
+    RPC_FIELD_NUMBER: _ClassVar[int]
+    OBJECT_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    LAST_TIME_FIELD_NUMBER: _ClassVar[int]
+    id: int
+    time: _timestamp_pb2.Timestamp
+    who: str
+    role: str
+    peer: str
+    rpc: str
+    object: str
+    code: str
+    message: str
+    count: int
+    last_time: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., who: _Optional[str] = ..., role: _Optional[str] = ..., peer: _Optional[str] = ..., rpc: _Optional[str] = ..., object: _Optional[str] = ..., code: _Optional[str] = ..., message: _Optional[str] = ..., count: _Optional[int] = ..., last_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListAuditEntriesRequest(_message.Message):
+    __slots__ = ("since", "limit")
+    SINCE_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    since: _timestamp_pb2.Timestamp
+    limit: int
+    def __init__(self, since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class ListAuditEntriesResponse(_message.Message):
+    __slots__ = ("entries",)
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    entries: _containers.RepeatedCompositeFieldContainer[AuditEntry]
+    def __init__(self, entries: _Optional[_Iterable[_Union[AuditEntry, _Mapping]]] = ...) -> None: ...

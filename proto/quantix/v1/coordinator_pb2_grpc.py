@@ -139,6 +139,11 @@ class CoordinatorStub:
                 request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.EnrolRequest.SerializeToString,
                 response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.EnrolResponse.FromString,
                 _registered_method=True)
+        self.ListAuditEntries = channel.unary_unary(
+                '/quantix.v1.Coordinator/ListAuditEntries',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListAuditEntriesRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListAuditEntriesResponse.FromString,
+                _registered_method=True)
 
 
 class CoordinatorServicer:
@@ -292,6 +297,14 @@ class CoordinatorServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListAuditEntries(self, request, context):
+        """The audit log: every change (who, from where, which call, which object, the result) and
+        every refused call, newest first. Admins only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CoordinatorServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -399,6 +412,11 @@ def add_CoordinatorServicer_to_server(servicer, server):
                     servicer.Enrol,
                     request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.EnrolRequest.FromString,
                     response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.EnrolResponse.SerializeToString,
+            ),
+            'ListAuditEntries': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAuditEntries,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListAuditEntriesRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListAuditEntriesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -968,6 +986,33 @@ class Coordinator:
             '/quantix.v1.Coordinator/Enrol',
             proto_dot_quantix_dot_v1_dot_coordinator__pb2.EnrolRequest.SerializeToString,
             proto_dot_quantix_dot_v1_dot_coordinator__pb2.EnrolResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAuditEntries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/ListAuditEntries',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListAuditEntriesRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListAuditEntriesResponse.FromString,
             options,
             channel_credentials,
             insecure,
