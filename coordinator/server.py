@@ -21,6 +21,7 @@ from coordinator.node_clients import NodeClients
 from coordinator.nodes import NodeRegistry
 from coordinator.pools import PoolManager
 from coordinator.realize import DEFAULT_DEADLINE_S, Realizer
+from coordinator.secret_box import SecretBox, SecretsUnreadable
 from coordinator.servicer import CoordinatorServicer
 from coordinator.store import SQLiteStore
 from coordinator.watch import WatchHub
@@ -142,7 +143,11 @@ async def serve(args: argparse.Namespace) -> None:
         log.error("cannot start: %s", error)
         raise SystemExit(EXIT_START_FAILED) from None
     args.db.parent.mkdir(parents=True, exist_ok=True)
-    store = SQLiteStore(args.db)
+    try:
+        store = SQLiteStore(args.db, SecretBox.of_data_dir(args.data_dir))
+    except SecretsUnreadable as error:
+        log.error("cannot start: %s", error)
+        raise SystemExit(EXIT_START_FAILED) from None
     hub = WatchHub()
     inventory = Inventory(store, hub)
     nodes = NodeRegistry(inventory, args.heartbeat_interval)

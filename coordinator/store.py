@@ -8,16 +8,21 @@ has to implement ``Store``.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from coordinator.secret_box import SecretBox, SecretsUnreadable
+
 # How many Watch events are kept for resuming. At 1,000 nodes changing state every few seconds
 # this is still minutes of history, enough to ride out a console reconnect or a coordinator
 # restart; a client further behind gets a fresh snapshot instead (RESET), which is always safe.
 EVENT_LOG_SIZE = 10_000
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -94,14 +99,21 @@ class Store(Protocol):
 class SQLiteStore:
     """SQLite in WAL mode: readers never block the writer, and a crash loses at most the last
     transaction. ``synchronous=NORMAL`` skips the fsync per commit (WAL stays consistent), which
-    keeps a heartbeat write well under a millisecond."""
+    keeps a heartbeat write well under a millisecond.
 
-    def __init__(self, path: Path) -> None:
+    Secrets are sealed with ``box`` (coordinator.secret_box) before they are written. Deleted
+    or replaced secrets leave nothing behind: ``secure_delete`` zeroes freed content, and a
+    truncating checkpoint after each such change empties the WAL, which still holds the old
+    pages otherwise."""
+
+    def __init__(self, path: Path, box: SecretBox) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         _owner_only(path)
+        self._box = box
         self._db = sqlite3.connect(path, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA secure_delete=ON")
         self._db.executescript(
             """
             CREATE TABLE IF NOT EXISTS objects (
@@ -153,6 +165,7 @@ class SQLiteStore:
             );
             """
         )
+        self._seal_plain_secrets()
 
     def load_objects(self, kind: int) -> list[StoredObject]:
         rows = self._db.execute(
@@ -203,19 +216,53 @@ class SQLiteStore:
     def put_secrets(self, scope: str, secrets: dict[str, str]) -> None:
         """Replace every secret of ``scope`` (e.g. ``pool/ceph-a``) with ``secrets``."""
         with self._transaction():
-            self._db.execute("DELETE FROM secrets WHERE scope = ?", (scope,))
+            replaced = self._db.execute("DELETE FROM secrets WHERE scope = ?", (scope,)).rowcount
             self._db.executemany(
                 "INSERT INTO secrets (scope, name, value) VALUES (?, ?, ?)",
-                [(scope, name, value) for name, value in secrets.items()],
+                [
+                    (scope, name, self._box.seal(scope, name, value))
+                    for name, value in secrets.items()
+                ],
             )
+        if replaced:
+            self._forget_freed_pages()
 
     def load_secrets(self, scope: str) -> dict[str, str]:
         rows = self._db.execute("SELECT name, value FROM secrets WHERE scope = ?", (scope,))
-        return dict(rows.fetchall())
+        secrets = {}
+        for name, value in rows.fetchall():
+            try:
+                secrets[name] = self._box.open(scope, name, value)
+            except SecretsUnreadable as error:
+                # Left out: the node then reports the missing secret on the pool's card.
+                log.error("%s", error)
+        return secrets
 
     def delete_secrets(self, scope: str) -> None:
         with self._transaction():
-            self._db.execute("DELETE FROM secrets WHERE scope = ?", (scope,))
+            deleted = self._db.execute("DELETE FROM secrets WHERE scope = ?", (scope,)).rowcount
+        if deleted:
+            self._forget_freed_pages()
+
+    def _forget_freed_pages(self) -> None:
+        # Pages written before the delete are still in the WAL until a checkpoint copies the
+        # new ones over them and TRUNCATE empties the file.
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _seal_plain_secrets(self) -> None:
+        """Seal secrets a coordinator stored before it encrypted them."""
+        rows = self._db.execute("SELECT scope, name, value FROM secrets").fetchall()
+        plain = [
+            (scope, name, value) for scope, name, value in rows if not SecretBox.is_sealed(value)
+        ]
+        if not plain:
+            return
+        with self._transaction():
+            self._db.executemany(
+                "UPDATE secrets SET value = ? WHERE scope = ? AND name = ?",
+                [(self._box.seal(scope, name, value), scope, name) for scope, name, value in plain],
+            )
+        self._forget_freed_pages()
 
     def secret_scopes(self) -> list[str]:
         rows = self._db.execute("SELECT DISTINCT scope FROM secrets ORDER BY scope")

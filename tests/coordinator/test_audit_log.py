@@ -7,6 +7,7 @@ import grpc
 from coordinator import audit
 from coordinator.audit import AuditLog
 from coordinator.inventory import Inventory
+from coordinator.secret_box import SecretBox
 from coordinator.store import SQLiteStore
 from coordinator.watch import WatchHub
 from proto.quantix.v1 import coordinator_pb2 as pb
@@ -27,7 +28,7 @@ def call(number: int) -> AuditedCall:
 
 def test_watch_carries_the_newest_entries_and_the_store_all_of_them(tmp_path):
     now = [1_800_000_000.0]
-    store = SQLiteStore(tmp_path / "db.sqlite")
+    store = SQLiteStore(tmp_path / "db.sqlite", SecretBox(SecretBox.new_key()))
     inventory = Inventory(store, WatchHub())
     log = AuditLog(store, inventory, clock=lambda: now[0])
     total = audit.WATCH_WINDOW + 20
@@ -42,7 +43,7 @@ def test_watch_carries_the_newest_entries_and_the_store_all_of_them(tmp_path):
 
 def test_identical_calls_coalesce_only_within_the_window(tmp_path):
     now = [1_800_000_000.0]
-    store = SQLiteStore(tmp_path / "db.sqlite")
+    store = SQLiteStore(tmp_path / "db.sqlite", SecretBox(SecretBox.new_key()))
     log = AuditLog(store, Inventory(store, WatchHub()), clock=lambda: now[0])
     first = log.record(call(1))
     now[0] += audit.COALESCE_S

@@ -3,6 +3,7 @@
 import asyncio
 
 from coordinator.inventory import Inventory
+from coordinator.secret_box import SecretBox
 from coordinator.store import EVENT_LOG_SIZE, SQLiteStore
 from coordinator.watch import WatchHub
 from proto.quantix.v1 import coordinator_pb2 as pb
@@ -13,7 +14,7 @@ Event = pb.WatchEvent
 
 def make(tmp_path):
     hub = WatchHub()
-    store = SQLiteStore(tmp_path / "db.sqlite")
+    store = SQLiteStore(tmp_path / "db.sqlite", SecretBox(SecretBox.new_key()))
     return Inventory(store, hub), hub, store
 
 

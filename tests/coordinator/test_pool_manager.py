@@ -16,6 +16,7 @@ from coordinator.nodes import NodeRegistry
 from coordinator.pool_errors import PoolExists, PoolNotFound, PoolRefused
 from coordinator.pools import PoolManager
 from coordinator.realize import Realizer
+from coordinator.secret_box import SecretBox
 from coordinator.store import SQLiteStore
 from coordinator.watch import WatchHub
 from domain.errors import ValidationError
@@ -93,10 +94,11 @@ class World:
         self.init, self.destroy, self.volumes, self.addresses = {}, {}, {}, {}
         self.calls = []
         self.events = []
+        self.box = SecretBox(SecretBox.new_key())  # the coordinator's key survives its restarts
         self.open()
 
     def open(self):
-        self.store = SQLiteStore(self.tmp_path / "c.sqlite")
+        self.store = SQLiteStore(self.tmp_path / "c.sqlite", self.box)
         self.hub = WatchHub()
         self.hub.publish = self.events.append
         self.inventory = Inventory(self.store, self.hub)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from coordinator.join_tokens import JoinTokens, TokenRefused
+from coordinator.secret_box import SecretBox
 from coordinator.store import SQLiteStore
 from domain.errors import ValidationError
 from domain.join import (
@@ -92,7 +93,7 @@ def test_ttl_and_the_command_read_as_an_admin_expects():
 
 def test_a_token_expires_at_its_time_and_says_so(tmp_path):
     now = [1_800_000_000.0]
-    store = SQLiteStore(tmp_path / "db.sqlite")
+    store = SQLiteStore(tmp_path / "db.sqlite", SecretBox(SecretBox.new_key()))
     tokens = JoinTokens(store, clock=lambda: now[0])
     row, token = tokens.create(600, "alice")
     assert tokens.check(token) is row
@@ -101,7 +102,9 @@ def test_a_token_expires_at_its_time_and_says_so(tmp_path):
         tokens.check(token)
     assert str(caught.value) == f"join token {token.id} expired at 2027-01-15 08:10:00 UTC"
     # Stored, never with the secret: a restarted coordinator knows it, and it is still expired.
-    again = JoinTokens(SQLiteStore(tmp_path / "db.sqlite"), clock=lambda: now[0])
+    again = JoinTokens(
+        SQLiteStore(tmp_path / "db.sqlite", SecretBox(SecretBox.new_key())), clock=lambda: now[0]
+    )
     assert again.list()[0].id == token.id
     stored = b"".join(path.read_bytes() for path in tmp_path.glob("db.sqlite*"))
     assert token.id.encode() in stored and token.secret.encode() not in stored
