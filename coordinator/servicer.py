@@ -28,6 +28,7 @@ from proto.quantix.v1 import coordinator_pb2 as pb
 from proto.quantix.v1 import coordinator_pb2_grpc as pb_grpc
 from serving.access import peer_of
 from serving.grpc_server import aborts_on, validated
+from serving.proto_checks import timestamp_seconds
 from trust.config import ADMIN_ROLE
 
 log = logging.getLogger(__name__)
@@ -270,10 +271,11 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         certificate, ca = self._enroller.enrol(request.token, request.hostname, request.csr)
         return pb.EnrolResponse(certificate=certificate, ca=ca)
 
+    @validated
     async def ListAuditEntries(
         self, request: pb.ListAuditEntriesRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListAuditEntriesResponse:
-        since = request.since.ToNanoseconds() / 1e9 if request.HasField("since") else 0.0
+        since = timestamp_seconds(request.since, "since") if request.HasField("since") else 0.0
         return pb.ListAuditEntriesResponse(entries=self._audit.list(since, request.limit))
 
     async def Watch(
