@@ -159,12 +159,11 @@ async def serve(args: argparse.Namespace) -> None:
     tokens = JoinTokens(store)
     bindings = HostBindings(store)
     audit = AuditLog(store, inventory)
-    interceptors = (
-        [AccessControl(RULES, bindings, audit.record, CHANGES)] if identity is not None else []
-    )
+    # With --insecure nothing can be checked (no certificates), but changes are still audited.
+    access = AccessControl(RULES, bindings, audit.record, CHANGES, enforce=identity is not None)
     credentials = _credentials(args, clients_prove_who=True) if identity is not None else None
     try:
-        server = ServingServer(args.listen, [SERVICE_NAME], credentials, interceptors)
+        server = ServingServer(args.listen, [SERVICE_NAME], credentials, [access])
         enrol_port = (
             server.add_port(args.enrol_listen, _credentials(args, clients_prove_who=False))
             if identity is not None

@@ -166,7 +166,10 @@ class HostBinding(Protocol):
 
 class AccessControl(grpc.aio.ServerInterceptor):
     """Checks each call against ``rules`` (full method name -> Rule); with ``bindings``, a
-    node's certificate must also be the one its host name is bound to."""
+    node's certificate must also be the one its host name is bound to.
+
+    ``enforce`` False (a daemon started with ``--insecure``: there are no certificates to check)
+    admits every call and still reports changes to the audit sink."""
 
     def __init__(
         self,
@@ -174,7 +177,9 @@ class AccessControl(grpc.aio.ServerInterceptor):
         bindings: HostBinding | None = None,
         audit: AuditSink | None = None,
         changes: Mapping[str, Subject] | None = None,
+        enforce: bool = True,
     ) -> None:
+        self._enforce = enforce
         self._rules = dict(rules)
         self._bindings = bindings
         self._audit = audit
@@ -229,7 +234,7 @@ class AccessControl(grpc.aio.ServerInterceptor):
     ) -> None:
         """Abort the call unless ``rule`` lets the caller make it (``request``: the request
         of a call with one request, None for streamed requests)."""
-        if rule is not None and not rule.needs_certificate:
+        if not self._enforce or (rule is not None and not rule.needs_certificate):
             return
         peer = peer_of(context)
         name = method_name(method)

@@ -90,6 +90,11 @@ def quantixctl_output(fleet: LocalFleet) -> str:
 def test_secrets_are_sealed_never_shown_and_gone_after_delete(fleet):
     async def create() -> None:
         async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
+            await eventually(
+                client.list_nodes,
+                lambda reply: {node.name for node in reply.nodes} == set(HOSTS),
+                what="both hosts registered",
+            )
             for spec in (ceph(hosts=HOSTS), iscsi(hosts=HOSTS)):
                 await client.create_pool(spec)
             for name in ("rbd-vms", "san-vms"):
