@@ -149,7 +149,8 @@ class CoordinatorClient:
         return await self._stub.DeletePool(request, timeout=timeout_s)
 
     def watch(self, since_revision: int = 0) -> AsyncIterator[pb.WatchEvent]:
-        """The Watch stream: no deadline (it lives as long as the connection); iterate it."""
+        """The Watch stream, one event at a time (they arrive in batches): no deadline (it
+        lives as long as the connection); iterate it."""
         call = self._stub.Watch(pb.WatchRequest(since_revision=since_revision))
         return _iterate(call)
 
@@ -158,7 +159,8 @@ async def _iterate(
     call: grpc.aio.UnaryStreamCall,
 ) -> AsyncIterator[pb.WatchEvent]:
     try:
-        async for event in call:
-            yield event
+        async for batch in call:
+            for event in batch.events:
+                yield event
     finally:
         call.cancel()

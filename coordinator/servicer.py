@@ -280,15 +280,16 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
 
     async def Watch(
         self, request: pb.WatchRequest, context: grpc.aio.ServicerContext
-    ) -> AsyncIterator[pb.WatchEvent]:
+    ) -> AsyncIterator[pb.WatchBatch]:
         peer = peer_of(context)
         # The audit log is for admins (and anyone on an --insecure coordinator).
         sees_audit = peer is None or peer.role == ADMIN_ROLE
         try:
-            async for event in self._hub.stream(request.since_revision, self._backlog):
-                if event.kind == pb.OBJECT_KIND_AUDIT_ENTRY and not sees_audit:
-                    continue
-                yield event
+            async for batch in self._hub.stream(request.since_revision, self._backlog):
+                if not sees_audit:
+                    batch = [e for e in batch if e.kind != pb.OBJECT_KIND_AUDIT_ENTRY]
+                if batch:
+                    yield pb.WatchBatch(events=batch)
         except SubscriberTooSlow as error:
             await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, f"{error}: reconnect to resume")
 

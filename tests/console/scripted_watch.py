@@ -69,16 +69,19 @@ class ScriptedWatchServer(pb_grpc.CoordinatorServicer):
 
     async def Watch(
         self, request: pb.WatchRequest, context: grpc.aio.ServicerContext
-    ) -> AsyncIterator[pb.WatchEvent]:
+    ) -> AsyncIterator[pb.WatchBatch]:
+        """One event per batch: the cut snapshot below cuts between two events."""
         since = request.since_revision
         self.since_requests.append(since)
         if since != self.revision:
-            yield event(pb.WatchEvent.TYPE_RESET, revision=self.revision)
+            yield pb.WatchBatch(events=[event(pb.WatchEvent.TYPE_RESET, revision=self.revision)])
             cut, self.cut_first_snapshot_after = self.cut_first_snapshot_after, None
             for revision, node in enumerate(self.nodes, start=1):
                 if cut is not None and revision > cut:
                     await context.abort(grpc.StatusCode.UNAVAILABLE, "snapshot cut by test")
-                yield event(pb.WatchEvent.TYPE_ADDED, node.name, node, revision)
-        yield event(pb.WatchEvent.TYPE_SYNCED, revision=self.revision)
+                yield pb.WatchBatch(
+                    events=[event(pb.WatchEvent.TYPE_ADDED, node.name, node, revision)]
+                )
+        yield pb.WatchBatch(events=[event(pb.WatchEvent.TYPE_SYNCED, revision=self.revision)])
         # The live phase, with no changes to send: open until the client cancels or stop().
         await self._stopping.wait()

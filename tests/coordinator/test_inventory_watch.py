@@ -32,9 +32,15 @@ def backlog_for(inventory):
     return backlog
 
 
+async def flattened(batches):
+    async for batch in batches:
+        for event in batch:
+            yield event
+
+
 async def collect(hub, inventory, since, until_synced=True, then=None, count_after=0):
     events = []
-    stream = hub.stream(since, backlog_for(inventory))
+    stream = flattened(hub.stream(since, backlog_for(inventory)))
     async for event in stream:
         events.append(event)
         if event.type == Event.TYPE_SYNCED:

@@ -72,7 +72,7 @@ class CoordinatorStub:
         self.Watch = channel.unary_stream(
                 '/quantix.v1.Coordinator/Watch',
                 request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.WatchRequest.SerializeToString,
-                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.WatchEvent.FromString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.WatchBatch.FromString,
                 _registered_method=True)
         self.CreatePool = channel.unary_unary(
                 '/quantix.v1.Coordinator/CreatePool',
@@ -200,6 +200,8 @@ class CoordinatorServicer:
 
     def Watch(self, request, context):
         """A snapshot of every object, then every change, each with a revision. See WatchEvent.
+        Events that are ready together (a snapshot, a burst of changes) travel in one WatchBatch:
+        each gRPC message and TLS record then carries many events instead of one.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -346,7 +348,7 @@ def add_CoordinatorServicer_to_server(servicer, server):
             'Watch': grpc.unary_stream_rpc_method_handler(
                     servicer.Watch,
                     request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.WatchRequest.FromString,
-                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.WatchEvent.SerializeToString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.WatchBatch.SerializeToString,
             ),
             'CreatePool': grpc.unary_unary_rpc_method_handler(
                     servicer.CreatePool,
@@ -634,7 +636,7 @@ class Coordinator:
             target,
             '/quantix.v1.Coordinator/Watch',
             proto_dot_quantix_dot_v1_dot_coordinator__pb2.WatchRequest.SerializeToString,
-            proto_dot_quantix_dot_v1_dot_coordinator__pb2.WatchEvent.FromString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.WatchBatch.FromString,
             options,
             channel_credentials,
             insecure,
