@@ -20,8 +20,8 @@ SUBSCRIBER_QUEUE_SIZE = 20_000
 BATCH_BYTES = 1024 * 1024
 # During a burst a stream sends at most one batch per this interval, so the events of the burst
 # gather into few messages (each gRPC message and TLS record costs ~10 µs of CPU whatever it
-# carries). 100 batches a second is more than a console paints (60 frames); an event after a
-# quiet spell still goes out at once.
+# carries). The console applies Watch events every 50 ms, so 10 ms more is never seen there; an
+# event after a quiet spell still goes out at once.
 BATCH_INTERVAL_S = 0.01
 
 

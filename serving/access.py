@@ -211,12 +211,12 @@ class AccessControl(grpc.aio.ServerInterceptor):
         method: str,
         context: grpc.aio.ServicerContext,
         request: Any,
+        peer: Peer | None,
         code: grpc.StatusCode,
         message: str,
     ) -> None:
         if self._audit is None:
             return
-        peer = peer_of(context)
         self._audit(
             AuditedCall(
                 who=peer.name if peer else "",
@@ -231,12 +231,14 @@ class AccessControl(grpc.aio.ServerInterceptor):
 
     async def _admit(
         self, method: str, rule: Rule | None, context: grpc.aio.ServicerContext, request: Any
-    ) -> None:
+    ) -> Peer | None:
         """Abort the call unless ``rule`` lets the caller make it (``request``: the request
-        of a call with one request, None for streamed requests)."""
-        if not self._enforce or (rule is not None and not rule.needs_certificate):
-            return
+        of a call with one request, None for streamed requests); the verified caller."""
+        if not self._enforce:
+            return None
         peer = peer_of(context)
+        if rule is not None and not rule.needs_certificate:
+            return peer
         name = method_name(method)
         if peer is None:
             code, message = (
@@ -258,18 +260,21 @@ class AccessControl(grpc.aio.ServerInterceptor):
         elif rule.own_host_field and self._bindings is not None and peer.host:
             refusal = self._bindings.refusal(peer.host, peer.fingerprint)
             if not refusal:
-                return
+                return peer
             code, message = grpc.StatusCode.PERMISSION_DENIED, refusal
         else:
-            return
+            return peer
         log.warning("refused %s from %s: %s", method, peer.who if peer else context.peer(), message)
-        self._report(method, context, request, code, message)
+        self._report(method, context, request, peer, code, message)
         await context.abort(code, message)
+        raise AssertionError("abort() returns only by raising")
 
 
-Admit = Callable[[grpc.aio.ServicerContext, Any], Awaitable[None]]
-# Called with the outcome of an admitted call: (context, request, code, details).
-Outcome = Callable[[grpc.aio.ServicerContext, Any, grpc.StatusCode, str], None]
+# Checks a call; returns the verified caller (parsed once per call: reading the auth context
+# builds every certificate property, and a change is reported after the call too).
+Admit = Callable[[grpc.aio.ServicerContext, Any], Awaitable["Peer | None"]]
+# Called with the outcome of an admitted call: (context, request, caller, code, details).
+Outcome = Callable[[grpc.aio.ServicerContext, Any, "Peer | None", grpc.StatusCode, str], None]
 
 
 def _guarded(
@@ -286,7 +291,7 @@ def _guarded(
         inner_uu = handler.unary_unary
 
         async def unary_unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
-            await admit(context, request)
+            peer = await admit(context, request)
             if outcome is None:
                 return await inner_uu(request, context)
             try:
@@ -295,9 +300,10 @@ def _guarded(
                 # An abort set the code and details; anything else reaches the client as
                 # UNKNOWN (and is a bug).
                 code = context.code()
-                outcome(context, request, code or grpc.StatusCode.UNKNOWN, context.details() or "")
+                details = context.details() or ""
+                outcome(context, request, peer, code or grpc.StatusCode.UNKNOWN, details)
                 raise
-            outcome(context, request, grpc.StatusCode.OK, "")
+            outcome(context, request, peer, grpc.StatusCode.OK, "")
             return reply
 
         return grpc.unary_unary_rpc_method_handler(unary_unary, **serializers)

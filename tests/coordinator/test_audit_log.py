@@ -54,3 +54,22 @@ def test_identical_calls_coalesce_only_within_the_window(tmp_path):
     # A restarted coordinator continues the numbering.
     again = AuditLog(store, Inventory(store, WatchHub()), clock=lambda: now[0])
     assert again.record(call(3)).id == first.id + 3
+
+
+def test_refusals_without_a_certificate_coalesce_whatever_they_name(tmp_path):
+    now = [1_800_000_000.0]
+    store = SQLiteStore(tmp_path / "db.sqlite", SecretBox(SecretBox.new_key()))
+    log = AuditLog(store, Inventory(store, WatchHub()), clock=lambda: now[0])
+    for number in range(50):
+        refused = AuditedCall(
+            "",
+            "",
+            f"ipv4:10.0.0.9:{4000 + number}",
+            "Enrol",
+            f"host guess-{number}",
+            grpc.StatusCode.PERMISSION_DENIED,
+            f"join token abc{number:03d} is not known",
+        )
+        log.record(refused)
+    [entry] = log.list(0, 10)
+    assert (entry.count, entry.object) == (50, "host guess-0")
