@@ -11,11 +11,9 @@ from clients.coordinator import CoordinatorClient
 from clients.present_audit import HEADERS, audit_row, audit_summary
 from domain.durations import parse_since
 from domain.errors import ValidationError
+from domain.limits import AUDIT_LIST_DEFAULT as DEFAULT_LIMIT
+from domain.limits import AUDIT_LIST_MAX as MAX_LIMIT
 from domain.limits import is_ascii_digits
-
-# As ListAuditEntries: a page by default, at most what one reply carries.
-DEFAULT_LIMIT = 1_000
-MAX_LIMIT = 10_000
 
 
 def add_command(topics: Any) -> None:

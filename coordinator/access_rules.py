@@ -7,6 +7,8 @@ and only for the host it was issued to.
 
 from __future__ import annotations
 
+from domain.join import TOKEN_ID_LENGTH
+from domain.limits import HOSTNAME_MAX_LENGTH
 from serving.access import NO_CERTIFICATE, Rule, Subject, at_least, node_for_itself
 
 SERVICE = "quantix.v1.Coordinator"
@@ -37,22 +39,27 @@ _RULES: dict[str, Rule] = {
     "ListAuditEntries": at_least("admin"),
 }
 
+# Names kept in an audit entry: every valid host or pool name fits (MAX_AUDITED_NAME cuts
+# anything longer).
+NAME_KEPT = HOSTNAME_MAX_LENGTH
+
 # The calls that change something, audited with their outcome (refused calls of every method
 # are audited too), and the object each one names. Heartbeats and pool reports are not here:
 # they change only a node's own facts, every few seconds.
 _CHANGES: dict[str, Subject] = {
-    "RegisterNode": ("host", "hostname"),
-    "SetNodeMaintenance": ("host", "name"),
-    "RemoveNode": ("host", "name"),
-    "CreatePool": ("pool", "spec.name"),
-    "RetryPool": ("pool", "name"),
-    "AssignHosts": ("pool", "name"),
-    "UnassignHosts": ("pool", "name"),
-    "DeletePool": ("pool", "name"),
-    "AdoptPool": ("pool", "name"),
-    "CreateJoinToken": ("join token", ""),
-    "RevokeJoinToken": ("join token", "id"),
-    "Enrol": ("host", "hostname"),
+    "RegisterNode": ("host", "hostname", NAME_KEPT),
+    "SetNodeMaintenance": ("host", "name", NAME_KEPT),
+    "RemoveNode": ("host", "name", NAME_KEPT),
+    "CreatePool": ("pool", "spec.name", NAME_KEPT),
+    "RetryPool": ("pool", "name", NAME_KEPT),
+    "AssignHosts": ("pool", "name", NAME_KEPT),
+    "UnassignHosts": ("pool", "name", NAME_KEPT),
+    "DeletePool": ("pool", "name", NAME_KEPT),
+    "AdoptPool": ("pool", "name", NAME_KEPT),
+    "CreateJoinToken": ("join token", "", 0),
+    # A pasted ID.SECRET keeps its ID only.
+    "RevokeJoinToken": ("join token", "id", TOKEN_ID_LENGTH),
+    "Enrol": ("host", "hostname", NAME_KEPT),
 }
 
 RULES = {f"/{SERVICE}/{method}": rule for method, rule in _RULES.items()}

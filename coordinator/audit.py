@@ -11,6 +11,7 @@ loop adds one line that says how often, not a million.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from coordinator.inventory import Inventory
 from coordinator.store import Store
+from domain.limits import AUDIT_LIST_DEFAULT, AUDIT_LIST_MAX
 from proto.quantix.v1 import coordinator_pb2 as pb
 from serving.access import AuditedCall
 
@@ -37,9 +39,11 @@ PRUNE_EVERY = 1_000
 WATCH_WINDOW = 500
 # Identical calls closer together than this are one entry with a count.
 COALESCE_S = 10.0
-# ListAuditEntries: a page by default, a bounded reply at most.
-DEFAULT_LIST_LIMIT = 1_000
-MAX_LIST_LIMIT = 10_000
+# A growing count is stored and published at most this often (and once more after the burst):
+# a loop of refused calls costs one write a second, not one per call.
+COUNT_UPDATE_S = 1.0
+# Counts stop here (the field is 32-bit).
+MAX_COUNT = 2**32 - 1
 # Details of a failed call are the server's own words; a few hundred characters keep one entry
 # one line in a table while still carrying the reason.
 MAX_MESSAGE = 500
@@ -66,36 +70,46 @@ def code_name(code: object) -> str:
     return "UNKNOWN"
 
 
-def _same_call(entry: pb.AuditEntry, call: AuditedCall, code: str) -> bool:
+def _same_call(entry: pb.AuditEntry, call: AuditedCall, code: str, enforced: bool) -> bool:
     # The peer's port differs per connection: a loop of fresh connections is the same caller.
     def host(peer: str) -> str:
         return peer.rpartition(":")[0]
 
-    same_caller = (
+    same_host = host(entry.peer) == host(call.peer)
+    if enforced and not call.who and not entry.who and code != "OK" and entry.code != "OK":
+        # Refusals of callers without a certificate (the enrolment port) from one address
+        # count as one whatever they call or name: a script trying tokens, names or methods
+        # cannot flood the log. The entry keeps the first one's call, object and message.
+        return same_host
+    return (
         entry.who == call.who
         and entry.role == call.role
-        and host(entry.peer) == host(call.peer)
+        and same_host
         and entry.rpc == call.method
         and entry.code == code
-    )
-    if same_caller and not call.who and code != "OK":
-        # Refusals of a caller without a certificate (only Enrol can be reached without one)
-        # count as one whatever they name: a script trying names or tokens cannot flood the
-        # log. The entry keeps the first one's object and message.
-        return True
-    return (
-        same_caller and entry.object == call.object and entry.message == call.message[:MAX_MESSAGE]
+        and entry.object == call.object
+        and entry.message == call.message[:MAX_MESSAGE]
     )
 
 
 class AuditLog:
     def __init__(
-        self, store: Store, inventory: Inventory, clock: Callable[[], float] = time.time
+        self,
+        store: Store,
+        inventory: Inventory,
+        clock: Callable[[], float] = time.time,
+        enforced: bool = True,
     ) -> None:
+        """``enforced``: callers are checked (False: an --insecure coordinator, where nobody
+        has a certificate, so that alone says nothing about a caller)."""
         self._store = store
         self._inventory = inventory
         self._clock = clock
+        self._enforced = enforced
         self._last: pb.AuditEntry | None = None
+        self._count_stored_at = 0.0
+        self._count_dirty = False  # the last entry's count changed since it was stored
+        self._count_flush: asyncio.TimerHandle | None = None
         payload = store.last_audit_entry()
         if payload is not None:
             self._last = pb.AuditEntry.FromString(payload)
@@ -106,13 +120,14 @@ class AuditLog:
         last = self._last
         if (
             last is not None
-            and _same_call(last, call, code)
+            and _same_call(last, call, code, self._enforced)
             and now - last.last_time.ToNanoseconds() / 1e9 <= COALESCE_S
         ):
-            last.count += 1
+            last.count = min(last.count + 1, MAX_COUNT)
             last.last_time.CopyFrom(_timestamp(now))
-            self._keep(last, new=False)
+            self._keep_count(now)
             return last
+        self._flush_count()
         entry = pb.AuditEntry(
             id=(last.id if last else 0) + 1,
             time=_timestamp(now),
@@ -139,8 +154,32 @@ class AuditLog:
         return entry
 
     def list(self, since: float, limit: int) -> list[pb.AuditEntry]:
-        limit = min(limit or DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT)
+        limit = min(limit or AUDIT_LIST_DEFAULT, AUDIT_LIST_MAX)
+        self._flush_count()  # a reader sees the count as it is now
         return [pb.AuditEntry.FromString(p) for p in self._store.audit_entries(since, limit)]
+
+    def _keep_count(self, now: float) -> None:
+        """Store the last entry's new count now, or within COUNT_UPDATE_S."""
+        self._count_dirty = True
+        if now - self._count_stored_at >= COUNT_UPDATE_S:
+            self._flush_count()
+            return
+        if self._count_flush is None:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # no event loop (a unit test): store at once
+                self._flush_count()
+                return
+            self._count_flush = loop.call_later(COUNT_UPDATE_S, self._flush_count)
+
+    def _flush_count(self) -> None:
+        if self._count_flush is not None:
+            self._count_flush.cancel()
+            self._count_flush = None
+        if self._count_dirty and self._last is not None:
+            self._keep(self._last, new=False)
+            self._count_stored_at = self._clock()
+        self._count_dirty = False
 
     def _keep(self, entry: pb.AuditEntry, new: bool) -> None:
         self._store.put_audit_entry(

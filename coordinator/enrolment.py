@@ -5,12 +5,14 @@ The binding is what makes a host name mean one machine: any certificate the CA s
 ``host-b`` passes the TLS handshake, but only the one bound to ``host-b`` may register,
 heartbeat or report as it. A name is bound when it enrols, or, for a certificate issued
 offline by whoever holds the CA key (a local fleet), when it first registers. Removing the
-host (RemoveNode) forgets the binding, so a reinstalled machine can enrol again.
+host (RemoveNode) forgets the binding and revokes that certificate: the removed machine cannot
+take its name back by registering again, and a reinstalled one enrols with a new join token.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from coordinator.join_tokens import JoinTokens
 from coordinator.store import Store
@@ -34,16 +36,30 @@ def bound_elsewhere(host: str) -> str:
     return f"{host} is enrolled with another certificate; remove it first"
 
 
+def revoked(host: str) -> str:
+    return (
+        f"this certificate of {host} was revoked when {host} was removed; enrol the host "
+        "again with a join token"
+    )
+
+
+def registered_unbound(host: str) -> str:
+    return f"{host} is a registered host; remove it first to enrol another machine under its name"
+
+
 class HostBindings:
     """host name -> SHA-256 fingerprint of the certificate it is bound to."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
         self._bound = store.host_bindings()
+        self._revoked = store.revoked_certificates()
 
     def refusal(self, host: str, fingerprint: str) -> str:
         """Why the certificate ``fingerprint`` may not speak for ``host`` ("" if it may). A
-        name nobody holds yet is bound to this certificate now."""
+        name nobody holds yet is bound to this certificate now, unless it was revoked."""
+        if fingerprint in self._revoked:
+            return revoked(host)
         bound = self._bound.get(host)
         if bound is None:
             self._store.bind_host(host, fingerprint)
@@ -58,9 +74,16 @@ class HostBindings:
     def bind(self, host: str, fingerprint: str) -> None:
         self._bound[host] = fingerprint
 
-    def forget(self, host: str) -> None:
-        if self._bound.pop(host, None) is not None:
-            self._store.unbind_host(host)
+    def forget(self, host: str) -> bool:
+        """Release ``host``'s name and revoke the certificate it was bound to; False when
+        it was bound to none."""
+        fingerprint = self._bound.pop(host, None)
+        if fingerprint is None:
+            return False
+        self._store.unbind_host(host, revoke=True)
+        self._revoked.add(fingerprint)
+        log.warning("host %s released; its certificate %s is revoked", host, fingerprint[:19])
+        return True
 
 
 class Enroller:
@@ -73,12 +96,14 @@ class Enroller:
         bindings: HostBindings,
         ca: pki.Issued | None,
         enrolment_port: int,
+        registered: Callable[[str], bool] = lambda _host: False,
     ) -> None:
         self._store = store
         self._tokens = tokens
         self._bindings = bindings
         self._ca = ca
         self.enrolment_port = enrolment_port
+        self._registered = registered
 
     @property
     def ca_fingerprint(self) -> str:
@@ -98,13 +123,18 @@ class Enroller:
         row = self._tokens.check(token)
         if self._bindings.is_bound(host):
             raise EnrolmentRefused(bound_elsewhere(host))
+        if self._registered(host):  # known, yet bound to nothing (registered before bindings)
+            raise EnrolmentRefused(registered_unbound(host))
         try:
             certificate = pki.node_certificate_for(self._ca, csr_pem, host)
         except pki.CsrRefused as error:
             raise ValidationError("csr", str(error)) from None
         fingerprint = pki.fingerprint(certificate)
-        # One transaction: the token is used exactly when the name is bound.
-        self._store.bind_host(host, fingerprint, self._tokens.mark_used(row, host))
+        # One transaction: the token is used exactly when the name is bound; memory follows
+        # only once it is stored.
+        used = self._tokens.used(row, host)
+        self._store.bind_host(host, fingerprint, used)
+        self._tokens.replace(used)
         self._bindings.bind(host, fingerprint)
         log.info("host %s enrolled with join token %s", host, token.id)
         return pki.cert_pem(certificate), pki.cert_pem(self._ca.certificate)

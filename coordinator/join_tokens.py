@@ -7,6 +7,7 @@ wrong secret: the two are not told apart), expired, already used, revoked.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import hmac
@@ -116,8 +117,9 @@ class JoinTokens:
         if row is None:
             raise UnknownToken(f"no join token {token_id}")
         if self.state(row) == pb.JOIN_TOKEN_STATE_VALID:
-            row.revoked_at, row.revoked_by = self._clock(), by
+            row = dataclasses.replace(row, revoked_at=self._clock(), revoked_by=by)
             self._store.put_join_token(row)
+            self._rows[row.id] = row
             log.info("join token %s revoked by %s", row.id, by)
         return self.to_proto(row)
 
@@ -143,10 +145,13 @@ class JoinTokens:
             raise TokenRefused(f"join token {row.id} expired at {when(row.expires_at)}")
         return row
 
-    def mark_used(self, row: TokenRow, host: str) -> TokenRow:
-        """``row`` as used by ``host`` (in memory; the caller stores it)."""
-        row.used_at, row.used_by = self._clock(), host
-        return row
+    def used(self, row: TokenRow, host: str) -> TokenRow:
+        """A copy of ``row`` used by ``host`` now (the caller stores it, then ``replace``)."""
+        return dataclasses.replace(row, used_at=self._clock(), used_by=host)
+
+    def replace(self, row: TokenRow) -> None:
+        """Take a row the caller has stored."""
+        self._rows[row.id] = row
 
     def _forget_old(self) -> None:
         cutoff = self._clock() - KEEP_CLOSED_S

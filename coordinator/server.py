@@ -158,7 +158,7 @@ async def serve(args: argparse.Namespace) -> None:
     adopter = Adopter(pools, discovery, realizer)
     tokens = JoinTokens(store)
     bindings = HostBindings(store)
-    audit = AuditLog(store, inventory)
+    audit = AuditLog(store, inventory, enforced=identity is not None)
     # With --insecure nothing can be checked (no certificates), but changes are still audited.
     access = AccessControl(RULES, bindings, audit.record, CHANGES, enforce=identity is not None)
     credentials = _credentials(args, clients_prove_who=True) if identity is not None else None
@@ -172,7 +172,9 @@ async def serve(args: argparse.Namespace) -> None:
     except (OSError, RuntimeError) as error:
         log.error("cannot start: %s", error)
         raise SystemExit(EXIT_START_FAILED) from None
-    enroller = Enroller(store, tokens, bindings, ca, enrol_port)
+    enroller = Enroller(
+        store, tokens, bindings, ca, enrol_port, registered=lambda host: host in nodes.names()
+    )
     pb_grpc.add_CoordinatorServicer_to_server(
         CoordinatorServicer(
             inventory, hub, nodes, pools, discovery, adopter, tokens, bindings, enroller, audit

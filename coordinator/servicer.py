@@ -20,13 +20,13 @@ from coordinator.nodes import FleetFull, NodeRegistry, UnknownNode
 from coordinator.pool_errors import PoolExists, PoolNotFound, PoolRefused
 from coordinator.pools import PoolManager
 from coordinator.watch import SubscriberTooSlow, WatchHub
-from domain.join import DEFAULT_JOIN_TTL_S, validate_token_id
+from domain.join import DEFAULT_JOIN_TTL_S, parse_token, validate_token_id
 from domain.limits import CEPH_KEY_LENGTH, CHAP_SECRET_MAX, validate_text
 from domain.pools import validate_host_names, validate_pool_name
 from domain.validation import validate_hostname
 from proto.quantix.v1 import coordinator_pb2 as pb
 from proto.quantix.v1 import coordinator_pb2_grpc as pb_grpc
-from serving.access import peer_of
+from serving.access import note_audit_object, peer_of
 from serving.grpc_server import aborts_on, validated
 from serving.proto_checks import timestamp_seconds
 from trust.config import ADMIN_ROLE
@@ -143,6 +143,10 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         self, request: pb.RemoveNodeRequest, context: grpc.aio.ServicerContext
     ) -> pb.RemoveNodeResponse:
         name = validate_hostname(request.name, "name")
+        if name not in self._nodes.names() and self._bindings.forget(name):
+            # Enrolled but never registered (it failed before its first start): only the
+            # name's binding is left to release.
+            return pb.RemoveNodeResponse()
         self._nodes.get(name)
         released = self._pools.forget_host(name, request.force)
         self._nodes.remove(name)
@@ -244,6 +248,7 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
                 "this coordinator runs without a CA (--insecure) and cannot enrol hosts",
             )
         row, token = self._tokens.create(ttl, _caller(context))
+        note_audit_object(f"join token {row.id}")
         return pb.CreateJoinTokenResponse(
             token=self._tokens.to_proto(row),
             secret=token.secret,
@@ -269,6 +274,8 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         self, request: pb.EnrolRequest, context: grpc.aio.ServicerContext
     ) -> pb.EnrolResponse:
         certificate, ca = self._enroller.enrol(request.token, request.hostname, request.csr)
+        # Enrolled: both are valid. The token's ID only, never its secret.
+        note_audit_object(f"host {request.hostname} (join token {parse_token(request.token).id})")
         return pb.EnrolResponse(certificate=certificate, ca=ca)
 
     @validated

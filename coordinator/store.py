@@ -87,7 +87,8 @@ class Store(Protocol):
     def delete_join_tokens(self, ids: list[str]) -> None: ...
     def host_bindings(self) -> dict[str, str]: ...
     def bind_host(self, host: str, fingerprint: str, token: TokenRow | None = None) -> None: ...
-    def unbind_host(self, host: str) -> None: ...
+    def unbind_host(self, host: str, revoke: bool) -> None: ...
+    def revoked_certificates(self) -> set[str]: ...
     # The audit log's history (serialized AuditEntry by id; newest first when read).
     def put_audit_entry(self, entry_id: int, time: float, payload: bytes) -> None: ...
     def audit_entries(self, since: float, limit: int) -> list[bytes]: ...
@@ -159,6 +160,10 @@ class SQLiteStore:
                 time REAL NOT NULL,
                 payload BLOB NOT NULL
             );
+            CREATE TABLE IF NOT EXISTS revoked_certificates (
+                fingerprint TEXT PRIMARY KEY,
+                host TEXT NOT NULL
+            );
             CREATE TABLE IF NOT EXISTS host_bindings (
                 host TEXT PRIMARY KEY,
                 fingerprint TEXT NOT NULL
@@ -166,6 +171,7 @@ class SQLiteStore:
             """
         )
         self._seal_plain_secrets()
+        self._check_key()
 
     def load_objects(self, kind: int) -> list[StoredObject]:
         rows = self._db.execute(
@@ -249,6 +255,13 @@ class SQLiteStore:
         # new ones over them and TRUNCATE empties the file.
         self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    def _check_key(self) -> None:
+        """Refuse a key that opens nothing here (the key file lost or replaced): starting with
+        it would fail every pool that needs a secret, far from the cause."""
+        row = self._db.execute("SELECT scope, name, value FROM secrets LIMIT 1").fetchone()
+        if row is not None:
+            self._box.open(*row)
+
     def _seal_plain_secrets(self) -> None:
         """Seal secrets a coordinator stored before it encrypted them."""
         rows = self._db.execute("SELECT scope, name, value FROM secrets").fetchall()
@@ -262,6 +275,9 @@ class SQLiteStore:
                 "UPDATE secrets SET value = ? WHERE scope = ? AND name = ?",
                 [(self._box.seal(scope, name, value), scope, name) for scope, name, value in plain],
             )
+        # Pages freed before secure_delete was on may still hold the plain text: rewrite the
+        # whole file once, then empty the WAL.
+        self._db.execute("VACUUM")
         self._forget_freed_pages()
 
     def secret_scopes(self) -> list[str]:
@@ -313,9 +329,20 @@ class SQLiteStore:
             if token is not None:
                 self._put_token(token)
 
-    def unbind_host(self, host: str) -> None:
+    def unbind_host(self, host: str, revoke: bool) -> None:
+        """Forget ``host``'s binding; with ``revoke``, its certificate never binds again."""
         with self._transaction():
+            if revoke:
+                self._db.execute(
+                    "INSERT OR IGNORE INTO revoked_certificates (fingerprint, host) "
+                    "SELECT fingerprint, host FROM host_bindings WHERE host = ?",
+                    (host,),
+                )
             self._db.execute("DELETE FROM host_bindings WHERE host = ?", (host,))
+
+    def revoked_certificates(self) -> set[str]:
+        rows = self._db.execute("SELECT fingerprint FROM revoked_certificates")
+        return {fingerprint for (fingerprint,) in rows}
 
     def put_audit_entry(self, entry_id: int, time: float, payload: bytes) -> None:
         with self._transaction():

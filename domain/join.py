@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from domain.durations import parse_duration
 from domain.errors import ValidationError
-from domain.limits import HOST_PORT_MAX, MAX_PORT_DIGITS, is_ascii_digits, quoted, too_long
+from domain.limits import HOST_PORT_MAX, MAX_PORT_DIGITS, is_ascii_digits, too_long
 from domain.validation import validate_address
 
 JOIN_PREFIX = "quantix-join-1"
@@ -85,20 +85,20 @@ def parse_token(value: str, field: str = "token") -> JoinToken:
 
 
 def validate_token_id(value: str, field: str = "id") -> str:
+    """Never quoted: a whole ``ID.SECRET`` pasted here would otherwise be echoed."""
     if not _TOKEN_ID_RE.fullmatch(value):
         raise ValidationError(
             field,
             f"must be a join token ID: {TOKEN_ID_LENGTH} lower-case letters or digits "
-            f"(got {quoted(value)})",
+            "(the part before the dot)",
         )
     return value
 
 
 def validate_fingerprint(value: str, field: str = "fingerprint") -> str:
+    """Never quoted: in a join string with its parts out of order this may be the token."""
     if not _FINGERPRINT_RE.fullmatch(value):
-        raise ValidationError(
-            field, f"must be 'sha256:' and 64 lower-case hex digits (got {quoted(value)})"
-        )
+        raise ValidationError(field, "must be 'sha256:' and 64 lower-case hex digits")
     return value
 
 
@@ -166,9 +166,8 @@ def parse_join_string(value: str, field: str = "--join") -> JoinString:
     _, coordinator, port, token, fingerprint = parts
     coordinator = validate_address(coordinator, f"{field} (coordinator address)")
     if not (is_ascii_digits(port) and len(port) <= MAX_PORT_DIGITS and 1 <= int(port) <= 65535):
-        raise ValidationError(
-            f"{field} (enrolment port)", f"must be a port 1-65535 (got {quoted(port)})"
-        )
+        # Not quoted: with the parts out of order this may be the token.
+        raise ValidationError(f"{field} (enrolment port)", "must be a port 1-65535")
     return JoinString(
         coordinator,
         int(port),

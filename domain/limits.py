@@ -153,3 +153,11 @@ def shortened(text: str, limit: int = QUOTE_LIMIT * 2) -> str:
     """``text`` cut to ``limit`` characters and '…', for text already known to be safe to
     show unquoted (e.g. a list of validated host names, which may be long)."""
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+# --- the audit log ------------------------------------------------------------------------------
+
+# Entries one ListAuditEntries returns: a page by default (a day of changes in a busy fleet),
+# at most what one reply should carry (~2 MB).
+AUDIT_LIST_DEFAULT = 1_000
+AUDIT_LIST_MAX = 10_000

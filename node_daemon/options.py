@@ -57,7 +57,11 @@ def _add_checked(
         try:
             return check(value, flag)
         except ValidationError as error:
-            raise argparse.ArgumentTypeError(error.rule) from None
+            # A part of the value (``--join (token)``) is named before its rule.
+            part = error.field.removeprefix(flag).strip(" ()")
+            raise argparse.ArgumentTypeError(
+                f"{part}: {error.rule}" if part else error.rule
+            ) from None
 
     parser.add_argument(flag, type=convert, **options)
 

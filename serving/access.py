@@ -14,6 +14,7 @@ reported once it is decided: who, from where, which method, which object, and th
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import inspect
 import logging
@@ -138,9 +139,10 @@ class AuditedCall:
 
 AuditSink = Callable[[AuditedCall], None]
 
-# Which object a changing call is about: a label and the request field that names it
-# ("spec.name": a nested field), e.g. ("pool", "spec.name") for CreatePool.
-Subject = tuple[str, str]
+# Which object a changing call is about: a label, the request field that names it ("spec.name":
+# a nested field) and how many of its characters to keep, e.g. ("pool", "spec.name", 80) for
+# CreatePool; a field that may hold a secret by mistake keeps only the part that is not.
+Subject = tuple[str, str, int]
 # Object names in the audit log are what a client sent: cut to this many characters.
 MAX_AUDITED_NAME = 80
 
@@ -150,12 +152,23 @@ def subject_of(request: Any, subject: Subject | None) -> str:
     characters (it is the caller's text, not yet validated)."""
     if subject is None or request is None:
         return ""
-    label, path = subject
+    label, path, keep = subject
     value: Any = request
     for part in path.split("."):
         value = getattr(value, part, "")
-    text = "".join(ch if ch.isprintable() else "?" for ch in str(value)[:MAX_AUDITED_NAME])
+    kept = str(value)[: min(keep, MAX_AUDITED_NAME)]
+    text = "".join(ch if ch.isprintable() else "?" for ch in kept)
     return f"{label} {text}" if text else label
+
+
+# What a servicer knows only once the call has run (the ID of the token it made), for the
+# audit entry of the current call; "" leaves the entry's object to the request (Subject).
+_noted_object: contextvars.ContextVar[str] = contextvars.ContextVar("audit_object", default="")
+
+
+def note_audit_object(text: str) -> None:
+    """Name the object of the current call in its audit entry (e.g. ``join token abc123``)."""
+    _noted_object.set(text)
 
 
 class HostBinding(Protocol):
@@ -217,13 +230,30 @@ class AccessControl(grpc.aio.ServerInterceptor):
     ) -> None:
         if self._audit is None:
             return
+        try:
+            self._audit_call(method, context, request, peer, code, message)
+        except Exception:
+            # The call's own outcome stands: a broken audit log is the server's problem,
+            # logged here, never a different answer to the caller.
+            log.exception("could not audit %s", method_name(method))
+
+    def _audit_call(
+        self,
+        method: str,
+        context: grpc.aio.ServicerContext,
+        request: Any,
+        peer: Peer | None,
+        code: grpc.StatusCode,
+        message: str,
+    ) -> None:
+        assert self._audit is not None
         self._audit(
             AuditedCall(
                 who=peer.name if peer else "",
                 role=peer.role if peer else "",
                 peer=context.peer() or "",
                 method=method_name(method),
-                object=subject_of(request, self._changes.get(method)),
+                object=_noted_object.get() or subject_of(request, self._changes.get(method)),
                 code=code,
                 message=message,
             )
@@ -292,6 +322,7 @@ def _guarded(
 
         async def unary_unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
             peer = await admit(context, request)
+            _noted_object.set("")
             if outcome is None:
                 return await inner_uu(request, context)
             try:

@@ -223,6 +223,10 @@ class AddHostDialog(QDialog):
         self.command_view.setPlainText(join_command(join))
         self.result_box.setVisible(True)
         self.make_button.setText("&Make another")
+        self.copy_button.setText("&Copy command")
+        # Enter now copies; making another token takes its own click (or Alt+M).
+        self.make_button.setDefault(False)
+        self.copy_button.setDefault(True)
         self.copy_button.setFocus()
 
     def copy_command(self) -> None:
@@ -230,7 +234,12 @@ class AddHostDialog(QDialog):
         self.copy_button.setText("Copied")
 
     def done(self, result: int) -> None:
-        # The join string holds the token's secret: nothing of it stays behind the dialog.
+        # The join string holds the token's secret: nothing of it stays behind the dialog, on
+        # the clipboard either (unless something else was copied since).
+        command = self.command_view.toPlainText()
+        clipboard = QGuiApplication.clipboard()
+        if command and clipboard.text() == command:
+            clipboard.clear()
         self.command_view.clear()
         if self._task is not None:
             self._task.cancel()

@@ -27,8 +27,9 @@ def explanation(name: str) -> str:
 
 def connected_warning(name: str) -> str:
     return (
-        f"{name} is connected now: its node daemon registers it again at its next heartbeat. "
-        "Stop the node daemon first if the host is to stay away."
+        f"{name} is connected now. Removing it also revokes its certificate: its node daemon "
+        "cannot register again, and bringing the host back means enrolling it anew with a join "
+        "token (Add host…)."
     )
 
 

@@ -52,8 +52,11 @@ def test_the_command_add_host_shows_enrols_a_host_that_then_appears(
 
     dialog.copy_button.click()
     assert QApplication.clipboard().text() == command
+    assert dialog.copy_button.isDefault() and not dialog.make_button.isDefault()
     dialog.close()
-    assert dialog.command_view.toPlainText() == ""  # the secret does not stay behind
+    # The secret does not stay behind: not in the dialog, not on the clipboard.
+    assert dialog.command_view.toPlainText() == ""
+    assert QApplication.clipboard().text() == ""
 
     fleet.add_node("host-new", join=str(join))
     run(fleet.nodes["host-new"].wait_serving(), START_TIMEOUT_S)

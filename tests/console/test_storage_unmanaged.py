@@ -394,7 +394,7 @@ def test_removing_a_connected_host_warns_that_it_registers_again(qtbot):
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.warning.isVisible()
-    assert "registers it again" in dialog.warning.text()
+    assert "revokes its certificate" in dialog.warning.text()
 
 
 def test_a_pool_named_like_a_managed_one_cannot_be_adopted(page):

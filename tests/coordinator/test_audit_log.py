@@ -56,20 +56,32 @@ def test_identical_calls_coalesce_only_within_the_window(tmp_path):
     assert again.record(call(3)).id == first.id + 3
 
 
-def test_refusals_without_a_certificate_coalesce_whatever_they_name(tmp_path):
+def unauthenticated(number: int) -> AuditedCall:
+    return AuditedCall(
+        "",
+        "",
+        f"ipv4:10.0.0.9:{4000 + number}",
+        ("Enrol", "DeletePool")[number % 2],
+        f"host guess-{number}",
+        (grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.UNAUTHENTICATED)[number % 2],
+        f"join token abc{number:03d} is not known",
+    )
+
+
+def test_refusals_without_a_certificate_coalesce_whatever_they_call_or_name(tmp_path):
     now = [1_800_000_000.0]
     store = SQLiteStore(tmp_path / "db.sqlite", SecretBox(SecretBox.new_key()))
     log = AuditLog(store, Inventory(store, WatchHub()), clock=lambda: now[0])
     for number in range(50):
-        refused = AuditedCall(
-            "",
-            "",
-            f"ipv4:10.0.0.9:{4000 + number}",
-            "Enrol",
-            f"host guess-{number}",
-            grpc.StatusCode.PERMISSION_DENIED,
-            f"join token abc{number:03d} is not known",
-        )
-        log.record(refused)
+        log.record(unauthenticated(number))
     [entry] = log.list(0, 10)
-    assert (entry.count, entry.object) == (50, "host guess-0")
+    assert (entry.count, entry.rpc, entry.object) == (50, "Enrol", "host guess-0")
+
+
+def test_without_access_checks_every_different_call_is_its_own_entry(tmp_path):
+    # An --insecure coordinator: nobody has a certificate, so that says nothing about a caller.
+    store = SQLiteStore(tmp_path / "db.sqlite", SecretBox(SecretBox.new_key()))
+    log = AuditLog(store, Inventory(store, WatchHub()), enforced=False)
+    for number in range(4):
+        log.record(unauthenticated(number))
+    assert [e.object for e in log.list(0, 10)] == [f"host guess-{n}" for n in (3, 2, 1, 0)]

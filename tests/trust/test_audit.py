@@ -76,6 +76,12 @@ def test_changes_are_audited_with_their_outcome_and_survive_a_restart(fleet):
     # Reads are not audited; the enrolments and registrations of the start are.
     rpcs = {entry["rpc"] for entry in audit(fleet)}
     assert {"CreateJoinToken", "Enrol", "RegisterNode"} <= rpcs
+    # Which token was made, and which one each host enrolled with (IDs, never secrets).
+    made = {e["object"] for e in audit(fleet) if e["rpc"] == "CreateJoinToken"}
+    enrolled = {e["object"] for e in audit(fleet) if e["rpc"] == "Enrol"}
+    assert all(o.startswith("join token ") and len(o) == len("join token abc123") for o in made)
+    assert {o.split(" (")[0] for o in enrolled} == {"host host-a", "host host-b", "host host-c"}
+    assert all(o.endswith(")") and "join token " in o for o in enrolled)
     assert not rpcs & {"ListNodes", "GetNode", "Watch", "Heartbeat"}
 
     asyncio.run(fleet.restart_coordinator())

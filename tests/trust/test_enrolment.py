@@ -205,9 +205,26 @@ def test_an_enrolled_name_is_bound_to_its_certificate_until_the_host_is_removed(
     assert error.details() == "host-b is enrolled with another certificate; remove it first"
     assert asyncio.run(registered(fleet, "host-b")).address == fleet.node_address("host-b")
 
-    # Once host-b is removed, a reinstalled machine may enrol under its name.
+    # Once host-b is removed, its certificate is revoked (the removed machine cannot take the
+    # name back), and a reinstalled machine may enrol under its name.
     asyncio.run(fleet.stop_node("host-b"))
     assert quantixctl(fleet, "hosts", "remove", "host-b").returncode == 0
+    old = Endpoint(fleet.coordinator_address, node_identity(fleet.node_data_dir("host-b")))
+
+    async def comes_back() -> grpc.aio.AioRpcError:
+        async with CoordinatorClient(old) as client:
+            with pytest.raises(grpc.aio.AioRpcError) as caught:
+                await client.register_node(
+                    pb.RegisterNodeRequest(hostname="host-b", address="127.0.0.1:9")
+                )
+        return caught.value
+
+    error = asyncio.run(comes_back())
+    assert error.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert error.details() == (
+        "this certificate of host-b was revoked when host-b was removed; enrol the host again "
+        "with a join token"
+    )
     node = node_process(fleet, "host-b", "--join", str(join))
     node.spawn()
     try:
@@ -298,5 +315,5 @@ def test_a_mistyped_join_string_is_refused_without_quoting_the_token():
         check=False,
     )
     assert result.returncode == 2
-    assert "argument --join: must be a join token" in result.stderr
+    assert "argument --join: token: must be a join token" in result.stderr
     assert "SECRET" not in result.stderr

@@ -144,10 +144,10 @@ def test_a_key_file_readable_by_others_or_another_key_is_refused(tmp_path: Path)
     assert store.load_secrets("pool/a") == {"key": "s3cret"}
     store.close()
 
-    # Another coordinator's key opens nothing (and says why in the log, not a crash).
-    other = SQLiteStore(tmp_path / "c.sqlite", SecretBox(SecretBox.new_key()))
-    assert other.load_secrets("pool/a") == {}
-    other.close()
+    # Another key (the key file lost or replaced) is refused at start, saying so.
+    with pytest.raises(SecretsUnreadable) as caught:
+        SQLiteStore(tmp_path / "c.sqlite", SecretBox(SecretBox.new_key()))
+    assert "cannot be opened with this coordinator's secrets.key" in str(caught.value)
 
     (tmp_path / KEY_FILE).chmod(0o644)
     with pytest.raises(SecretsUnreadable) as caught:
@@ -166,6 +166,8 @@ def test_secrets_stored_before_encryption_are_sealed_on_start(tmp_path: Path):
     box = SecretBox(SecretBox.new_key())
     store = SQLiteStore(path, box)
     assert store.load_secrets("pool/a") == {"key": "plain"}
+    store.close()
+    assert SQLiteStore(path, box).load_secrets("pool/a") == {"key": "plain"}  # opens again
     store.close()
     stored = b"".join(p.read_bytes() for p in tmp_path.glob("c.sqlite*"))
     assert b"plain" not in stored
