@@ -231,33 +231,21 @@ class AccessControl(grpc.aio.ServerInterceptor):
         if self._audit is None:
             return
         try:
-            self._audit_call(method, context, request, peer, code, message)
+            self._audit(
+                AuditedCall(
+                    who=peer.name if peer else "",
+                    role=peer.role if peer else "",
+                    peer=context.peer() or "",
+                    method=method_name(method),
+                    object=_noted_object.get() or subject_of(request, self._changes.get(method)),
+                    code=code,
+                    message=message,
+                )
+            )
         except Exception:
             # The call's own outcome stands: a broken audit log is the server's problem,
             # logged here, never a different answer to the caller.
             log.exception("could not audit %s", method_name(method))
-
-    def _audit_call(
-        self,
-        method: str,
-        context: grpc.aio.ServicerContext,
-        request: Any,
-        peer: Peer | None,
-        code: grpc.StatusCode,
-        message: str,
-    ) -> None:
-        assert self._audit is not None
-        self._audit(
-            AuditedCall(
-                who=peer.name if peer else "",
-                role=peer.role if peer else "",
-                peer=context.peer() or "",
-                method=method_name(method),
-                object=_noted_object.get() or subject_of(request, self._changes.get(method)),
-                code=code,
-                message=message,
-            )
-        )
 
     async def _admit(
         self, method: str, rule: Rule | None, context: grpc.aio.ServicerContext, request: Any
