@@ -27,7 +27,7 @@ from google.protobuf.message import Message
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clients.channels import node_endpoint, open_channel
+from clients.channels import node_endpoint, open_channel, open_enrolment_channel
 from domain.validation import parse_address
 from localfleet.fleet import CoordinatorDaemon, coordinator_process
 from localfleet.process import DaemonProcess
@@ -61,6 +61,8 @@ COORDINATOR_SERVICE = pb.DESCRIPTOR.services_by_name["Coordinator"]
 NODE_SERVICE = npb.DESCRIPTOR.services_by_name["NodeDaemon"]
 # Called by node daemons with their own certificate (for the host the request names).
 NODE_CALLS = {"RegisterNode", "Heartbeat", "ReportStoragePools"}
+# Called by a new host without a certificate, on the enrolment port.
+NEW_HOST_CALLS = {"Enrol"}
 
 
 @dataclass
@@ -107,9 +109,18 @@ class Servers:
         self.run(self.node.wait_serving())
 
         async def open_all() -> tuple[dict[str, grpc.aio.Channel], dict[str, grpc.aio.Channel]]:
+            admin = open_channel(self.coordinator.endpoint("admin"))
+            token = await _unary(
+                admin, COORDINATOR_SERVICE, "CreateJoinToken", pb.CreateJoinTokenRequest()
+            )
+            host = self.coordinator.address.rpartition(":")[0]
             coordinator = {
-                "admin": open_channel(self.coordinator.endpoint("admin")),
+                "admin": admin,
                 "node": open_channel(self.coordinator.node_endpoint(NODE)),
+                # A new host: no certificate, on the enrolment port.
+                "new host": open_enrolment_channel(
+                    f"{host}:{token.enrolment_port}", trust.identity("admin").ca
+                ),
             }
             node = {
                 "coordinator": open_channel(
@@ -233,7 +244,13 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
 def _cases() -> list[Any]:
     cases = []
     for method in COORDINATOR_SERVICE.methods:
-        caller = "node" if method.name in NODE_CALLS else "admin"
+        caller = (
+            "node"
+            if method.name in NODE_CALLS
+            else "new host"
+            if method.name in NEW_HOST_CALLS
+            else "admin"
+        )
         cases.append(
             pytest.param(
                 "coordinator",
