@@ -181,12 +181,19 @@ def parse_join_string(value: str, field: str = "--join") -> JoinString:
 SUGGESTED_NODE_PORT = 7445
 
 
+# ``quantix-node`` reads the join string from this variable when ``--join`` is not given. The
+# suggested command passes it so: any user of a host can read a process's command line (ps),
+# only its owner its environment, and the token must not be readable (and usable) by another
+# user in the moment before the node has enrolled with it.
+JOIN_ENV = "QUANTIX_JOIN"
+
+
 def join_command(join: JoinString) -> str:
     """The command an admin runs on the new host (shown by quantixctl and the console): its
     own address is asked of the shell, since the coordinator cannot know it."""
     return (
+        f"{JOIN_ENV}={shlex.quote(str(join))} "
         "quantix-node --libvirt-uri qemu:///system "
         f"--listen 0.0.0.0:{SUGGESTED_NODE_PORT} "
-        f'--advertise "$(hostname -f):{SUGGESTED_NODE_PORT}" '
-        f"--join {shlex.quote(str(join))}"
+        f'--advertise "$(hostname -f):{SUGGESTED_NODE_PORT}"'
     )

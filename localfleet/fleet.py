@@ -9,6 +9,7 @@ from pathlib import Path
 
 from clients.channels import Endpoint, node_endpoint
 from clients.coordinator import CoordinatorClient
+from domain.join import JOIN_ENV
 from localfleet.process import DaemonProcess, ProcessFailed
 from localfleet.testhosts import HostPool, write_test_host
 from localfleet.trust import FleetTrust
@@ -164,8 +165,10 @@ class LocalFleet:
         self._uris[name] = libvirt_uri
         # Each node's own state (certificate, NFS mount points), as separate hosts would have.
         data_dir = self.node_data_dir(name)
+        env: dict[str, str] = {}
         if join:
-            trust_args = ["--join", join]
+            env[JOIN_ENV] = join  # as the printed command passes it (domain.join says why)
+            trust_args = []
         else:
             self.trust.enrol_offline(name, data_dir, self.coordinator_address)
             trust_args = ["--coordinator", self.coordinator_address]
@@ -184,6 +187,7 @@ class LocalFleet:
                 str(data_dir),
             ],
             self.workdir,
+            env,
         )
         self.nodes[name] = node
         node.spawn()

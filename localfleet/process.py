@@ -27,10 +27,18 @@ class ProcessFailed(RuntimeError):
 
 
 class DaemonProcess:
-    def __init__(self, name: str, module: str, args: list[str], workdir: Path) -> None:
+    def __init__(
+        self,
+        name: str,
+        module: str,
+        args: list[str],
+        workdir: Path,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.name = name
         self.module = module
         self.args = args
+        self.env = dict(env or {})  # added to this process's environment
         self.workdir = workdir
         self.port_file = workdir / f"{name}.port"
         self.log_file = workdir / f"{name}.log"
@@ -67,7 +75,7 @@ class DaemonProcess:
                 # Its own process group, so a Ctrl+C in the demo's terminal reaches the console,
                 # which then stops the children in order, instead of killing all at once.
                 start_new_session=True,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                env={**os.environ, **self.env, "PYTHONUNBUFFERED": "1"},
             )
 
     async def wait_serving(self, deadline_s: float = STARTUP_DEADLINE_S) -> str:

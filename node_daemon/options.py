@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from domain.errors import ValidationError
-from domain.join import JoinString, parse_join_string
+from domain.join import JOIN_ENV, JoinString, parse_join_string
 from domain.pools import validate_absolute_path
 from domain.validation import Address, parse_address, validate_hostname
 from serving.grpc_server import InsecureRefused, check_insecure_listen
@@ -125,10 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
         parser,
         "--join",
         parse_join_string,
-        default=None,
+        # From the environment by default, where other users cannot read it (domain.join).
+        default=os.environ.get(JOIN_ENV) or None,
         metavar="JOIN_STRING",
         help="enrol with the coordinator on first start: the line `quantixctl hosts "
-        "join-token` prints (single use; ignored once DATA_DIR holds this node's certificate)",
+        f"join-token` prints (default: ${JOIN_ENV}; single use; ignored once DATA_DIR holds "
+        "this node's certificate)",
     )
     parser.add_argument(
         "--insecure",

@@ -46,8 +46,8 @@ def test_the_command_add_host_shows_enrols_a_host_that_then_appears(
         dialog.validity_label.text()
     )
     words = shlex.split(command)
-    assert words[0] == "quantix-node"
-    join = parse_join_string(words[words.index("--join") + 1])
+    assert words[0].startswith("QUANTIX_JOIN=") and words[1] == "quantix-node"
+    join = parse_join_string(words[0].removeprefix("QUANTIX_JOIN="))
     assert join.coordinator == fleet.coordinator_address
 
     dialog.copy_button.click()
@@ -86,7 +86,8 @@ def test_a_bad_address_is_named_inline_and_blocks_the_token(one_host_fleet, qtbo
     dialog.address_edit.setText("coordinator.example:7443")
     assert dialog.make_button.isEnabled()
     command = made_command(qtbot, dialog)
-    assert parse_join_string(shlex.split(command)[-1]).coordinator == "coordinator.example:7443"
+    join_text = shlex.split(command)[0].removeprefix("QUANTIX_JOIN=")
+    assert parse_join_string(join_text).coordinator == "coordinator.example:7443"
 
 
 def test_a_refusal_from_the_coordinator_is_shown_in_full(qtbot, unreachable):

@@ -86,8 +86,8 @@ def test_ttl_and_the_command_read_as_an_admin_expects():
         "90 seconds",
     ]
     assert join_command(JOIN) == (
-        "quantix-node --libvirt-uri qemu:///system --listen 0.0.0.0:7445 "
-        f'--advertise "$(hostname -f):7445" --join {JOIN}'
+        f"QUANTIX_JOIN={JOIN} quantix-node --libvirt-uri qemu:///system --listen 0.0.0.0:7445 "
+        '--advertise "$(hostname -f):7445"'
     )
 
 

@@ -15,6 +15,7 @@ from clients.coordinator import CoordinatorClient
 from clients.present_audit import from_text
 from localfleet.fleet import LocalFleet
 from proto.quantix.v1 import coordinator_pb2 as pb
+from tests.helpers import eventually
 
 
 def quantixctl(fleet: LocalFleet, *args: str, role: str = "admin") -> subprocess.CompletedProcess:
@@ -35,7 +36,22 @@ async def refused(endpoint: Endpoint, call) -> grpc.aio.AioRpcError:
     return caught.value
 
 
+def registered(fleet: LocalFleet) -> None:
+    """Every host of the fleet registered: no registration's entry lands between a test's."""
+
+    async def wait() -> None:
+        async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
+            await eventually(
+                client.list_nodes,
+                lambda reply: len(reply.nodes) == len(fleet.nodes),
+                what="every host registered",
+            )
+
+    asyncio.run(wait())
+
+
 def test_a_viewer_refused_three_times_is_one_entry_with_a_count(fleet):
+    registered(fleet)
     viewer = fleet.coordinator_endpoint("viewer")
     for _ in range(3):
         asyncio.run(refused(viewer, lambda c: c.delete_pool("vms")))

@@ -8,6 +8,7 @@ import json
 import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import grpc
 import pytest
@@ -103,11 +104,15 @@ def test_a_new_host_enrols_with_the_printed_command_and_later_starts_need_no_tok
     assert "(30 minutes)" in lines[0]
     join = parse_join_string(lines[2].strip())
     command = lines[4].strip()
-    assert command.startswith("quantix-node --libvirt-uri qemu:///system --listen 0.0.0.0:7445")
-    assert command.endswith(f"--join {join}")
+    assert command.startswith(
+        f"QUANTIX_JOIN={join} quantix-node --libvirt-uri qemu:///system --listen 0.0.0.0:7445"
+    )
 
-    node = node_process(fleet, "host-d", "--join", str(join))
+    # As the command passes it: in the environment, where other users cannot read it.
+    node = node_process(fleet, "host-d")
+    node.env["QUANTIX_JOIN"] = str(join)
     node.spawn()
+    assert str(join) not in Path(f"/proc/{node.pid}/cmdline").read_text()
     try:
         asyncio.run(node.wait_serving())
         joined = asyncio.run(registered(fleet, "host-d"))
@@ -117,9 +122,10 @@ def test_a_new_host_enrols_with_the_printed_command_and_later_starts_need_no_tok
         logs = (fleet.workdir / "coordinator.log").read_text() + node.log_tail(200)
         assert join.token.secret not in logs and join.token.id in logs
 
-        # Restarted without --join: its certificate and the coordinator's address are stored.
+        # Restarted without a join string: its certificate and the coordinator's address are
+        # stored.
         asyncio.run(node.stop())
-        node.args = [arg for arg in node.args if arg not in ("--join", str(join))]
+        node.env.clear()
         node.spawn()
         asyncio.run(node.wait_serving())
         assert asyncio.run(registered(fleet, "host-d")).name == "host-d"
