@@ -16,7 +16,7 @@ import asyncio
 import time
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QTextOption
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -122,6 +122,8 @@ class AddHostDialog(QDialog):
         self.command_view.setAccessibleName("Command to run on the new host")
         self.command_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.command_view.setFixedHeight(96)
+        # The join string is one opaque word: break it anywhere rather than at its hyphens.
+        self.command_view.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
         self.copy_button = QPushButton("&Copy command", self)
         self.copy_button.setObjectName("copyCommandButton")
         self.copy_button.clicked.connect(self.copy_command)
