@@ -173,3 +173,58 @@ def test_a_node_refuses_plaintext_off_loopback(capsys):
 def test_identity_files_round_trip(fleet):
     identity: Identity = load_identity(fleet.trust.identity_file("operator"))
     assert (identity.name, identity.role) == ("local-operator", "operator")
+
+
+def _generic_call(channel: grpc.aio.Channel, method) -> object:
+    """Any RPC with an empty request, as a client without stubs would make it."""
+    path = f"/{method.containing_service.full_name}/{method.name}"
+    kind = channel.unary_stream if method.server_streaming else channel.unary_unary
+    return kind(path, request_serializer=lambda _m: b"", response_deserializer=lambda b: b)(
+        None, timeout=10
+    )
+
+
+async def _refusal_of(call) -> grpc.aio.AioRpcError:
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        if isinstance(call, grpc.aio.UnaryStreamCall):
+            async for _reply in call:
+                pass
+        else:
+            await call
+    return caught.value
+
+
+def test_without_a_certificate_every_rpc_of_both_servers_is_refused(fleet):
+    """Every RPC on both main ports (refused in the handshake), and every RPC but Enrol on the
+    coordinator's enrolment port (which asks for no certificate, then refuses by rule)."""
+    ca = fleet.trust.identity().ca
+
+    async def main() -> dict[str, grpc.StatusCode]:
+        async with CoordinatorClient(fleet.coordinator_endpoint()) as admin:
+            join, _token = await admin.create_join_token(600)
+        codes: dict[str, grpc.StatusCode] = {}
+        ca_only = grpc.ssl_channel_credentials(root_certificates=ca)
+        node_options = [("grpc.ssl_target_name_override", node_server_name("host-a"))]
+        targets = [
+            ("coordinator", fleet.coordinator_address, [], coordinator_pb2, "Coordinator"),
+            ("node", fleet.node_address("host-a"), node_options, node_pb2, "NodeDaemon"),
+            ("enrolment", join.enrolment_address, [], coordinator_pb2, "Coordinator"),
+        ]
+        for label, address, options, module, service in targets:
+            async with grpc.aio.secure_channel(address, ca_only, options=options) as channel:
+                for method in module.DESCRIPTOR.services_by_name[service].methods:
+                    if label == "enrolment" and method.name == "Enrol":
+                        continue
+                    error = await _refusal_of(_generic_call(channel, method))
+                    codes[f"{label} {method.name}"] = error.code()
+        return codes
+
+    codes = asyncio.run(main())
+    assert len(codes) == 2 * len(COORDINATOR_RULES) - 1 + len(NODE_RULES)
+    for call, code in codes.items():
+        expected = (
+            grpc.StatusCode.UNAUTHENTICATED
+            if call.startswith("enrolment")
+            else grpc.StatusCode.UNAVAILABLE
+        )
+        assert code == expected, call
