@@ -13,7 +13,7 @@ from typing import Any
 from clients.pool_codec import PHASE_TO_PB
 from coordinator.pool_errors import PoolRefused
 from coordinator.pool_status import REASON_CONFLICT
-from coordinator.realize import REASON_OFFLINE, REASON_TIMEOUT, HostOutcome, Realizer
+from coordinator.realize import REASON_OFFLINE, REASON_TIMEOUT, HostOutcome, Realizer, WorkKey
 from domain.pool_phase import Phase
 from proto.quantix.v1 import coordinator_pb2 as pb
 
@@ -33,7 +33,7 @@ async def destroy(
         settled.update(await check_volumes(realizer, name, [h for h in hosts if h not in settled]))
     before_destroy()
     outcomes = await realizer.run(
-        name,
+        WorkKey("pool", name),
         [h for h in hosts if h not in settled],
         lambda client, timeout_s: client.destroy_storage_pool(name, force, timeout_s),
     )

@@ -23,7 +23,7 @@ from coordinator import pool_teardown as teardown
 from coordinator.inventory import Inventory
 from coordinator.nodes import NodeRegistry
 from coordinator.pool_errors import PoolExists, PoolNotFound, PoolRefused
-from coordinator.realize import HostOutcome, Realizer
+from coordinator.realize import HostOutcome, Realizer, WorkKey
 from coordinator.store import Store
 from domain.errors import ValidationError
 from domain.pool_phase import Phase, offline_message
@@ -55,6 +55,11 @@ T = TypeVar("T")
 
 def _scope(name: str) -> str:
     return f"pool/{name}"
+
+
+def work_key(name: str) -> WorkKey:
+    """The Realizer's key of a pool's work on its hosts."""
+    return WorkKey("pool", name)
 
 
 def _secrets_of(spec: PoolSpec) -> dict[str, str]:
@@ -224,7 +229,7 @@ class PoolManager:
                 f"are then taken off {host} without contacting it; its storage is left as is)"
             )
         for name in names:
-            self._realizer.cancel(name, [host])
+            self._realizer.cancel(work_key(name), [host])
             pool = self.get(name)
             # A pool whose only assigned host is gone (a local directory, an explicit list of
             # one) is forgotten: emptying the list would turn it into a pool for every host.
@@ -256,7 +261,7 @@ class PoolManager:
             if (
                 status is None
                 or self._frozen(name, host)
-                or host in self._realizer.in_flight(name)
+                or host in self._realizer.in_flight(work_key(name))
                 or not ps.follows_reports(status)
                 or ps.newer_than(status.stamp, stamp)
             ):
@@ -284,7 +289,7 @@ class PoolManager:
             name = pool.spec.name
             if self._frozen(name, node.name) or ps.find(pool, node.name) is None:
                 continue
-            self._realizer.cancel(name, [node.name])
+            self._realizer.cancel(work_key(name), [node.name])
             status = ps.failed(
                 node.name,
                 Phase.OFFLINE,
@@ -311,7 +316,7 @@ class PoolManager:
         if hosts:
             spec = self._node_spec(saved)
             self._realizer.start(
-                name,
+                work_key(name),
                 hosts,
                 lambda client, timeout_s: client.init_storage_pool(spec, timeout_s),
                 functools.partial(self._record_init, name),
@@ -368,7 +373,7 @@ class PoolManager:
         pool = self._inventory.get(KIND, name)
         if not isinstance(pool, pb.Pool):
             return False
-        in_flight = self._realizer.in_flight(name)
+        in_flight = self._realizer.in_flight(work_key(name))
         stalled = [
             s.host
             for s in pool.hosts

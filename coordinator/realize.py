@@ -12,8 +12,10 @@ becomes a per-host outcome whose message says where and why:
   carries libvirt's text) and its reason code from the ``quantix-reason`` trailing metadata;
 - no connection: ERROR, ``host-b unreachable: <gRPC's text>``.
 
-Work is tracked per (object key, host): starting new work for the same pair cancels the old
-one (a retry or a delete supersedes an initialization), and a cancelled task reports nothing.
+Work is tracked per (object, host), an object being its kind and name (``WorkKey``): starting
+new work for the same pair cancels the old one (a retry or a delete supersedes an
+initialization), and a cancelled task reports nothing; a network named like a pool is another
+object and never touches the pool's work.
 Nothing here knows what the object is: storage pools, networks and distributed switches pass
 their own operation.
 """
@@ -51,6 +53,17 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
+class WorkKey:
+    """The object work is for: its kind ("pool", "network", "switch") and name."""
+
+    kind: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}"
+
+
+@dataclass(frozen=True)
 class HostRoute:
     """Where a host's node daemon is, and whether it is offline (since when, if known)."""
 
@@ -85,11 +98,11 @@ class Realizer:
         self._resolve = resolve
         self._clients = clients
         self.deadline_s = deadline_s
-        self._tasks: dict[tuple[str, str], asyncio.Task[HostOutcome]] = {}
+        self._tasks: dict[tuple[WorkKey, str], asyncio.Task[HostOutcome]] = {}
 
     def start(
         self,
-        key: str,
+        key: WorkKey,
         hosts: Iterable[str],
         operation: Operation[T],
         on_outcome: OnOutcome[T],
@@ -101,7 +114,7 @@ class Realizer:
 
     async def run(
         self,
-        key: str,
+        key: WorkKey,
         hosts: Iterable[str],
         operation: Operation[T],
         on_outcome: OnOutcome[T] | None = None,
@@ -122,7 +135,7 @@ class Realizer:
         """A query on every host (same deadlines and outcomes), superseding nothing."""
         return list(await asyncio.gather(*(self._attempt(host, operation) for host in hosts)))
 
-    def cancel(self, key: str, hosts: Iterable[str] | None = None) -> None:
+    def cancel(self, key: WorkKey, hosts: Iterable[str] | None = None) -> None:
         """Drop work in flight for ``key`` (on ``hosts``, or all): it reports nothing."""
         # With hosts named, a lookup each: a fan-out to N hosts cancels per host it launches,
         # and scanning every task in flight each time would be N² work on the event loop.
@@ -135,7 +148,7 @@ class Realizer:
             if task is not None:
                 task.cancel()
 
-    def in_flight(self, key: str) -> set[str]:
+    def in_flight(self, key: WorkKey) -> set[str]:
         return {host for (task_key, host) in self._tasks if task_key == key}
 
     async def close(self) -> None:
@@ -146,7 +159,7 @@ class Realizer:
         await asyncio.gather(*tasks, return_exceptions=True)
 
     def _launch(
-        self, key: str, host: str, operation: Operation[T], on_outcome: OnOutcome[T] | None
+        self, key: WorkKey, host: str, operation: Operation[T], on_outcome: OnOutcome[T] | None
     ) -> asyncio.Task[HostOutcome[T]]:
         self.cancel(key, [host])
         slot = (key, host)

@@ -8,7 +8,7 @@ import pytest
 
 from clients.node import NodeClient
 from coordinator.node_clients import NodeClients
-from coordinator.realize import HostRoute, Realizer
+from coordinator.realize import HostRoute, Realizer, WorkKey
 from domain.pool_phase import Phase
 from tests.helpers import eventually
 
@@ -42,7 +42,7 @@ def test_each_outcome_is_reported_as_it_arrives():
 
     async def main():
         r = realizer(ONLINE)
-        r.start("pool", list(ONLINE), operation, seen.append)
+        r.start(WorkKey("pool", "pool"), list(ONLINE), operation, seen.append)
         gates["host-b"].set()
         await eventually(lambda: asyncio.sleep(0, seen), bool)
         first = list(seen)
@@ -151,11 +151,14 @@ def test_newer_work_supersedes_older_work_on_the_same_host():
 
     async def main():
         r = realizer(ONLINE)
-        first = asyncio.create_task(r.run("pool", ["host-a", "host-b"], slow, seen.append))
-        await eventually(
-            lambda: asyncio.sleep(0, r.in_flight("pool")), lambda s: s == {"host-a", "host-b"}
+        first = asyncio.create_task(
+            r.run(WorkKey("pool", "pool"), ["host-a", "host-b"], slow, seen.append)
         )
-        newer = await r.run("pool", ["host-a"], fast, seen.append)
+        await eventually(
+            lambda: asyncio.sleep(0, r.in_flight(WorkKey("pool", "pool"))),
+            lambda s: s == {"host-a", "host-b"},
+        )
+        newer = await r.run(WorkKey("pool", "pool"), ["host-a"], fast, seen.append)
         release.set()
         return await first, newer
 
@@ -174,12 +177,14 @@ def test_other_objects_work_is_independent():
 
     async def main():
         r = realizer(ONLINE)
-        r.start("pool-1", ["host-a"], operation, seen.append)
-        r.start("pool-2", ["host-a"], operation, seen.append)
-        await eventually(lambda: asyncio.sleep(0, seen), lambda s: len(s) == 2)
+        r.start(WorkKey("pool", "pool-1"), ["host-a"], operation, seen.append)
+        r.start(WorkKey("pool", "pool-2"), ["host-a"], operation, seen.append)
+        # Same name, another kind: another object, whose work never cancels the pool's.
+        r.start(WorkKey("network", "pool-1"), ["host-a"], operation, seen.append)
+        await eventually(lambda: asyncio.sleep(0, seen), lambda s: len(s) == 3)
 
     asyncio.run(main())
-    assert [o.host for o in seen] == ["host-a", "host-a"]
+    assert [o.host for o in seen] == ["host-a", "host-a", "host-a"]
 
 
 def test_real_grpc_closed_port_is_unreachable_and_silent_peer_times_out():
