@@ -77,6 +77,7 @@ def test_a_viewer_refused_three_times_is_one_entry_with_a_count(fleet):
 
 def test_changes_are_audited_with_their_outcome_and_survive_a_restart(fleet):
     registered(fleet)
+
     async def changes() -> None:
         async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
             await client.set_maintenance("host-a", True)
