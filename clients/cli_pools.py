@@ -27,7 +27,6 @@ from clients.cli_pools_view import (
     result_text,
 )
 from clients.coordinator import CoordinatorClient
-from clients.pool_codec import spec_to_pb
 from clients.present import phase_key
 from domain.errors import ValidationError
 from domain.pools import (
@@ -42,6 +41,7 @@ from domain.pools import (
     validate_pool_spec,
 )
 from proto.quantix.v1 import coordinator_pb2 as pb
+from wire.pool_codec import spec_to_pb
 
 BACKENDS = {
     "local": Backend.LOCAL_DIR,

@@ -7,7 +7,6 @@ from typing import Any
 
 from google.protobuf import json_format
 
-from clients.pool_codec import BACKEND_FROM_PB
 from clients.present import (
     iso_time,
     phase_key,
@@ -21,6 +20,7 @@ from domain.pools import DEFAULT_NFS_VERSION, NFS_VERSION_AUTO, Backend
 from domain.units import format_bytes
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
+from wire.pool_codec import BACKEND_FROM_PB
 
 MESSAGE_WIDTH = 72  # of the list's MESSAGE column; `pools show` prints messages in full
 

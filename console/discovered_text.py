@@ -9,12 +9,12 @@ read-only, with the coordinator's sentence saying which types can be adopted.
 from __future__ import annotations
 
 from clients import present
-from clients.pool_codec import BACKEND_TO_PB
 from console import pool_text
 from domain.pool_adoption import ADOPTABLE_TYPES
 from domain.pool_types import pool_type_label
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
+from wire.pool_codec import BACKEND_TO_PB
 
 # Not a pb.PoolPhase: the "phase" of a pool Quantix does not manage. Filter tabs, badges and
 # tones key on it like on the phases of managed pools.

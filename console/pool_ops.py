@@ -19,16 +19,14 @@ import grpc
 from clients.channels import Endpoint
 from clients.coordinator import CoordinatorClient
 from clients.errors import describe_rpc_error
-from clients.pool_codec import spec_to_pb
 from domain.join import JoinString
 from domain.pools import PoolSpec
 from proto.quantix.v1 import coordinator_pb2 as pb
+from wire.metadata import FIELD_KEY, REASON_KEY, trailing
+from wire.pool_codec import spec_to_pb
 
 T = TypeVar("T")
 
-# Trailing metadata the servers attach (serving.grpc_server.abort_invalid, node.proto).
-FIELD_METADATA = "quantix-field"
-REASON_METADATA = "quantix-reason"
 # "nfs.server: must be ..." — how ValidationError reads, for a server that names the field
 # only in its message.
 _FIELD_PREFIX = re.compile(r"^((?:spec\.)?[a-z_]+(?:\.[a-z_]+)*(?:\[\d+\])?): ")
@@ -53,16 +51,9 @@ class Result(Generic[T]):
         return self.failure is None
 
 
-def _metadata(error: grpc.aio.AioRpcError, key: str) -> str:
-    for item_key, value in error.trailing_metadata() or ():
-        if item_key == key:
-            return value if isinstance(value, str) else value.decode(errors="replace")
-    return ""
-
-
 def field_of(error: grpc.aio.AioRpcError) -> str:
     """The field an INVALID_ARGUMENT names, from metadata or from the message."""
-    named = _metadata(error, FIELD_METADATA)
+    named = trailing(error, FIELD_KEY)
     if named or error.code() != grpc.StatusCode.INVALID_ARGUMENT:
         return named
     match = _FIELD_PREFIX.match(error.details() or "")
@@ -77,7 +68,7 @@ def failure_of(error: BaseException, target: str, doing: str = "") -> Failure:
             code=error.code(),
             details=error.details() or "",
             field=field_of(error),
-            reason=_metadata(error, REASON_METADATA),
+            reason=trailing(error, REASON_KEY),
         )
     return Failure(text=f"{prefix}{target}: {type(error).__name__}: {error}")
 

@@ -21,7 +21,6 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from clients.coordinator import CoordinatorClient
-from clients.pool_codec import spec_to_pb
 from console.identity_store import IdentityStore
 from console.main_window import MainWindow
 from console.screenshot_storage import WINDOW_SIZE, _settle, _until, save_to
@@ -31,6 +30,7 @@ from domain.pools import Backend, NfsSource, PoolSpec, validate_pool_spec
 from localfleet import LocalFleet
 from localfleet.process import DaemonProcess
 from proto.quantix.v1 import coordinator_pb2 as pb
+from wire.pool_codec import spec_to_pb
 
 HOST = "real-host"
 POOL = "nfs-lab"

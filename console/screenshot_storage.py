@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QWidget
 
 from clients.channels import Endpoint
 from clients.coordinator import CoordinatorClient
-from clients.pool_codec import spec_to_pb
 from console.main_window import MainWindow
 from console.models.pools_model import FilterTab
 from console.widgets.pool_detail import TAB_HOSTS, TAB_SETTINGS, TAB_XML
@@ -33,6 +32,7 @@ from domain.pools import (
     validate_pool_spec,
 )
 from proto.quantix.v1 import coordinator_pb2 as pb
+from wire.pool_codec import spec_to_pb
 
 if TYPE_CHECKING:
     from localfleet import LocalFleet

@@ -13,7 +13,6 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from clients.pool_codec import spec_to_pb
 from coordinator.discovery import DiscoveryManager
 from coordinator.pool_errors import PoolExists, PoolRefused
 from coordinator.pools import PoolManager
@@ -28,6 +27,7 @@ from domain.pool_adoption import (
 )
 from domain.pools import validate_host_names, validate_pool_name
 from proto.quantix.v1 import coordinator_pb2 as pb
+from wire.pool_codec import spec_to_pb
 
 # The hosts' own values go into a refusal: a few settings' worth, never a host's whole XML.
 DIFFERENCES_SHOWN = 600

@@ -10,13 +10,13 @@ from collections.abc import Iterable
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from clients.pool_codec import PHASE_FROM_PB, PHASE_TO_PB
 from coordinator.realize import HostOutcome
 from domain.limits import MAX_SHORT_TEXT, shortened
 from domain.pool_phase import HostPhase, Phase, aggregate
 from proto.quantix.v1 import common_pb2, node_pb2
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
+from wire.pool_codec import PHASE_FROM_PB, PHASE_TO_PB
 
 # What a node says is stored and sent to every console: bounded, however long libvirt's text
 # (a mount command line with its options is a few hundred characters; 4,096 keeps any real

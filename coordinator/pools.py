@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, TypeVar
 
-from clients.pool_codec import spec_from_pb, spec_to_pb
 from coordinator import pool_status as ps
 from coordinator import pool_teardown as teardown
 from coordinator.inventory import Inventory
@@ -39,6 +38,7 @@ from domain.pools import (
 from proto.quantix.v1 import common_pb2, node_pb2
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
+from wire.pool_codec import spec_from_pb, spec_to_pb
 
 log = logging.getLogger(__name__)
 

@@ -34,6 +34,7 @@ from clients.errors import describe_rpc_error
 from clients.node import NodeClient
 from coordinator.node_clients import NodeClients
 from domain.pool_phase import Phase, offline_message, timeout_message
+from wire.metadata import REASON_KEY, trailing
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,6 @@ DEFAULT_DEADLINE_S = 30.0
 REASON_TIMEOUT = "TIMEOUT"
 REASON_OFFLINE = "OFFLINE"
 REASON_UNREACHABLE = "UNREACHABLE"
-REASON_METADATA_KEY = "quantix-reason"
 
 T = TypeVar("T")
 
@@ -224,7 +224,7 @@ class Realizer:
 
     def _failed(self, host: str, error: grpc.aio.AioRpcError) -> HostOutcome[T]:
         code = error.code()
-        reason = _trailing(error, REASON_METADATA_KEY)
+        reason = trailing(error, REASON_KEY)
         if code == grpc.StatusCode.DEADLINE_EXCEEDED:
             return self._timed_out(host)
         details = _without_host_prefix(error.details() or "", host)
@@ -238,13 +238,6 @@ class Realizer:
         # A status without a reason did not come from the node's pool code (UNIMPLEMENTED from
         # an older daemon, an internal error): say what kind of failure it was.
         return HostOutcome(host, Phase.ERROR, describe_rpc_error(error, host), code.name)
-
-
-def _trailing(error: grpc.aio.AioRpcError, key: str) -> str:
-    for name, value in error.trailing_metadata() or ():
-        if name == key:
-            return value if isinstance(value, str) else value.decode(errors="replace")
-    return ""
 
 
 def _without_host_prefix(message: str, host: str) -> str:

@@ -11,7 +11,6 @@ from typing import TypeVar
 import grpc
 import libvirt
 
-from clients.pool_codec import spec_from_pb
 from domain.errors import ValidationError
 from domain.pools import Backend, PoolSpec, validate_pool_name, validate_pool_spec
 from domain.reported_pools import validate_reported_pool
@@ -26,6 +25,8 @@ from node_daemon.pool_jobs import PoolWorker
 from node_daemon.pools import list_pools
 from proto.quantix.v1 import common_pb2, node_pb2, node_pb2_grpc
 from serving.grpc_server import validated
+from wire.metadata import REASON_KEY, STEP_KEY
+from wire.pool_codec import spec_from_pb
 
 log = logging.getLogger(__name__)
 
@@ -203,9 +204,9 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
                 if error.not_active
                 else _POOL_STATUS.get(error.reason, grpc.StatusCode.INTERNAL)
             )
-            metadata = [("quantix-step", error.step.token)]
+            metadata = [(STEP_KEY, error.step.token)]
             if error.reason:
-                metadata.append(("quantix-reason", error.reason))
+                metadata.append((REASON_KEY, error.reason))
             message = f"{self.name}: {error.message}"
             log.warning(
                 "%s",

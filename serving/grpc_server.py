@@ -15,6 +15,7 @@ from grpc_reflection.v1alpha import reflection
 
 from clients.channels import KEEPALIVE_TIME_MS, MAX_MESSAGE_BYTES, is_loopback
 from domain.errors import ValidationError
+from wire.metadata import FIELD_KEY
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ def install_stop_signals(stop: asyncio.Event) -> None:
 
 async def abort_invalid(context: grpc.aio.ServicerContext, error: ValidationError) -> None:
     """INVALID_ARGUMENT with the field and rule; the field also goes in trailing metadata."""
-    context.set_trailing_metadata((("quantix-field", error.field),))
+    context.set_trailing_metadata(((FIELD_KEY, error.field),))
     await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(error))
 
 

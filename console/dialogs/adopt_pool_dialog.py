@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clients.pool_codec import spec_from_pb
 from console import discovered_text, pool_ops, pool_text
 from console.connection import EndpointSource
 from console.pool_style import phase_icon
@@ -43,6 +42,7 @@ from console.widgets.detail_parts import show_rows
 from console.widgets.error_view import ErrorView
 from domain.errors import ValidationError
 from proto.quantix.v1 import coordinator_pb2 as pb
+from wire.pool_codec import spec_from_pb
 
 HOSTS_STEP, REVIEW_STEP = range(2)
 

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from clients import present
-from clients.pool_codec import spec_from_pb
 from console import pool_text
 from console.connection import IdentitySource, no_identity
 from console.pool_style import backend_pixmap
@@ -40,6 +39,7 @@ from console.widgets.pool_message import MessageArea, set_tone
 from domain.errors import ValidationError
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
+from wire.pool_codec import spec_from_pb
 
 EMPTY_TEXT = (
     "Select a pool to see its status on each host, its volumes and its libvirt XML.\n"

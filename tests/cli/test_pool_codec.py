@@ -1,4 +1,3 @@
-from clients.pool_codec import spec_from_pb, spec_to_pb
 from domain.pools import (
     Backend,
     CephSource,
@@ -7,6 +6,7 @@ from domain.pools import (
     PoolSpec,
     validate_pool_spec,
 )
+from wire.pool_codec import spec_from_pb, spec_to_pb
 
 KEY = "AQBzg1BkAAAAABAAp2d5x1bBHoOdhc2ZWUmr3g=="
 

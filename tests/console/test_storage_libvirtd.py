@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QStyleOptionViewItem
 
 from clients.channels import Endpoint
 from clients.coordinator import CoordinatorClient
-from clients.pool_codec import spec_to_pb
 from console.identity_store import IdentityStore
 from console.main_window import MainWindow
 from console.models.card_list_model import CARD_ROLE
@@ -40,6 +39,7 @@ from domain.pools import (
 from localfleet import LocalFleet
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.node.conftest import free_port
+from wire.pool_codec import spec_to_pb
 
 HOST = "real-host"
 INITIATOR_IQN = "iqn.2024-01.com.example:real-host"

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import QApplication
 from clients import present
 from clients.channels import Endpoint
 from clients.coordinator import CoordinatorClient
-from clients.pool_codec import spec_to_pb
 from console.dialogs.assign_hosts_dialog import AssignHostsDialog
 from console.dialogs.delete_pool_dialog import DeletePoolDialog
 from console.identity_store import IdentityStore
@@ -33,6 +32,7 @@ from domain.pools import Backend, LocalDirSource, NfsSource, PoolSpec, validate_
 from localfleet import LocalFleet
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.console.conftest import activate
+from wire.pool_codec import spec_to_pb
 
 NAMES = ("host-a", "host-b", "host-c")
 CEPH_KEY = "AQBzS2hmAAAAABAAb3i3V7Hh0w5cB2B9JdXa+w=="  # well-formed test value

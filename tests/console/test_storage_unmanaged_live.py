@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QApplication
 
 from clients.channels import Endpoint
 from clients.coordinator import CoordinatorClient
-from clients.pool_codec import spec_to_pb
 from console.dialogs.adopt_pool_dialog import HOSTS_STEP, REVIEW_STEP, AdoptPoolDialog
 from console.dialogs.remove_host_dialog import RemoveHostDialog
 from console.identity_store import IdentityStore
@@ -28,6 +27,7 @@ from localfleet import LocalFleet
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.cli.test_quantixctl_discovered import HOST_A, HOST_B, TYPE_LABELS
 from tests.console.conftest import activate
+from wire.pool_codec import spec_to_pb
 
 ALT = Qt.KeyboardModifier.AltModifier
 # Generous: this is about what happens, not how fast (CI machines can be slow).

@@ -9,7 +9,6 @@ import asyncio
 import grpc
 import pytest
 
-from clients.pool_codec import spec_to_pb
 from coordinator.inventory import Inventory
 from coordinator.node_clients import NodeClients
 from coordinator.nodes import NodeRegistry
@@ -33,6 +32,7 @@ from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from proto.quantix.v1 import node_pb2
 from tests.helpers import eventually
+from wire.pool_codec import spec_to_pb
 
 CEPH_KEY = "AQBzZXJ2aWNlLWtleS1mb3ItdGVzdHMtMDAxMjM0=="[:38] + "=="
 CHAP_SECRET = "chap-secret-0123"

@@ -22,7 +22,6 @@ import grpc
 import libvirt
 import pytest
 
-from clients.pool_codec import spec_from_pb
 from domain.pool_xml import build_pool_xml, describe_pool_xml
 from domain.pools import validate_pool_spec
 from proto.quantix.v1 import common_pb2 as cpb
@@ -39,6 +38,7 @@ from tests.node.pool_specs import (
     local_spec,
     nfs_spec,
 )
+from wire.pool_codec import spec_from_pb
 
 RUNNING = cpb.STORAGE_POOL_STATE_RUNNING
 MiB = 1024**2
