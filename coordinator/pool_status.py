@@ -12,7 +12,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from coordinator.realize import HostOutcome
 from domain.limits import MAX_SHORT_TEXT, shortened
-from domain.pool_phase import HostPhase, Phase, aggregate
+from domain.realization import HostPhase, Phase, aggregate
 from proto.quantix.v1 import common_pb2, node_pb2
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
@@ -150,7 +150,7 @@ def refresh(pool: pb.Pool, now: float) -> None:
     phases = [
         HostPhase(s.host, PHASE_FROM_PB.get(s.phase, Phase.ERROR), s.message) for s in pool.hosts
     ]
-    phase, message = aggregate(pool.spec.name, phases)
+    phase, message = aggregate(f"pool {pool.spec.name}", phases)
     pool.phase = PHASE_TO_PB[phase]
     pool.message = message
     # Shared storage looks the same from every host, and a local pool has one host: the

@@ -13,7 +13,7 @@ from typing import Any
 from coordinator.pool_errors import PoolRefused
 from coordinator.pool_status import REASON_CONFLICT
 from coordinator.realize import REASON_OFFLINE, REASON_TIMEOUT, HostOutcome, Realizer, WorkKey
-from domain.pool_phase import Phase
+from domain.realization import Phase
 from proto.quantix.v1 import coordinator_pb2 as pb
 from wire.pool_codec import PHASE_TO_PB
 

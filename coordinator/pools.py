@@ -25,7 +25,6 @@ from coordinator.pool_errors import PoolExists, PoolNotFound, PoolRefused
 from coordinator.realize import HostOutcome, Realizer, WorkKey
 from coordinator.store import Store
 from domain.errors import ValidationError
-from domain.pool_phase import Phase, offline_message
 from domain.pool_xml import libvirt_pool_type
 from domain.pools import (
     CephSource,
@@ -35,6 +34,7 @@ from domain.pools import (
     validate_pool_name,
     validate_pool_spec,
 )
+from domain.realization import Phase, offline_message
 from proto.quantix.v1 import common_pb2, node_pb2
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb

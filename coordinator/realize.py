@@ -33,7 +33,7 @@ import grpc
 from clients.errors import describe_rpc_error
 from clients.node import NodeClient
 from coordinator.node_clients import NodeClients
-from domain.pool_phase import Phase, offline_message, timeout_message
+from domain.realization import Phase, offline_message, timeout_message
 from wire.metadata import REASON_KEY, trailing
 
 log = logging.getLogger(__name__)

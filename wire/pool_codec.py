@@ -7,7 +7,6 @@ console, quantixctl and both servers apply the same rules to the same value.
 from __future__ import annotations
 
 from domain.errors import ValidationError
-from domain.pool_phase import Phase
 from domain.pools import (
     Backend,
     CephSource,
@@ -17,6 +16,7 @@ from domain.pools import (
     NfsSource,
     PoolSpec,
 )
+from domain.realization import Phase
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 

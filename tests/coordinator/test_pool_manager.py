@@ -19,7 +19,6 @@ from coordinator.secret_box import SecretBox
 from coordinator.store import SQLiteStore
 from coordinator.watch import WatchHub
 from domain.errors import ValidationError
-from domain.pool_phase import no_hosts_message
 from domain.pools import (
     Backend,
     CephSource,
@@ -28,6 +27,7 @@ from domain.pools import (
     NfsSource,
     PoolSpec,
 )
+from domain.realization import no_hosts_message
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from proto.quantix.v1 import node_pb2
@@ -253,7 +253,7 @@ def test_no_connected_host_is_an_error_with_the_exact_message(tmp_path):
 
     pool = run(tmp_path, body)
     assert pool.phase == pb.POOL_PHASE_ERROR
-    assert pool.message == no_hosts_message("nfs-a")
+    assert pool.message == no_hosts_message("pool nfs-a")
     assert pool.message == (
         "No connected nodes available to initialize pool nfs-a: register a node or bring one online"
     )

@@ -9,7 +9,7 @@ import pytest
 from clients.node import NodeClient
 from coordinator.node_clients import NodeClients
 from coordinator.realize import HostRoute, Realizer, WorkKey
-from domain.pool_phase import Phase
+from domain.realization import Phase
 from tests.helpers import eventually
 
 

@@ -1,8 +1,10 @@
-"""A pool's phase across its hosts, and the message that says why it is not READY.
+"""An object realized on hosts (a storage pool, a network, a switch): its phase across its
+hosts, and the message that says why it is not READY. One set of rules for every kind.
 
 Aggregation rules (issue 3): READY when every assigned host is ready; DEGRADED when some are
 and some are not, naming the failing hosts; ERROR when none is, listing every failing host
 with its own error; PENDING while initialization is under way, with the failures so far.
+Messages name the object as its caller words it (``subject``: "pool nfs-a", "network lab").
 """
 
 from __future__ import annotations
@@ -28,10 +30,9 @@ class HostPhase:
     message: str = ""
 
 
-def no_hosts_message(pool_name: str) -> str:
+def no_hosts_message(subject: str) -> str:
     return (
-        f"No connected nodes available to initialize pool {pool_name}: register a node or "
-        "bring one online"
+        f"No connected nodes available to initialize {subject}: register a node or bring one online"
     )
 
 
@@ -52,9 +53,9 @@ def _failure_text(status: HostPhase) -> str:
     return message if message.startswith(f"{status.host} ") else f"{status.host}: {message}"
 
 
-def aggregate(pool_name: str, hosts: Sequence[HostPhase]) -> tuple[Phase, str]:
+def aggregate(subject: str, hosts: Sequence[HostPhase]) -> tuple[Phase, str]:
     if not hosts:
-        return Phase.ERROR, no_hosts_message(pool_name)
+        return Phase.ERROR, no_hosts_message(subject)
     ready = [h for h in hosts if h.phase is Phase.READY]
     pending = [h for h in hosts if h.phase is Phase.PENDING]
     failing = [h for h in hosts if h.phase not in (Phase.READY, Phase.PENDING)]

@@ -1,10 +1,10 @@
-from domain.pool_phase import HostPhase, Phase, aggregate, timeout_message
+from domain.realization import HostPhase, Phase, aggregate, timeout_message
 
 READY = Phase.READY
 
 
 def test_no_hosts_is_an_error_that_says_what_to_do():
-    phase, message = aggregate("nfs-vms", [])
+    phase, message = aggregate("pool nfs-vms", [])
     assert phase is Phase.ERROR
     assert message == (
         "No connected nodes available to initialize pool nfs-vms: register a node or bring "
@@ -13,12 +13,12 @@ def test_no_hosts_is_an_error_that_says_what_to_do():
 
 
 def test_all_ready_is_ready_with_no_message():
-    assert aggregate("p", [HostPhase("a", READY), HostPhase("b", READY)]) == (READY, "")
+    assert aggregate("pool p", [HostPhase("a", READY), HostPhase("b", READY)]) == (READY, "")
 
 
 def test_some_ready_is_degraded_naming_every_failing_host_with_its_error():
     phase, message = aggregate(
-        "p",
+        "pool p",
         [
             HostPhase("host-a", READY),
             HostPhase("host-c", Phase.OFFLINE, "host-c is offline: No heartbeat for 9 s"),
@@ -34,7 +34,7 @@ def test_some_ready_is_degraded_naming_every_failing_host_with_its_error():
 
 def test_none_ready_is_an_error_listing_each_hosts_own_error():
     phase, message = aggregate(
-        "p",
+        "pool p",
         [
             HostPhase("a", Phase.ERROR, "NFS mount failed: mount.nfs: access denied by server"),
             HostPhase("b", Phase.ERROR, "NFS mount failed: mount.nfs: No such device"),
@@ -49,7 +49,17 @@ def test_none_ready_is_an_error_listing_each_hosts_own_error():
 
 def test_pending_shows_failures_so_far():
     phase, message = aggregate(
-        "p", [HostPhase("a", Phase.PENDING), HostPhase("b", Phase.ERROR, "boom")]
+        "pool p", [HostPhase("a", Phase.PENDING), HostPhase("b", Phase.ERROR, "boom")]
     )
     assert phase is Phase.PENDING
     assert message == "Initializing on 1 of 2 hosts; failed so far: b: boom"
+
+
+def test_the_rules_are_the_same_for_every_kind_and_name_the_object():
+    hosts = [HostPhase("a", READY), HostPhase("b", Phase.ERROR, "no bridge br0")]
+    phase, message = aggregate("network lab", hosts)
+    assert phase is Phase.DEGRADED
+    assert message == "Ready on 1 of 2 hosts; not on b: b: no bridge br0"
+    assert aggregate("switch dvs1", [])[1].startswith(
+        "No connected nodes available to initialize switch dvs1"
+    )
