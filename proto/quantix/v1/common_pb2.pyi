@@ -28,6 +28,14 @@ class IscsiInitiator(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     ISCSI_INITIATOR_KERNEL: _ClassVar[IscsiInitiator]
     ISCSI_INITIATOR_USERSPACE: _ClassVar[IscsiInitiator]
+
+class NetworkType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    NETWORK_TYPE_UNSPECIFIED: _ClassVar[NetworkType]
+    NETWORK_TYPE_NAT: _ClassVar[NetworkType]
+    NETWORK_TYPE_ISOLATED: _ClassVar[NetworkType]
+    NETWORK_TYPE_BRIDGED: _ClassVar[NetworkType]
+    NETWORK_TYPE_PORT_GROUP: _ClassVar[NetworkType]
 STORAGE_POOL_STATE_UNSPECIFIED: StoragePoolState
 STORAGE_POOL_STATE_INACTIVE: StoragePoolState
 STORAGE_POOL_STATE_BUILDING: StoragePoolState
@@ -41,6 +49,11 @@ POOL_BACKEND_CEPH_RBD: PoolBackend
 POOL_BACKEND_ISCSI: PoolBackend
 ISCSI_INITIATOR_KERNEL: IscsiInitiator
 ISCSI_INITIATOR_USERSPACE: IscsiInitiator
+NETWORK_TYPE_UNSPECIFIED: NetworkType
+NETWORK_TYPE_NAT: NetworkType
+NETWORK_TYPE_ISOLATED: NetworkType
+NETWORK_TYPE_BRIDGED: NetworkType
+NETWORK_TYPE_PORT_GROUP: NetworkType
 
 class HostInfo(_message.Message):
     __slots__ = ("hostname", "cpu", "memory_bytes", "nics", "libvirt_version", "hypervisor", "hypervisor_version", "supported_pool_types", "pool_types_source", "libvirt_uri")
@@ -245,3 +258,51 @@ class Volume(_message.Message):
     capacity_bytes: int
     allocation_bytes: int
     def __init__(self, name: _Optional[str] = ..., key: _Optional[str] = ..., path: _Optional[str] = ..., format: _Optional[str] = ..., capacity_bytes: _Optional[int] = ..., allocation_bytes: _Optional[int] = ...) -> None: ...
+
+class StaticLease(_message.Message):
+    __slots__ = ("mac", "ip", "name")
+    MAC_FIELD_NUMBER: _ClassVar[int]
+    IP_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    mac: str
+    ip: str
+    name: str
+    def __init__(self, mac: _Optional[str] = ..., ip: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
+
+class NetworkSpec(_message.Message):
+    __slots__ = ("name", "type", "description", "hosts", "subnet", "gateway", "dhcp_start", "dhcp_end", "leases", "dns_servers", "dns_domain", "ipv6_prefix", "mtu", "bridge", "switch_name", "port_group", "vlan")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    HOSTS_FIELD_NUMBER: _ClassVar[int]
+    SUBNET_FIELD_NUMBER: _ClassVar[int]
+    GATEWAY_FIELD_NUMBER: _ClassVar[int]
+    DHCP_START_FIELD_NUMBER: _ClassVar[int]
+    DHCP_END_FIELD_NUMBER: _ClassVar[int]
+    LEASES_FIELD_NUMBER: _ClassVar[int]
+    DNS_SERVERS_FIELD_NUMBER: _ClassVar[int]
+    DNS_DOMAIN_FIELD_NUMBER: _ClassVar[int]
+    IPV6_PREFIX_FIELD_NUMBER: _ClassVar[int]
+    MTU_FIELD_NUMBER: _ClassVar[int]
+    BRIDGE_FIELD_NUMBER: _ClassVar[int]
+    SWITCH_NAME_FIELD_NUMBER: _ClassVar[int]
+    PORT_GROUP_FIELD_NUMBER: _ClassVar[int]
+    VLAN_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    type: NetworkType
+    description: str
+    hosts: _containers.RepeatedScalarFieldContainer[str]
+    subnet: str
+    gateway: str
+    dhcp_start: str
+    dhcp_end: str
+    leases: _containers.RepeatedCompositeFieldContainer[StaticLease]
+    dns_servers: _containers.RepeatedScalarFieldContainer[str]
+    dns_domain: str
+    ipv6_prefix: str
+    mtu: int
+    bridge: str
+    switch_name: str
+    port_group: str
+    vlan: int
+    def __init__(self, name: _Optional[str] = ..., type: _Optional[_Union[NetworkType, str]] = ..., description: _Optional[str] = ..., hosts: _Optional[_Iterable[str]] = ..., subnet: _Optional[str] = ..., gateway: _Optional[str] = ..., dhcp_start: _Optional[str] = ..., dhcp_end: _Optional[str] = ..., leases: _Optional[_Iterable[_Union[StaticLease, _Mapping]]] = ..., dns_servers: _Optional[_Iterable[str]] = ..., dns_domain: _Optional[str] = ..., ipv6_prefix: _Optional[str] = ..., mtu: _Optional[int] = ..., bridge: _Optional[str] = ..., switch_name: _Optional[str] = ..., port_group: _Optional[str] = ..., vlan: _Optional[int] = ...) -> None: ...
