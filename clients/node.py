@@ -65,6 +65,20 @@ class NodeClient:
         request = node_pb2.DestroyStoragePoolRequest(name=name, force=force)
         return await self._stub.DestroyStoragePool(request, timeout=timeout_s or self.deadline_s)
 
+    async def init_network(
+        self,
+        spec: common_pb2.NetworkSpec,
+        port_group_bridge: str = "",
+        timeout_s: float | None = None,
+    ) -> common_pb2.HostNetwork:
+        request = node_pb2.InitNetworkRequest(spec=spec, port_group_bridge=port_group_bridge)
+        reply = await self._stub.InitNetwork(request, timeout=timeout_s or self.deadline_s)
+        return reply.network
+
+    async def destroy_network(self, name: str, timeout_s: float | None = None) -> None:
+        request = node_pb2.DestroyNetworkRequest(name=name)
+        await self._stub.DestroyNetwork(request, timeout=timeout_s or self.deadline_s)
+
     async def refresh_storage_pool(self, name: str) -> common_pb2.HostStoragePool:
         request = node_pb2.RefreshStoragePoolRequest(name=name)
         return await self._stub.RefreshStoragePool(request, timeout=self.deadline_s)

@@ -22,6 +22,8 @@ _RULES: dict[str, Rule] = {
     "GetStoragePoolXml": _READ,
     "InitStoragePool": COORDINATOR_ONLY,
     "DestroyStoragePool": COORDINATOR_ONLY,
+    "InitNetwork": COORDINATOR_ONLY,
+    "DestroyNetwork": COORDINATOR_ONLY,
     # Re-reads a pool's figures; changes no setting.
     "RefreshStoragePool": at_least_or("operator", COORDINATOR_ROLE),
 }

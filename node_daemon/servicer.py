@@ -12,11 +12,13 @@ import grpc
 import libvirt
 
 from domain.errors import ValidationError
+from domain.networks import NetworkType, validate_interface_name, validate_network
 from domain.pools import Backend, PoolSpec, validate_pool_name, validate_pool_spec
 from domain.reported_pools import validate_reported_pool
 from node_daemon import pool_errors
 from node_daemon.host_facts import read_host_info
 from node_daemon.libvirt_conn import LibvirtCallError, LibvirtConnection
+from node_daemon.network_ops import destroy_network, init_network
 from node_daemon.networks import list_networks
 from node_daemon.options import DEFAULT_DATA_DIR
 from node_daemon.pool_changes import PoolChanges
@@ -26,6 +28,7 @@ from node_daemon.pools import list_pools
 from proto.quantix.v1 import common_pb2, node_pb2, node_pb2_grpc
 from serving.grpc_server import validated
 from wire.metadata import REASON_KEY, STEP_KEY
+from wire.network_codec import network_from_pb
 from wire.pool_codec import spec_from_pb
 
 log = logging.getLogger(__name__)
@@ -38,6 +41,8 @@ SERVICE_NAME = node_pb2.DESCRIPTOR.services_by_name["NodeDaemon"].full_name
 STEP_HOST_INFO = "reading host facts"
 STEP_POOLS = "listing storage pools"
 STEP_NETWORKS = "listing networks"
+STEP_NETWORK_INIT = "defining and starting the network"
+STEP_NETWORK_DESTROY = "removing the network"
 
 # PoolErrorReason -> status code. The reasons that are the host's answer to a request it
 # could not carry out (mount, login, define... failed) are INTERNAL: the code then never
@@ -123,6 +128,31 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
     ) -> node_pb2.ListNetworksResponse:
         networks = await self._read(context, STEP_NETWORKS, list_networks)
         return node_pb2.ListNetworksResponse(networks=networks)
+
+    @validated
+    async def InitNetwork(
+        self, request: node_pb2.InitNetworkRequest, context: grpc.aio.ServicerContext
+    ) -> node_pb2.InitNetworkResponse:
+        spec = validate_network(network_from_pb(request.spec))
+        bridge = request.port_group_bridge
+        if spec.type is NetworkType.PORT_GROUP:
+            validate_interface_name(bridge, "port_group_bridge")
+        elif bridge:
+            raise ValidationError("port_group_bridge", "is for a port group network only")
+        done = await self._read(
+            context, STEP_NETWORK_INIT, lambda conn: init_network(conn, spec, bridge)
+        )
+        if done.refused:
+            await context.abort(grpc.StatusCode.FAILED_PRECONDITION, f"{self.name}: {done.refused}")
+        return node_pb2.InitNetworkResponse(network=done.network)
+
+    @validated
+    async def DestroyNetwork(
+        self, request: node_pb2.DestroyNetworkRequest, context: grpc.aio.ServicerContext
+    ) -> node_pb2.DestroyNetworkResponse:
+        name = validate_pool_name(request.name, "name")
+        await self._read(context, STEP_NETWORK_DESTROY, lambda conn: destroy_network(conn, name))
+        return node_pb2.DestroyNetworkResponse()
 
     # --- storage pools -----------------------------------------------------------------------
 

@@ -132,3 +132,27 @@ class ListNetworksResponse(_message.Message):
     NETWORKS_FIELD_NUMBER: _ClassVar[int]
     networks: _containers.RepeatedCompositeFieldContainer[_common_pb2.HostNetwork]
     def __init__(self, networks: _Optional[_Iterable[_Union[_common_pb2.HostNetwork, _Mapping]]] = ...) -> None: ...
+
+class InitNetworkRequest(_message.Message):
+    __slots__ = ("spec", "port_group_bridge")
+    SPEC_FIELD_NUMBER: _ClassVar[int]
+    PORT_GROUP_BRIDGE_FIELD_NUMBER: _ClassVar[int]
+    spec: _common_pb2.NetworkSpec
+    port_group_bridge: str
+    def __init__(self, spec: _Optional[_Union[_common_pb2.NetworkSpec, _Mapping]] = ..., port_group_bridge: _Optional[str] = ...) -> None: ...
+
+class InitNetworkResponse(_message.Message):
+    __slots__ = ("network",)
+    NETWORK_FIELD_NUMBER: _ClassVar[int]
+    network: _common_pb2.HostNetwork
+    def __init__(self, network: _Optional[_Union[_common_pb2.HostNetwork, _Mapping]] = ...) -> None: ...
+
+class DestroyNetworkRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class DestroyNetworkResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...

@@ -50,6 +50,16 @@ class NodeDaemonStub:
                 request_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.ListNetworksRequest.SerializeToString,
                 response_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.ListNetworksResponse.FromString,
                 _registered_method=True)
+        self.InitNetwork = channel.unary_unary(
+                '/quantix.v1.NodeDaemon/InitNetwork',
+                request_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.InitNetworkRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.InitNetworkResponse.FromString,
+                _registered_method=True)
+        self.DestroyNetwork = channel.unary_unary(
+                '/quantix.v1.NodeDaemon/DestroyNetwork',
+                request_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.DestroyNetworkRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.DestroyNetworkResponse.FromString,
+                _registered_method=True)
         self.InitStoragePool = channel.unary_unary(
                 '/quantix.v1.NodeDaemon/InitStoragePool',
                 request_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.InitStoragePoolRequest.SerializeToString,
@@ -94,6 +104,22 @@ class NodeDaemonServicer:
 
     def ListNetworks(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def InitNetwork(self, request, context):
+        """Define (if missing), start and autostart a network as the spec says. A network of that
+        name with other settings is refused (FAILED_PRECONDITION) naming each difference: it may
+        be an admin's own, and Quantix does not change what it did not make.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DestroyNetwork(self, request, context):
+        """Stop and undefine a network; one that does not exist is already gone (OK).
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -154,6 +180,16 @@ def add_NodeDaemonServicer_to_server(servicer, server):
                     servicer.ListNetworks,
                     request_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.ListNetworksRequest.FromString,
                     response_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.ListNetworksResponse.SerializeToString,
+            ),
+            'InitNetwork': grpc.unary_unary_rpc_method_handler(
+                    servicer.InitNetwork,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.InitNetworkRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.InitNetworkResponse.SerializeToString,
+            ),
+            'DestroyNetwork': grpc.unary_unary_rpc_method_handler(
+                    servicer.DestroyNetwork,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.DestroyNetworkRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.DestroyNetworkResponse.SerializeToString,
             ),
             'InitStoragePool': grpc.unary_unary_rpc_method_handler(
                     servicer.InitStoragePool,
@@ -262,6 +298,60 @@ class NodeDaemon:
             '/quantix.v1.NodeDaemon/ListNetworks',
             proto_dot_quantix_dot_v1_dot_node__pb2.ListNetworksRequest.SerializeToString,
             proto_dot_quantix_dot_v1_dot_node__pb2.ListNetworksResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def InitNetwork(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.NodeDaemon/InitNetwork',
+            proto_dot_quantix_dot_v1_dot_node__pb2.InitNetworkRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_node__pb2.InitNetworkResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DestroyNetwork(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.NodeDaemon/DestroyNetwork',
+            proto_dot_quantix_dot_v1_dot_node__pb2.DestroyNetworkRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_node__pb2.DestroyNetworkResponse.FromString,
             options,
             channel_credentials,
             insecure,
