@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import urllib.parse
+from collections.abc import Callable
 from typing import Any
 
 from clients.present import clock_time, iso_time, timestamp_seconds
@@ -53,15 +54,19 @@ def entry_text(entry: pb.AuditEntry, now: float) -> str:
     )
 
 
+# One function per column, so a table asks only for the cell it paints.
+COLUMNS: tuple[Callable[[pb.AuditEntry, float], str], ...] = (
+    when_text,
+    lambda entry, _now: who_text(entry),
+    lambda entry, _now: from_text(entry),
+    lambda entry, _now: entry.rpc,
+    lambda entry, _now: entry.object or "—",
+    lambda entry, _now: result_text(entry),
+)
+
+
 def audit_row(entry: pb.AuditEntry, now: float) -> tuple[str, ...]:
-    return (
-        when_text(entry, now),
-        who_text(entry),
-        from_text(entry),
-        entry.rpc,
-        entry.object or "—",
-        result_text(entry),
-    )
+    return tuple(cell(entry, now) for cell in COLUMNS)
 
 
 def audit_summary(entry: pb.AuditEntry) -> dict[str, Any]:

@@ -29,12 +29,17 @@ class SubscriberTooSlow(Exception):
     """The stream fell more than SUBSCRIBER_QUEUE_SIZE events behind."""
 
 
+# A published event and its size in bytes, measured once for every stream that sends it.
+Sized = tuple[pb.WatchEvent, int]
+
+
 class _Subscriber:
     def __init__(self) -> None:
-        self.queue: asyncio.Queue[pb.WatchEvent | None] = asyncio.Queue(SUBSCRIBER_QUEUE_SIZE)
+        # None: the hub is closing.
+        self.queue: asyncio.Queue[Sized | None] = asyncio.Queue(SUBSCRIBER_QUEUE_SIZE)
         self.overflowed = False
 
-    def offer(self, event: pb.WatchEvent | None) -> None:
+    def offer(self, event: Sized | None) -> None:
         if self.overflowed:
             return
         try:
@@ -52,8 +57,11 @@ class WatchHub:
         return len(self._subscribers)
 
     def publish(self, event: pb.WatchEvent) -> None:
+        if not self._subscribers:
+            return
+        sized = (event, event.ByteSize())
         for subscriber in self._subscribers:
-            subscriber.offer(event)
+            subscriber.offer(sized)
 
     def close_all(self) -> None:
         """End every stream (coordinator shutdown): clients reconnect and resume."""
@@ -76,44 +84,47 @@ class WatchHub:
         self._subscribers.add(subscriber)
         try:
             events, synced_revision, is_snapshot = backlog(since_revision)
-            first = []
-            if is_snapshot:
-                first.append(pb.WatchEvent(type=pb.WatchEvent.TYPE_RESET, revision=synced_revision))
-            backlog_events = [*first, *events]
-            backlog_events.append(
-                pb.WatchEvent(type=pb.WatchEvent.TYPE_SYNCED, revision=synced_revision)
-            )
-            for batch in _batches(backlog_events):
+            reset = pb.WatchEvent(type=pb.WatchEvent.TYPE_RESET, revision=synced_revision)
+            synced = pb.WatchEvent(type=pb.WatchEvent.TYPE_SYNCED, revision=synced_revision)
+            for batch in _batches([reset, *events, synced] if is_snapshot else [*events, synced]):
                 yield batch
             loop = asyncio.get_running_loop()
             last_sent = loop.time()
             while True:
-                event = await subscriber.queue.get()
+                first = await subscriber.queue.get()
                 # Within a burst: let the rest of it arrive before sending.
                 gather_for = last_sent + BATCH_INTERVAL_S - loop.time()
-                if gather_for > 0 and event is not None:
+                if gather_for > 0 and first is not None:
                     await asyncio.sleep(gather_for)
-                batch: list[pb.WatchEvent] = []
-                size = 0
-                # Everything queued meanwhile goes along, up to the batch's size.
-                while event is not None:
-                    if subscriber.overflowed and subscriber.queue.empty():
-                        raise SubscriberTooSlow(
-                            f"watch stream fell {SUBSCRIBER_QUEUE_SIZE} events behind"
-                        )
-                    if event.revision > synced_revision:
-                        batch.append(event)
-                        size += event.ByteSize()
-                    if size >= BATCH_BYTES or subscriber.queue.empty():
-                        break
-                    event = subscriber.queue.get_nowait()
+                batch, closing = _drain(subscriber, first, synced_revision)
                 if batch:
                     yield batch
                     last_sent = loop.time()
-                if event is None:
+                if closing:
                     return
         finally:
             self._subscribers.discard(subscriber)
+
+
+def _drain(
+    subscriber: _Subscriber, first: Sized | None, after_revision: int
+) -> tuple[list[pb.WatchEvent], bool]:
+    """``first`` and whatever is queued behind it, up to BATCH_BYTES, leaving out what the
+    backlog already carried; and whether the hub is closing."""
+    batch: list[pb.WatchEvent] = []
+    size = 0
+    item = first
+    while item is not None:
+        if subscriber.overflowed and subscriber.queue.empty():
+            raise SubscriberTooSlow(f"watch stream fell {SUBSCRIBER_QUEUE_SIZE} events behind")
+        event, event_size = item
+        if event.revision > after_revision:
+            batch.append(event)
+            size += event_size
+        if size >= BATCH_BYTES or subscriber.queue.empty():
+            return batch, False
+        item = subscriber.queue.get_nowait()
+    return batch, True
 
 
 def _batches(events: list[pb.WatchEvent]) -> Iterator[list[pb.WatchEvent]]:

@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor
 
-from clients.present_audit import HEADERS, audit_row
+from clients.present_audit import COLUMNS, HEADERS
 from console.models.watch_list_model import ROOT, AnyIndex, WatchListModel
 from console.style import FAILURE_COLOUR
 from proto.quantix.v1 import coordinator_pb2 as pb
@@ -56,7 +56,7 @@ class AuditModel(WatchListModel[pb.AuditEntry]):
             return None
         entry = self._items[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return audit_row(entry, self._clock())[index.column()]
+            return COLUMNS[index.column()](entry, self._clock())
         if (
             role == Qt.ItemDataRole.ForegroundRole
             and index.column() == RESULT_COLUMN
