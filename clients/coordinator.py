@@ -13,6 +13,7 @@ from domain.join import JoinString, JoinToken
 from proto.quantix.v1 import common_pb2
 from proto.quantix.v1 import coordinator_pb2 as pb
 from proto.quantix.v1 import coordinator_pb2_grpc as pb_grpc
+from wire.proto_time import timestamp_of
 
 # DeletePool waits for every host, each with the coordinator's per-node deadline (30 s by
 # default), so its own deadline must be longer than that plus the coordinator's overhead.
@@ -104,7 +105,7 @@ class CoordinatorClient:
         """Newest first; ``since`` in seconds since the epoch (0: from the oldest kept)."""
         request = pb.ListAuditEntriesRequest(limit=limit)
         if since:
-            request.since.FromNanoseconds(int(since * 1e9))
+            request.since.CopyFrom(timestamp_of(since))
         reply = await self._stub.ListAuditEntries(request, timeout=self.deadline_s)
         return list(reply.entries)
 

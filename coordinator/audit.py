@@ -17,13 +17,13 @@ import time
 from collections.abc import Callable
 
 import grpc
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from coordinator.inventory import Inventory
 from coordinator.store import Store
 from domain.limits import AUDIT_LIST_DEFAULT, AUDIT_LIST_MAX
 from proto.quantix.v1 import coordinator_pb2 as pb
 from serving.access import AuditedCall
+from wire.proto_time import timestamp_of
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +47,6 @@ MAX_COUNT = 2**32 - 1
 # Details of a failed call are the server's own words; a few hundred characters keep one entry
 # one line in a table while still carrying the reason.
 MAX_MESSAGE = 500
-
-
-def _timestamp(seconds: float) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromNanoseconds(int(seconds * 1e9))
-    return stamp
 
 
 def _key(entry_id: int) -> str:
@@ -124,13 +118,13 @@ class AuditLog:
             and now - last.last_time.ToNanoseconds() / 1e9 <= COALESCE_S
         ):
             last.count = min(last.count + 1, MAX_COUNT)
-            last.last_time.CopyFrom(_timestamp(now))
+            last.last_time.CopyFrom(timestamp_of(now))
             self._keep_count(now)
             return last
         self._flush_count()
         entry = pb.AuditEntry(
             id=(last.id if last else 0) + 1,
-            time=_timestamp(now),
+            time=timestamp_of(now),
             who=call.who,
             role=call.role,
             peer=call.peer,
@@ -139,7 +133,7 @@ class AuditLog:
             code=code,
             message=call.message[:MAX_MESSAGE],
             count=1,
-            last_time=_timestamp(now),
+            last_time=timestamp_of(now),
         )
         self._last = entry
         self._keep(entry, new=True)

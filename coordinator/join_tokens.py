@@ -20,6 +20,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from coordinator.store import Store, TokenRow
 from domain.join import MAX_OPEN_TOKENS, JoinToken, new_token, validate_join_ttl
 from proto.quantix.v1 import coordinator_pb2 as pb
+from wire.proto_time import timestamp_of
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +52,8 @@ def when(seconds: float) -> str:
 
 
 def _timestamp(seconds: float | None) -> Timestamp | None:
-    if seconds is None:
-        return None
-    stamp = Timestamp()
-    stamp.FromNanoseconds(int(seconds * 1e9))
-    return stamp
+    """Unset (None) for a moment that has not happened (not used, not revoked)."""
+    return None if seconds is None else timestamp_of(seconds)
 
 
 class JoinTokens:

@@ -18,6 +18,7 @@ from domain import node_status
 from domain.node_status import NodeStatus
 from domain.validation import validate_address, validate_hostname
 from proto.quantix.v1 import coordinator_pb2 as pb
+from wire.proto_time import timestamp_of
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +53,6 @@ class NodeListener(Protocol):
 
     def node_online(self, node: pb.Node) -> None: ...
     def node_offline(self, node: pb.Node) -> None: ...
-
-
-def _timestamp(seconds: float) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromNanoseconds(int(seconds * 1e9))
-    return stamp
 
 
 class NodeRegistry:
@@ -101,6 +96,10 @@ class NodeRegistry:
     def list(self) -> list[pb.Node]:
         return [node for node in self._inventory.list(KIND) if isinstance(node, pb.Node)]
 
+    def knows(self, name: str) -> bool:
+        """Whether ``name`` is registered (a lookup, not a scan of every node)."""
+        return self._inventory.get(KIND, name) is not None
+
     def get(self, name: str, field: str = "name") -> pb.Node:
         validate_hostname(name, field)
         node = self._inventory.get(KIND, name)
@@ -124,12 +123,12 @@ class NodeRegistry:
         if isinstance(existing, pb.Node):
             node.CopyFrom(existing)
         else:
-            node.registered_at.CopyFrom(_timestamp(now))
+            node.registered_at.CopyFrom(timestamp_of(now))
         node.name = hostname
         node.address = address
         node.host_info.CopyFrom(request.host_info)
         node.daemon_version = request.daemon_version
-        node.last_seen.CopyFrom(_timestamp(now))
+        node.last_seen.CopyFrom(timestamp_of(now))
         self._set_status(node, node_status.status_after_heartbeat(self._status(node)), "")
         self._inventory.put(KIND, hostname, node)
         log.info("node registered", extra={"node": hostname, "address": address})
@@ -148,7 +147,7 @@ class NodeRegistry:
         current = self.get(hostname, "hostname")
         node = pb.Node()
         node.CopyFrom(current)
-        node.last_seen.CopyFrom(_timestamp(self._clock()))
+        node.last_seen.CopyFrom(timestamp_of(self._clock()))
         new_status = node_status.status_after_heartbeat(self._status(node))
         if new_status is self._status(node) and (
             new_status is NodeStatus.MAINTENANCE or not node.status_message

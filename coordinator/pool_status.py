@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from google.protobuf.timestamp_pb2 import Timestamp
-
 from coordinator.realize import HostOutcome
 from domain.limits import MAX_SHORT_TEXT, shortened
 from domain.realization import HostPhase, Phase, aggregate
@@ -17,6 +15,7 @@ from proto.quantix.v1 import common_pb2, node_pb2
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from wire.pool_codec import PHASE_FROM_PB, PHASE_TO_PB
+from wire.proto_time import timestamp_of
 
 # What a node says is stored and sent to every console: bounded, however long libvirt's text
 # (a mount command line with its options is a few hundred characters; 4,096 keeps any real
@@ -24,12 +23,6 @@ from wire.pool_codec import PHASE_FROM_PB, PHASE_TO_PB
 MESSAGE_MAX = 4096
 NOTE_MAX = 1024
 MAX_NOTES = 32
-
-
-def timestamp(seconds: float) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromNanoseconds(int(seconds * 1e9))
-    return stamp
 
 
 def copy(pool: pb.Pool) -> pb.Pool:
@@ -92,8 +85,8 @@ def pending(host: str, now: float, deadline_s: float) -> pb.PoolHostStatus:
     return pb.PoolHostStatus(
         host=host,
         phase=pb.POOL_PHASE_PENDING,
-        updated_at=timestamp(now),
-        deadline=timestamp(now + deadline_s),
+        updated_at=timestamp_of(now),
+        deadline=timestamp_of(now + deadline_s),
     )
 
 
@@ -110,10 +103,10 @@ def failed(
         phase=PHASE_TO_PB[phase],
         message=shortened(message, MESSAGE_MAX),
         reason=shortened(reason, MAX_SHORT_TEXT),
-        updated_at=timestamp(now),
+        updated_at=timestamp_of(now),
     )
     if offline_since is not None:
-        status.offline_since.CopyFrom(timestamp(offline_since))
+        status.offline_since.CopyFrom(timestamp_of(offline_since))
     return status
 
 
@@ -137,7 +130,7 @@ def from_init(
         capacity_bytes=reply.pool.capacity_bytes,
         allocation_bytes=reply.pool.allocation_bytes,
         available_bytes=reply.pool.available_bytes,
-        updated_at=timestamp(now),
+        updated_at=timestamp_of(now),
         notes=[shortened(note, NOTE_MAX) for note in reply.notes[:MAX_NOTES]],
         stamp=common_pb2.PoolChangeStamp(
             boot_id=shortened(reply.stamp.boot_id, MAX_SHORT_TEXT), seq=reply.stamp.seq
@@ -159,7 +152,7 @@ def refresh(pool: pb.Pool, now: float) -> None:
     pool.capacity_bytes = ready.capacity_bytes if ready else 0
     pool.allocation_bytes = ready.allocation_bytes if ready else 0
     pool.available_bytes = ready.available_bytes if ready else 0
-    pool.updated_at.CopyFrom(timestamp(now))
+    pool.updated_at.CopyFrom(timestamp_of(now))
 
 
 # A READY host whose pool the host no longer reports running (an admin stopped or undefined it,
@@ -218,7 +211,7 @@ def reported_status(
             capacity_bytes=reported.capacity_bytes,
             allocation_bytes=reported.allocation_bytes,
             available_bytes=reported.available_bytes,
-            updated_at=timestamp(now),
+            updated_at=timestamp_of(now),
             notes=list(status.notes),
             stamp=stamp,
         )

@@ -39,6 +39,7 @@ from proto.quantix.v1 import common_pb2, node_pb2
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from wire.pool_codec import spec_from_pb, spec_to_pb
+from wire.proto_time import timestamp_of
 
 log = logging.getLogger(__name__)
 
@@ -139,8 +140,8 @@ class PoolManager:
         now = self._clock()
         pool = pb.Pool(
             spec=spec_to_pb(spec, include_secrets=False),
-            created_at=ps.timestamp(now),
-            updated_at=ps.timestamp(now),
+            created_at=timestamp_of(now),
+            updated_at=timestamp_of(now),
         )
         secrets = _secrets_of(spec)
         if secrets:

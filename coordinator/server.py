@@ -172,9 +172,7 @@ async def serve(args: argparse.Namespace) -> None:
     except (OSError, RuntimeError) as error:
         log.error("cannot start: %s", error)
         raise SystemExit(EXIT_START_FAILED) from None
-    enroller = Enroller(
-        store, tokens, bindings, ca, enrol_port, registered=lambda host: host in nodes.names()
-    )
+    enroller = Enroller(store, tokens, bindings, ca, enrol_port, registered=nodes.knows)
     pb_grpc.add_CoordinatorServicer_to_server(
         CoordinatorServicer(
             inventory, hub, nodes, pools, discovery, adopter, tokens, bindings, enroller, audit

@@ -28,8 +28,8 @@ from proto.quantix.v1 import coordinator_pb2 as pb
 from proto.quantix.v1 import coordinator_pb2_grpc as pb_grpc
 from serving.access import note_audit_object, peer_of
 from serving.grpc_server import aborts_on, validated
-from serving.proto_checks import timestamp_seconds
 from trust.config import ADMIN_ROLE
+from wire.proto_time import timestamp_seconds
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +143,7 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         self, request: pb.RemoveNodeRequest, context: grpc.aio.ServicerContext
     ) -> pb.RemoveNodeResponse:
         name = validate_hostname(request.name, "name")
-        if name not in self._nodes.names() and self._bindings.forget(name):
+        if not self._nodes.knows(name) and self._bindings.forget(name):
             # Enrolled but never registered (it failed before its first start): only the
             # name's binding is left to release.
             return pb.RemoveNodeResponse()

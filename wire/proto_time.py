@@ -1,6 +1,7 @@
-"""Checks of protobuf well-known types in requests, before a servicer converts them: the
-conversions raise on values the wire format allows (negative nanos, a year past 9999), which
-would reach the client as UNKNOWN instead of a refusal naming the field."""
+"""Moments on the wire: seconds since the epoch to a protobuf Timestamp, and a Timestamp from
+a request back to seconds, checked first: the conversions raise on values the wire format
+allows (negative nanos, a year past 9999), which would reach the client as UNKNOWN instead of a
+refusal naming the field."""
 
 from __future__ import annotations
 
@@ -12,6 +13,12 @@ from domain.errors import ValidationError
 MIN_SECONDS = -62_135_596_800
 MAX_SECONDS = 253_402_300_799
 NANOS_PER_SECOND = 1_000_000_000
+
+
+def timestamp_of(seconds: float) -> Timestamp:
+    stamp = Timestamp()
+    stamp.FromNanoseconds(int(seconds * 1e9))
+    return stamp
 
 
 def timestamp_seconds(stamp: Timestamp, field: str) -> float:
