@@ -9,7 +9,6 @@ import time
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QLabel,
-    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -19,7 +18,7 @@ from clients.present_audit import entry_text
 from console.connection import EndpointSource, not_connected
 from console.models.audit_model import AuditModel
 from console.watch import ConnectionState, Phase
-from console.widgets.list_page_parts import PageTopBar, setup_row_table
+from console.widgets.list_page_parts import PageTopBar, TableOrMessage, setup_row_table
 from trust.config import ADMIN_ROLE
 
 # Starting widths (pixels) of Time (room for "10:42:07 (×57 until 10:43:01)"), Who, From,
@@ -86,13 +85,8 @@ class AuditPage(QWidget):
         )
         self.detail_label.setVisible(False)
 
-        self.empty_label = QLabel(TEXT_NOT_CONNECTED, self)
-        self.empty_label.setObjectName("placeholderText")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        self.table_stack = QStackedWidget(self)
-        self.table_stack.addWidget(self.table)
-        self.table_stack.addWidget(self.empty_label)
+        self.table_stack = TableOrMessage(self.table, TEXT_NOT_CONNECTED, self)
+        self.empty_label = self.table_stack.message
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
@@ -106,7 +100,7 @@ class AuditPage(QWidget):
         self._update()
 
     def focus_target(self) -> QWidget:
-        return self.table if self.table_stack.currentWidget() is self.table else self.filter_edit
+        return self.table if self.table_stack.showing_table else self.filter_edit
 
     def set_connection_state(self, state: ConnectionState) -> None:
         self._connection = state
@@ -145,7 +139,6 @@ class AuditPage(QWidget):
         )
         self.summary_label.setVisible(rows > 0)
         if shown:
-            self.table_stack.setCurrentWidget(self.table)
+            self.table_stack.show_table()
         else:
-            self.empty_label.setText(self.empty_text())
-            self.table_stack.setCurrentWidget(self.empty_label)
+            self.table_stack.show_message(self.empty_text())

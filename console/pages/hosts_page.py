@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QSplitter,
-    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -38,7 +37,7 @@ from console.models.hosts_model import KEY_ROLE, SORT_ROLE, Column, HostsModel
 from console.watch import ConnectionState, EmptyListTexts, Phase
 from console.widgets.detail_parts import action_button
 from console.widgets.host_detail import HostDetailPanel
-from console.widgets.list_page_parts import PageTopBar, setup_row_table
+from console.widgets.list_page_parts import PageTopBar, TableOrMessage, setup_row_table
 from proto.quantix.v1 import coordinator_pb2 as pb
 
 # Starting widths in pixels; the user can resize every column. Fixed numbers rather than
@@ -145,14 +144,8 @@ class HostsPage(QWidget):
         delete_key.triggered.connect(self.remove_action.trigger)
         self.table.addAction(delete_key)
 
-        self.empty_label = QLabel(TEXT_NOT_CONNECTED, self)
-        self.empty_label.setObjectName("placeholderText")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-
-        self.table_stack = QStackedWidget(self)
-        self.table_stack.addWidget(self.table)
-        self.table_stack.addWidget(self.empty_label)
+        self.table_stack = TableOrMessage(self.table, TEXT_NOT_CONNECTED, self)
+        self.empty_label = self.table_stack.message
 
         self.detail = HostDetailPanel(self, managed_pools, identity_of(endpoint))
 
@@ -185,7 +178,7 @@ class HostsPage(QWidget):
     # --- public ---------------------------------------------------------------------------
 
     def focus_target(self) -> QWidget:
-        return self.table if self.table_stack.currentWidget() is self.table else self.filter_edit
+        return self.table if self.table_stack.showing_table else self.filter_edit
 
     def select_host(self, key: str) -> bool:
         row = self.model.row_of(key)
@@ -310,10 +303,11 @@ class HostsPage(QWidget):
     def _on_rows_changed(self) -> None:
         rows = self.model.rowCount()
         if rows:
-            self.table_stack.setCurrentWidget(self.table)
+            self.table_stack.show_table()
         else:
-            self.empty_label.setText(EMPTY_TEXTS.pick(self._connection.phase, self.model.is_synced))
-            self.table_stack.setCurrentWidget(self.empty_label)
+            self.table_stack.show_message(
+                EMPTY_TEXTS.pick(self._connection.phase, self.model.is_synced)
+            )
         # No hosts, no detail: the empty table's message gets the whole page.
         self.detail.setVisible(rows > 0)
         if self._selected_key and self.model.row_of(self._selected_key) is None:

@@ -3,12 +3,14 @@ summary and a filter field, and a table set up the same way."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QStackedWidget,
     QTableView,
     QWidget,
 )
@@ -59,3 +61,28 @@ def setup_row_table(table: QTableView, accessible_name: str) -> None:
     header.setHighlightSections(False)
     header.setStretchLastSection(True)
     table.setAccessibleName(accessible_name)
+
+
+class TableOrMessage(QStackedWidget):
+    """A page's table, or in its place a centred message saying why it is empty."""
+
+    def __init__(self, table: QTableView, text: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.table = table
+        self.message = QLabel(text, self)
+        self.message.setObjectName("placeholderText")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.addWidget(table)
+        self.addWidget(self.message)
+
+    @property
+    def showing_table(self) -> bool:
+        return self.currentWidget() is self.table
+
+    def show_table(self) -> None:
+        self.setCurrentWidget(self.table)
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.setCurrentWidget(self.message)
