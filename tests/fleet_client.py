@@ -5,13 +5,21 @@ with the coordinator's CA), as node daemons make them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
+import grpc
+import pytest
+
+from clients.channels import Endpoint
 from clients.coordinator import CoordinatorClient
 from domain.errors import ValidationError
 from domain.validation import validate_hostname
-from localfleet.fleet import CoordinatorDaemon
+from localfleet.fleet import CoordinatorDaemon, LocalFleet
 from proto.quantix.v1 import common_pb2
 from proto.quantix.v1 import coordinator_pb2 as pb
 
@@ -62,3 +70,49 @@ class FleetClient:
         stamp: common_pb2.PoolChangeStamp | None = None,
     ) -> pb.ReportStoragePoolsResponse:
         return await self.as_node(hostname).report_storage_pools(hostname, pools, stamp)
+
+
+# How often wait_registered asks the coordinator again: often enough not to slow a test down,
+# rarely enough that the polling costs nothing.
+POLL_INTERVAL_S = 0.05
+
+
+async def wait_registered(endpoint: Endpoint, names: Iterable[str], timeout_s: float = 90) -> None:
+    """Until the coordinator at ``endpoint`` knows every one of ``names``."""
+    wanted = set(names)
+    end = time.monotonic() + timeout_s
+    async with CoordinatorClient(endpoint) as client:
+        while True:
+            known = {node.name for node in (await client.list_nodes()).nodes}
+            if wanted <= known:
+                return
+            if time.monotonic() > end:
+                raise TimeoutError(
+                    f"{sorted(wanted - known)} did not register with {endpoint.address}"
+                )
+            await asyncio.sleep(POLL_INTERVAL_S)
+
+
+def all_registered(fleet: LocalFleet) -> None:
+    """Every host of ``fleet`` registered (a test then sees no registration land mid-way)."""
+    asyncio.run(wait_registered(fleet.coordinator_endpoint(), fleet.nodes))
+
+
+async def refused(
+    endpoint: Endpoint, call: Callable[[CoordinatorClient], Awaitable[Any]]
+) -> grpc.aio.AioRpcError:
+    """The error ``call(client)`` fails with, dialled at ``endpoint``."""
+    async with CoordinatorClient(endpoint) as client:
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await call(client)
+    return caught.value
+
+
+def quantixctl(
+    fleet: LocalFleet, *args: str, role: str = "admin", stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """quantixctl as a user runs it against ``fleet``, with an identity of ``role``."""
+    command = [sys.executable, "-m", "clients.cli", *fleet.cli_args(role), *args]
+    return subprocess.run(
+        command, capture_output=True, text=True, input=stdin, timeout=120, check=False
+    )

@@ -3,27 +3,15 @@ daemons on libvirt's test driver (the `fleet` fixture)."""
 
 import asyncio
 import json
-import subprocess
-import sys
 
 from clients.coordinator import CoordinatorClient
 from clients.node import NodeClient
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.coordinator.pool_wire import CEPH_KEY, CHAP_SECRET
+from tests.fleet_client import quantixctl
 from tests.helpers import eventually
 
 HOSTS = ("host-a", "host-b", "host-c")
-
-
-def quantixctl(fleet, *args, stdin=None):
-    return subprocess.run(
-        [sys.executable, "-m", "clients.cli", *fleet.cli_args(), *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        timeout=120,
-        check=False,
-    )
 
 
 def connected(fleet):

@@ -33,7 +33,8 @@ from console.style import apply_style
 from domain.backoff import Backoff
 from localfleet import LocalFleet
 from localfleet.trust import FleetTrust
-from tests.console.daemons import FLEET_HEARTBEAT_INTERVAL_S, START_TIMEOUT_S, wait_registered
+from tests.console.daemons import FLEET_HEARTBEAT_INTERVAL_S, START_TIMEOUT_S
+from tests.fleet_client import wait_registered
 from trust.credentials import Identity
 
 T = TypeVar("T")

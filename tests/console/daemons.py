@@ -8,11 +8,9 @@ that cannot run inside the qasync loop the console tests keep running.
 
 from __future__ import annotations
 
-import asyncio
 import os
-import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 from clients.channels import Endpoint
@@ -36,10 +34,6 @@ FLEET_HEARTBEAT_INTERVAL_S = 1.0
 
 # Generous, like test_console_live's: about what happens, not how fast.
 START_TIMEOUT_S = 90.0
-
-# How often wait_registered asks the coordinator again: often enough not to slow a test down,
-# rarely enough that the polling costs nothing.
-POLL_INTERVAL_S = 0.05
 
 
 class CoordinatorProcess:
@@ -93,23 +87,6 @@ class CoordinatorProcess:
     async def set_maintenance(self, name: str, maintenance: bool = True) -> pb.Node:
         async with CoordinatorClient(self.endpoint) as client:
             return await client.set_maintenance(name, maintenance)
-
-
-async def wait_registered(
-    endpoint: Endpoint, names: Iterable[str], timeout_s: float = START_TIMEOUT_S
-) -> None:
-    """Until the coordinator at ``endpoint`` knows every one of ``names``."""
-    wanted = set(names)
-    end = time.monotonic() + timeout_s
-    address = endpoint.address
-    async with CoordinatorClient(endpoint) as client:
-        while True:
-            known = {node.name for node in (await client.list_nodes()).nodes}
-            if wanted <= known:
-                return
-            if time.monotonic() > end:
-                raise TimeoutError(f"{sorted(wanted - known)} did not register with {address}")
-            await asyncio.sleep(POLL_INTERVAL_S)
 
 
 def write_host(

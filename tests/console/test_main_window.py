@@ -27,8 +27,8 @@ from tests.console.daemons import (
     START_TIMEOUT_S,
     connections_to,
     start_coordinator_again,
-    wait_registered,
 )
+from tests.fleet_client import wait_registered
 
 NAMES = ("host-a", "host-b", "host-c")
 # A change the fleet makes itself (a killed node turning OFFLINE takes 3 heartbeats).

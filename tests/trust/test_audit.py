@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
 
 import grpc
 import pytest
@@ -15,12 +13,7 @@ from clients.coordinator import CoordinatorClient
 from clients.present_audit import from_text
 from localfleet.fleet import LocalFleet
 from proto.quantix.v1 import coordinator_pb2 as pb
-from tests.helpers import eventually
-
-
-def quantixctl(fleet: LocalFleet, *args: str, role: str = "admin") -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "clients.cli", *fleet.cli_args(role), *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+from tests.fleet_client import all_registered, quantixctl, refused
 
 
 def audit(fleet: LocalFleet, *args: str) -> list[dict]:
@@ -29,29 +22,8 @@ def audit(fleet: LocalFleet, *args: str) -> list[dict]:
     return json.loads(result.stdout)
 
 
-async def refused(endpoint: Endpoint, call) -> grpc.aio.AioRpcError:
-    async with CoordinatorClient(endpoint) as client:
-        with pytest.raises(grpc.aio.AioRpcError) as caught:
-            await call(client)
-    return caught.value
-
-
-def registered(fleet: LocalFleet) -> None:
-    """Every host of the fleet registered: no registration's entry lands between a test's."""
-
-    async def wait() -> None:
-        async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
-            await eventually(
-                client.list_nodes,
-                lambda reply: len(reply.nodes) == len(fleet.nodes),
-                what="every host registered",
-            )
-
-    asyncio.run(wait())
-
-
 def test_a_viewer_refused_three_times_is_one_entry_with_a_count(fleet):
-    registered(fleet)
+    all_registered(fleet)
     viewer = fleet.coordinator_endpoint("viewer")
     for _ in range(3):
         asyncio.run(refused(viewer, lambda c: c.delete_pool("vms")))
@@ -76,7 +48,7 @@ def test_a_viewer_refused_three_times_is_one_entry_with_a_count(fleet):
 
 
 def test_changes_are_audited_with_their_outcome_and_survive_a_restart(fleet):
-    registered(fleet)
+    all_registered(fleet)
 
     async def changes() -> None:
         async with CoordinatorClient(fleet.coordinator_endpoint()) as client:

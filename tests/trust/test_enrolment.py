@@ -21,15 +21,17 @@ from localfleet.process import DaemonProcess
 from localfleet.testhosts import write_test_host
 from proto.quantix.v1 import coordinator_pb2 as pb
 from proto.quantix.v1 import coordinator_pb2_grpc as pb_grpc
+from tests.fleet_client import quantixctl, refused
 from tests.helpers import eventually
 from trust import pki
 from trust.credentials import node_identity
 from trust.pinning import fetch_pinned_ca
 
 
-def quantixctl(fleet: LocalFleet, *args: str, role: str = "admin") -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "clients.cli", *fleet.cli_args(role), *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+def register_as(host: str):
+    """RegisterNode for ``host``, as a node daemon makes it."""
+    request = pb.RegisterNodeRequest(hostname=host, address="127.0.0.1:9")
+    return lambda client: client.register_node(request)
 
 
 def new_join(fleet: LocalFleet) -> JoinString:
@@ -197,16 +199,7 @@ def test_an_enrolled_name_is_bound_to_its_certificate_until_the_host_is_removed(
     # A certificate the CA did sign for host-b, but not the one host-b enrolled with: it
     # passes the handshake, and cannot register or heartbeat as host-b.
     forger = Endpoint(fleet.coordinator_address, fleet.trust.node_identity("host-b"))
-
-    async def forge() -> grpc.aio.AioRpcError:
-        async with CoordinatorClient(forger) as client:
-            with pytest.raises(grpc.aio.AioRpcError) as caught:
-                await client.register_node(
-                    pb.RegisterNodeRequest(hostname="host-b", address="127.0.0.1:1")
-                )
-        return caught.value
-
-    error = asyncio.run(forge())
+    error = asyncio.run(refused(forger, register_as("host-b")))
     assert error.code() == grpc.StatusCode.PERMISSION_DENIED
     assert error.details() == "host-b is enrolled with another certificate; remove it first"
     assert asyncio.run(registered(fleet, "host-b")).address == fleet.node_address("host-b")
@@ -216,16 +209,7 @@ def test_an_enrolled_name_is_bound_to_its_certificate_until_the_host_is_removed(
     asyncio.run(fleet.stop_node("host-b"))
     assert quantixctl(fleet, "hosts", "remove", "host-b").returncode == 0
     old = Endpoint(fleet.coordinator_address, node_identity(fleet.node_data_dir("host-b")))
-
-    async def comes_back() -> grpc.aio.AioRpcError:
-        async with CoordinatorClient(old) as client:
-            with pytest.raises(grpc.aio.AioRpcError) as caught:
-                await client.register_node(
-                    pb.RegisterNodeRequest(hostname="host-b", address="127.0.0.1:9")
-                )
-        return caught.value
-
-    error = asyncio.run(comes_back())
+    error = asyncio.run(refused(old, register_as("host-b")))
     assert error.code() == grpc.StatusCode.PERMISSION_DENIED
     assert error.details() == (
         "this certificate of host-b was revoked when host-b was removed; enrol the host again "

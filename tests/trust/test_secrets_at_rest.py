@@ -8,8 +8,6 @@ import asyncio
 import base64
 import sqlite3
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +19,7 @@ from coordinator.store import SQLiteStore
 from localfleet.fleet import LocalFleet
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.coordinator.pool_wire import CEPH_KEY, CHAP_SECRET, ceph, iscsi
+from tests.fleet_client import quantixctl, wait_registered
 from tests.helpers import eventually
 
 SECRETS = (CEPH_KEY, CHAP_SECRET)
@@ -80,8 +79,7 @@ async def every_read_reply(fleet: LocalFleet) -> bytes:
 def quantixctl_output(fleet: LocalFleet) -> str:
     outputs = []
     for args in (["pools", "show", "rbd-vms", "--json"], ["pools", "show", "san-vms"], ["audit"]):
-        command = [sys.executable, "-m", "clients.cli", *fleet.cli_args(), *args]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+        result = quantixctl(fleet, *args)
         assert result.returncode == 0, result.stderr
         outputs.append(result.stdout + result.stderr)
     return "".join(outputs)
@@ -90,11 +88,7 @@ def quantixctl_output(fleet: LocalFleet) -> str:
 def test_secrets_are_sealed_never_shown_and_gone_after_delete(fleet):
     async def create() -> None:
         async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
-            await eventually(
-                client.list_nodes,
-                lambda reply: {node.name for node in reply.nodes} == set(HOSTS),
-                what="both hosts registered",
-            )
+            await wait_registered(fleet.coordinator_endpoint(), HOSTS)
             for spec in (ceph(hosts=HOSTS), iscsi(hosts=HOSTS)):
                 await client.create_pool(spec)
             for name in ("rbd-vms", "san-vms"):
