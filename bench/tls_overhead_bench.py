@@ -31,6 +31,9 @@ sys.path.insert(0, str(ROOT))
 
 import grpc  # noqa: E402
 
+# The same CreatePool-to-READY measure as the fan-out bench (this directory is on sys.path).
+from pool_fanout_bench import time_to_ready  # noqa: E402
+
 from clients.channels import Endpoint  # noqa: E402
 from clients.coordinator import CoordinatorClient  # noqa: E402
 from localfleet import LocalFleet  # noqa: E402
@@ -50,14 +53,6 @@ class InstantHosts(node_pb2_grpc.NodeDaemonServicer):
     async def InitStoragePool(self, request, context):
         pool = cpb.HostStoragePool(name=request.spec.name, type="netfs", capacity_bytes=2**40)
         return node_pb2.InitStoragePoolResponse(pool=pool)
-
-
-def spec(name: str) -> cpb.PoolSpec:
-    return cpb.PoolSpec(
-        name=name,
-        backend=cpb.POOL_BACKEND_NFS,
-        nfs=cpb.NfsSource(server="nas.lab", export_path=f"/export/{name}"),
-    )
 
 
 class Mode:
@@ -97,31 +92,6 @@ async def start(workdir: Path, tls: bool) -> Mode:
     return Mode(fleet, tls)
 
 
-async def pool_ready(client: CoordinatorClient, name: str) -> float:
-    ready = asyncio.Event()
-    synced = asyncio.Event()
-
-    async def watch() -> None:
-        async for event in client.watch(0):
-            if event.type == pb.WatchEvent.TYPE_SYNCED:
-                synced.set()
-            elif (
-                event.key == name
-                and event.pool.phase == pb.POOL_PHASE_READY
-                and len(event.pool.hosts) == HOSTS
-            ):
-                ready.set()
-                return
-
-    watcher = asyncio.create_task(watch())
-    await synced.wait()
-    started = time.perf_counter()
-    await client.create_pool(spec(name))
-    await asyncio.wait_for(ready.wait(), 60)
-    watcher.cancel()
-    return time.perf_counter() - started
-
-
 async def fanout(workdir: Path, tls: bool) -> dict:
     mode = await start(workdir, tls)
     servers = []
@@ -135,7 +105,7 @@ async def fanout(workdir: Path, tls: bool) -> dict:
                     pb.RegisterNodeRequest(hostname=name, address=f"127.0.0.1:{port}")
                 )
         async with CoordinatorClient(mode.admin()) as client:
-            times = [await pool_ready(client, f"pool-{i}") for i in range(POOLS)]
+            times = [await time_to_ready(client, f"pool-{i}", HOSTS) for i in range(POOLS)]
     finally:
         await mode.fleet.stop()
         for server in servers:

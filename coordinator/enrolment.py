@@ -107,17 +107,22 @@ class Enroller:
 
     @property
     def ca_fingerprint(self) -> str:
-        return pki.fingerprint(self._ca.certificate) if self._ca else ""
+        """What join strings pin; EnrolmentUnavailable when this coordinator has no CA."""
+        return pki.fingerprint(self._require_ca().certificate)
+
+    def _require_ca(self) -> pki.Issued:
+        if self._ca is None:
+            raise EnrolmentUnavailable(
+                "this coordinator runs without a CA (--insecure) and cannot enrol hosts"
+            )
+        return self._ca
 
     def enrol(self, token_text: str, hostname: str, csr_pem: bytes) -> tuple[bytes, bytes]:
         """The node certificate and the CA certificate (PEM) for ``hostname``'s key.
 
         Raises ValidationError (malformed input or signing request), TokenRefused or
         EnrolmentRefused; nothing is stored unless a certificate is returned."""
-        if self._ca is None:
-            raise EnrolmentUnavailable(
-                "this coordinator runs without a CA (--insecure) and cannot enrol hosts"
-            )
+        ca = self._require_ca()
         token = parse_token(token_text)
         host = validate_hostname(hostname)
         row = self._tokens.check(token)
@@ -126,7 +131,7 @@ class Enroller:
         if self._registered(host):  # known, yet bound to nothing (registered before bindings)
             raise EnrolmentRefused(registered_unbound(host))
         try:
-            certificate = pki.node_certificate_for(self._ca, csr_pem, host)
+            certificate = pki.node_certificate_for(ca, csr_pem, host)
         except pki.CsrRefused as error:
             raise ValidationError("csr", str(error)) from None
         fingerprint = pki.fingerprint(certificate)
@@ -137,4 +142,4 @@ class Enroller:
         self._tokens.replace(used)
         self._bindings.bind(host, fingerprint)
         log.info("host %s enrolled with join token %s", host, token.id)
-        return pki.cert_pem(certificate), pki.cert_pem(self._ca.certificate)
+        return pki.cert_pem(certificate), pki.cert_pem(ca.certificate)

@@ -238,21 +238,18 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
 
     @validated
     @aborts_on({TooManyTokens: grpc.StatusCode.RESOURCE_EXHAUSTED})
+    @_enrolment_errors
     async def CreateJoinToken(
         self, request: pb.CreateJoinTokenRequest, context: grpc.aio.ServicerContext
     ) -> pb.CreateJoinTokenResponse:
         ttl = request.ttl.ToSeconds() if request.HasField("ttl") else DEFAULT_JOIN_TTL_S
-        if self._enroller.ca_fingerprint == "":
-            await context.abort(
-                grpc.StatusCode.FAILED_PRECONDITION,
-                "this coordinator runs without a CA (--insecure) and cannot enrol hosts",
-            )
+        fingerprint = self._enroller.ca_fingerprint  # refused first without a CA
         row, token = self._tokens.create(ttl, _caller(context))
         note_audit_object(f"join token {row.id}")
         return pb.CreateJoinTokenResponse(
             token=self._tokens.to_proto(row),
             secret=token.secret,
-            ca_fingerprint=self._enroller.ca_fingerprint,
+            ca_fingerprint=fingerprint,
             enrolment_port=self._enroller.enrolment_port,
         )
 
