@@ -68,11 +68,14 @@ async def time_to_ready(client: CoordinatorClient, name: str, nodes: int) -> flo
                 synced.set()
             if event.key != name or not event.HasField("pool"):
                 continue
-            if event.pool.phase == pb.POOL_PHASE_READY and len(event.pool.hosts) == nodes:
+            if (
+                event.pool.realization.phase == cpb.PHASE_READY
+                and len(event.pool.realization.hosts) == nodes
+            ):
                 ready.set()
                 return
-            if event.pool.phase in (pb.POOL_PHASE_ERROR, pb.POOL_PHASE_DEGRADED):
-                failed.append(event.pool.message)
+            if event.pool.realization.phase in (cpb.PHASE_ERROR, cpb.PHASE_DEGRADED):
+                failed.append(event.pool.realization.message)
                 ready.set()
                 return
 

@@ -40,6 +40,7 @@ from domain.pools import (
     parse_mount_options,
     validate_pool_spec,
 )
+from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from wire.pool_codec import spec_to_pb
 
@@ -293,18 +294,21 @@ def _print_pool(pool: pb.Pool, as_json: bool) -> None:
 
 
 async def _wait_settled(client: CoordinatorClient, pool: pb.Pool) -> pb.Pool:
-    deadlines = [h.deadline.ToNanoseconds() / 1e9 for h in pool.hosts]
+    deadlines = [h.deadline.ToNanoseconds() / 1e9 for h in pool.realization.hosts]
     give_up = max(deadlines, default=time.time()) + WAIT_SLACK_S
-    while pool.phase in (pb.POOL_PHASE_PENDING, pb.POOL_PHASE_DELETING) and time.time() < give_up:
+    while (
+        pool.realization.phase in (cpb.PHASE_PENDING, cpb.PHASE_DELETING) and time.time() < give_up
+    ):
         await asyncio.sleep(WAIT_POLL_S)
         pool = await client.get_pool(pool.spec.name)
     return pool
 
 
 def _require_ready(pool: pb.Pool) -> None:
-    if pool.phase != pb.POOL_PHASE_READY:
+    if pool.realization.phase != cpb.PHASE_READY:
         raise PoolCommandFailed(
-            f"pool {pool.spec.name} is {phase_key(pool.phase)}: {pool.message or 'no message'}"
+            f"pool {pool.spec.name} is {phase_key(pool.realization.phase)}: "
+            f"{pool.realization.message or 'no message'}"
         )
 
 
@@ -348,7 +352,7 @@ async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
     if command == "unassign":
         pool = await client.unassign_hosts(args.name, args.hosts, args.force)
         _print_pool(pool, args.json)
-        kept = [h for h in pool.hosts if h.host in args.hosts]
+        kept = [h for h in pool.realization.hosts if h.host in args.hosts]
         if kept:
             failures = "; ".join(f"{h.host}: {h.message}" for h in kept)
             raise PoolCommandFailed(f"pool {args.name} is still on {failures}")
@@ -366,6 +370,8 @@ async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
         else:
             print(result_text(reply, args.name))
         if not reply.deleted:
-            raise PoolCommandFailed(f"pool {args.name} was not deleted: {reply.pool.message}")
+            raise PoolCommandFailed(
+                f"pool {args.name} was not deleted: {reply.pool.realization.message}"
+            )
         return
     raise AssertionError(f"unknown pools command {command!r}")

@@ -68,7 +68,7 @@ def hosts_text(pool: pb.Pool) -> str:
     return "every host (including hosts that join later)"
 
 
-def capacity_text(pool: pb.Pool | pb.PoolHostStatus | pb.DiscoveredPoolHost) -> str:
+def capacity_text(pool: pb.Pool | cpb.StorageUse | pb.DiscoveredPoolHost) -> str:
     if not pool.capacity_bytes:
         return "—"
     return unknown_capacity_text(pool) or (
@@ -76,15 +76,15 @@ def capacity_text(pool: pb.Pool | pb.PoolHostStatus | pb.DiscoveredPoolHost) -> 
     )
 
 
-def host_json(status: pb.PoolHostStatus) -> dict[str, Any]:
+def host_json(status: cpb.HostStatus) -> dict[str, Any]:
     return {
         "host": status.host,
         "phase": phase_key(status.phase) if status.phase else "",
         "message": status.message,
         "reason": status.reason,
-        "capacity_bytes": status.capacity_bytes,
-        "allocation_bytes": status.allocation_bytes,
-        "available_bytes": status.available_bytes,
+        "capacity_bytes": status.storage.capacity_bytes,
+        "allocation_bytes": status.storage.allocation_bytes,
+        "available_bytes": status.storage.available_bytes,
         "notes": list(status.notes),
         "updated_at": iso_time(status.updated_at),
         "deadline": iso_time(status.deadline),
@@ -96,15 +96,15 @@ def pool_json(pool: pb.Pool) -> dict[str, Any]:
     return {
         "name": pool.spec.name,
         "backend": backend.value if backend else "",
-        "phase": phase_key(pool.phase),
-        "message": pool.message,
+        "phase": phase_key(pool.realization.phase),
+        "message": pool.realization.message,
         "capacity_bytes": pool.capacity_bytes,
         "allocation_bytes": pool.allocation_bytes,
         "available_bytes": pool.available_bytes,
         "created_at": iso_time(pool.created_at),
         "updated_at": iso_time(pool.updated_at),
         "spec": json_format.MessageToDict(pool.spec, preserving_proto_field_name=True),
-        "hosts": [host_json(h) for h in pool.hosts],
+        "hosts": [host_json(h) for h in pool.realization.hosts],
     }
 
 
@@ -116,13 +116,13 @@ def pool_rows(pools: Sequence[pb.Pool], now: float) -> list[tuple[str, ...]]:
     rows = []
     for pool in pools:
         backend = backend_of(pool)
-        ready = sum(1 for h in pool.hosts if h.phase == pb.POOL_PHASE_READY)
+        ready = sum(1 for h in pool.realization.hosts if h.phase == cpb.PHASE_READY)
         rows.append(
             (
                 pool.spec.name,
                 backend.label if backend else "?",
-                phase_key(pool.phase),
-                f"{ready}/{len(pool.hosts)} ready",
+                phase_key(pool.realization.phase),
+                f"{ready}/{len(pool.realization.hosts)} ready",
                 capacity_text(pool),
                 _short(pool_message(pool, now)),
             )
@@ -182,7 +182,7 @@ def pool_text(pool: pb.Pool, now: float) -> str:
     facts = [
         ("Name", pool.spec.name),
         ("Backend", backend.label if backend else "?"),
-        ("Phase", phase_key(pool.phase)),
+        ("Phase", phase_key(pool.realization.phase)),
         ("Message", pool_message(pool, now) or "—"),
         ("Source", source_text(pool)),
         ("Assigned to", hosts_text(pool)),
@@ -193,14 +193,14 @@ def pool_text(pool: pb.Pool, now: float) -> str:
     width = max(len(label) for label, _ in facts)
     lines = [f"{label.ljust(width)}  {value}" for label, value in facts]
     lines.append("")
-    lines.append("Hosts:" if pool.hosts else "Hosts: none")
-    host_width = max((len(h.host) for h in pool.hosts), default=0)
-    for status in pool.hosts:
+    lines.append("Hosts:" if pool.realization.hosts else "Hosts: none")
+    host_width = max((len(h.host) for h in pool.realization.hosts), default=0)
+    for status in pool.realization.hosts:
         phase = phase_key(status.phase)
-        detail = capacity_text(status) if status.phase == pb.POOL_PHASE_READY else status.reason
+        detail = capacity_text(status.storage) if status.phase == cpb.PHASE_READY else status.reason
         if detail == phase:
             detail = ""
-        if status.phase == pb.POOL_PHASE_PENDING and iso_time(status.deadline):
+        if status.phase == cpb.PHASE_PENDING and iso_time(status.deadline):
             detail = f"answer due by {iso_time(status.deadline)}"
         lines.append(f"  {status.host.ljust(host_width)}  {phase.ljust(8)}  {detail}".rstrip())
         message = pool_host_message(status, now)

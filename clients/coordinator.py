@@ -62,7 +62,7 @@ class CoordinatorClient:
         self,
         hostname: str,
         pools: Sequence[common_pb2.HostStoragePool],
-        stamp: common_pb2.PoolChangeStamp | None = None,
+        stamp: common_pb2.ChangeStamp | None = None,
     ) -> pb.ReportStoragePoolsResponse:
         request = pb.ReportStoragePoolsRequest(hostname=hostname, pools=list(pools), stamp=stamp)
         return await self._stub.ReportStoragePools(request, timeout=self.deadline_s)

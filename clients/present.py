@@ -102,8 +102,8 @@ def node_status_text(node: pb.Node, now: float) -> str:
 def pool_message(pool: pb.Pool, now: float) -> str:
     """The pool's message as the coordinator wrote it, with each offline host's reason worded
     now: the coordinator stores "host-b is offline" and the time it went silent, never an age."""
-    message = pool.message
-    for status in pool.hosts:
+    message = pool.realization.message
+    for status in pool.realization.hosts:
         worded = pool_host_message(status, now)
         if worded != status.message and status.message:
             message = message.replace(status.message, worded)
@@ -113,16 +113,16 @@ def pool_message(pool: pb.Pool, now: float) -> str:
 def has_ticking_text(pool: pb.Pool) -> bool:
     """Whether the pool's words change with the clock (an offline host's age)."""
     return any(
-        s.phase == pb.POOL_PHASE_OFFLINE and timestamp_seconds(s.offline_since) is not None
-        for s in pool.hosts
+        s.phase == common_pb2.PHASE_OFFLINE and timestamp_seconds(s.offline_since) is not None
+        for s in pool.realization.hosts
     )
 
 
-def pool_host_message(status: pb.PoolHostStatus, now: float) -> str:
+def pool_host_message(status: common_pb2.HostStatus, now: float) -> str:
     """A pool's status on one host in words: an offline host's reason is worded now from the
     time it went silent (``"host-b is offline: no heartbeat since 10:42:07, 3 min ago"``)."""
     since = timestamp_seconds(status.offline_since)
-    if status.phase == pb.POOL_PHASE_OFFLINE and since is not None:
+    if status.phase == common_pb2.PHASE_OFFLINE and since is not None:
         return f"{status.host} is offline: {offline_since_text(since, max(now, since))}"
     return status.message
 
@@ -227,7 +227,7 @@ def status_key(status: int) -> str:
 
 def phase_key(phase: int) -> str:
     """``READY`` / ``DEGRADED`` / ...: a pool phase's stable name, in JSON and quantixctl."""
-    return _enum_key(pb.PoolPhase, phase, "POOL_PHASE_")
+    return _enum_key(common_pb2.Phase, phase, "PHASE_")
 
 
 class CapacityFigures(Protocol):

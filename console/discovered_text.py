@@ -16,7 +16,7 @@ from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from wire.pool_codec import BACKEND_TO_PB
 
-# Not a pb.PoolPhase: the "phase" of a pool Quantix does not manage. Filter tabs, badges and
+# Not a cpb.Phase: the "phase" of a pool Quantix does not manage. Filter tabs, badges and
 # tones key on it like on the phases of managed pools.
 PHASE_UNMANAGED = -1
 UNMANAGED_LABEL = "Unmanaged"
@@ -24,11 +24,11 @@ UNMANAGED_LABEL = "Unmanaged"
 # libvirt's state on a host -> the pool phase whose tone its chip gets (the chip also says the
 # state in words): running is fine, inactive is idle, building is under way, the rest is wrong.
 _STATE_TONES: dict[int, int] = {
-    cpb.STORAGE_POOL_STATE_RUNNING: pb.POOL_PHASE_READY,
-    cpb.STORAGE_POOL_STATE_INACTIVE: pb.POOL_PHASE_OFFLINE,
-    cpb.STORAGE_POOL_STATE_BUILDING: pb.POOL_PHASE_PENDING,
-    cpb.STORAGE_POOL_STATE_DEGRADED: pb.POOL_PHASE_DEGRADED,
-    cpb.STORAGE_POOL_STATE_INACCESSIBLE: pb.POOL_PHASE_ERROR,
+    cpb.STORAGE_POOL_STATE_RUNNING: cpb.PHASE_READY,
+    cpb.STORAGE_POOL_STATE_INACTIVE: cpb.PHASE_OFFLINE,
+    cpb.STORAGE_POOL_STATE_BUILDING: cpb.PHASE_PENDING,
+    cpb.STORAGE_POOL_STATE_DEGRADED: cpb.PHASE_DEGRADED,
+    cpb.STORAGE_POOL_STATE_INACCESSIBLE: cpb.PHASE_ERROR,
 }
 
 ADOPTABLE_NOTE = "Not managed by Quantix. Adopt… reads its settings from its hosts and manages it."
@@ -50,7 +50,7 @@ def state_label(state: int) -> str:
 
 
 def chip_phase(state: int) -> int:
-    return _STATE_TONES.get(state, pb.POOL_PHASE_UNSPECIFIED)
+    return _STATE_TONES.get(state, cpb.PHASE_UNSPECIFIED)
 
 
 def source_text(pool: pb.DiscoveredPool) -> str:

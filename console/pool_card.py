@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 from console import discovered_text, pool_text
 from console.pool_text import Usage
+from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 
 
 @dataclass(frozen=True)
 class HostChip:
     host: str
-    phase: int  # pb.PoolPhase: PENDING, READY, ERROR or OFFLINE
+    phase: int  # cpb.Phase: PENDING, READY, ERROR or OFFLINE
     label: str  # the phase in words: a chip is never told by colour alone
 
 
@@ -27,7 +28,7 @@ class PoolCard:
     name: str
     backend: int  # common_pb2.PoolBackend
     backend_label: str
-    phase: int  # pb.PoolPhase
+    phase: int  # cpb.Phase
     phase_label: str
     source: str
     description: str
@@ -73,18 +74,18 @@ class PoolCard:
 # Hosts that need attention first, then the others by name: the first chips on a card are the
 # ones worth seeing when not all of them fit.
 _CHIP_ORDER = {
-    pb.POOL_PHASE_ERROR: 0,
-    pb.POOL_PHASE_OFFLINE: 1,
-    pb.POOL_PHASE_PENDING: 2,
-    pb.POOL_PHASE_READY: 3,
+    cpb.PHASE_ERROR: 0,
+    cpb.PHASE_OFFLINE: 1,
+    cpb.PHASE_PENDING: 2,
+    cpb.PHASE_READY: 3,
 }
 
 
 def _hosts_summary(pool: pb.Pool) -> str:
-    total = len(pool.hosts)
+    total = len(pool.realization.hosts)
     if not total:
         return "No hosts yet"
-    ready = sum(1 for h in pool.hosts if h.phase == pb.POOL_PHASE_READY)
+    ready = sum(1 for h in pool.realization.hosts if h.phase == cpb.PHASE_READY)
     if ready == total:
         return f"Ready on {pool_text.plural(total, 'host')}"
     return f"Ready on {ready} of {pool_text.plural(total, 'host')}"
@@ -100,14 +101,14 @@ def card_of(pool: pb.Pool, now: float | None = None) -> PoolCard:
     )
     chips = tuple(
         HostChip(h.host, h.phase, pool_text.phase_label(h.phase))
-        for h in sorted(pool.hosts, key=lambda h: (_CHIP_ORDER.get(h.phase, 1), h.host))
+        for h in sorted(pool.realization.hosts, key=lambda h: (_CHIP_ORDER.get(h.phase, 1), h.host))
     )
     return PoolCard(
         name=pool.spec.name,
         backend=pool.spec.backend,
         backend_label=pool_text.backend_label(pool.spec.backend),
-        phase=pool.phase,
-        phase_label=pool_text.phase_label(pool.phase),
+        phase=pool.realization.phase,
+        phase_label=pool_text.phase_label(pool.realization.phase),
         source=pool_text.source_summary(pool.spec),
         description=pool.spec.description,
         capacity=pool_text.pool_capacity_text(pool),

@@ -18,7 +18,6 @@ from console.discovered_text import PHASE_UNMANAGED
 from console.pool_text import Usage
 from console.style import read_resource
 from proto.quantix.v1 import common_pb2 as cpb
-from proto.quantix.v1 import coordinator_pb2 as pb
 
 
 @dataclass(frozen=True)
@@ -37,13 +36,13 @@ BLUE = Tone("#1c4f8c", "#e3edf8", "#a9c5e6")
 GREY = Tone("#4a5260", "#eceef1", "#c9ced6")
 
 PHASE_TONES: dict[int, Tone] = {
-    pb.POOL_PHASE_READY: GREEN,
-    pb.POOL_PHASE_DEGRADED: AMBER,
-    pb.POOL_PHASE_ERROR: RED,
-    pb.POOL_PHASE_PENDING: BLUE,
-    pb.POOL_PHASE_OFFLINE: GREY,
-    pb.POOL_PHASE_DELETING: GREY,
-    pb.POOL_PHASE_UNSPECIFIED: GREY,
+    cpb.PHASE_READY: GREEN,
+    cpb.PHASE_DEGRADED: AMBER,
+    cpb.PHASE_ERROR: RED,
+    cpb.PHASE_PENDING: BLUE,
+    cpb.PHASE_OFFLINE: GREY,
+    cpb.PHASE_DELETING: GREY,
+    cpb.PHASE_UNSPECIFIED: GREY,
     PHASE_UNMANAGED: GREY,  # shown, not managed: neither good nor bad
 }
 

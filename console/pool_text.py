@@ -32,13 +32,13 @@ from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 
 PHASE_LABELS: dict[int, str] = {
-    pb.POOL_PHASE_UNSPECIFIED: "Unknown",
-    pb.POOL_PHASE_PENDING: "Pending",
-    pb.POOL_PHASE_READY: "Ready",
-    pb.POOL_PHASE_DEGRADED: "Degraded",
-    pb.POOL_PHASE_ERROR: "Error",
-    pb.POOL_PHASE_OFFLINE: "Offline",
-    pb.POOL_PHASE_DELETING: "Deleting",
+    cpb.PHASE_UNSPECIFIED: "Unknown",
+    cpb.PHASE_PENDING: "Pending",
+    cpb.PHASE_READY: "Ready",
+    cpb.PHASE_DEGRADED: "Degraded",
+    cpb.PHASE_ERROR: "Error",
+    cpb.PHASE_OFFLINE: "Offline",
+    cpb.PHASE_DELETING: "Deleting",
 }
 
 BACKEND_LABELS: dict[int, str] = {
@@ -129,49 +129,49 @@ def capacity_text(used: int, total: int, available: int | None = None) -> str:
 def pool_capacity_text(pool: pb.Pool) -> str:
     if pool.capacity_bytes:
         return capacity_text(pool.allocation_bytes, pool.capacity_bytes, pool.available_bytes)
-    if pool.phase == pb.POOL_PHASE_ERROR:
+    if pool.realization.phase == cpb.PHASE_ERROR:
         return "No capacity: not ready on any host"
-    if pool.phase == pb.POOL_PHASE_PENDING:
+    if pool.realization.phase == cpb.PHASE_PENDING:
         return "Capacity known once a host is ready"
     return "Capacity not known yet"
 
 
 def has_failures(pool: pb.Pool) -> bool:
     """Some host failed or is offline (PENDING pools can have failures "so far")."""
-    return any(h.phase in (pb.POOL_PHASE_ERROR, pb.POOL_PHASE_OFFLINE) for h in pool.hosts)
+    return any(h.phase in (cpb.PHASE_ERROR, cpb.PHASE_OFFLINE) for h in pool.realization.hosts)
 
 
 def needs_banner(pool: pb.Pool) -> bool:
     """ERROR, DEGRADED, and PENDING with failures so far: the cards that carry a message."""
-    if pool.phase in (pb.POOL_PHASE_ERROR, pb.POOL_PHASE_DEGRADED):
+    if pool.realization.phase in (cpb.PHASE_ERROR, cpb.PHASE_DEGRADED):
         return True
-    return pool.phase == pb.POOL_PHASE_PENDING and has_failures(pool)
+    return pool.realization.phase == cpb.PHASE_PENDING and has_failures(pool)
 
 
 def banner_text(pool: pb.Pool, now: float | None = None) -> str:
     """The card's banner: the coordinator's message, which names every failing host, with an
     offline host's reason worded at ``now`` (clients.present)."""
     now = time.time() if now is None else now
-    if pool.message:
+    if pool.realization.message:
         return present.pool_message(pool, now)
-    failing = [h for h in pool.hosts if h.phase in (pb.POOL_PHASE_ERROR, pb.POOL_PHASE_OFFLINE)]
+    failing = [h for h in pool.realization.hosts if h.phase in (cpb.PHASE_ERROR, cpb.PHASE_OFFLINE)]
     if failing:
         return "; ".join(
             f"{h.host}: {present.pool_host_message(h, now) or phase_label(h.phase)}"
             for h in failing
         )
-    return f"{phase_label(pool.phase)} — no reason given by the coordinator"
+    return f"{phase_label(pool.realization.phase)} — no reason given by the coordinator"
 
 
-def host_capacity_text(status: pb.PoolHostStatus) -> str:
-    return present.used_of_total_text(status)
+def host_capacity_text(status: cpb.HostStatus) -> str:
+    return present.used_of_total_text(status.storage)
 
 
 def hosts_text(pool: pb.Pool) -> str:
     """Where the pool is assigned: ``"Every host (3 now)"`` or ``"host-a, host-b"``."""
     if pool.spec.hosts:
         return ", ".join(pool.spec.hosts)
-    count = len(pool.hosts)
+    count = len(pool.realization.hosts)
     if pool.spec.backend == cpb.POOL_BACKEND_LOCAL_DIR:
         return "No host"
     now = "no host now" if not count else ("1 now" if count == 1 else f"{count} now")

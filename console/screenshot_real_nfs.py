@@ -29,6 +29,7 @@ from console.style import apply_style
 from domain.pools import Backend, NfsSource, PoolSpec, validate_pool_spec
 from localfleet import LocalFleet
 from localfleet.process import DaemonProcess
+from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from wire.pool_codec import spec_to_pb
 
@@ -88,7 +89,7 @@ async def shoot(directory: Path, libvirt_uri: str) -> None:
                 await client.create_pool(spec_to_pb(spec, include_secrets=False))
             pool = window.pools_model.pool
             await _until(
-                lambda: (pool(POOL) or pb.Pool()).phase == pb.POOL_PHASE_ERROR, "the ERROR card"
+                lambda: (pool(POOL) or pb.Pool()).phase == cpb.PHASE_ERROR, "the ERROR card"
             )
             window.show_page(2)
             window.storage_page.select_pool(POOL)

@@ -31,6 +31,7 @@ from domain.pools import (
     PoolSpec,
     validate_pool_spec,
 )
+from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from wire.pool_codec import spec_to_pb
 
@@ -112,7 +113,7 @@ async def _settle() -> None:
 
 def _phase(window: MainWindow, name: str) -> int:
     pool = window.pools_model.pool(name)
-    return pb.POOL_PHASE_UNSPECIFIED if pool is None else pool.phase
+    return cpb.PHASE_UNSPECIFIED if pool is None else pool.realization.phase
 
 
 async def storage_tour(window: MainWindow, fleet: LocalFleet, save: Save) -> None:
@@ -129,7 +130,7 @@ async def _storage_pictures(window: MainWindow, fleet: LocalFleet, save: Save) -
     specs = demo_specs()
     await _create(fleet.coordinator_endpoint(), specs)
     await _until(
-        lambda: all(_phase(window, s.name) not in (0, pb.POOL_PHASE_PENDING) for s in specs),
+        lambda: all(_phase(window, s.name) not in (0, cpb.PHASE_PENDING) for s in specs),
         "the demo pools to settle",
     )
     # One pool caught while a host hangs (SIGSTOP): pending, waiting for that host.
@@ -141,7 +142,7 @@ async def _storage_pictures(window: MainWindow, fleet: LocalFleet, save: Save) -
         await _create(fleet.coordinator_endpoint(), [pending])
         await _until(
             lambda: any(
-                h.phase == pb.POOL_PHASE_READY
+                h.phase == cpb.PHASE_READY
                 for h in (window.pools_model.pool("nfs-backup") or pb.Pool()).hosts
             ),
             "nfs-backup to be ready somewhere",

@@ -159,7 +159,7 @@ class DiscoveryManager:
             managed = set()
             for pool in self._inventory.list(POOL_KIND):
                 assert isinstance(pool, pb.Pool)
-                for status in pool.hosts:
+                for status in pool.realization.hosts:
                     if status.reason != REASON_CONFLICT:
                         managed.add((pool.spec.name, status.host))
             self._managed_cache = managed

@@ -75,5 +75,5 @@ def validate_reported_pools(
 BOOT_ID_MAX = 64
 
 
-def validate_stamp(stamp: common_pb2.PoolChangeStamp, field: str = "stamp") -> None:
+def validate_stamp(stamp: common_pb2.ChangeStamp, field: str = "stamp") -> None:
     validate_text(stamp.boot_id, f"{field}.boot_id", BOOT_ID_MAX)

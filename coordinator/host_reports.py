@@ -26,7 +26,7 @@ def take_report(
     pools: PoolManager,
     host: str,
     reported: Sequence[common_pb2.HostStoragePool],
-    stamp: common_pb2.PoolChangeStamp | None = None,
+    stamp: common_pb2.ChangeStamp | None = None,
 ) -> None:
     if stamp is not None:
         validate_stamp(stamp)  # before anything is taken in

@@ -32,26 +32,26 @@ def copy(pool: pb.Pool) -> pb.Pool:
 
 
 def host_names(pool: pb.Pool) -> list[str]:
-    return [status.host for status in pool.hosts]
+    return [status.host for status in pool.realization.hosts]
 
 
-def find(pool: pb.Pool, host: str) -> pb.PoolHostStatus | None:
-    return next((status for status in pool.hosts if status.host == host), None)
+def find(pool: pb.Pool, host: str) -> cpb.HostStatus | None:
+    return next((status for status in pool.realization.hosts if status.host == host), None)
 
 
-def put_status(pool: pb.Pool, status: pb.PoolHostStatus) -> None:
+def put_status(pool: pb.Pool, status: cpb.HostStatus) -> None:
     """Replace the host's status, or add it; hosts stay sorted by name."""
     put_statuses(pool, [status])
 
 
-def put_statuses(pool: pb.Pool, statuses: Iterable[pb.PoolHostStatus]) -> None:
+def put_statuses(pool: pb.Pool, statuses: Iterable[cpb.HostStatus]) -> None:
     new = {status.host: status for status in statuses}
     if not new:
         return
-    kept = [s for s in pool.hosts if s.host not in new]
+    kept = [s for s in pool.realization.hosts if s.host not in new]
     merged = sorted([*kept, *new.values()], key=lambda s: s.host)
-    del pool.hosts[:]
-    pool.hosts.extend(merged)
+    del pool.realization.hosts[:]
+    pool.realization.hosts.extend(merged)
 
 
 def drop_hosts(pool: pb.Pool, hosts: Iterable[str]) -> None:
@@ -62,9 +62,9 @@ def drop_hosts(pool: pb.Pool, hosts: Iterable[str]) -> None:
         return
     if every_host(pool):
         pool.spec.hosts.extend(host_names(pool))
-    kept = [s for s in pool.hosts if s.host not in gone]
-    del pool.hosts[:]
-    pool.hosts.extend(kept)
+    kept = [s for s in pool.realization.hosts if s.host not in gone]
+    del pool.realization.hosts[:]
+    pool.realization.hosts.extend(kept)
     explicit = [h for h in pool.spec.hosts if h not in gone]
     del pool.spec.hosts[:]
     pool.spec.hosts.extend(explicit)
@@ -73,18 +73,18 @@ def drop_hosts(pool: pb.Pool, hosts: Iterable[str]) -> None:
 def forget_host(pool: pb.Pool, host: str) -> None:
     """Drop a host that no longer exists: unlike ``drop_hosts``, a pool for every host stays
     one (a host of that name that registers later gets it, as any new host would)."""
-    kept = [s for s in pool.hosts if s.host != host]
-    del pool.hosts[:]
-    pool.hosts.extend(kept)
+    kept = [s for s in pool.realization.hosts if s.host != host]
+    del pool.realization.hosts[:]
+    pool.realization.hosts.extend(kept)
     explicit = [h for h in pool.spec.hosts if h != host]
     del pool.spec.hosts[:]
     pool.spec.hosts.extend(explicit)
 
 
-def pending(host: str, now: float, deadline_s: float) -> pb.PoolHostStatus:
-    return pb.PoolHostStatus(
+def pending(host: str, now: float, deadline_s: float) -> cpb.HostStatus:
+    return cpb.HostStatus(
         host=host,
-        phase=pb.POOL_PHASE_PENDING,
+        phase=cpb.PHASE_PENDING,
         updated_at=timestamp_of(now),
         deadline=timestamp_of(now + deadline_s),
     )
@@ -97,8 +97,8 @@ def failed(
     reason: str,
     now: float,
     offline_since: float | None = None,
-) -> pb.PoolHostStatus:
-    status = pb.PoolHostStatus(
+) -> cpb.HostStatus:
+    status = cpb.HostStatus(
         host=host,
         phase=PHASE_TO_PB[phase],
         message=shortened(message, MESSAGE_MAX),
@@ -110,9 +110,7 @@ def failed(
     return status
 
 
-def from_init(
-    outcome: HostOutcome[node_pb2.InitStoragePoolResponse], now: float
-) -> pb.PoolHostStatus:
+def from_init(outcome: HostOutcome[node_pb2.InitStoragePoolResponse], now: float) -> cpb.HostStatus:
     """A host's status after InitStoragePool; READY clears any earlier message."""
     if not outcome.ok or outcome.result is None:
         return failed(
@@ -124,34 +122,42 @@ def from_init(
             outcome.offline_since,
         )
     reply = outcome.result
-    return pb.PoolHostStatus(
+    return cpb.HostStatus(
         host=outcome.host,
-        phase=pb.POOL_PHASE_READY,
-        capacity_bytes=reply.pool.capacity_bytes,
-        allocation_bytes=reply.pool.allocation_bytes,
-        available_bytes=reply.pool.available_bytes,
+        phase=cpb.PHASE_READY,
+        storage=_use(reply.pool),
         updated_at=timestamp_of(now),
         notes=[shortened(note, NOTE_MAX) for note in reply.notes[:MAX_NOTES]],
-        stamp=common_pb2.PoolChangeStamp(
+        stamp=common_pb2.ChangeStamp(
             boot_id=shortened(reply.stamp.boot_id, MAX_SHORT_TEXT), seq=reply.stamp.seq
         ),
+    )
+
+
+def _use(pool: common_pb2.HostStoragePool) -> cpb.StorageUse:
+    return cpb.StorageUse(
+        capacity_bytes=pool.capacity_bytes,
+        allocation_bytes=pool.allocation_bytes,
+        available_bytes=pool.available_bytes,
     )
 
 
 def refresh(pool: pb.Pool, now: float) -> None:
     """Recompute the aggregate phase, message and capacity from the host statuses."""
     phases = [
-        HostPhase(s.host, PHASE_FROM_PB.get(s.phase, Phase.ERROR), s.message) for s in pool.hosts
+        HostPhase(s.host, PHASE_FROM_PB.get(s.phase, Phase.ERROR), s.message)
+        for s in pool.realization.hosts
     ]
     phase, message = aggregate(f"pool {pool.spec.name}", phases)
-    pool.phase = PHASE_TO_PB[phase]
-    pool.message = message
+    pool.realization.phase = PHASE_TO_PB[phase]
+    pool.realization.message = message
     # Shared storage looks the same from every host, and a local pool has one host: the
     # first ready host (by name, so the figure does not jump between hosts) speaks for it.
-    ready = next((s for s in pool.hosts if s.phase == pb.POOL_PHASE_READY), None)
-    pool.capacity_bytes = ready.capacity_bytes if ready else 0
-    pool.allocation_bytes = ready.allocation_bytes if ready else 0
-    pool.available_bytes = ready.available_bytes if ready else 0
+    ready = next((s for s in pool.realization.hosts if s.phase == cpb.PHASE_READY), None)
+    use = ready.storage if ready else cpb.StorageUse()
+    pool.capacity_bytes = use.capacity_bytes
+    pool.allocation_bytes = use.allocation_bytes
+    pool.available_bytes = use.available_bytes
     pool.updated_at.CopyFrom(timestamp_of(now))
 
 
@@ -162,28 +168,28 @@ REASON_NOT_RUNNING = "NOT_RUNNING"
 REASON_CONFLICT = "CONFLICT"
 
 
-def newer_than(status: common_pb2.PoolChangeStamp, listed: common_pb2.PoolChangeStamp) -> bool:
+def newer_than(status: common_pb2.ChangeStamp, listed: common_pb2.ChangeStamp) -> bool:
     """Whether a status comes from an operation a list does not include yet. Numbers compare
     within one run of the node daemon only: a list from another run (the daemon restarted) is
     taken as the newer."""
     return bool(status.boot_id) and status.boot_id == listed.boot_id and status.seq > listed.seq
 
 
-def follows_reports(status: pb.PoolHostStatus) -> bool:
+def follows_reports(status: cpb.HostStatus) -> bool:
     """READY, or ERROR only because the host reported it not running: what a report decides."""
-    return status.phase == pb.POOL_PHASE_READY or (
-        status.phase == pb.POOL_PHASE_ERROR and status.reason == REASON_NOT_RUNNING
+    return status.phase == cpb.PHASE_READY or (
+        status.phase == cpb.PHASE_ERROR and status.reason == REASON_NOT_RUNNING
     )
 
 
 def reported_status(
-    status: pb.PoolHostStatus,
+    status: cpb.HostStatus,
     name: str,
     reported: common_pb2.HostStoragePool | None,
     now: float,
-    stamp: common_pb2.PoolChangeStamp,
+    stamp: common_pb2.ChangeStamp,
     expected_type: str = "",
-) -> pb.PoolHostStatus | None:
+) -> cpb.HostStatus | None:
     """The host's status as its report says, or None when it is unchanged. A pool of that
     name but another libvirt type is not this pool (someone replaced it): CONFLICT, so it is
     shown as the unmanaged pool it is."""
@@ -201,16 +207,12 @@ def reported_status(
     running = reported is not None and reported.state == common_pb2.STORAGE_POOL_STATE_RUNNING
     if running:
         assert reported is not None
-        figures = (reported.capacity_bytes, reported.allocation_bytes, reported.available_bytes)
-        current = (status.capacity_bytes, status.allocation_bytes, status.available_bytes)
-        if status.phase == pb.POOL_PHASE_READY and figures == current:
+        if status.phase == cpb.PHASE_READY and status.storage == _use(reported):
             return None
-        fresh = pb.PoolHostStatus(
+        fresh = cpb.HostStatus(
             host=status.host,
-            phase=pb.POOL_PHASE_READY,
-            capacity_bytes=reported.capacity_bytes,
-            allocation_bytes=reported.allocation_bytes,
-            available_bytes=reported.available_bytes,
+            phase=cpb.PHASE_READY,
+            storage=_use(reported),
             updated_at=timestamp_of(now),
             notes=list(status.notes),
             stamp=stamp,
@@ -228,7 +230,7 @@ def reported_status(
             else f"in an unknown state ({reported.state})"
         )
         message = f"pool {name} is {state} on {status.host}, not running: retry to start it"
-    if status.phase == pb.POOL_PHASE_ERROR and status.message == message:
+    if status.phase == cpb.PHASE_ERROR and status.message == message:
         return None
     error = failed(status.host, Phase.ERROR, message, REASON_NOT_RUNNING, now)
     error.stamp.CopyFrom(stamp)

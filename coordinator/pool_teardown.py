@@ -14,6 +14,7 @@ from coordinator.pool_errors import PoolRefused
 from coordinator.pool_status import REASON_CONFLICT
 from coordinator.realize import REASON_OFFLINE, REASON_TIMEOUT, HostOutcome, Realizer, WorkKey
 from domain.realization import Phase
+from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from wire.pool_codec import PHASE_TO_PB
 
@@ -50,7 +51,7 @@ def not_ours(pool: pb.Pool, hosts: list[str]) -> dict[str, HostOutcome[Any]]:
             f"left alone: the pool named {name} on {s.host} has other settings, it is not "
             "this pool",
         )
-        for s in pool.hosts
+        for s in pool.realization.hosts
         if s.host in hosts and s.reason == REASON_CONFLICT
     }
 
@@ -73,17 +74,18 @@ async def check_volumes(
 
 
 def deleting_phase(pool: pb.Pool) -> None:
-    pool.phase = pb.POOL_PHASE_DELETING
-    pool.message = f"Deleting from {len(pool.hosts)} host{'s' if len(pool.hosts) != 1 else ''}"
+    hosts = len(pool.realization.hosts)
+    pool.realization.phase = cpb.PHASE_DELETING
+    pool.realization.message = f"Deleting from {hosts} host{'s' if hosts != 1 else ''}"
 
 
-def result(outcome: HostOutcome[Any]) -> pb.PoolHostStatus:
+def result(outcome: HostOutcome[Any]) -> cpb.HostStatus:
     """A host's outcome in DeletePoolResponse: phase unset when the pool is gone from it."""
     if outcome.ok:
         existed = getattr(outcome.result, "existed", True)
         message = "removed" if existed else "removed (it was not defined on this host)"
-        return pb.PoolHostStatus(host=outcome.host, message=outcome.message or message)
-    return pb.PoolHostStatus(
+        return cpb.HostStatus(host=outcome.host, message=outcome.message or message)
+    return cpb.HostStatus(
         host=outcome.host,
         phase=PHASE_TO_PB[outcome.phase],
         message=outcome.message,

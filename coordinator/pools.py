@@ -89,7 +89,7 @@ class PoolManager:
         self._unassigning: dict[str, set[str]] = {}
         self._jobs: set[asyncio.Task[Any]] = set()
         # Outcomes received but not yet stored, per pool and host (see _record_init).
-        self._arrived: dict[str, dict[str, pb.PoolHostStatus]] = {}
+        self._arrived: dict[str, dict[str, cpb.HostStatus]] = {}
         nodes.add_listener(self)
 
     # --- reads ----------------------------------------------------------------------------
@@ -120,7 +120,7 @@ class PoolManager:
             if pool.spec.name in self._deleting:
                 continue  # its resumed delete settles it
             restarted = self._restart_stalled(pool.spec.name)
-            if not restarted and pool.phase in (pb.POOL_PHASE_DELETING, pb.POOL_PHASE_PENDING):
+            if not restarted and pool.realization.phase in (cpb.PHASE_DELETING, cpb.PHASE_PENDING):
                 self._save(pool, lambda _p: None)
 
     async def close(self) -> None:
@@ -159,7 +159,7 @@ class PoolManager:
         if hosts:
             chosen = self._assigned(pool, hosts)
         else:
-            chosen = [s.host for s in pool.hosts if s.phase != pb.POOL_PHASE_READY]
+            chosen = [s.host for s in pool.realization.hosts if s.phase != cpb.PHASE_READY]
             if ps.every_host(pool):
                 chosen += [h for h in self._nodes.names() if ps.find(pool, h) is None]
         self._refuse_busy_hosts(pool, chosen)
@@ -171,7 +171,10 @@ class PoolManager:
             raise ValidationError("hosts", "name at least one host to assign")
         names = self._registered(validate_host_names(hosts))
         new = [h for h in names if ps.find(pool, h) is None]
-        if pool.spec.backend == cpb.POOL_BACKEND_LOCAL_DIR and len(pool.hosts) + len(new) > 1:
+        if (
+            pool.spec.backend == cpb.POOL_BACKEND_LOCAL_DIR
+            and len(pool.realization.hosts) + len(new) > 1
+        ):
             current = ", ".join(ps.host_names(pool)) or "none"
             raise ValidationError(
                 "hosts",
@@ -246,14 +249,14 @@ class PoolManager:
         self,
         host: str,
         reported: Sequence[common_pb2.HostStoragePool],
-        stamp: common_pb2.PoolChangeStamp | None = None,
+        stamp: common_pb2.ChangeStamp | None = None,
     ) -> None:
         """Make each pool's status on ``host`` agree with what the host reports: a pool shown
         READY there that is not defined or not running becomes ERROR (NOT_RUNNING) saying so,
         and back READY when the host reports it running again. Hosts with work in flight are
         left to that work's outcome, and so is a status that comes from an operation the list
         does not include yet (``stamp``: a list read before an init, delivered after it)."""
-        stamp = stamp or common_pb2.PoolChangeStamp()
+        stamp = stamp or common_pb2.ChangeStamp()
         found = {pool.name: pool for pool in reported}
         now = self._clock()
         for pool in self.list():
@@ -377,8 +380,8 @@ class PoolManager:
         in_flight = self._realizer.in_flight(work_key(name))
         stalled = [
             s.host
-            for s in pool.hosts
-            if s.phase == pb.POOL_PHASE_PENDING
+            for s in pool.realization.hosts
+            if s.phase == cpb.PHASE_PENDING
             and s.host not in in_flight
             and not self._frozen(name, s.host)
         ]
@@ -440,7 +443,7 @@ class PoolManager:
         except BaseException as error:
             self._deleting.discard(name)
             pool = self._inventory.get(KIND, name)
-            if isinstance(pool, pb.Pool) and pool.phase == pb.POOL_PHASE_DELETING:
+            if isinstance(pool, pb.Pool) and pool.realization.phase == cpb.PHASE_DELETING:
                 self._save(pool, lambda _p: None)  # back from DELETING
             if not isinstance(error, asyncio.CancelledError):
                 self._restart_stalled(name)
@@ -457,7 +460,7 @@ class PoolManager:
             self.get(name), lambda p: self._mark_failures(p, outcomes, "Delete", done)
         )
         self._restart_stalled(name)
-        log.warning("pool delete failed: %s", pool.message, extra={"pool": name})
+        log.warning("pool delete failed: %s", pool.realization.message, extra={"pool": name})
         return pb.DeletePoolResponse(deleted=False, results=results, pool=pool)
 
     async def _destroy(
@@ -487,10 +490,10 @@ class PoolManager:
         arrived = self._arrived.pop(updated.spec.name, {})
         ps.put_statuses(updated, [s for h, s in arrived.items() if ps.find(updated, h)])
         change(updated)
-        phase, message = updated.phase, updated.message
+        phase, message = updated.realization.phase, updated.realization.message
         ps.refresh(updated, self._clock())
-        if phase == pb.POOL_PHASE_DELETING and updated.spec.name in self._deleting:
-            updated.phase, updated.message = phase, message
+        if phase == cpb.PHASE_DELETING and updated.spec.name in self._deleting:
+            updated.realization.phase, updated.realization.message = phase, message
         self._inventory.put(KIND, updated.spec.name, updated)
         return updated
 

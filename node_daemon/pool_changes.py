@@ -31,7 +31,7 @@ class PoolChanges:
         self.event = asyncio.Event()
         # Every pool operation of this daemon run is numbered; lists of pools are stamped with
         # the highest number up to which every operation has finished (common.proto
-        # PoolChangeStamp), so the coordinator can tell a list read before an operation from
+        # ChangeStamp), so the coordinator can tell a list read before an operation from
         # one read after it, whatever order they arrive in.
         self.boot_id = uuid.uuid4().hex
         self._started = 0
@@ -42,20 +42,20 @@ class PoolChanges:
         """No operation under way: the pools are not half made (defined, not yet started)."""
         return not self._running
 
-    def stamp(self) -> common_pb2.PoolChangeStamp:
+    def stamp(self) -> common_pb2.ChangeStamp:
         """What a list of pools read now reflects: every operation up to the first one still
         running (an operation under way may show half made, and is not included)."""
         finished = min(self._running) - 1 if self._running else self._started
-        return common_pb2.PoolChangeStamp(boot_id=self.boot_id, seq=finished)
+        return common_pb2.ChangeStamp(boot_id=self.boot_id, seq=finished)
 
     @contextlib.asynccontextmanager
-    async def operation(self) -> AsyncIterator[common_pb2.PoolChangeStamp]:
+    async def operation(self) -> AsyncIterator[common_pb2.ChangeStamp]:
         """Around a Quantix pool operation: its stamp; no report while it runs, one after."""
         self._started += 1
         seq = self._started
         self._running.add(seq)
         try:
-            yield common_pb2.PoolChangeStamp(boot_id=self.boot_id, seq=seq)
+            yield common_pb2.ChangeStamp(boot_id=self.boot_id, seq=seq)
         finally:
             self._running.discard(seq)
             self.changed()

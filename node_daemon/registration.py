@@ -50,7 +50,7 @@ UNEXPECTED_FAILURE_PAUSE_S = 10.0
 
 HostInfoReader = Callable[[], Awaitable[common_pb2.HostInfo]]
 PoolsReader = Callable[
-    [], Awaitable[tuple[list[common_pb2.HostStoragePool], common_pb2.PoolChangeStamp | None]]
+    [], Awaitable[tuple[list[common_pb2.HostStoragePool], common_pb2.ChangeStamp | None]]
 ]
 
 

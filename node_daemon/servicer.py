@@ -97,7 +97,7 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
 
     async def storage_pools(
         self,
-    ) -> tuple[list[common_pb2.HostStoragePool], common_pb2.PoolChangeStamp | None]:
+    ) -> tuple[list[common_pb2.HostStoragePool], common_pb2.ChangeStamp | None]:
         """Every pool on this host and the stamp of what the list reflects (taken before the
         read); what the node reports to the coordinator."""
         stamp = self.list_stamp()
@@ -205,13 +205,13 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
 
     def _operation(
         self,
-    ) -> contextlib.AbstractAsyncContextManager[common_pb2.PoolChangeStamp | None]:
+    ) -> contextlib.AbstractAsyncContextManager[common_pb2.ChangeStamp | None]:
         """The operation's stamp; no pool report while it runs (pools half made), one after."""
         if self._changes is None:
             return contextlib.nullcontext()
         return self._changes.operation()
 
-    def list_stamp(self) -> common_pb2.PoolChangeStamp | None:
+    def list_stamp(self) -> common_pb2.ChangeStamp | None:
         return self._changes.stamp() if self._changes is not None else None
 
     def _valid_spec(self, message: common_pb2.PoolSpec) -> PoolSpec:

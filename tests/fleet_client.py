@@ -67,7 +67,7 @@ class FleetClient:
         self,
         hostname: str,
         pools: Sequence[common_pb2.HostStoragePool],
-        stamp: common_pb2.PoolChangeStamp | None = None,
+        stamp: common_pb2.ChangeStamp | None = None,
     ) -> pb.ReportStoragePoolsResponse:
         return await self.as_node(hostname).report_storage_pools(hostname, pools, stamp)
 

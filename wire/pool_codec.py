@@ -18,7 +18,6 @@ from domain.pools import (
 )
 from domain.realization import Phase
 from proto.quantix.v1 import common_pb2 as cpb
-from proto.quantix.v1 import coordinator_pb2 as pb
 
 BACKEND_FROM_PB = {
     cpb.POOL_BACKEND_LOCAL_DIR: Backend.LOCAL_DIR,
@@ -39,12 +38,12 @@ INITIATOR_FROM_PB = {
 }
 INITIATOR_TO_PB = {value: key for key, value in INITIATOR_FROM_PB.items()}
 PHASE_TO_PB = {
-    Phase.PENDING: pb.POOL_PHASE_PENDING,
-    Phase.READY: pb.POOL_PHASE_READY,
-    Phase.DEGRADED: pb.POOL_PHASE_DEGRADED,
-    Phase.ERROR: pb.POOL_PHASE_ERROR,
-    Phase.OFFLINE: pb.POOL_PHASE_OFFLINE,
-    Phase.DELETING: pb.POOL_PHASE_DELETING,
+    Phase.PENDING: cpb.PHASE_PENDING,
+    Phase.READY: cpb.PHASE_READY,
+    Phase.DEGRADED: cpb.PHASE_DEGRADED,
+    Phase.ERROR: cpb.PHASE_ERROR,
+    Phase.OFFLINE: cpb.PHASE_OFFLINE,
+    Phase.DELETING: cpb.PHASE_DELETING,
 }
 PHASE_FROM_PB = {value: key for key, value in PHASE_TO_PB.items()}
 

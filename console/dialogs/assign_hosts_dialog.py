@@ -54,7 +54,7 @@ class AssignHostsDialog(QDialog):
         self.setMinimumSize(460, 420)
         self._endpoint = endpoint
         self._task: asyncio.Task[None] | None = None  # held: qasync holds tasks weakly
-        self.current = {h.host for h in pool.hosts} | set(pool.spec.hosts)
+        self.current = {h.host for h in pool.realization.hosts} | set(pool.spec.hosts)
 
         intro = QLabel(
             f"Tick the hosts that should have <b>{self.pool_name}</b>. New hosts set the "

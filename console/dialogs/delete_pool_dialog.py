@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 from console import pool_ops, pool_text
 from console.connection import EndpointSource
 from console.dialogs.confirm_force_dialog import ConfirmForceDialog
+from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 
 FORCE_NOTE = (
@@ -28,10 +29,12 @@ def results_text(response: pb.DeletePoolResponse) -> str:
     """Each host's outcome on its own line: ``host-b: Delete failed: ...``."""
     lines = []
     for result in sorted(response.results, key=lambda r: r.host):
-        failed = result.phase in (pb.POOL_PHASE_ERROR, pb.POOL_PHASE_OFFLINE)
+        failed = result.phase in (cpb.PHASE_ERROR, cpb.PHASE_OFFLINE)
         lines.append(f"{result.host}: {result.message or ('failed' if failed else 'removed')}")
-    if response.pool.message and response.pool.message not in "\n".join(lines):
-        lines.append(response.pool.message)
+    if response.pool.realization.message and response.pool.realization.message not in "\n".join(
+        lines
+    ):
+        lines.append(response.pool.realization.message)
     return "\n".join(lines) or "The coordinator gave no per-host results."
 
 
@@ -42,7 +45,7 @@ class DeletePoolDialog(ConfirmForceDialog):
         self, pool: pb.Pool, endpoint: EndpointSource, parent: QWidget | None = None
     ) -> None:
         name = pool.spec.name
-        hosts = sorted(h.host for h in pool.hosts)
+        hosts = sorted(h.host for h in pool.realization.hosts)
         where = pool_text.join_names(hosts) if hosts else "no host"
         unmount = " (unmounting the NFS share)" if pool.spec.WhichOneof("source") == "nfs" else ""
         super().__init__(

@@ -19,6 +19,7 @@ from clients import present
 from console.discovered_text import PHASE_UNMANAGED
 from console.models.card_list_model import CardListModel
 from console.pool_card import PoolCard, card_of
+from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 
 POOL_ROLE = Qt.ItemDataRole.UserRole + 1  # the pb.Pool of the row
@@ -44,10 +45,10 @@ class FilterTab(Enum):
 # Which pool phases each tab shows. Deleting is work under way, like initializing: both are
 # "pending" to the user, and neither is lost from view.
 TAB_PHASES: dict[FilterTab, frozenset[int]] = {
-    FilterTab.READY: frozenset({pb.POOL_PHASE_READY}),
-    FilterTab.DEGRADED: frozenset({pb.POOL_PHASE_DEGRADED}),
-    FilterTab.ERROR: frozenset({pb.POOL_PHASE_ERROR}),
-    FilterTab.PENDING: frozenset({pb.POOL_PHASE_PENDING, pb.POOL_PHASE_DELETING}),
+    FilterTab.READY: frozenset({cpb.PHASE_READY}),
+    FilterTab.DEGRADED: frozenset({cpb.PHASE_DEGRADED}),
+    FilterTab.ERROR: frozenset({cpb.PHASE_ERROR}),
+    FilterTab.PENDING: frozenset({cpb.PHASE_PENDING, cpb.PHASE_DELETING}),
     FilterTab.UNMANAGED: frozenset({PHASE_UNMANAGED}),
 }
 
@@ -98,8 +99,8 @@ class PoolsModel(CardListModel[pb.Pool]):
         old = self._phase_of.get(key)
         if old is not None:
             self._phase_counts[old] -= 1
-        self._phase_of[key] = item.phase
-        self._phase_counts[item.phase] += 1
+        self._phase_of[key] = item.realization.phase
+        self._phase_counts[item.realization.phase] += 1
 
     def item_removed(self, key: str) -> None:
         super().item_removed(key)
@@ -141,7 +142,7 @@ class PoolsModel(CardListModel[pb.Pool]):
         return {
             pool.spec.name
             for pool in self._items
-            if any(s.host == host and s.reason != "CONFLICT" for s in pool.hosts)
+            if any(s.host == host and s.reason != "CONFLICT" for s in pool.realization.hosts)
         }
 
     def names(self) -> set[str]:
@@ -151,7 +152,7 @@ class PoolsModel(CardListModel[pb.Pool]):
         """How many pools each tab shows, among those whose name contains ``search``."""
         needle = search.strip().casefold()
         phases = (
-            Counter(p.phase for p in self._items if needle in p.spec.name.casefold())
+            Counter(p.realization.phase for p in self._items if needle in p.spec.name.casefold())
             if needle
             else self._phase_counts
         )

@@ -85,9 +85,9 @@ class PoolActions(QObject):
         """Enable what makes sense for the selected pool, and say why the rest does not."""
         pool = self._selected()
         connected = self._endpoint() is not None
-        deleting = pool is not None and pool.phase == pb.POOL_PHASE_DELETING
+        deleting = pool is not None and pool.realization.phase == cpb.PHASE_DELETING
         usable = pool is not None and connected and not deleting
-        not_ready = pool is not None and pool.phase != pb.POOL_PHASE_READY
+        not_ready = pool is not None and pool.realization.phase != cpb.PHASE_READY
         self.retry.setEnabled(usable and not_ready)
         self.retry.setToolTip(
             RETRY_TIP

@@ -31,7 +31,7 @@ from console.widgets.pool_card_layout import (
     card_geometry,
     place_chips,
 )
-from proto.quantix.v1 import coordinator_pb2 as pb
+from proto.quantix.v1 import common_pb2 as cpb
 
 # Card chrome, matching quantix.qss.
 CARD_BACKGROUND = "#ffffff"
@@ -52,7 +52,7 @@ WRAP_CACHE_SIZE = 5000
 
 def banner_tone(card: PoolCard) -> Tone:
     """Red when the pool is ready nowhere; amber when it is ready somewhere or still trying."""
-    return RED if card.phase == pb.POOL_PHASE_ERROR else AMBER
+    return RED if card.phase == cpb.PHASE_ERROR else AMBER
 
 
 def wrap_lines(text: str, font: QFont, width: int, lines: int, keep_end: bool = False) -> list[str]:

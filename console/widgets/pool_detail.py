@@ -48,10 +48,10 @@ EMPTY_TEXT = (
 
 # The title above a pool's message, by phase.
 MESSAGE_TITLES = {
-    pb.POOL_PHASE_ERROR: "Not ready on any host",
-    pb.POOL_PHASE_DEGRADED: "Not ready on every host",
-    pb.POOL_PHASE_PENDING: "Still initializing — failed so far",
-    pb.POOL_PHASE_DELETING: "Deleting",
+    cpb.PHASE_ERROR: "Not ready on any host",
+    cpb.PHASE_DEGRADED: "Not ready on every host",
+    cpb.PHASE_PENDING: "Still initializing — failed so far",
+    cpb.PHASE_DELETING: "Deleting",
 }
 
 TAB_HOSTS, TAB_VOLUMES, TAB_XML, TAB_SETTINGS = range(4)
@@ -161,7 +161,7 @@ class PoolDetailPanel(QWidget):
         self._show_message(pool)
         self._show_capacity(pool)
         self.hosts_view.show_pool(pool)
-        self.tabs.setTabText(TAB_HOSTS, f"Hos&ts ({len(pool.hosts)})")
+        self.tabs.setTabText(TAB_HOSTS, f"Hos&ts ({len(pool.realization.hosts)})")
         self._show_settings(pool)
         self.reads.show_pool(pool)
 
@@ -204,22 +204,28 @@ class PoolDetailPanel(QWidget):
         spec = pool.spec
         self.icon_label.setPixmap(backend_pixmap(spec.backend, 32, self.devicePixelRatioF()))
         self.title_label.setText(spec.name)
-        self.badge.setText(pool_text.phase_label(pool.phase).upper())
+        self.badge.setText(pool_text.phase_label(pool.realization.phase).upper())
         # Colours per phase in quantix.qss (QLabel#phaseBadge[phase=...]).
-        set_state_property(self.badge, "phase", pool_text.phase_label(pool.phase).lower())
-        self.badge.setAccessibleName(f"Phase: {pool_text.phase_label(pool.phase)}")
+        set_state_property(
+            self.badge, "phase", pool_text.phase_label(pool.realization.phase).lower()
+        )
+        self.badge.setAccessibleName(f"Phase: {pool_text.phase_label(pool.realization.phase)}")
         parts = [pool_text.backend_label(spec.backend), pool_text.source_summary(spec)]
-        if pool.phase == pb.POOL_PHASE_PENDING and not pool_text.has_failures(pool):
-            parts.append(pool.message or "Initializing")
+        if pool.realization.phase == cpb.PHASE_PENDING and not pool_text.has_failures(pool):
+            parts.append(pool.realization.message or "Initializing")
         self.subtitle_label.setText(" · ".join(parts))
         self.description_label.setText(spec.description)
         self.description_label.setVisible(bool(spec.description))
 
     def _show_message(self, pool: pb.Pool) -> None:
-        if pool_text.needs_banner(pool) or (pool.phase == pb.POOL_PHASE_DELETING and pool.message):
-            title = MESSAGE_TITLES.get(pool.phase, pool_text.phase_label(pool.phase))
+        if pool_text.needs_banner(pool) or (
+            pool.realization.phase == cpb.PHASE_DELETING and pool.realization.message
+        ):
+            title = MESSAGE_TITLES.get(
+                pool.realization.phase, pool_text.phase_label(pool.realization.phase)
+            )
             self.error_view.set_error(title, pool_text.banner_text(pool))
-            set_tone(self.error_view, pool.phase != pb.POOL_PHASE_ERROR)
+            set_tone(self.error_view, pool.realization.phase != cpb.PHASE_ERROR)
             self.message_area.setVisible(True)
             self.message_area.updateGeometry()
         else:
@@ -229,7 +235,7 @@ class PoolDetailPanel(QWidget):
     def _show_capacity(self, pool: pb.Pool) -> None:
         text = pool_text.pool_capacity_text(pool)
         self.capacity_label.setText(f"Capacity: {text}")
-        shared = pool.spec.backend != cpb.POOL_BACKEND_LOCAL_DIR and len(pool.hosts) > 1
+        shared = pool.spec.backend != cpb.POOL_BACKEND_LOCAL_DIR and len(pool.realization.hosts) > 1
         self.capacity_label.setToolTip(
             "As one host sees the shared storage; each host's view is in the Hosts tab"
             if shared

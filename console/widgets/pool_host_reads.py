@@ -30,6 +30,7 @@ from console.style import set_state_property
 from console.widgets.error_view import SELECTABLE
 from console.widgets.tables import Cell, fill_table, make_table
 from domain.units import format_bytes
+from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 
 NO_READY_HOST = (
@@ -40,7 +41,7 @@ XML_NOTE = "Secrets appear as references to libvirt secrets, never as values."
 
 
 def ready_hosts(pool: pb.Pool) -> list[str]:
-    return sorted(h.host for h in pool.hosts if h.phase == pb.POOL_PHASE_READY)
+    return sorted(h.host for h in pool.realization.hosts if h.phase == cpb.PHASE_READY)
 
 
 def _note_label(parent: QWidget) -> QLabel:

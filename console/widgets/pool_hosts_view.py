@@ -17,6 +17,7 @@ from console import pool_text
 from console.pool_style import phase_icon, phase_tone
 from console.widgets.error_view import SELECTABLE
 from console.widgets.tables import Cell, fill_table, make_table
+from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 
 HOST_COLUMNS = ("Host", "Phase", "Capacity", "Message", "Notes")
@@ -26,10 +27,10 @@ NOTES_WIDTH = 170
 NO_SELECTION = "Select a host to read its message and notes in full."
 
 
-def _row(status: pb.PoolHostStatus, now: float) -> tuple[str, Cell, Cell, str, str]:
+def _row(status: cpb.HostStatus, now: float) -> tuple[str, Cell, Cell, str, str]:
     message = present.pool_host_message(status, now)
     deadline = present.timestamp_seconds(status.deadline)
-    if status.phase == pb.POOL_PHASE_PENDING and deadline:
+    if status.phase == cpb.PHASE_PENDING and deadline:
         due = time.strftime("%H:%M:%S", time.localtime(deadline))
         message = f"{message} (answer due by {due})" if message else f"Answer due by {due}"
     return (
@@ -48,7 +49,7 @@ def _row(status: pb.PoolHostStatus, now: float) -> tuple[str, Cell, Cell, str, s
 class PoolHostsView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._statuses: list[pb.PoolHostStatus] = []
+        self._statuses: list[cpb.HostStatus] = []
         self.table = make_table(self, HOST_COLUMNS, "Hosts")
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
@@ -71,7 +72,7 @@ class PoolHostsView(QWidget):
         table = self.table
         current = table.item(table.currentRow(), 0) if table.currentRow() >= 0 else None
         keep = current.text() if current is not None else ""
-        self._statuses = sorted(pool.hosts, key=lambda s: s.host)
+        self._statuses = sorted(pool.realization.hosts, key=lambda s: s.host)
         now = time.time()
         rows = [_row(status, now) for status in self._statuses]
         fill_table(table, rows, "No host is assigned this pool yet")
@@ -79,9 +80,7 @@ class PoolHostsView(QWidget):
             table.resizeColumnToContents(column)
         hosts = [status.host for status in self._statuses]
         failing = [
-            s.host
-            for s in self._statuses
-            if s.phase not in (pb.POOL_PHASE_READY, pb.POOL_PHASE_PENDING)
+            s.host for s in self._statuses if s.phase not in (cpb.PHASE_READY, cpb.PHASE_PENDING)
         ]
         chosen = keep if keep in hosts else (failing[0] if failing else "")
         table.setCurrentCell(hosts.index(chosen) if chosen else -1, 0 if chosen else -1)

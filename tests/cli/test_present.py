@@ -20,14 +20,16 @@ def test_offline_status_is_worded_live_from_the_time_of_the_last_heartbeat():
 
 
 def test_offline_pool_host_and_pool_message_are_worded_with_the_same_time():
-    status = pb.PoolHostStatus(
-        host="host-b", phase=pb.POOL_PHASE_OFFLINE, message="host-b is offline", reason="OFFLINE"
+    status = common_pb2.HostStatus(
+        host="host-b", phase=common_pb2.PHASE_OFFLINE, message="host-b is offline", reason="OFFLINE"
     )
     status.offline_since.FromSeconds(int(NOW - 200))
     pool = pb.Pool(
-        phase=pb.POOL_PHASE_DEGRADED,
-        message="Ready on 1 of 2 hosts; not on host-b: host-b is offline",
-        hosts=[pb.PoolHostStatus(host="host-a", phase=pb.POOL_PHASE_READY), status],
+        realization=common_pb2.Realization(
+            phase=common_pb2.PHASE_DEGRADED,
+            message="Ready on 1 of 2 hosts; not on host-b: host-b is offline",
+            hosts=[common_pb2.HostStatus(host="host-a", phase=common_pb2.PHASE_READY), status],
+        )
     )
     worded = (
         f"host-b is offline: no heartbeat since {present.clock_time(NOW - 200, NOW)}, 3 min ago"

@@ -31,19 +31,23 @@ NFS_MOUNT_ERROR = (
 
 def host_status(
     host: str,
-    phase: int = pb.POOL_PHASE_READY,
+    phase: int = cpb.PHASE_READY,
     message: str = "",
     capacity: int = 0,
     allocation: int = 0,
     notes: Sequence[str] = (),
-) -> pb.PoolHostStatus:
-    return pb.PoolHostStatus(
+) -> cpb.HostStatus:
+    return cpb.HostStatus(
         host=host,
         phase=phase,
         message=message,
-        capacity_bytes=capacity,
-        allocation_bytes=allocation,
-        available_bytes=max(capacity - allocation, 0),
+        storage=cpb.StorageUse(
+            capacity_bytes=capacity,
+            allocation_bytes=allocation,
+            available_bytes=max(capacity - allocation, 0),
+        )
+        if capacity
+        else None,
         notes=list(notes),
     )
 
@@ -94,17 +98,15 @@ def iscsi_spec(name: str) -> cpb.PoolSpec:
 
 def make_pool(
     spec: cpb.PoolSpec,
-    phase: int = pb.POOL_PHASE_READY,
-    hosts: Iterable[pb.PoolHostStatus] = (),
+    phase: int = cpb.PHASE_READY,
+    hosts: Iterable[cpb.HostStatus] = (),
     message: str = "",
     capacity: int = 0,
     allocation: int = 0,
 ) -> pb.Pool:
     return pb.Pool(
         spec=spec,
-        phase=phase,
-        message=message,
-        hosts=list(hosts),
+        realization=cpb.Realization(phase=phase, message=message, hosts=list(hosts)),
         capacity_bytes=capacity,
         allocation_bytes=allocation,
         available_bytes=max(capacity - allocation, 0),
@@ -115,7 +117,7 @@ def ready_pool(name: str, hosts: Sequence[str] = ("host-a", "host-b", "host-c"))
     capacity, allocation = 2 * TiB, 600 * GiB
     return make_pool(
         nfs_spec(name),
-        pb.POOL_PHASE_READY,
+        cpb.PHASE_READY,
         [host_status(h, capacity=capacity, allocation=allocation) for h in hosts],
         capacity=capacity,
         allocation=allocation,
@@ -123,10 +125,10 @@ def ready_pool(name: str, hosts: Sequence[str] = ("host-a", "host-b", "host-c"))
 
 
 def error_pool(name: str, hosts: Sequence[str] = ("host-a", "host-b")) -> pb.Pool:
-    failures = [host_status(h, pb.POOL_PHASE_ERROR, NFS_MOUNT_ERROR) for h in hosts]
+    failures = [host_status(h, cpb.PHASE_ERROR, NFS_MOUNT_ERROR) for h in hosts]
     text = "; ".join(f"{h}: {NFS_MOUNT_ERROR}" for h in hosts)
     return make_pool(
-        nfs_spec(name), pb.POOL_PHASE_ERROR, failures, message=f"Not ready on any host: {text}"
+        nfs_spec(name), cpb.PHASE_ERROR, failures, message=f"Not ready on any host: {text}"
     )
 
 

@@ -14,6 +14,7 @@ from console.pool_style import AMBER, RED
 from console.pool_text import Usage
 from console.widgets.pool_card_delegate import PoolCardDelegate, banner_lines
 from console.widgets.pool_card_layout import CARD_SIZE, card_geometry, place_chips
+from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.console.storage_messages import (
     NFS_MOUNT_ERROR,
@@ -50,7 +51,7 @@ def test_error_card_banner_is_the_coordinators_message_naming_each_host():
     pool = error_pool("nfs-backup")
     card = card_of(pool)
     assert card.phase_label == "Error"
-    assert card.banner == pool.message
+    assert card.banner == pool.realization.message
     assert card.banner.startswith("Not ready on any host: host-a: NFS mount failed: ")
     assert "host-b: " in card.banner and card.banner.endswith("mount.nfs: No such device")
     assert card.capacity == "No capacity: not ready on any host"
@@ -60,16 +61,16 @@ def test_error_card_banner_is_the_coordinators_message_naming_each_host():
 @pytest.mark.parametrize(
     ("phase", "hosts", "banner"),
     [
-        (pb.POOL_PHASE_DEGRADED, [pb.POOL_PHASE_READY, pb.POOL_PHASE_ERROR], True),
-        (pb.POOL_PHASE_PENDING, [pb.POOL_PHASE_PENDING, pb.POOL_PHASE_ERROR], True),
-        (pb.POOL_PHASE_PENDING, [pb.POOL_PHASE_PENDING, pb.POOL_PHASE_OFFLINE], True),
-        (pb.POOL_PHASE_PENDING, [pb.POOL_PHASE_PENDING, pb.POOL_PHASE_READY], False),
-        (pb.POOL_PHASE_READY, [pb.POOL_PHASE_READY], False),
+        (cpb.PHASE_DEGRADED, [cpb.PHASE_READY, cpb.PHASE_ERROR], True),
+        (cpb.PHASE_PENDING, [cpb.PHASE_PENDING, cpb.PHASE_ERROR], True),
+        (cpb.PHASE_PENDING, [cpb.PHASE_PENDING, cpb.PHASE_OFFLINE], True),
+        (cpb.PHASE_PENDING, [cpb.PHASE_PENDING, cpb.PHASE_READY], False),
+        (cpb.PHASE_READY, [cpb.PHASE_READY], False),
     ],
 )
 def test_which_cards_carry_a_banner(phase, hosts, banner):
     statuses = [
-        host_status(f"host-{i}", p, "" if p == pb.POOL_PHASE_READY else f"failed {i}")
+        host_status(f"host-{i}", p, "" if p == cpb.PHASE_READY else f"failed {i}")
         for i, p in enumerate(hosts)
     ]
     pool = make_pool(nfs_spec("p"), phase, statuses, message="the coordinator's message")
@@ -79,8 +80,8 @@ def test_which_cards_carry_a_banner(phase, hosts, banner):
 def test_a_banner_without_a_message_still_names_the_failing_hosts():
     pool = make_pool(
         nfs_spec("p"),
-        pb.POOL_PHASE_DEGRADED,
-        [host_status("host-a"), host_status("host-b", pb.POOL_PHASE_OFFLINE, "host-b is offline")],
+        cpb.PHASE_DEGRADED,
+        [host_status("host-a"), host_status("host-b", cpb.PHASE_OFFLINE, "host-b is offline")],
     )
     assert card_of(pool).banner == "host-b: host-b is offline"
 
@@ -110,7 +111,7 @@ def test_every_backend_has_a_source_line():
 
 def test_chips_that_do_not_fit_become_plus_n(qapp):
     metrics = QFontMetrics(QFont())
-    chips = tuple(HostChip(f"host-{i:02d}", pb.POOL_PHASE_READY, "Ready") for i in range(12))
+    chips = tuple(HostChip(f"host-{i:02d}", cpb.PHASE_READY, "Ready") for i in range(12))
     placed = place_chips(chips, QRect(0, 0, 280, 20), metrics)
     shown = [p.chip.host for p in placed if p.chip]
     assert 1 <= len(shown) < 12
@@ -159,8 +160,8 @@ def test_the_banner_is_red_for_error_and_amber_for_degraded(qapp):
     inside = QPoint(banner.right() - 6, banner.bottom() - 4)  # clear of the text
     degraded = make_pool(
         nfs_spec("nfs-half"),
-        pb.POOL_PHASE_DEGRADED,
-        [host_status("host-a"), host_status("host-b", pb.POOL_PHASE_ERROR, NFS_MOUNT_ERROR)],
+        cpb.PHASE_DEGRADED,
+        [host_status("host-a"), host_status("host-b", cpb.PHASE_ERROR, NFS_MOUNT_ERROR)],
         message=f"Ready on 1 of 2 hosts; not on host-b: host-b: {NFS_MOUNT_ERROR}",
     )
     error_colour = _paint(delegate, error_pool("nfs-backup"), font).pixelColor(inside)

@@ -37,6 +37,7 @@ from domain.pools import (
     validate_pool_spec,
 )
 from localfleet import LocalFleet
+from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.node.conftest import free_port
 from wire.pool_codec import spec_to_pb
@@ -130,7 +131,7 @@ def host_status(window: MainWindow) -> str:
 
 def phase(window: MainWindow, name: str) -> int:
     pool = window.pools_model.pool(name)
-    return pb.POOL_PHASE_UNSPECIFIED if pool is None else pool.phase
+    return cpb.PHASE_UNSPECIFIED if pool is None else pool.realization.phase
 
 
 async def create(endpoint: Endpoint, spec: PoolSpec) -> pb.Pool:
@@ -207,13 +208,13 @@ def assert_banner_and_detail(
     message name the host, the step and libvirt's text; returns the banner text and the
     lines the delegate painted."""
     pool = window.pools_model.pool(name)
-    (status,) = pool.hosts
-    assert (status.host, status.phase) == (HOST, pb.POOL_PHASE_ERROR)
+    (status,) = pool.realization.hosts
+    assert (status.host, status.phase) == (HOST, cpb.PHASE_ERROR)
     card, lines = painted_banner(window, name)
     assert card.phase_label == "Error"
     assert (card.chips[0].host, card.chips[0].label) == (HOST, "Error")
     banner = card.banner
-    assert banner == pool.message
+    assert banner == pool.realization.message
     assert banner.startswith(f"Not ready on any host: {HOST}: {step}: "), banner
     assert cause in banner, banner
     # Painted: the start names the host and the step; the last line ends as the error does.
@@ -244,13 +245,13 @@ def test_nfs_mount_failure_is_an_error_card_with_the_real_mount_nfs_text(
         )
     )
     run(create(real_fleet.coordinator_endpoint(), spec))
-    qtbot.waitUntil(lambda: phase(window, name) == pb.POOL_PHASE_ERROR, timeout=SETTLE_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: phase(window, name) == cpb.PHASE_ERROR, timeout=SETTLE_TIMEOUT_MS)
 
     banner, lines = assert_banner_and_detail(window, name, "NFS mount failed", "mount.nfs: ")
     assert "mount.nfs: " in lines[-1]  # the cause is on the card, not only in the detail
     # libvirt's own text: the mount command it ran for 127.0.0.1:/export, then mount.nfs's.
     assert "-t nfs 127.0.0.1:/export " in banner
-    (status,) = window.pools_model.pool(name).hosts
+    (status,) = window.pools_model.pool(name).realization.hosts
     assert status.reason == "MOUNT_FAILED"
     assert not is_defined(system_libvirt_uri, name)  # rolled back on the host
 
@@ -275,12 +276,12 @@ def test_userspace_iscsi_against_a_closed_port_is_an_error_card_with_the_real_er
         )
     )
     run(create(real_fleet.coordinator_endpoint(), spec))
-    qtbot.waitUntil(lambda: phase(window, name) == pb.POOL_PHASE_ERROR, timeout=SETTLE_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: phase(window, name) == cpb.PHASE_ERROR, timeout=SETTLE_TIMEOUT_MS)
 
     banner, _lines = assert_banner_and_detail(
         window, name, "iSCSI login failed", "internal error: Failed to"
     )
-    (status,) = window.pools_model.pool(name).hosts
+    (status,) = window.pools_model.pool(name).realization.hosts
     assert status.reason == "ISCSI_LOGIN_FAILED"
     assert CHAP_SECRET not in banner
     assert CHAP_SECRET not in window.pools_model.card(name).tooltip

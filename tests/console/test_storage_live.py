@@ -30,6 +30,7 @@ from console.wizards.create_pool_wizard import REVIEW_ID, SETTINGS_ID, CreatePoo
 from domain.backoff import Backoff
 from domain.pools import Backend, LocalDirSource, NfsSource, PoolSpec, validate_pool_spec
 from localfleet import LocalFleet
+from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.console.conftest import activate
 from wire.pool_codec import spec_to_pb
@@ -89,7 +90,7 @@ def type_text(qtbot, text):
 
 def phase(window: MainWindow, name: str) -> int:
     pool = window.pools_model.pool(name)
-    return pb.POOL_PHASE_UNSPECIFIED if pool is None else pool.phase
+    return cpb.PHASE_UNSPECIFIED if pool is None else pool.realization.phase
 
 
 def open_wizard(window: MainWindow, qtbot) -> CreatePoolWizard:
@@ -159,7 +160,7 @@ def test_four_backends_created_by_keyboard_become_four_ready_cards(window, qtbot
     ]
     assert names == ["nfs-1", "ceph-1", "iscsi-1", "local-1"]
     qtbot.waitUntil(
-        lambda: all(phase(window, n) == pb.POOL_PHASE_READY for n in names),
+        lambda: all(phase(window, n) == cpb.PHASE_READY for n in names),
         timeout=CHANGE_TIMEOUT_MS,
     )
     page = window.storage_page
@@ -183,7 +184,7 @@ def test_detail_reads_volumes_and_xml_from_a_node_daemon(window, qtbot, run, liv
     )
     run(_create(live_fleet.coordinator_endpoint(), spec))
     qtbot.waitUntil(
-        lambda: phase(window, "nfs-media") == pb.POOL_PHASE_READY, timeout=CHANGE_TIMEOUT_MS
+        lambda: phase(window, "nfs-media") == cpb.PHASE_READY, timeout=CHANGE_TIMEOUT_MS
     )
     window.show_page(2)
     page = window.storage_page
@@ -234,9 +235,7 @@ def test_assign_a_host_then_delete_by_keyboard(window, qtbot, run, live_fleet):
         )
     )
     run(_create(live_fleet.coordinator_endpoint(), spec))
-    qtbot.waitUntil(
-        lambda: phase(window, "nfs-two") == pb.POOL_PHASE_READY, timeout=CHANGE_TIMEOUT_MS
-    )
+    qtbot.waitUntil(lambda: phase(window, "nfs-two") == cpb.PHASE_READY, timeout=CHANGE_TIMEOUT_MS)
     page = window.storage_page
     activate(qtbot, window)
     window.show_page(2)
@@ -255,8 +254,8 @@ def test_assign_a_host_then_delete_by_keyboard(window, qtbot, run, live_fleet):
         press(qtbot, Qt.Key.Key_A, ALT)  # &Apply
     qtbot.waitUntil(
         lambda: (
-            [h.host for h in window.pools_model.pool("nfs-two").hosts] == list(NAMES)
-            and phase(window, "nfs-two") == pb.POOL_PHASE_READY
+            [h.host for h in window.pools_model.pool("nfs-two").realization.hosts] == list(NAMES)
+            and phase(window, "nfs-two") == cpb.PHASE_READY
         ),
         timeout=CHANGE_TIMEOUT_MS,
     )
@@ -281,9 +280,7 @@ def test_a_pool_on_a_stopped_host_shows_an_error_card_then_recovers(window, qtbo
         PoolSpec("local-c", Backend.LOCAL_DIR, LocalDirSource("/srv/local-c"), hosts=("host-c",))
     )
     run(_create(live_fleet.coordinator_endpoint(), spec))
-    qtbot.waitUntil(
-        lambda: phase(window, "local-c") == pb.POOL_PHASE_ERROR, timeout=CHANGE_TIMEOUT_MS
-    )
+    qtbot.waitUntil(lambda: phase(window, "local-c") == cpb.PHASE_ERROR, timeout=CHANGE_TIMEOUT_MS)
     card = window.pools_model.card("local-c")
     assert card.banner.startswith("Not ready on any host: host-c")
     assert (card.chips[0].host, card.chips[0].label) in (("host-c", "Error"), ("host-c", "Offline"))
@@ -296,9 +293,7 @@ def test_a_pool_on_a_stopped_host_shows_an_error_card_then_recovers(window, qtbo
     assert page.actions.retry.isEnabled()
 
     run(live_fleet.start_node("host-c"), 60)  # it registers again: the pool is set up again
-    qtbot.waitUntil(
-        lambda: phase(window, "local-c") == pb.POOL_PHASE_READY, timeout=CHANGE_TIMEOUT_MS
-    )
+    qtbot.waitUntil(lambda: phase(window, "local-c") == cpb.PHASE_READY, timeout=CHANGE_TIMEOUT_MS)
     assert window.pools_model.card("local-c").banner == ""
     assert not page.detail.error_view.isVisible()
 
@@ -308,9 +303,7 @@ def test_an_offline_host_reads_the_same_offline_time_everywhere(window, qtbot, r
         PoolSpec("nfs-all", Backend.NFS, NfsSource("nas.example.com", "/export/all"))
     )
     run(_create(live_fleet.coordinator_endpoint(), spec))
-    qtbot.waitUntil(
-        lambda: phase(window, "nfs-all") == pb.POOL_PHASE_READY, timeout=CHANGE_TIMEOUT_MS
-    )
+    qtbot.waitUntil(lambda: phase(window, "nfs-all") == cpb.PHASE_READY, timeout=CHANGE_TIMEOUT_MS)
     page = window.hosts_page
     with qtbot.waitSignal(page.detail.loaded, timeout=CHANGE_TIMEOUT_MS):
         assert page.select_host("host-b")
@@ -318,7 +311,7 @@ def test_an_offline_host_reads_the_same_offline_time_everywhere(window, qtbot, r
 
     run(live_fleet.kill_node("host-b"))
     qtbot.waitUntil(
-        lambda: phase(window, "nfs-all") == pb.POOL_PHASE_DEGRADED, timeout=CHANGE_TIMEOUT_MS
+        lambda: phase(window, "nfs-all") == cpb.PHASE_DEGRADED, timeout=CHANGE_TIMEOUT_MS
     )
     # The detail marks itself stale as soon as the coordinator says so: no Refresh pressed.
     qtbot.waitUntil(page.detail.stale_label.isVisible, timeout=CHANGE_TIMEOUT_MS)

@@ -12,6 +12,7 @@ from console.models.card_list_model import CARD_ROLE, KEY_ROLE
 from console.models.pool_filter import PoolFilterProxy
 from console.models.pools_model import POOL_ROLE, FilterTab, PoolsModel
 from console.widgets.pool_card_view import PoolCardView
+from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.console.messages import make_node
 from tests.console.storage_messages import (
@@ -69,7 +70,7 @@ def test_snapshot_then_one_update_changes_only_that_row(model, qtbot):
     model.flush()
     assert spy.changed == [(1, 1)]
     index = model.index(1, 0)
-    assert index.data(POOL_ROLE).phase == pb.POOL_PHASE_ERROR
+    assert index.data(POOL_ROLE).realization.phase == cpb.PHASE_ERROR
     assert index.data(CARD_ROLE).phase_label == "Error"
     assert index.data(KEY_ROLE) == "b"
     assert model.card("a").phase_label == "Ready"
@@ -80,11 +81,11 @@ def test_a_burst_of_updates_to_one_pool_is_one_change(model):
     spy = Spy().attach(model)
     for revision in range(20, 40):
         pool = ready_pool("a")
-        pool.message = f"revision {revision}"
+        pool.realization.message = f"revision {revision}"
         model.apply_event(pool_event(UPDATED, pool, revision=revision))
     model.flush()
     assert spy.changed == [(0, 0)]
-    assert model.pool("a").message == "revision 39"
+    assert model.pool("a").realization.message == "revision 39"
 
 
 def test_removed_pool_goes_and_its_card_with_it(model):
@@ -118,11 +119,11 @@ def test_node_events_are_not_pools(model):
 def test_tab_counts_and_the_filter_proxy(model):
     pending = make_pool(
         nfs_spec("nfs-new"),
-        pb.POOL_PHASE_PENDING,
-        [host_status("host-a", pb.POOL_PHASE_PENDING)],
+        cpb.PHASE_PENDING,
+        [host_status("host-a", cpb.PHASE_PENDING)],
         message="Initializing on 1 of 1 hosts",
     )
-    degraded = make_pool(nfs_spec("nfs-half"), pb.POOL_PHASE_DEGRADED)
+    degraded = make_pool(nfs_spec("nfs-half"), cpb.PHASE_DEGRADED)
     model.apply_events(
         pool_snapshot(
             [ready_pool("nfs-a"), ready_pool("media"), error_pool("nfs-b"), pending, degraded]
@@ -182,11 +183,11 @@ def test_two_thousand_pools_load_in_one_insertion_without_a_widget_per_pool(mode
 def test_tooltip_and_accessible_text_name_every_host(model):
     pool = make_pool(
         nfs_spec("nfs-media"),
-        pb.POOL_PHASE_DEGRADED,
+        cpb.PHASE_DEGRADED,
         [
             host_status("host-a"),
             host_status("host-b"),
-            host_status("host-c", pb.POOL_PHASE_ERROR, "NFS mount failed: access denied"),
+            host_status("host-c", cpb.PHASE_ERROR, "NFS mount failed: access denied"),
         ],
         message="Ready on 2 of 3 hosts; not on host-c: host-c: NFS mount failed: access denied",
     )

@@ -18,6 +18,7 @@ from console.widgets.pool_detail import TAB_SETTINGS, TAB_VOLUMES
 from console.widgets.pool_host_reads import NO_READY_HOST
 from console.widgets.tables import column_texts
 from console.wizards.create_pool_wizard import CreatePoolWizard
+from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.console.conftest import activate
 from tests.console.messages import event, make_node
@@ -47,10 +48,10 @@ VOLUMES_HELD = (
 def degraded_pool(name: str) -> pb.Pool:
     return make_pool(
         nfs_spec(name),
-        pb.POOL_PHASE_DEGRADED,
+        cpb.PHASE_DEGRADED,
         [
             host_status("host-a"),
-            host_status("host-b", pb.POOL_PHASE_ERROR, NFS_MOUNT_ERROR, notes=["mounted at x"]),
+            host_status("host-b", cpb.PHASE_ERROR, NFS_MOUNT_ERROR, notes=["mounted at x"]),
         ],
         message=f"Ready on 1 of 2 hosts; not on host-b: host-b: {NFS_MOUNT_ERROR}",
     )
@@ -60,8 +61,8 @@ POOLS = [
     ready_pool("nfs-images"),
     error_pool("nfs-backup"),
     degraded_pool("nfs-media"),
-    make_pool(local_spec("local-1"), pb.POOL_PHASE_READY, [host_status("host-a")]),
-    make_pool(ceph_spec("ceph-vms"), pb.POOL_PHASE_PENDING, [host_status("host-a", 1)]),
+    make_pool(local_spec("local-1"), cpb.PHASE_READY, [host_status("host-a")]),
+    make_pool(ceph_spec("ceph-vms"), cpb.PHASE_PENDING, [host_status("host-a", 1)]),
 ]
 
 
@@ -147,7 +148,9 @@ def test_selecting_a_card_shows_its_detail(page):
     assert detail.badge.text() == "DEGRADED"
     assert detail.error_view.isVisible()
     assert detail.error_view.title_label.text() == "Not ready on every host"
-    assert detail.error_view.text_label.text() == POOLS[2].message  # whole, never elided
+    assert (
+        detail.error_view.text_label.text() == POOLS[2].realization.message
+    )  # whole, never elided
     table = detail.hosts_view.table
     assert column_texts(table, 0) == ["host-a", "host-b"]
     assert column_texts(table, 1) == ["Ready", "Error"]
@@ -267,8 +270,8 @@ def test_delete_with_host_failures_lists_each_host(page, qtbot):
     response = pb.DeletePoolResponse(
         deleted=False,
         results=[
-            host_status("host-b", pb.POOL_PHASE_ERROR, "Delete failed: host-b did not answer"),
-            host_status("host-a", pb.POOL_PHASE_READY, ""),
+            host_status("host-b", cpb.PHASE_ERROR, "Delete failed: host-b did not answer"),
+            host_status("host-a", cpb.PHASE_READY, ""),
         ],
     )
     dialog.show_result(Result(value=response), force=False)

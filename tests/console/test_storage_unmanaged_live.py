@@ -24,6 +24,7 @@ from console.models.pools_model import FilterTab
 from domain.backoff import Backoff
 from domain.pools import Backend, LocalDirSource, NfsSource, PoolSpec, validate_pool_spec
 from localfleet import LocalFleet
+from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.cli.test_quantixctl_discovered import HOST_A, HOST_B, TYPE_LABELS
 from tests.console.conftest import activate
@@ -75,7 +76,7 @@ def unmanaged(window: MainWindow, name: str) -> list[pb.DiscoveredPool]:
 
 def phase(window: MainWindow, name: str) -> int:
     pool = window.pools_model.pool(name)
-    return pb.POOL_PHASE_UNSPECIFIED if pool is None else pool.phase
+    return cpb.PHASE_UNSPECIFIED if pool is None else pool.realization.phase
 
 
 # --- discovered pools and adopting ----------------------------------------------------------
@@ -197,7 +198,7 @@ def test_adopting_a_directory_and_an_nfs_pool_makes_them_managed_ready_cards(win
 
     qtbot.waitUntil(
         lambda: all(
-            phase(window, name) == pb.POOL_PHASE_READY and not unmanaged(window, name)
+            phase(window, name) == cpb.PHASE_READY and not unmanaged(window, name)
             for name in ("default", "nfs-isos")
         ),
         timeout=CHANGE_TIMEOUT_MS,
@@ -269,9 +270,7 @@ def test_removing_a_gone_host_is_refused_for_its_pools_then_forced(qtbot, settin
         for spec in (shared, local):
             run(_create(fleet.coordinator_endpoint(), validate_pool_spec(spec)))
         qtbot.waitUntil(
-            lambda: all(
-                phase(window, name) == pb.POOL_PHASE_READY for name in ("nfs-two", "local-c")
-            ),
+            lambda: all(phase(window, name) == cpb.PHASE_READY for name in ("nfs-two", "local-c")),
             timeout=CHANGE_TIMEOUT_MS,
         )
         run(fleet.kill_node("host-c"))
@@ -311,7 +310,7 @@ def test_removing_a_gone_host_is_refused_for_its_pools_then_forced(qtbot, settin
         # Taken off its pools: the shared one stays on host-a, the local one is forgotten.
         qtbot.waitUntil(
             lambda: (
-                [h.host for h in window.pools_model.pool("nfs-two").hosts] == ["host-a"]
+                [h.host for h in window.pools_model.pool("nfs-two").realization.hosts] == ["host-a"]
                 and window.pools_model.pool("local-c") is None
             ),
             timeout=CHANGE_TIMEOUT_MS,

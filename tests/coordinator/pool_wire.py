@@ -1,7 +1,6 @@
 """Wire pool specs for the tests, valid by default; tests break one field at a time."""
 
 from proto.quantix.v1 import common_pb2 as cpb
-from proto.quantix.v1 import coordinator_pb2 as pb
 
 CEPH_KEY = "AQD0vW5mAAAAABAAmzRQ1Ix0r0JtQbJ5wrxqHw=="
 CHAP_SECRET = "chap-Secret-0123456"
@@ -59,4 +58,4 @@ def local(name="local-vms", host="host-a", path="/srv/quantix/vms"):
 
 
 def phases(pool):
-    return {h.host: pb.PoolPhase.Name(h.phase).removeprefix("POOL_PHASE_") for h in pool.hosts}
+    return {h.host: cpb.Phase.Name(h.phase).removeprefix("PHASE_") for h in pool.realization.hosts}

@@ -14,6 +14,7 @@ import pytest
 from clients.coordinator import CoordinatorClient
 from clients.node import NodeClient
 from localfleet import LocalFleet
+from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.coordinator.pool_wire import nfs
 from tests.coordinator.test_pools_fleet import node_pool_names, settled
@@ -56,7 +57,9 @@ async def ready_everywhere(fleet: LocalFleet) -> None:
         await settled(
             client,
             "nfs-vms",
-            lambda p: p.phase == pb.POOL_PHASE_READY and len(p.hosts) == len(HOSTS),
+            lambda p: (
+                p.realization.phase == cpb.PHASE_READY and len(p.realization.hosts) == len(HOSTS)
+            ),
         )
 
 
@@ -117,7 +120,7 @@ def test_a_forced_unassign_cut_short_by_a_crash_is_finished_after_restart(five):
             pool = await settled(
                 client,
                 "nfs-vms",
-                lambda p: {s.host for s in p.hosts} == {"host-a", "host-b", "host-c"},
+                lambda p: {s.host for s in p.realization.hosts} == {"host-a", "host-b", "host-c"},
                 what="host-d and host-e unassigned",
             )
         return pool, {host: await has_pool(five, host) for host in HOSTS}
@@ -125,8 +128,8 @@ def test_a_forced_unassign_cut_short_by_a_crash_is_finished_after_restart(five):
     pool, on_nodes = asyncio.run(main())
     # Every status the coordinator shows is what the host has: READY where the pool is,
     # and no status where it is not.
-    assert {s.host: s.phase for s in pool.hosts} == dict.fromkeys(
-        ("host-a", "host-b", "host-c"), pb.POOL_PHASE_READY
+    assert {s.host: s.phase for s in pool.realization.hosts} == dict.fromkeys(
+        ("host-a", "host-b", "host-c"), cpb.PHASE_READY
     )
     assert on_nodes == {
         "host-a": True,
@@ -152,18 +155,20 @@ def test_a_pool_removed_behind_the_coordinators_back_is_not_shown_ready(five):
             gone = await settled(
                 client,
                 "nfs-vms",
-                lambda p: p.phase == pb.POOL_PHASE_DEGRADED,
+                lambda p: p.realization.phase == cpb.PHASE_DEGRADED,
                 what="host-b no longer READY",
             )
             await client.retry_pool("nfs-vms", ["host-b"])
-            back = await settled(client, "nfs-vms", lambda p: p.phase == pb.POOL_PHASE_READY)
+            back = await settled(
+                client, "nfs-vms", lambda p: p.realization.phase == cpb.PHASE_READY
+            )
         return gone, back
 
     gone, back = asyncio.run(main())
-    (status,) = [s for s in gone.hosts if s.host == "host-b"]
-    assert (status.phase, status.reason) == (pb.POOL_PHASE_ERROR, "NOT_RUNNING")
+    (status,) = [s for s in gone.realization.hosts if s.host == "host-b"]
+    assert (status.phase, status.reason) == (cpb.PHASE_ERROR, "NOT_RUNNING")
     assert (
         status.message == "pool nfs-vms is not defined on host-b any more: retry to initialize it"
     )
-    assert "host-b" in gone.message
-    assert all(s.phase == pb.POOL_PHASE_READY for s in back.hosts)
+    assert "host-b" in gone.realization.message
+    assert all(s.phase == cpb.PHASE_READY for s in back.realization.hosts)

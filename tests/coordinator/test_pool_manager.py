@@ -133,7 +133,7 @@ class World:
 
         return await eventually(
             probe,
-            accept or (lambda p: p.phase != pb.POOL_PHASE_PENDING),
+            accept or (lambda p: p.realization.phase != cpb.PHASE_PENDING),
             timeout_s=10,
             what=f"pool {name} settled",
         )
@@ -185,7 +185,7 @@ def run(tmp_path, body, **kwargs):
 
 
 def host_view(pool):
-    return {h.host: (pb.PoolPhase.Name(h.phase), h.message, h.reason) for h in pool.hosts}
+    return {h.host: (cpb.Phase.Name(h.phase), h.message, h.reason) for h in pool.realization.hosts}
 
 
 def test_create_stores_pending_returns_at_once_then_ready_everywhere(tmp_path):
@@ -195,16 +195,19 @@ def test_create_stores_pending_returns_at_once_then_ready_everywhere(tmp_path):
         return created, await w.settled("nfs-a"), w.events
 
     created, ready, events = run(tmp_path, body)
-    assert created.phase == pb.POOL_PHASE_PENDING
-    assert created.message == "Initializing on 3 of 3 hosts"
-    assert all(h.deadline.seconds > 0 for h in created.hosts)
-    assert ready.phase == pb.POOL_PHASE_READY and ready.message == ""
-    assert [h.host for h in ready.hosts] == ["host-a", "host-b", "host-c"]
-    assert all(h.capacity_bytes == 100 and not h.HasField("deadline") for h in ready.hosts)
+    assert created.realization.phase == cpb.PHASE_PENDING
+    assert created.realization.message == "Initializing on 3 of 3 hosts"
+    assert all(h.deadline.seconds > 0 for h in created.realization.hosts)
+    assert ready.realization.phase == cpb.PHASE_READY and ready.realization.message == ""
+    assert [h.host for h in ready.realization.hosts] == ["host-a", "host-b", "host-c"]
+    assert all(
+        h.storage.capacity_bytes == 100 and not h.HasField("deadline")
+        for h in ready.realization.hosts
+    )
     assert ready.capacity_bytes == 100
     pool_events = [e for e in events if e.kind == pb.OBJECT_KIND_POOL]
     assert pool_events[0].type == pb.WatchEvent.TYPE_ADDED
-    assert pool_events[-1].pool.phase == pb.POOL_PHASE_READY
+    assert pool_events[-1].pool.realization.phase == cpb.PHASE_READY
 
 
 def test_a_ready_host_shows_at_once_while_another_is_still_working(tmp_path):
@@ -212,12 +215,12 @@ def test_a_ready_host_shows_at_once_while_another_is_still_working(tmp_path):
         w.register("host-a", "host-b")
         w.init["host-b"] = HANG
         w.pools.create(nfs())
-        return await w.settled("nfs-a", lambda p: p.hosts[0].phase == pb.POOL_PHASE_READY)
+        return await w.settled("nfs-a", lambda p: p.realization.hosts[0].phase == cpb.PHASE_READY)
 
     pool = run(tmp_path, body, deadline_s=30.0)
-    assert host_view(pool)["host-b"] == ("POOL_PHASE_PENDING", "", "")
-    assert pool.phase == pb.POOL_PHASE_PENDING
-    assert pool.message == "Initializing on 1 of 2 hosts"
+    assert host_view(pool)["host-b"] == ("PHASE_PENDING", "", "")
+    assert pool.realization.phase == cpb.PHASE_PENDING
+    assert pool.realization.message == "Initializing on 1 of 2 hosts"
 
 
 def test_failing_and_hung_hosts_degrade_the_pool_with_their_own_messages(tmp_path):
@@ -231,17 +234,17 @@ def test_failing_and_hung_hosts_degrade_the_pool_with_their_own_messages(tmp_pat
         return await w.settled("nfs-a")
 
     pool = run(tmp_path, body)
-    assert pool.phase == pb.POOL_PHASE_DEGRADED
+    assert pool.realization.phase == cpb.PHASE_DEGRADED
     assert host_view(pool) == {
-        "host-a": ("POOL_PHASE_READY", "", ""),
+        "host-a": ("PHASE_READY", "", ""),
         "host-b": (
-            "POOL_PHASE_ERROR",
+            "PHASE_ERROR",
             "NFS mount failed: mount.nfs: access denied by server",
             "MOUNT_FAILED",
         ),
-        "host-c": ("POOL_PHASE_ERROR", "host-c did not answer within 0.5 s", "TIMEOUT"),
+        "host-c": ("PHASE_ERROR", "host-c did not answer within 0.5 s", "TIMEOUT"),
     }
-    assert pool.message == (
+    assert pool.realization.message == (
         "Ready on 1 of 3 hosts; not on host-b, host-c: host-b: NFS mount failed: mount.nfs: "
         "access denied by server; host-c did not answer within 0.5 s"
     )
@@ -252,9 +255,9 @@ def test_no_connected_host_is_an_error_with_the_exact_message(tmp_path):
         return w.pools.create(nfs())
 
     pool = run(tmp_path, body)
-    assert pool.phase == pb.POOL_PHASE_ERROR
-    assert pool.message == no_hosts_message("pool nfs-a")
-    assert pool.message == (
+    assert pool.realization.phase == cpb.PHASE_ERROR
+    assert pool.realization.message == no_hosts_message("pool nfs-a")
+    assert pool.realization.message == (
         "No connected nodes available to initialize pool nfs-a: register a node or bring one online"
     )
 
@@ -263,10 +266,10 @@ def test_a_host_registering_later_joins_a_pool_meant_for_every_host(tmp_path):
     async def body(w):
         w.pools.create(nfs())
         w.register("host-a")
-        return await w.settled("nfs-a", lambda p: p.phase == pb.POOL_PHASE_READY)
+        return await w.settled("nfs-a", lambda p: p.realization.phase == cpb.PHASE_READY)
 
     pool = run(tmp_path, body)
-    assert [h.host for h in pool.hosts] == ["host-a"]
+    assert [h.host for h in pool.realization.hosts] == ["host-a"]
     assert list(pool.spec.hosts) == []
 
 
@@ -322,7 +325,7 @@ def test_secrets_reach_the_nodes_but_never_the_pool_or_watch(tmp_path, spec, sec
         await w.crash()  # a restart must still have the secret to send
         w.init.clear()
         w.register("host-a")  # re-registers: initialized again, secret included
-        await w.settled(created.spec.name, lambda p: p.phase == pb.POOL_PHASE_READY)
+        await w.settled(created.spec.name, lambda p: p.realization.phase == cpb.PHASE_READY)
         return created, pool, w
 
     created, pool, w = run(tmp_path, body)
@@ -345,7 +348,7 @@ def test_a_secret_echoed_in_a_node_error_is_redacted(tmp_path):
 
     pool = run(tmp_path, body)
     assert CEPH_KEY not in str(pool)
-    assert pool.hosts[0].message == "bad key [secret] refused"
+    assert pool.realization.hosts[0].message == "bad key [secret] refused"
 
 
 def test_offline_host_is_marked_and_reinitialized_when_it_comes_back(tmp_path):
@@ -357,19 +360,19 @@ def test_offline_host_is_marked_and_reinitialized_when_it_comes_back(tmp_path):
         offline = w.pools.get("nfs-a")
         inits_before = len(w.calls_of("init"))
         w.nodes.heartbeat("host-b")  # back from OFFLINE
-        back = await w.settled("nfs-a", lambda p: p.phase == pb.POOL_PHASE_READY)
+        back = await w.settled("nfs-a", lambda p: p.realization.phase == cpb.PHASE_READY)
         return offline, back, len(w.calls_of("init")) - inits_before
 
     offline, back, again = run(tmp_path, body)
-    assert offline.phase == pb.POOL_PHASE_DEGRADED
-    (status,) = [h for h in offline.hosts if h.host == "host-b"]
-    assert status.phase == pb.POOL_PHASE_OFFLINE
+    assert offline.realization.phase == cpb.PHASE_DEGRADED
+    (status,) = [h for h in offline.realization.hosts if h.host == "host-b"]
+    assert status.phase == cpb.PHASE_OFFLINE
     assert status.message == "host-b is offline"  # timeless: the time is a fact beside it
     assert status.offline_since.seconds > 0
     assert status.reason == "OFFLINE"
-    assert "host-b" in offline.message
+    assert "host-b" in offline.realization.message
     assert again == 1
-    assert back.message == ""
+    assert back.realization.message == ""
 
 
 def test_retry_reinitializes_hosts_not_ready_and_success_clears_the_message(tmp_path):
@@ -388,11 +391,11 @@ def test_retry_reinitializes_hosts_not_ready_and_success_clears_the_message(tmp_
         return failed, retrying, ready, retried
 
     failed, retrying, ready, retried = run(tmp_path, body)
-    assert failed.phase == pb.POOL_PHASE_DEGRADED
-    assert retrying.phase == pb.POOL_PHASE_PENDING
+    assert failed.realization.phase == cpb.PHASE_DEGRADED
+    assert retrying.realization.phase == cpb.PHASE_PENDING
     assert retried == ["host-b"]
-    assert ready.phase == pb.POOL_PHASE_READY and ready.message == ""
-    assert all(h.message == "" and h.reason == "" for h in ready.hosts)
+    assert ready.realization.phase == cpb.PHASE_READY and ready.realization.message == ""
+    assert all(h.message == "" and h.reason == "" for h in ready.realization.hosts)
 
 
 def test_restart_resumes_pending_hosts_with_a_fresh_deadline(tmp_path):
@@ -402,7 +405,7 @@ def test_restart_resumes_pending_hosts_with_a_fresh_deadline(tmp_path):
         w.pools.create(nfs())
         await eventually(
             lambda: asyncio.sleep(0, w.pools.get("nfs-a")),
-            lambda p: {h.host: h.phase for h in p.hosts}["host-a"] == pb.POOL_PHASE_READY,
+            lambda p: {h.host: h.phase for h in p.realization.hosts}["host-a"] == cpb.PHASE_READY,
             what="host-a ready",
         )
         await w.crash()
@@ -414,12 +417,12 @@ def test_restart_resumes_pending_hosts_with_a_fresh_deadline(tmp_path):
         return left, resumed, await w.settled("nfs-a")
 
     left, resumed, ready = run(tmp_path, body)
-    assert left.phase == pb.POOL_PHASE_PENDING
-    (pending,) = [h for h in resumed.hosts if h.phase == pb.POOL_PHASE_PENDING]
-    (old,) = [h for h in left.hosts if h.host == "host-b"]
+    assert left.realization.phase == cpb.PHASE_PENDING
+    (pending,) = [h for h in resumed.realization.hosts if h.phase == cpb.PHASE_PENDING]
+    (old,) = [h for h in left.realization.hosts if h.host == "host-b"]
     assert pending.host == "host-b"
     assert pending.deadline.ToSeconds() > old.deadline.ToSeconds()
-    assert ready.phase == pb.POOL_PHASE_READY
+    assert ready.realization.phase == cpb.PHASE_READY
 
 
 def test_local_dir_lives_on_exactly_one_host(tmp_path):
@@ -457,7 +460,7 @@ def test_assign_and_unassign_hosts(tmp_path):
     assert sorted(c[1] for c in destroys) == ["host-b", "host-c"]
     assert list(after.spec.hosts) == ["host-a", "host-c"]
     assert host_view(after)["host-c"] == (
-        "POOL_PHASE_ERROR",
+        "PHASE_ERROR",
         "Unassign failed: destroying the pool failed: busy",
         "DESTROY_FAILED",
     )
@@ -474,7 +477,7 @@ def test_unassign_from_a_pool_for_every_host_keeps_the_host_off(tmp_path):
 
     pool, in_flight = run(tmp_path, body)
     assert in_flight == set()
-    assert [h.host for h in pool.hosts] == ["host-a"]
+    assert [h.host for h in pool.realization.hosts] == ["host-a"]
     assert list(pool.spec.hosts) == ["host-a"]
 
 
@@ -494,7 +497,7 @@ def test_delete_refuses_while_volumes_exist_unless_forced(tmp_path):
 
     refused, still, destroys_before, deleted, w, scopes = run(tmp_path, body)
     assert "host-b has 3 volumes" in str(refused)
-    assert still.phase == pb.POOL_PHASE_READY
+    assert still.realization.phase == cpb.PHASE_READY
     assert destroys_before == []
     assert deleted.deleted
     assert [(r.host, r.message) for r in deleted.results] == [
@@ -515,21 +518,21 @@ def test_delete_with_failures_keeps_the_pool_marked_and_reports_every_host(tmp_p
         w.destroy["host-b"] = HANG
         w.destroy["host-c"] = failure("undefining the pool failed: locked", "UNDEFINE_FAILED")
         reply = await w.pools.delete("nfs-a")
-        phases = [e.pool.phase for e in w.events if e.kind == pb.OBJECT_KIND_POOL]
+        phases = [e.pool.realization.phase for e in w.events if e.kind == pb.OBJECT_KIND_POOL]
         return reply, phases
 
     reply, phases = run(tmp_path, body)
-    assert pb.POOL_PHASE_DELETING in phases
+    assert cpb.PHASE_DELETING in phases
     assert not reply.deleted
     assert [(r.host, r.reason) for r in reply.results] == [
         ("host-a", ""),
         ("host-b", "TIMEOUT"),
         ("host-c", "UNDEFINE_FAILED"),
     ]
-    assert [h.host for h in reply.pool.hosts] == ["host-b", "host-c"]
+    assert [h.host for h in reply.pool.realization.hosts] == ["host-b", "host-c"]
     assert host_view(reply.pool)["host-b"][1] == "Delete failed: host-b did not answer within 0.5 s"
-    assert reply.pool.phase == pb.POOL_PHASE_ERROR
-    assert "host-b" in reply.pool.message and "host-c" in reply.pool.message
+    assert reply.pool.realization.phase == cpb.PHASE_ERROR
+    assert "host-b" in reply.pool.realization.message and "host-c" in reply.pool.realization.message
 
 
 def test_delete_supersedes_an_initialization_in_flight(tmp_path):
@@ -571,10 +574,10 @@ def test_a_pool_for_every_host_is_degraded_naming_a_host_that_is_offline_at_crea
 
     pool = run(tmp_path, body)
     # One aggregation for both placements: an offline host counts, as in an explicit list.
-    assert pool.phase == pb.POOL_PHASE_DEGRADED
-    assert pool.message == "Ready on 2 of 3 hosts; not on host-c: host-c is offline"
-    (status,) = [h for h in pool.hosts if h.host == "host-c"]
-    assert (status.phase, status.reason) == (pb.POOL_PHASE_OFFLINE, "OFFLINE")
+    assert pool.realization.phase == cpb.PHASE_DEGRADED
+    assert pool.realization.message == "Ready on 2 of 3 hosts; not on host-c: host-c is offline"
+    (status,) = [h for h in pool.realization.hosts if h.host == "host-c"]
+    assert (status.phase, status.reason) == (cpb.PHASE_OFFLINE, "OFFLINE")
     assert status.offline_since.seconds > 0  # when it went silent, worded by whoever shows it
     assert not pool.spec.hosts  # still a pool for every host
 
@@ -597,8 +600,8 @@ def test_a_restart_finishes_an_unassign_and_the_initialization_it_interrupted(tm
         return await w.settled(
             "nfs-a",
             lambda p: (
-                {h.host: h.phase for h in p.hosts}
-                == dict.fromkeys(("host-a", "host-b", "host-d"), pb.POOL_PHASE_READY)
+                {h.host: h.phase for h in p.realization.hosts}
+                == dict.fromkeys(("host-a", "host-b", "host-d"), cpb.PHASE_READY)
             ),
         )
 

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from coordinator import pool_status as ps
 from proto.quantix.v1 import common_pb2
-from proto.quantix.v1 import coordinator_pb2 as pb
 
 RUNNING = common_pb2.STORAGE_POOL_STATE_RUNNING
 INACTIVE = common_pb2.STORAGE_POOL_STATE_INACTIVE
 
 
-def stamp(boot: str, seq: int) -> common_pb2.PoolChangeStamp:
-    return common_pb2.PoolChangeStamp(boot_id=boot, seq=seq)
+def stamp(boot: str, seq: int) -> common_pb2.ChangeStamp:
+    return common_pb2.ChangeStamp(boot_id=boot, seq=seq)
 
 
-def ready(seq: int) -> pb.PoolHostStatus:
-    return pb.PoolHostStatus(
-        host="host-b", phase=pb.POOL_PHASE_READY, stamp=stamp("run-1", seq), notes=["a note"]
+def ready(seq: int) -> common_pb2.HostStatus:
+    return common_pb2.HostStatus(
+        host="host-b", phase=common_pb2.PHASE_READY, stamp=stamp("run-1", seq), notes=["a note"]
     )
 
 
@@ -27,14 +26,14 @@ def test_a_list_read_before_the_operation_cannot_overrule_its_outcome():
     # Another run of the daemon (it restarted): its lists are the newer.
     assert not ps.newer_than(ready(5).stamp, stamp("run-2", 1))
     # A status with no stamp (older data, a coordinator's own) never blocks a list.
-    assert not ps.newer_than(common_pb2.PoolChangeStamp(), stamp("run-1", 0))
+    assert not ps.newer_than(common_pb2.ChangeStamp(), stamp("run-1", 0))
 
 
 def test_a_list_that_includes_the_operation_decides_the_status():
     listed = stamp("run-1", 7)
     gone = ps.reported_status(ready(5), "nfs-a", None, 100.0, listed)
     assert gone is not None
-    assert (gone.phase, gone.reason) == (pb.POOL_PHASE_ERROR, "NOT_RUNNING")
+    assert (gone.phase, gone.reason) == (common_pb2.PHASE_ERROR, "NOT_RUNNING")
     assert gone.message == "pool nfs-a is not defined on host-b any more: retry to initialize it"
     assert list(gone.notes) == ["a note"] and gone.stamp == listed
 
@@ -46,8 +45,8 @@ def test_a_list_that_includes_the_operation_decides_the_status():
     running = common_pb2.HostStoragePool(name="nfs-a", state=RUNNING, capacity_bytes=10)
     back = ps.reported_status(inactive, "nfs-a", running, 101.0, listed)
     assert back is not None
-    assert (back.phase, back.capacity_bytes, list(back.notes)) == (
-        pb.POOL_PHASE_READY,
+    assert (back.phase, back.storage.capacity_bytes, list(back.notes)) == (
+        common_pb2.PHASE_READY,
         10,
         ["a note"],
     )
@@ -59,7 +58,7 @@ def test_a_pool_of_that_name_but_another_type_is_a_conflict_not_ready():
     replaced = common_pb2.HostStoragePool(name="vms", type="dir", state=RUNNING)
     status = ps.reported_status(ready(5), "vms", replaced, 100.0, stamp("run-1", 6), "netfs")
     assert status is not None
-    assert (status.phase, status.reason) == (pb.POOL_PHASE_ERROR, "CONFLICT")
+    assert (status.phase, status.reason) == (common_pb2.PHASE_ERROR, "CONFLICT")
     assert (
         status.message == "a pool named vms of another type (dir) is on host-b: it is not this pool"
     )

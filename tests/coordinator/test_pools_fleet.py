@@ -6,11 +6,12 @@ import asyncio
 from clients.coordinator import CoordinatorClient
 from clients.node import NodeClient
 from localfleet.testhosts import HostPool
+from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.coordinator.pool_wire import ceph, iscsi, local, nfs, phases
 from tests.helpers import eventually
 
-PENDING = pb.POOL_PHASE_PENDING
+PENDING = cpb.PHASE_PENDING
 
 
 async def wait_connected(client, count):
@@ -27,7 +28,9 @@ async def wait_connected(client, count):
     )
 
 
-async def settled(client, name, accept=lambda p: p.phase != PENDING, timeout_s=60.0, what=""):
+async def settled(
+    client, name, accept=lambda p: p.realization.phase != PENDING, timeout_s=60.0, what=""
+):
     return await eventually(
         lambda: client.get_pool(name), accept, timeout_s, what or f"pool {name} settled"
     )
@@ -60,12 +63,12 @@ def test_every_backend_is_ready_on_three_hosts_with_each_hosts_notes(fleet, tmp_
             watcher = asyncio.create_task(watch())
             created = [await client.create_pool(spec) for spec in specs]
             pools = [
-                await settled(client, spec.name, lambda p: p.phase == pb.POOL_PHASE_READY)
+                await settled(client, spec.name, lambda p: p.realization.phase == cpb.PHASE_READY)
                 for spec in specs
             ]
             await eventually(
                 lambda: asyncio.sleep(0, events),
-                lambda e: sum(x.pool.phase == pb.POOL_PHASE_READY for x in e) >= len(specs),
+                lambda e: sum(x.pool.realization.phase == cpb.PHASE_READY for x in e) >= len(specs),
                 what="READY pools on Watch",
             )
             watcher.cancel()
@@ -73,17 +76,17 @@ def test_every_backend_is_ready_on_three_hosts_with_each_hosts_notes(fleet, tmp_
             return created, pools, events, on_nodes
 
     created, pools, events, on_nodes = asyncio.run(main())
-    assert all(p.phase == PENDING for p in created)
+    assert all(p.realization.phase == PENDING for p in created)
     by_name = {p.spec.name: p for p in pools}
     for name in ("nfs-vms", "rbd-vms", "san-vms", "san-direct"):
         assert phases(by_name[name]) == dict.fromkeys(hosts, "READY")
-        assert by_name[name].message == ""
+        assert by_name[name].realization.message == ""
         assert by_name[name].capacity_bytes > 0
     for h in hosts:
         assert phases(by_name[f"local-{h}"]) == {h: "READY"}
     # The test driver keeps no secrets: each host says so in its own notes.
     for name in ("rbd-vms", "san-vms"):
-        for status in by_name[name].hosts:
+        for status in by_name[name].realization.hosts:
             assert any("keeps no secrets" in note for note in status.notes), status
     assert by_name["rbd-vms"].spec.ceph_rbd.has_key
     assert by_name["rbd-vms"].spec.ceph_rbd.key == ""
@@ -96,7 +99,7 @@ def test_every_backend_is_ready_on_three_hosts_with_each_hosts_notes(fleet, tmp_
         assert not {f"local-{o}" for o in hosts if o != h} & set(on_nodes[h])
     nfs_events = [e for e in events if e.key == "nfs-vms"]
     assert nfs_events[0].type == pb.WatchEvent.TYPE_ADDED
-    assert nfs_events[0].pool.phase == PENDING
+    assert nfs_events[0].pool.realization.phase == PENDING
 
 
 def test_twenty_nodes_one_hung_one_killed_end_degraded_naming_both(start_fleet):
@@ -114,18 +117,18 @@ def test_twenty_nodes_one_hung_one_killed_end_degraded_naming_both(start_fleet):
             return created, await settled(client, "fleet-nfs")
 
     created, pool = asyncio.run(main())
-    assert len(created.hosts) == 20
-    assert pool.phase == pb.POOL_PHASE_DEGRADED
-    by_host = {h.host: h for h in pool.hosts}
+    assert len(created.realization.hosts) == 20
+    assert pool.realization.phase == cpb.PHASE_DEGRADED
+    by_host = {h.host: h for h in pool.realization.hosts}
     assert by_host["node-07"].message == "node-07 did not answer within 5 s"
     assert by_host["node-07"].reason == "TIMEOUT"
     assert by_host["node-13"].message.startswith("node-13 unreachable: ")
     assert by_host["node-13"].reason == "UNREACHABLE"
-    ready = [h for h in names if by_host[h].phase == pb.POOL_PHASE_READY]
+    ready = [h for h in names if by_host[h].phase == cpb.PHASE_READY]
     assert sorted(set(names) - set(ready)) == ["node-07", "node-13"]
-    assert pool.message.startswith("Ready on 18 of 20 hosts; not on node-07, node-13: ")
-    assert "node-07 did not answer within 5 s" in pool.message
-    assert "node-13 unreachable: " in pool.message
+    assert pool.realization.message.startswith("Ready on 18 of 20 hosts; not on node-07, node-13: ")
+    assert "node-07 did not answer within 5 s" in pool.realization.message
+    assert "node-13 unreachable: " in pool.realization.message
 
 
 def test_coordinator_crash_mid_initialization_leaves_no_pool_pending(start_fleet):
@@ -144,7 +147,7 @@ def test_coordinator_crash_mid_initialization_leaves_no_pool_pending(start_fleet
             )
 
     in_flight = asyncio.run(before())
-    assert in_flight.phase == PENDING
+    assert in_flight.realization.phase == PENDING
 
     async def after():
         await fleet.kill_coordinator()
@@ -155,7 +158,7 @@ def test_coordinator_crash_mid_initialization_leaves_no_pool_pending(start_fleet
 
     pool = asyncio.run(after())
     assert phases(pool) == dict.fromkeys(("host-a", "host-b", "host-c"), "READY")
-    (old,) = [h for h in in_flight.hosts if h.host == "host-b"]
+    (old,) = [h for h in in_flight.realization.hosts if h.host == "host-b"]
     assert old.deadline.seconds > 0
 
 
@@ -165,7 +168,7 @@ def test_killed_and_restarted_node_gets_its_pools_again(fleet):
             await wait_connected(client, 3)
             await client.create_pool(nfs())
             await client.create_pool(local("local-b", "host-b", "/srv/quantix/b"))
-            await settled(client, "nfs-vms", lambda p: p.phase == pb.POOL_PHASE_READY)
+            await settled(client, "nfs-vms", lambda p: p.realization.phase == cpb.PHASE_READY)
             await fleet.kill_node("host-b")
             offline = await settled(
                 client,
@@ -175,16 +178,22 @@ def test_killed_and_restarted_node_gets_its_pools_again(fleet):
             )
             local_offline = await client.get_pool("local-b")
             await fleet.start_node("host-b")
-            back = await settled(client, "nfs-vms", lambda p: p.phase == pb.POOL_PHASE_READY)
-            local_back = await settled(client, "local-b", lambda p: p.phase == pb.POOL_PHASE_READY)
+            back = await settled(
+                client, "nfs-vms", lambda p: p.realization.phase == cpb.PHASE_READY
+            )
+            local_back = await settled(
+                client, "local-b", lambda p: p.realization.phase == cpb.PHASE_READY
+            )
             return offline, local_offline, back, local_back, await node_pool_names(fleet, "host-b")
 
     offline, local_offline, back, local_back, on_b = asyncio.run(main())
-    (status,) = [h for h in offline.hosts if h.host == "host-b"]
+    (status,) = [h for h in offline.realization.hosts if h.host == "host-b"]
     assert status.message == "host-b is offline" and status.offline_since.seconds > 0
-    assert offline.phase == pb.POOL_PHASE_DEGRADED and "host-b" in offline.message
-    assert local_offline.phase == pb.POOL_PHASE_ERROR
-    assert back.message == "" and local_back.message == ""
+    assert (
+        offline.realization.phase == cpb.PHASE_DEGRADED and "host-b" in offline.realization.message
+    )
+    assert local_offline.realization.phase == cpb.PHASE_ERROR
+    assert back.realization.message == "" and local_back.realization.message == ""
     # The test driver forgot everything when the daemon died: both were made again.
     assert on_b["nfs-vms"] == "netfs" and on_b["local-b"] == "dir"
 
@@ -207,16 +216,16 @@ def test_retry_clears_the_error_once_its_cause_is_gone(start_fleet):
             return failed, retrying, await settled(client, "nfs-vms")
 
     failed, retrying, ready = asyncio.run(main())
-    assert failed.phase == pb.POOL_PHASE_DEGRADED
-    (status,) = [h for h in failed.hosts if h.host == "host-b"]
+    assert failed.realization.phase == cpb.PHASE_DEGRADED
+    (status,) = [h for h in failed.realization.hosts if h.host == "host-b"]
     assert status.reason == "CONFLICT"
     assert status.message and not status.message.startswith("host-b: ")
-    assert failed.message.startswith("Ready on 2 of 3 hosts; not on host-b: host-b: ")
+    assert failed.realization.message.startswith("Ready on 2 of 3 hosts; not on host-b: host-b: ")
     assert phases(retrying)["host-b"] == "PENDING"
     assert phases(retrying)["host-a"] == "READY"
-    assert ready.phase == pb.POOL_PHASE_READY
-    assert ready.message == ""
-    assert all(h.message == "" and h.reason == "" for h in ready.hosts)
+    assert ready.realization.phase == cpb.PHASE_READY
+    assert ready.realization.message == ""
+    assert all(h.message == "" and h.reason == "" for h in ready.realization.hosts)
 
 
 def test_assign_unassign_and_delete_on_real_nodes(fleet):

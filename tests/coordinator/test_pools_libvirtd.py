@@ -10,7 +10,7 @@ import libvirt
 import pytest
 
 from clients.coordinator import CoordinatorClient
-from proto.quantix.v1 import coordinator_pb2 as pb
+from proto.quantix.v1 import common_pb2 as cpb
 from tests.coordinator.pool_wire import local, nfs, phases
 from tests.helpers import eventually
 
@@ -77,7 +77,7 @@ def test_delete_is_refused_while_the_pool_holds_volumes_unless_forced(
             await client.create_pool(local(pool_name, HOST, str(directory)))
             return await eventually(
                 lambda: client.get_pool(pool_name),
-                lambda p: p.phase != pb.POOL_PHASE_PENDING,
+                lambda p: p.realization.phase != cpb.PHASE_PENDING,
                 what="pool settled",
             )
 
@@ -98,7 +98,7 @@ def test_delete_is_refused_while_the_pool_holds_volumes_unless_forced(
     refused, kept, forced, listing = asyncio.run(delete())
     assert refused.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert f"{HOST} has 2 volumes" in refused.details()
-    assert kept.phase == pb.POOL_PHASE_READY
+    assert kept.realization.phase == cpb.PHASE_READY
     assert forced.deleted
     assert [r.host for r in forced.results] == [HOST]
     assert list(listing.pools) == []
@@ -116,17 +116,19 @@ def test_a_real_mount_failure_reaches_the_pool_message(real_node, pool_name):
             await client.create_pool(nfs(pool_name, server="127.0.0.1", export_path="/export"))
             return await eventually(
                 lambda: client.get_pool(pool_name),
-                lambda p: p.phase != pb.POOL_PHASE_PENDING,
+                lambda p: p.realization.phase != cpb.PHASE_PENDING,
                 timeout_s=90,
                 what="pool settled",
             )
 
     pool = asyncio.run(main())
-    assert pool.phase == pb.POOL_PHASE_ERROR
-    (status,) = pool.hosts
+    assert pool.realization.phase == cpb.PHASE_ERROR
+    (status,) = pool.realization.hosts
     assert status.reason == "MOUNT_FAILED"
     assert "mount.nfs" in status.message
-    assert pool.message == f"Not ready on any host: {HOST}: {status.message}", pool.message
+    assert pool.realization.message == f"Not ready on any host: {HOST}: {status.message}", (
+        pool.realization.message
+    )
 
 
 def test_a_pool_made_and_stopped_outside_quantix_is_seen_through_libvirt_events(
@@ -168,18 +170,18 @@ def test_a_pool_made_and_stopped_outside_quantix_is_seen_through_libvirt_events(
                 await client.create_pool(local(pool_name, HOST, str(managed_dir)))
                 await eventually(
                     lambda: client.get_pool(pool_name),
-                    lambda p: p.phase == pb.POOL_PHASE_READY,
+                    lambda p: p.realization.phase == cpb.PHASE_READY,
                     what="READY",
                 )
                 conn.storagePoolLookupByName(pool_name).destroy()  # virsh pool-destroy
                 return await eventually(
                     lambda: client.get_pool(pool_name),
-                    lambda p: p.phase == pb.POOL_PHASE_ERROR,
+                    lambda p: p.realization.phase == cpb.PHASE_ERROR,
                     what="no longer READY",
                 )
 
         stopped = asyncio.run(managed_then_stopped())
-        (status,) = stopped.hosts
+        (status,) = stopped.realization.hosts
         assert status.reason == "NOT_RUNNING"
         assert status.message == (
             f"pool {pool_name} is inactive on {HOST}, not running: retry to start it"

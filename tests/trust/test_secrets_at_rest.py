@@ -17,6 +17,7 @@ from clients.node import NodeClient
 from coordinator.secret_box import KEY_FILE, SEALED_PREFIX, SecretBox, SecretsUnreadable
 from coordinator.store import SQLiteStore
 from localfleet.fleet import LocalFleet
+from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.coordinator.pool_wire import CEPH_KEY, CHAP_SECRET, ceph, iscsi
 from tests.fleet_client import quantixctl, wait_registered
@@ -94,7 +95,7 @@ def test_secrets_are_sealed_never_shown_and_gone_after_delete(fleet):
             for name in ("rbd-vms", "san-vms"):
                 await eventually(
                     lambda name=name: client.get_pool(name),
-                    lambda pool: pool.phase == pb.POOL_PHASE_READY,
+                    lambda pool: pool.realization.phase == cpb.PHASE_READY,
                     what=f"{name} READY",
                 )
 

@@ -1,3 +1,6 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -15,6 +18,16 @@ class StoragePoolState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     STORAGE_POOL_STATE_RUNNING: _ClassVar[StoragePoolState]
     STORAGE_POOL_STATE_DEGRADED: _ClassVar[StoragePoolState]
     STORAGE_POOL_STATE_INACCESSIBLE: _ClassVar[StoragePoolState]
+
+class Phase(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PHASE_UNSPECIFIED: _ClassVar[Phase]
+    PHASE_PENDING: _ClassVar[Phase]
+    PHASE_READY: _ClassVar[Phase]
+    PHASE_DEGRADED: _ClassVar[Phase]
+    PHASE_ERROR: _ClassVar[Phase]
+    PHASE_OFFLINE: _ClassVar[Phase]
+    PHASE_DELETING: _ClassVar[Phase]
 
 class PoolBackend(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -42,6 +55,13 @@ STORAGE_POOL_STATE_BUILDING: StoragePoolState
 STORAGE_POOL_STATE_RUNNING: StoragePoolState
 STORAGE_POOL_STATE_DEGRADED: StoragePoolState
 STORAGE_POOL_STATE_INACCESSIBLE: StoragePoolState
+PHASE_UNSPECIFIED: Phase
+PHASE_PENDING: Phase
+PHASE_READY: Phase
+PHASE_DEGRADED: Phase
+PHASE_ERROR: Phase
+PHASE_OFFLINE: Phase
+PHASE_DELETING: Phase
 POOL_BACKEND_UNSPECIFIED: PoolBackend
 POOL_BACKEND_LOCAL_DIR: PoolBackend
 POOL_BACKEND_NFS: PoolBackend
@@ -139,7 +159,7 @@ class HostStoragePool(_message.Message):
     source: str
     def __init__(self, name: _Optional[str] = ..., uuid: _Optional[str] = ..., type: _Optional[str] = ..., state: _Optional[_Union[StoragePoolState, str]] = ..., capacity_bytes: _Optional[int] = ..., allocation_bytes: _Optional[int] = ..., available_bytes: _Optional[int] = ..., autostart: _Optional[bool] = ..., persistent: _Optional[bool] = ..., target_path: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
 
-class PoolChangeStamp(_message.Message):
+class ChangeStamp(_message.Message):
     __slots__ = ("boot_id", "seq")
     BOOT_ID_FIELD_NUMBER: _ClassVar[int]
     SEQ_FIELD_NUMBER: _ClassVar[int]
@@ -166,6 +186,50 @@ class HostNetwork(_message.Message):
     forward_mode: str
     ip_cidrs: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, name: _Optional[str] = ..., uuid: _Optional[str] = ..., active: _Optional[bool] = ..., persistent: _Optional[bool] = ..., autostart: _Optional[bool] = ..., bridge: _Optional[str] = ..., forward_mode: _Optional[str] = ..., ip_cidrs: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class StorageUse(_message.Message):
+    __slots__ = ("capacity_bytes", "allocation_bytes", "available_bytes")
+    CAPACITY_BYTES_FIELD_NUMBER: _ClassVar[int]
+    ALLOCATION_BYTES_FIELD_NUMBER: _ClassVar[int]
+    AVAILABLE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    capacity_bytes: int
+    allocation_bytes: int
+    available_bytes: int
+    def __init__(self, capacity_bytes: _Optional[int] = ..., allocation_bytes: _Optional[int] = ..., available_bytes: _Optional[int] = ...) -> None: ...
+
+class HostStatus(_message.Message):
+    __slots__ = ("host", "phase", "message", "reason", "updated_at", "notes", "deadline", "offline_since", "stamp", "storage")
+    HOST_FIELD_NUMBER: _ClassVar[int]
+    PHASE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    NOTES_FIELD_NUMBER: _ClassVar[int]
+    DEADLINE_FIELD_NUMBER: _ClassVar[int]
+    OFFLINE_SINCE_FIELD_NUMBER: _ClassVar[int]
+    STAMP_FIELD_NUMBER: _ClassVar[int]
+    STORAGE_FIELD_NUMBER: _ClassVar[int]
+    host: str
+    phase: Phase
+    message: str
+    reason: str
+    updated_at: _timestamp_pb2.Timestamp
+    notes: _containers.RepeatedScalarFieldContainer[str]
+    deadline: _timestamp_pb2.Timestamp
+    offline_since: _timestamp_pb2.Timestamp
+    stamp: ChangeStamp
+    storage: StorageUse
+    def __init__(self, host: _Optional[str] = ..., phase: _Optional[_Union[Phase, str]] = ..., message: _Optional[str] = ..., reason: _Optional[str] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., notes: _Optional[_Iterable[str]] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., offline_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., stamp: _Optional[_Union[ChangeStamp, _Mapping]] = ..., storage: _Optional[_Union[StorageUse, _Mapping]] = ...) -> None: ...
+
+class Realization(_message.Message):
+    __slots__ = ("phase", "message", "hosts")
+    PHASE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    HOSTS_FIELD_NUMBER: _ClassVar[int]
+    phase: Phase
+    message: str
+    hosts: _containers.RepeatedCompositeFieldContainer[HostStatus]
+    def __init__(self, phase: _Optional[_Union[Phase, str]] = ..., message: _Optional[str] = ..., hosts: _Optional[_Iterable[_Union[HostStatus, _Mapping]]] = ...) -> None: ...
 
 class LocalDirSource(_message.Message):
     __slots__ = ("path",)

@@ -27,16 +27,6 @@ class ObjectKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     OBJECT_KIND_DISCOVERED_POOL: _ClassVar[ObjectKind]
     OBJECT_KIND_AUDIT_ENTRY: _ClassVar[ObjectKind]
 
-class PoolPhase(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
-    __slots__ = ()
-    POOL_PHASE_UNSPECIFIED: _ClassVar[PoolPhase]
-    POOL_PHASE_PENDING: _ClassVar[PoolPhase]
-    POOL_PHASE_READY: _ClassVar[PoolPhase]
-    POOL_PHASE_DEGRADED: _ClassVar[PoolPhase]
-    POOL_PHASE_ERROR: _ClassVar[PoolPhase]
-    POOL_PHASE_OFFLINE: _ClassVar[PoolPhase]
-    POOL_PHASE_DELETING: _ClassVar[PoolPhase]
-
 class JoinTokenState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     JOIN_TOKEN_STATE_UNSPECIFIED: _ClassVar[JoinTokenState]
@@ -53,13 +43,6 @@ OBJECT_KIND_NODE: ObjectKind
 OBJECT_KIND_POOL: ObjectKind
 OBJECT_KIND_DISCOVERED_POOL: ObjectKind
 OBJECT_KIND_AUDIT_ENTRY: ObjectKind
-POOL_PHASE_UNSPECIFIED: PoolPhase
-POOL_PHASE_PENDING: PoolPhase
-POOL_PHASE_READY: PoolPhase
-POOL_PHASE_DEGRADED: PoolPhase
-POOL_PHASE_ERROR: PoolPhase
-POOL_PHASE_OFFLINE: PoolPhase
-POOL_PHASE_DELETING: PoolPhase
 JOIN_TOKEN_STATE_UNSPECIFIED: JoinTokenState
 JOIN_TOKEN_STATE_VALID: JoinTokenState
 JOIN_TOKEN_STATE_USED: JoinTokenState
@@ -167,8 +150,8 @@ class ReportStoragePoolsRequest(_message.Message):
     STAMP_FIELD_NUMBER: _ClassVar[int]
     hostname: str
     pools: _containers.RepeatedCompositeFieldContainer[_common_pb2.HostStoragePool]
-    stamp: _common_pb2.PoolChangeStamp
-    def __init__(self, hostname: _Optional[str] = ..., pools: _Optional[_Iterable[_Union[_common_pb2.HostStoragePool, _Mapping]]] = ..., stamp: _Optional[_Union[_common_pb2.PoolChangeStamp, _Mapping]] = ...) -> None: ...
+    stamp: _common_pb2.ChangeStamp
+    def __init__(self, hostname: _Optional[str] = ..., pools: _Optional[_Iterable[_Union[_common_pb2.HostStoragePool, _Mapping]]] = ..., stamp: _Optional[_Union[_common_pb2.ChangeStamp, _Mapping]] = ...) -> None: ...
 
 class ReportStoragePoolsResponse(_message.Message):
     __slots__ = ()
@@ -214,55 +197,23 @@ class WatchEvent(_message.Message):
     audit_entry: AuditEntry
     def __init__(self, type: _Optional[_Union[WatchEvent.Type, str]] = ..., revision: _Optional[int] = ..., kind: _Optional[_Union[ObjectKind, str]] = ..., key: _Optional[str] = ..., node: _Optional[_Union[Node, _Mapping]] = ..., pool: _Optional[_Union[Pool, _Mapping]] = ..., discovered_pool: _Optional[_Union[DiscoveredPool, _Mapping]] = ..., audit_entry: _Optional[_Union[AuditEntry, _Mapping]] = ...) -> None: ...
 
-class PoolHostStatus(_message.Message):
-    __slots__ = ("host", "phase", "message", "reason", "capacity_bytes", "allocation_bytes", "available_bytes", "updated_at", "notes", "deadline", "offline_since", "stamp")
-    HOST_FIELD_NUMBER: _ClassVar[int]
-    PHASE_FIELD_NUMBER: _ClassVar[int]
-    MESSAGE_FIELD_NUMBER: _ClassVar[int]
-    REASON_FIELD_NUMBER: _ClassVar[int]
-    CAPACITY_BYTES_FIELD_NUMBER: _ClassVar[int]
-    ALLOCATION_BYTES_FIELD_NUMBER: _ClassVar[int]
-    AVAILABLE_BYTES_FIELD_NUMBER: _ClassVar[int]
-    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
-    NOTES_FIELD_NUMBER: _ClassVar[int]
-    DEADLINE_FIELD_NUMBER: _ClassVar[int]
-    OFFLINE_SINCE_FIELD_NUMBER: _ClassVar[int]
-    STAMP_FIELD_NUMBER: _ClassVar[int]
-    host: str
-    phase: PoolPhase
-    message: str
-    reason: str
-    capacity_bytes: int
-    allocation_bytes: int
-    available_bytes: int
-    updated_at: _timestamp_pb2.Timestamp
-    notes: _containers.RepeatedScalarFieldContainer[str]
-    deadline: _timestamp_pb2.Timestamp
-    offline_since: _timestamp_pb2.Timestamp
-    stamp: _common_pb2.PoolChangeStamp
-    def __init__(self, host: _Optional[str] = ..., phase: _Optional[_Union[PoolPhase, str]] = ..., message: _Optional[str] = ..., reason: _Optional[str] = ..., capacity_bytes: _Optional[int] = ..., allocation_bytes: _Optional[int] = ..., available_bytes: _Optional[int] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., notes: _Optional[_Iterable[str]] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., offline_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., stamp: _Optional[_Union[_common_pb2.PoolChangeStamp, _Mapping]] = ...) -> None: ...
-
 class Pool(_message.Message):
-    __slots__ = ("spec", "phase", "message", "hosts", "capacity_bytes", "allocation_bytes", "available_bytes", "created_at", "updated_at")
+    __slots__ = ("spec", "realization", "capacity_bytes", "allocation_bytes", "available_bytes", "created_at", "updated_at")
     SPEC_FIELD_NUMBER: _ClassVar[int]
-    PHASE_FIELD_NUMBER: _ClassVar[int]
-    MESSAGE_FIELD_NUMBER: _ClassVar[int]
-    HOSTS_FIELD_NUMBER: _ClassVar[int]
+    REALIZATION_FIELD_NUMBER: _ClassVar[int]
     CAPACITY_BYTES_FIELD_NUMBER: _ClassVar[int]
     ALLOCATION_BYTES_FIELD_NUMBER: _ClassVar[int]
     AVAILABLE_BYTES_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
     spec: _common_pb2.PoolSpec
-    phase: PoolPhase
-    message: str
-    hosts: _containers.RepeatedCompositeFieldContainer[PoolHostStatus]
+    realization: _common_pb2.Realization
     capacity_bytes: int
     allocation_bytes: int
     available_bytes: int
     created_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, spec: _Optional[_Union[_common_pb2.PoolSpec, _Mapping]] = ..., phase: _Optional[_Union[PoolPhase, str]] = ..., message: _Optional[str] = ..., hosts: _Optional[_Iterable[_Union[PoolHostStatus, _Mapping]]] = ..., capacity_bytes: _Optional[int] = ..., allocation_bytes: _Optional[int] = ..., available_bytes: _Optional[int] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    def __init__(self, spec: _Optional[_Union[_common_pb2.PoolSpec, _Mapping]] = ..., realization: _Optional[_Union[_common_pb2.Realization, _Mapping]] = ..., capacity_bytes: _Optional[int] = ..., allocation_bytes: _Optional[int] = ..., available_bytes: _Optional[int] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class CreatePoolRequest(_message.Message):
     __slots__ = ("spec",)
@@ -328,9 +279,9 @@ class DeletePoolResponse(_message.Message):
     RESULTS_FIELD_NUMBER: _ClassVar[int]
     POOL_FIELD_NUMBER: _ClassVar[int]
     deleted: bool
-    results: _containers.RepeatedCompositeFieldContainer[PoolHostStatus]
+    results: _containers.RepeatedCompositeFieldContainer[_common_pb2.HostStatus]
     pool: Pool
-    def __init__(self, deleted: _Optional[bool] = ..., results: _Optional[_Iterable[_Union[PoolHostStatus, _Mapping]]] = ..., pool: _Optional[_Union[Pool, _Mapping]] = ...) -> None: ...
+    def __init__(self, deleted: _Optional[bool] = ..., results: _Optional[_Iterable[_Union[_common_pb2.HostStatus, _Mapping]]] = ..., pool: _Optional[_Union[Pool, _Mapping]] = ...) -> None: ...
 
 class DiscoveredPoolHost(_message.Message):
     __slots__ = ("host", "state", "capacity_bytes", "allocation_bytes", "available_bytes", "autostart", "persistent", "uuid")

@@ -60,8 +60,8 @@ class InitStoragePoolResponse(_message.Message):
     STAMP_FIELD_NUMBER: _ClassVar[int]
     pool: _common_pb2.HostStoragePool
     notes: _containers.RepeatedScalarFieldContainer[str]
-    stamp: _common_pb2.PoolChangeStamp
-    def __init__(self, pool: _Optional[_Union[_common_pb2.HostStoragePool, _Mapping]] = ..., notes: _Optional[_Iterable[str]] = ..., stamp: _Optional[_Union[_common_pb2.PoolChangeStamp, _Mapping]] = ...) -> None: ...
+    stamp: _common_pb2.ChangeStamp
+    def __init__(self, pool: _Optional[_Union[_common_pb2.HostStoragePool, _Mapping]] = ..., notes: _Optional[_Iterable[str]] = ..., stamp: _Optional[_Union[_common_pb2.ChangeStamp, _Mapping]] = ...) -> None: ...
 
 class DestroyStoragePoolRequest(_message.Message):
     __slots__ = ("name", "force")
@@ -120,8 +120,8 @@ class ListStoragePoolsResponse(_message.Message):
     POOLS_FIELD_NUMBER: _ClassVar[int]
     STAMP_FIELD_NUMBER: _ClassVar[int]
     pools: _containers.RepeatedCompositeFieldContainer[_common_pb2.HostStoragePool]
-    stamp: _common_pb2.PoolChangeStamp
-    def __init__(self, pools: _Optional[_Iterable[_Union[_common_pb2.HostStoragePool, _Mapping]]] = ..., stamp: _Optional[_Union[_common_pb2.PoolChangeStamp, _Mapping]] = ...) -> None: ...
+    stamp: _common_pb2.ChangeStamp
+    def __init__(self, pools: _Optional[_Iterable[_Union[_common_pb2.HostStoragePool, _Mapping]]] = ..., stamp: _Optional[_Union[_common_pb2.ChangeStamp, _Mapping]] = ...) -> None: ...
 
 class ListNetworksRequest(_message.Message):
     __slots__ = ()
