@@ -213,10 +213,10 @@ def test_vlan_as_typed():
     for text, rule in (
         ("4095", "must be 1-4094, or none (got 4095; 0 and 4095 are reserved)"),
         ("-1", "must be 1-4094, or none (got '-1')"),
-        ("20\n", "must be 1-4094"),
+        ("2O", "must be 1-4094, or none (got '2O')"),
     ):
         with pytest.raises(ValidationError) as caught:
-            parse_vlan(text if not text.endswith("\n") else text + "x")
+            parse_vlan(text)
         assert caught.value.field == "vlan" and caught.value.rule.startswith(rule)
 
 
