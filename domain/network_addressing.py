@@ -212,6 +212,17 @@ def validate_dns_servers(servers: Sequence[str], field: str = "dns.servers") -> 
     return tuple(checked)
 
 
+# DNS servers as typed in one field: separated by commas, blanks or both.
+_LIST_SEPARATORS_RE = re.compile(r"[,\s]+")
+
+
+def parse_dns_servers(text: str, field: str = "dns.servers") -> tuple[str, ...]:
+    """``"1.1.1.1, 2606:4700::1111"``: the servers of one typed field, each checked."""
+    if len(text) > MAX_DNS_SERVERS * (IPV6_MAX + 2):
+        raise too_long(field, MAX_DNS_SERVERS * (IPV6_MAX + 2), text)
+    return validate_dns_servers([item for item in _LIST_SEPARATORS_RE.split(text) if item], field)
+
+
 def parse_ipv6_network(value: str, field: str = "ipv6.prefix") -> ipaddress.IPv6Network:
     """``fd00:20::/64``: a network address, at most /64, neither link-local nor multicast."""
     if len(value) > IPV6_CIDR_MAX:

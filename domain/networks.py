@@ -16,11 +16,11 @@ from __future__ import annotations
 import enum
 import ipaddress
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from domain.errors import ValidationError
-from domain.limits import quoted
+from domain.limits import is_ascii_digits, quoted
 from domain.network_addressing import (
     StaticLease,
     host_address_in,
@@ -108,6 +108,50 @@ def validate_vlan(vlan: int, field: str = "vlan") -> int:
             field, f"must be {VLAN_MIN}-{VLAN_MAX}, or none (got {vlan}; 0 and 4095 are reserved)"
         )
     return vlan
+
+
+def parse_mtu(text: str, switch_mtu: int = 0, field: str = "mtu") -> int:
+    """An MTU as typed (the wizard, quantixctl): empty means the default (0)."""
+    return validate_mtu(
+        _parse_number(text, field, f"must be {MTU_MIN}-{MTU_MAX}"), switch_mtu, field
+    )
+
+
+def parse_vlan(text: str, field: str = "vlan") -> int:
+    """A VLAN ID as typed: empty means none (0)."""
+    return validate_vlan(
+        _parse_number(text, field, f"must be {VLAN_MIN}-{VLAN_MAX}, or none"), field
+    )
+
+
+# More digits than any MTU or VLAN has: refused before int() reads them (see domain.limits).
+_MAX_NUMBER_DIGITS = 5
+
+
+def _parse_number(text: str, field: str, rule: str) -> int:
+    text = text.strip()
+    if not text:
+        return 0
+    if len(text) > _MAX_NUMBER_DIGITS or not is_ascii_digits(text):
+        raise ValidationError(field, f"{rule} (got {quoted(text)})")
+    return int(text)
+
+
+def check_port_group(spec: NetworkSpec, existing: Mapping[str, int]) -> None:
+    """A port group network joins an existing port group of the switch (``existing``: its
+    port groups by name, with their VLAN, 0 for none) with that port group's VLAN, or names a
+    new port group with a VLAN of its own. A different VLAN under an existing name would
+    silently move the port group's other guests to another VLAN, so it is refused."""
+    if spec.type is not NetworkType.PORT_GROUP or spec.port_group not in existing:
+        return
+    theirs = existing[spec.port_group]
+    if spec.vlan != theirs:
+        carries = f"VLAN {theirs}" if theirs else "no VLAN"
+        raise ValidationError(
+            "vlan",
+            f"port group {spec.port_group} on switch {spec.switch} carries {carries}; "
+            "a network on it does too (or name a new port group)",
+        )
 
 
 def validate_network(spec: NetworkSpec, switch_mtu: int = 0) -> NetworkSpec:

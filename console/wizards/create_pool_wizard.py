@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QWidget, QWizard
 from console import pool_ops
 from console.connection import EndpointSource
 from console.pool_ops import Failure
+from console.wizards.focus import focus_pages_on_arrival
 from console.wizards.pool_pages.backend_page import BackendPage
 from console.wizards.pool_pages.hosts_page import HostsPage
 from console.wizards.pool_pages.review_page import ReviewPage
@@ -70,10 +71,7 @@ class CreatePoolWizard(QWizard):
         ):
             self.setPage(page_id, page)
         self.setStartId(BACKEND_ID)
-        # QWizard puts the focus on a page's first child once the page is shown, after
-        # initializePage; currentIdChanged comes after that, so the page can then put it
-        # where typing should start (synchronously: a deferred move could land mid-typing).
-        self.currentIdChanged.connect(self._focus_page)
+        focus_pages_on_arrival(self)
 
     # --- what the pages build -------------------------------------------------------------
 
@@ -91,11 +89,6 @@ class CreatePoolWizard(QWizard):
             now = f"{count} now" if count else "none now"
             return f"Every host, including hosts that register later ({now})"
         return ", ".join(self.hosts_page.chosen_hosts())
-
-    def _focus_page(self, page_id: int) -> None:
-        focus_first = getattr(self.page(page_id), "focus_first", None)
-        if callable(focus_first):
-            focus_first()
 
     # --- Create ---------------------------------------------------------------------------
 

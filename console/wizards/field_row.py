@@ -39,6 +39,7 @@ class RowState(Enum):
     HINT = "hint"  # untouched or valid: the rule in grey
     ERROR = "error"  # breaks a rule: the rule in red
     OK = "ok"  # valid, and the server will use a normalized form: say which
+    WARNING = "warning"  # valid, with a caveat the page found (an overlap on some hosts)
 
 
 def sentence(rule: str) -> str:
@@ -83,6 +84,7 @@ class FieldRow(QObject):
         self._external = ""  # a rule across fields (validate_pool_spec) pinned on this row
         self._external_visible = False
         self._server = ""  # what the coordinator said about this field, until edited
+        self._warning = ""  # allowed, but worth knowing (set by the page after validate)
         self.value: object = None  # the normalized value when valid
 
         self.label = QLabel(label, parent)
@@ -104,6 +106,9 @@ class FieldRow(QObject):
             editor.textEdited.connect(self._on_user_edit)
         elif isinstance(editor, QPlainTextEdit):
             editor.textChanged.connect(self._on_edited)
+        elif editor.isEditable():
+            # Offered names that may also be typed (a bridge, a port group): the text counts.
+            editor.editTextChanged.connect(self._on_edited)
         else:
             editor.currentIndexChanged.connect(self._on_edited)
         self.validate()
@@ -116,6 +121,8 @@ class FieldRow(QObject):
             return editor.text()
         if isinstance(editor, QPlainTextEdit):
             return editor.toPlainText()
+        if editor.isEditable():
+            return editor.currentText()
         data = editor.currentData()
         return str(data) if data is not None else editor.currentText()
 
@@ -126,6 +133,9 @@ class FieldRow(QObject):
             editor.setText(text)
         elif isinstance(editor, QPlainTextEdit):
             editor.setPlainText(text)
+        elif editor.isEditable():
+            editor.setEditText(text)
+            self._touched = False  # editTextChanged counted it as the user's
         else:
             index = editor.findData(text)
             editor.setCurrentIndex(index if index >= 0 else editor.findText(text))
@@ -156,6 +166,7 @@ class FieldRow(QObject):
         """Check the field alone; the page adds cross-field rules with set_external_error."""
         self._external = ""
         self._external_visible = False
+        self._warning = ""
         self._error = ""
         self.value = self.text()
         if self._validator is not None:
@@ -171,6 +182,11 @@ class FieldRow(QObject):
         is untouched (the user typed elsewhere, e.g. a CHAP user without a secret)."""
         self._external = sentence(rule)
         self._external_visible = visible
+        self._show()
+
+    def set_warning(self, text: str) -> None:
+        """Valid, but say this under the field (amber) until the next validate()."""
+        self._warning = sentence(text)
         self._show()
 
     def set_server_error(self, text: str) -> None:
@@ -193,6 +209,9 @@ class FieldRow(QObject):
         if self.error and visible:
             self.rule_label.setText(self.error)
             set_state_property(self.rule_label, "state", RowState.ERROR.value)
+        elif self._warning:
+            self.rule_label.setText(self._warning)
+            set_state_property(self.rule_label, "state", RowState.WARNING.value)
         else:
             note = self._normalized_note()
             self.rule_label.setText(note or self.hint)

@@ -10,11 +10,20 @@ import pytest
 from domain.errors import ValidationError
 from domain.network_addressing import (
     StaticLease,
+    parse_dns_servers,
     parse_ipv4_network,
     parse_ipv6_network,
     suggest,
 )
-from domain.networks import NetworkSpec, NetworkType, check_no_overlap, validate_network
+from domain.networks import (
+    NetworkSpec,
+    NetworkType,
+    check_no_overlap,
+    check_port_group,
+    parse_mtu,
+    parse_vlan,
+    validate_network,
+)
 
 NAT = NetworkSpec(
     name="lab-nat",
@@ -169,3 +178,69 @@ def test_suggestions_for_a_subnet_pass_the_rules(subnet, gateway, start, end):
 
 def test_ipv6_prefix_accepts_a_ula_64():
     assert str(parse_ipv6_network("fd00:20::/64")) == "fd00:20::/64"
+
+
+# --- text as typed (the wizard, quantixctl) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "switch_mtu", "expected"),
+    [("", 0, 0), (" 9000 ", 0, 9000), ("1500", 9000, 1500), ("9216", 0, 9216)],
+)
+def test_mtu_as_typed_empty_is_the_default(text, switch_mtu, expected):
+    assert parse_mtu(text, switch_mtu) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "switch_mtu", "rule"),
+    [
+        ("9217", 0, "must be 576-9216 (got 9217)"),
+        ("9001", 9000, "9001 is larger than the switch's MTU 9000"),
+        ("jumbo", 0, "must be 576-9216 (got 'jumbo')"),
+        ("1²00", 0, "must be 576-9216 (got '1²00')"),
+        ("9" * 400, 0, "must be 576-9216 (got '99999"),
+    ],
+)
+def test_mtu_as_typed_refused(text, switch_mtu, rule):
+    with pytest.raises(ValidationError) as caught:
+        parse_mtu(text, switch_mtu)
+    assert caught.value.field == "mtu" and caught.value.rule.startswith(rule), caught.value
+
+
+def test_vlan_as_typed():
+    assert parse_vlan("") == 0
+    assert parse_vlan("20") == 20
+    for text, rule in (
+        ("4095", "must be 1-4094, or none (got 4095; 0 and 4095 are reserved)"),
+        ("-1", "must be 1-4094, or none (got '-1')"),
+        ("2O", "must be 1-4094, or none (got '2O')"),
+    ):
+        with pytest.raises(ValidationError) as caught:
+            parse_vlan(text)
+        assert caught.value.field == "vlan" and caught.value.rule.startswith(rule)
+
+
+def test_dns_servers_as_typed_split_on_commas_and_blanks():
+    assert parse_dns_servers("") == ()
+    assert parse_dns_servers("1.1.1.1, 2606:4700:0::1111  9.9.9.9") == (
+        "1.1.1.1",
+        "2606:4700::1111",
+        "9.9.9.9",
+    )
+    with pytest.raises(ValidationError) as caught:
+        parse_dns_servers("1.1.1.1, dns.lab")
+    assert caught.value.field == "dns.servers[1]"
+
+
+def test_an_existing_port_group_keeps_its_vlan():
+    existing = {"pg-100": 100, "trunk": 0}
+    check_port_group(PORT_GROUP, existing)  # the same VLAN: joins it
+    check_port_group(dataclasses.replace(PORT_GROUP, port_group="new", vlan=7), existing)
+    check_port_group(NAT, existing)  # not a port group: nothing to check
+    for spec, carries in (
+        (dataclasses.replace(PORT_GROUP, vlan=200), "carries VLAN 100"),
+        (dataclasses.replace(PORT_GROUP, port_group="trunk"), "carries no VLAN"),
+    ):
+        with pytest.raises(ValidationError) as caught:
+            check_port_group(spec, existing)
+        assert caught.value.field == "vlan" and carries in caught.value.rule

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLineEdit, QWizardPage
+from PySide6.QtWidgets import QLineEdit
 
 from console.wizards.field_row import FieldRow
+from console.wizards.fields_page import FieldsPage
 from console.wizards.pool_forms.ceph_form import CephForm
 from console.wizards.pool_forms.form import BackendForm
 from console.wizards.pool_forms.iscsi_form import IscsiForm
@@ -59,41 +60,31 @@ def suggest_name(backend: Backend, taken: set[str]) -> str:
     return f"{prefix}-{number}"
 
 
-class SettingsPage(QWizardPage):
+class SettingsPage(FieldsPage):
     def __init__(self, backend: Callable[[], Backend], taken_names: Callable[[], set[str]]) -> None:
-        super().__init__()
-        self.setTitle("Settings")
+        super().__init__("Settings")
         self._backend = backend
         self._taken_names = taken_names
-        self._complete = False
         self._shown: Backend | None = None
 
-        grid = QGridLayout(self)
-        grid.setColumnStretch(1, 1)
-        grid.setHorizontalSpacing(10)
-        grid.setVerticalSpacing(2)
-        self.name = FieldRow(
-            self,
+        grid = self.grid
+        self.name = self.add_row(
             "Pool n&ame:",
             QLineEdit(self),
             field="name",
             hint="Letters, digits, '.', '_' and '-', at most 64; unique among pools.",
             validator=self._validate_name,
         )
-        self.name.editor.setObjectName("name")
-        self.name.add_to(grid)
         description = QLineEdit(self)
         description.setPlaceholderText("Optional")
         description.setObjectName("description")
-        self.description = FieldRow(
-            self,
+        self.description = self.add_row(
             "&Description:",
             description,
             field="description",
             hint="Optional; shown on the pool's card. Never a key or secret.",
             validator=validate_description,
         )
-        self.description.add_to(grid)
         self.forms: dict[Backend, BackendForm] = {
             form.backend: form
             for form in (
@@ -104,8 +95,6 @@ class SettingsPage(QWizardPage):
             )
         }
         grid.setRowStretch(grid.rowCount(), 1)
-        for row in (self.name, self.description):
-            row.changed.connect(self.revalidate)
         for form in self.forms.values():
             form.changed.connect(self.revalidate)
             form.set_visible(False)
@@ -154,12 +143,6 @@ class SettingsPage(QWizardPage):
         self.form.name_changed(self.name.text())
         self.revalidate()
 
-    def isComplete(self) -> bool:
-        return self._complete
-
-    def cleanupPage(self) -> None:
-        """Back to step 1 keeps what was typed (QWizard would reset the fields)."""
-
     # --- checks ---------------------------------------------------------------------------
 
     def focus_first(self) -> None:
@@ -182,19 +165,6 @@ class SettingsPage(QWizardPage):
     def _on_name_changed(self, text: str) -> None:
         self.form.name_changed(text)
 
-    def revalidate(self) -> None:
-        valid = all([row.validate() for row in self.rows()])
-        if valid:
-            try:
-                validate_pool_spec(self.spec(_STAND_IN_HOSTS[self._backend().shared]))
-            except ValidationError as error:
-                valid = False
-                row = self.row_for(error.field)
-                if row is not None:
-                    # Shown at once when the user has typed anywhere on the page: the
-                    # cause may be another field (a CHAP user without its secret).
-                    engaged = any(other.touched for other in self.rows())
-                    row.set_external_error(error.rule, visible=engaged)
-        if valid != self._complete:
-            self._complete = valid
-            self.completeChanged.emit()
+    def check(self) -> None:
+        """The rules across fields, as the coordinator runs them."""
+        validate_pool_spec(self.spec(_STAND_IN_HOSTS[self._backend().shared]))

@@ -1,0 +1,1 @@
+"""The Create Network wizard's pages, one module per step."""
