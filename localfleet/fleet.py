@@ -152,12 +152,14 @@ class LocalFleet:
         libvirt_uri: str | None = None,
         listen: str = "127.0.0.1:0",
         join: str = "",
+        netns: str = "",
     ) -> DaemonProcess:
         """Spawn the node's daemon (not yet waited for) on a test-driver host file written
         here from ``index`` and ``pools``, or on ``libvirt_uri`` as it is (a host file a test
         wrote, a real libvirtd). ``listen``: e.g. the address of a node this one replaces.
         ``join``: a join string it enrols with; without one it gets its certificate from the
-        local CA directly (kept if its data directory already holds one)."""
+        local CA directly (kept if its data directory already holds one). ``netns``: a
+        namespace (``localfleet.netns``) the node does its host networking in."""
         if libvirt_uri is None:
             position = len(self.nodes) if index is None else index
             hosts = self.workdir / "hosts"
@@ -185,6 +187,7 @@ class LocalFleet:
                 name,
                 "--data-dir",
                 str(data_dir),
+                *(["--netns", netns] if netns else []),
             ],
             self.workdir,
             env,
