@@ -54,8 +54,10 @@ class Link:
 
     @property
     def link_up(self) -> bool:
-        """Carrier, and operstate up (or unknown: drivers without operstate report it so)."""
-        return self.carrier and self.operstate in ("UP", "UNKNOWN")
+        """Up and with a carrier. Not operstate: the kernel derives it from the carrier later,
+        in its link-watch work (up to a second after), so a link read just after it came up
+        would look down for no reason."""
+        return self.up and self.carrier
 
 
 def read_links(ipr: IPRoute) -> dict[str, Link]:

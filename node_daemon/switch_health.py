@@ -91,7 +91,8 @@ def _uplink(
     if not facts.mtu_matches:
         problems.append(f"{where}: MTU {link.mtu}, the switch's is {layout.mtu}")
     if not facts.enslaved:
-        problems.append(f"{where}: not a port of {holder.name if holder else layout.port}")
+        wanted = layout.bond.name if layout.bond else layout.bridge
+        problems.append(f"{where}: not a port of {wanted}")
     return facts
 
 
