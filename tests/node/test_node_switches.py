@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
 from collections.abc import Iterator
 
 import grpc
@@ -24,7 +25,7 @@ from domain.switch_layout import bond_name, bridge_name, vlan_bridge_name, vlan_
 from domain.switches import HostUplinks, PortGroup, SwitchSpec, UplinkNic, uplink_names
 from localfleet.netns import HostNet, Nic
 from node_daemon.host_links import read_links
-from node_daemon.netns import netlink
+from node_daemon.netns import NamespaceMissing, netlink
 from proto.quantix.v1 import common_pb2 as cpb
 from tests.node.conftest import NodeLauncher, NodeProcess
 from wire.metadata import REASON_KEY, STEP_KEY, trailing
@@ -303,3 +304,15 @@ def test_a_spec_without_this_host_or_breaking_a_rule_is_invalid(switch_host):
         grpc.StatusCode.INVALID_ARGUMENT,
         "mtu: must be 576-9216 (got 9217)",
     )
+
+
+def test_a_thread_leaves_the_namespace_when_the_block_ends_even_on_failure(switch_host):
+    own = os.stat("/proc/thread-self/ns/net").st_ino
+    with pytest.raises(RuntimeError), netlink(switch_host.namespace):
+        assert os.stat("/proc/thread-self/ns/net").st_ino != own
+        raise RuntimeError("inside")
+    assert os.stat("/proc/thread-self/ns/net").st_ino == own
+    missing = pytest.raises(NamespaceMissing, match="network namespace qx-nope does not exist")
+    with missing, netlink("qx-nope"):
+        pass
+    assert os.stat("/proc/thread-self/ns/net").st_ino == own
