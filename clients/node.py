@@ -92,3 +92,23 @@ class NodeClient:
         request = node_pb2.GetStoragePoolXmlRequest(name=name)
         reply = await self._stub.GetStoragePoolXml(request, timeout=self.deadline_s)
         return reply.xml
+
+    # --- distributed switches ----------------------------------------------------------------
+
+    async def init_switch(
+        self, spec: common_pb2.SwitchSpec, timeout_s: float | None = None
+    ) -> common_pb2.SwitchHostHealth:
+        """Build the switch on this node (its mapping in ``spec.hosts``); its health after."""
+        request = node_pb2.InitSwitchRequest(spec=spec)
+        reply = await self._stub.InitSwitch(request, timeout=timeout_s or self.deadline_s)
+        return reply.health
+
+    async def destroy_switch(self, name: str, timeout_s: float | None = None) -> list[str]:
+        """Remove the switch from this node; the interfaces removed."""
+        request = node_pb2.DestroySwitchRequest(name=name)
+        reply = await self._stub.DestroySwitch(request, timeout=timeout_s or self.deadline_s)
+        return list(reply.removed)
+
+    async def get_switch_health(self, spec: common_pb2.SwitchSpec) -> common_pb2.SwitchHostHealth:
+        request = node_pb2.GetSwitchHealthRequest(spec=spec)
+        return await self._stub.GetSwitchHealth(request, timeout=self.deadline_s)

@@ -161,3 +161,13 @@ def shortened(text: str, limit: int = QUOTE_LIMIT * 2) -> str:
 # at most what one reply should carry (~2 MB).
 AUDIT_LIST_DEFAULT = 1_000
 AUDIT_LIST_MAX = 10_000
+
+# --- distributed switches -----------------------------------------------------------------------
+
+# Uplinks of a switch: servers carry 2-4 data NICs, rarely more than 8; Linux bonding accepts
+# more, but a team of 8 already exceeds what any host here has.
+MAX_SWITCH_UPLINKS = 8
+# Port groups of a switch: each VLAN port group costs two interfaces (a sub-interface and its
+# bridge) on every host; 256 is far more than a small fleet's VLAN plan and keeps one switch's
+# interfaces (and its health reply) small.
+MAX_PORT_GROUPS = 256

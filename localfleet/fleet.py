@@ -86,11 +86,13 @@ class LocalFleet:
         heartbeat_interval_s: float = 2.0,
         pools: dict[str, tuple[HostPool, ...]] | None = None,
         coordinator_args: Sequence[str] = (),
+        netns: dict[str, str] | None = None,
     ) -> LocalFleet:
         """Coordinator first (nodes need its address), then every node at once, each
         enrolling with a join token of its own (the path a real host takes).
 
         ``coordinator_args`` go to the coordinator as they are, e.g. ``("--pool-deadline", "5")``.
+        ``netns``: node name -> the namespace it does host networking in (``localfleet.netns``).
         """
         fleet = cls(workdir, heartbeat_interval_s, coordinator_args)
         try:
@@ -99,7 +101,9 @@ class LocalFleet:
             joins = await fleet.join_strings(len(node_names))
             for index, (name, join) in enumerate(zip(node_names, joins, strict=True)):
                 host_pools = (pools or {}).get(name)
-                fleet.add_node(name, index, host_pools, join=join)
+                fleet.add_node(
+                    name, index, host_pools, join=join, netns=(netns or {}).get(name, "")
+                )
             await asyncio.gather(*(node.wait_serving() for node in fleet.nodes.values()))
         except BaseException:
             await fleet.stop()
@@ -152,12 +156,14 @@ class LocalFleet:
         libvirt_uri: str | None = None,
         listen: str = "127.0.0.1:0",
         join: str = "",
+        netns: str = "",
     ) -> DaemonProcess:
         """Spawn the node's daemon (not yet waited for) on a test-driver host file written
         here from ``index`` and ``pools``, or on ``libvirt_uri`` as it is (a host file a test
         wrote, a real libvirtd). ``listen``: e.g. the address of a node this one replaces.
         ``join``: a join string it enrols with; without one it gets its certificate from the
-        local CA directly (kept if its data directory already holds one)."""
+        local CA directly (kept if its data directory already holds one). ``netns``: a
+        namespace (``localfleet.netns``) the node does its host networking in."""
         if libvirt_uri is None:
             position = len(self.nodes) if index is None else index
             hosts = self.workdir / "hosts"
@@ -185,6 +191,7 @@ class LocalFleet:
                 name,
                 "--data-dir",
                 str(data_dir),
+                *(["--netns", netns] if netns else []),
             ],
             self.workdir,
             env,

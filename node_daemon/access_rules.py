@@ -24,6 +24,9 @@ _RULES: dict[str, Rule] = {
     "DestroyStoragePool": COORDINATOR_ONLY,
     "InitNetwork": COORDINATOR_ONLY,
     "DestroyNetwork": COORDINATOR_ONLY,
+    "InitSwitch": COORDINATOR_ONLY,
+    "DestroySwitch": COORDINATOR_ONLY,
+    "GetSwitchHealth": _READ,
     # Re-reads a pool's figures; changes no setting.
     "RefreshStoragePool": at_least_or("operator", COORDINATOR_ROLE),
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any, TypeVar
 
 from domain.errors import ValidationError
 from domain.join import JOIN_ENV, JoinString, parse_join_string
+from domain.limits import quoted
 from domain.pools import validate_absolute_path
 from domain.validation import Address, parse_address, validate_hostname
 from serving.grpc_server import InsecureRefused, check_insecure_listen
@@ -37,6 +39,22 @@ class NodeOptions:
     data_dir: str = DEFAULT_DATA_DIR  # absolute, normalized
     insecure: bool = False
     join: JoinString | None = None  # enrol with it when DATA_DIR holds no certificate yet
+    netns: str = ""  # "": host networking where the daemon runs (a real host's own)
+
+
+# A name under /run/netns, as `ip netns add` takes it: one path component, no '/', not '.' or
+# '..'; 64 characters is more than any namespace name seen and keeps log lines short.
+_NETNS_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+def validate_netns_name(value: str, field: str = "--netns") -> str:
+    if not _NETNS_RE.fullmatch(value):
+        raise ValidationError(
+            field,
+            "must be a network namespace name: 1-64 letters, digits, '_', '.' or '-', starting "
+            f"with a letter or digit (got {quoted(value)})",
+        )
+    return value
 
 
 def parse_listen(value: str, field: str = "--listen") -> Address:
@@ -133,6 +151,17 @@ def build_parser() -> argparse.ArgumentParser:
         f"join-token` prints (default: ${JOIN_ENV}; single use; ignored once DATA_DIR holds "
         "this node's certificate)",
     )
+    _add_checked(
+        parser,
+        "--netns",
+        validate_netns_name,
+        default=None,
+        metavar="NAME",
+        help="do all host networking (distributed switches, the NICs reported in host facts) "
+        "inside the named network namespace /run/netns/NAME, which must exist; gRPC is still "
+        "served where the daemon runs (for tests and the demo, so they never touch the "
+        "machine's own interfaces)",
+    )
     parser.add_argument(
         "--insecure",
         action="store_true",
@@ -168,4 +197,5 @@ def parse_args(argv: Sequence[str] | None = None) -> NodeOptions:
         data_dir=args.data_dir,
         insecure=args.insecure,
         join=args.join,
+        netns=args.netns or "",
     )

@@ -15,6 +15,7 @@ from domain.validation import Address
 from node_daemon.access_rules import RULES
 from node_daemon.libvirt_conn import LibvirtCallError, LibvirtConnection
 from node_daemon.libvirt_loop import EVENTS_LOGGER, setup_libvirt
+from node_daemon.netns import namespace_exists, namespace_path
 from node_daemon.options import NodeOptions, parse_args
 from node_daemon.pool_changes import PoolChanges
 from node_daemon.registration import Registrar
@@ -76,7 +77,17 @@ async def _serve(options: NodeOptions, libvirt_conn: LibvirtConnection, stop: as
     name = options.name or await _libvirt_hostname(libvirt_conn)
     if not name:
         return EXIT_START_FAILED
-    servicer = NodeDaemonServicer(name, libvirt_conn, options.data_dir, changes)
+    if options.netns and not namespace_exists(options.netns):
+        log.error(
+            "%s: cannot start: network namespace %s does not exist (%s)",
+            name,
+            options.netns,
+            namespace_path(options.netns),
+        )
+        return EXIT_START_FAILED
+    servicer = NodeDaemonServicer(
+        name, libvirt_conn, options.data_dir, changes, netns=options.netns
+    )
     try:
         return await _serve_as(name, servicer, options, stop)
     finally:
@@ -159,12 +170,13 @@ async def _serve_as(
             address,
         )
     log.info(
-        "node daemon %s serving on %s (libvirt %s, coordinator %s, data dir %s)",
+        "node daemon %s serving on %s (libvirt %s, coordinator %s, data dir %s, netns %s)",
         name,
         bound,
         options.libvirt_uri,
         coordinator,
         options.data_dir,
+        options.netns or "the daemon's own",
         extra={"version": __version__},
     )
     registrar = Registrar(

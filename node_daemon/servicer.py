@@ -15,9 +15,12 @@ from domain.errors import ValidationError
 from domain.networks import NetworkType, validate_interface_name, validate_network
 from domain.pools import Backend, PoolSpec, validate_pool_name, validate_pool_spec
 from domain.reported_pools import validate_reported_pool
+from domain.switch_layout import SwitchLayout, switch_layout
+from domain.switches import SwitchSpec, validate_switch
 from node_daemon import pool_errors
 from node_daemon.host_facts import read_host_info
 from node_daemon.libvirt_conn import LibvirtCallError, LibvirtConnection
+from node_daemon.netns import NamespaceMissing
 from node_daemon.network_ops import destroy_network, init_network
 from node_daemon.networks import list_networks
 from node_daemon.options import DEFAULT_DATA_DIR
@@ -25,11 +28,14 @@ from node_daemon.pool_changes import PoolChanges
 from node_daemon.pool_errors import PoolOpError
 from node_daemon.pool_jobs import PoolWorker
 from node_daemon.pools import list_pools
+from node_daemon.switch_build import SwitchRefused
+from node_daemon.switches import SwitchWorker
 from proto.quantix.v1 import common_pb2, node_pb2, node_pb2_grpc
 from serving.grpc_server import validated
 from wire.metadata import REASON_KEY, STEP_KEY
 from wire.network_codec import network_from_pb
 from wire.pool_codec import spec_from_pb
+from wire.switch_codec import switch_from_pb
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +49,9 @@ STEP_POOLS = "listing storage pools"
 STEP_NETWORKS = "listing networks"
 STEP_NETWORK_INIT = "defining and starting the network"
 STEP_NETWORK_DESTROY = "removing the network"
+STEP_HOST_NICS = "listing the host's NICs"
+# SwitchErrorReason name for a --netns namespace that is gone.
+NAMESPACE_MISSING = "NAMESPACE_MISSING"
 
 # PoolErrorReason -> status code. The reasons that are the host's answer to a request it
 # could not carry out (mount, login, define... failed) are INTERNAL: the code then never
@@ -80,9 +89,12 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
         libvirt_conn: LibvirtConnection,
         data_dir: str = DEFAULT_DATA_DIR,
         changes: PoolChanges | None = None,
+        netns: str = "",
     ) -> None:
         self.name = name
         self.libvirt = libvirt_conn
+        # Host networking (switches, the NICs in HostInfo) in this namespace ("": the host's).
+        self.switches = SwitchWorker(netns)
         self.pools = PoolWorker(libvirt_conn, data_dir)
         # Told after every pool operation, whatever its outcome (a failed init may still have
         # changed something), so the coordinator hears of it even on a driver without events.
@@ -106,7 +118,17 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
 
     async def host_info(self) -> common_pb2.HostInfo:
         """The host facts; also what registration sends to the coordinator."""
-        return await self.libvirt.call(STEP_HOST_INFO, self._read_host_info)
+        info = await self.libvirt.call(STEP_HOST_INFO, self._read_host_info)
+        return await self._with_namespace_nics(info)
+
+    async def _with_namespace_nics(self, info: common_pb2.HostInfo) -> common_pb2.HostInfo:
+        """With ``--netns``, the NICs are the namespace's (what switches can use), not
+        libvirt's list of the host's own."""
+        if self.switches.netns:
+            nics = await self.switches.nics()
+            del info.nics[:]
+            info.nics.extend(nics)
+        return info
 
     def _read_host_info(self, conn: libvirt.virConnect) -> common_pb2.HostInfo:
         return read_host_info(conn, self.libvirt.uri)
@@ -114,7 +136,8 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
     async def GetHostInfo(
         self, request: node_pb2.GetHostInfoRequest, context: grpc.aio.ServicerContext
     ) -> common_pb2.HostInfo:
-        return await self._read(context, STEP_HOST_INFO, self._read_host_info)
+        info = await self._read(context, STEP_HOST_INFO, self._read_host_info)
+        return await self._switch_call(context, STEP_HOST_NICS, self._with_namespace_nics(info))
 
     async def ListStoragePools(
         self, request: node_pb2.ListStoragePoolsRequest, context: grpc.aio.ServicerContext
@@ -153,6 +176,67 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
         name = validate_pool_name(request.name, "name")
         await self._read(context, STEP_NETWORK_DESTROY, lambda conn: destroy_network(conn, name))
         return node_pb2.DestroyNetworkResponse()
+
+    # --- distributed switches ------------------------------------------------------------------
+
+    @validated
+    async def InitSwitch(
+        self, request: node_pb2.InitSwitchRequest, context: grpc.aio.ServicerContext
+    ) -> node_pb2.InitSwitchResponse:
+        spec, layout = self._switch_here(request.spec)
+        health = await self._switch_call(
+            context, f"building switch {spec.name}", self.switches.init(spec, layout)
+        )
+        return node_pb2.InitSwitchResponse(health=health)
+
+    @validated
+    async def DestroySwitch(
+        self, request: node_pb2.DestroySwitchRequest, context: grpc.aio.ServicerContext
+    ) -> node_pb2.DestroySwitchResponse:
+        name = validate_pool_name(request.name, "name")
+        removed = await self._switch_call(
+            context, f"removing switch {name}", self.switches.destroy(name)
+        )
+        return node_pb2.DestroySwitchResponse(removed=removed)
+
+    @validated
+    async def GetSwitchHealth(
+        self, request: node_pb2.GetSwitchHealthRequest, context: grpc.aio.ServicerContext
+    ) -> common_pb2.SwitchHostHealth:
+        spec, layout = self._switch_here(request.spec)
+        return await self._switch_call(
+            context, f"checking switch {spec.name}", self.switches.health(spec, layout)
+        )
+
+    def _switch_here(self, message: common_pb2.SwitchSpec) -> tuple[SwitchSpec, SwitchLayout]:
+        """The validated spec and what it is on this host (ValidationError names the field)."""
+        spec = validate_switch(switch_from_pb(message))
+        return spec, switch_layout(spec, self.name)
+
+    async def _switch_call(
+        self, context: grpc.aio.ServicerContext, doing: str, work: Awaitable[T]
+    ) -> T:
+        """``await work``; a host that cannot do it aborts FAILED_PRECONDITION naming the
+        problem, with its reason and step in trailing metadata."""
+        try:
+            return await work
+        except SwitchRefused as error:
+            code = grpc.StatusCode.FAILED_PRECONDITION
+            metadata = ((REASON_KEY, error.reason), (STEP_KEY, error.step))
+            message = f"{self.name}: {doing}: {error.message}"
+            log.warning("%s", message, extra={"reason": error.reason, "step": error.step})
+        except NamespaceMissing as error:
+            code = grpc.StatusCode.FAILED_PRECONDITION
+            metadata = ((REASON_KEY, NAMESPACE_MISSING),)
+            message = f"{self.name}: {doing}: {error}"
+            log.error("%s", message)
+        except Exception as error:
+            code, metadata = grpc.StatusCode.INTERNAL, ()
+            message = f"{self.name}: {doing} failed: {error!r}"
+            log.exception("%s", message)
+        context.set_trailing_metadata(metadata)
+        await context.abort(code, message)
+        raise AssertionError("abort() returns only by raising")
 
     # --- storage pools -----------------------------------------------------------------------
 

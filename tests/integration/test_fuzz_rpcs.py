@@ -30,8 +30,11 @@ from hypothesis import strategies as st
 from clients.channels import node_endpoint, open_channel, open_enrolment_channel
 from domain.validation import parse_address
 from localfleet.fleet import CoordinatorDaemon, coordinator_process
+from localfleet.netns import HostNet, host_networks
 from localfleet.process import DaemonProcess
 from localfleet.testhosts import write_test_host
+from node_daemon.host_links import read_links
+from node_daemon.netns import netlink
 from proto.quantix.v1 import coordinator_pb2 as pb
 from proto.quantix.v1 import node_pb2 as npb
 from tests.integration.proto_strategies import messages
@@ -55,6 +58,8 @@ HINTS = (
     "iqn.2024-01.lab.san:fz",
     "abcdef.abcdefghijklmnop",
     "abcdef",
+    "uplink1",
+    "eth1",
 )
 
 COORDINATOR_SERVICE = pb.DESCRIPTOR.services_by_name["Coordinator"]
@@ -77,7 +82,7 @@ class Target:
 class Servers:
     """The coordinator and the node daemon, and one event loop that holds their channels."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, host_net: HostNet) -> None:
         self.loop = asyncio.new_event_loop()
         self.coordinator: CoordinatorDaemon = coordinator_process(
             workdir, 2.0, ("--pool-deadline", "2")
@@ -88,6 +93,10 @@ class Servers:
         node_dir = workdir / "node"
         trust.enrol_offline(NODE, node_dir, "127.0.0.1:1")
         uri = write_test_host(workdir / "hosts" / f"{NODE}.xml", NODE, 0)
+        # Switch RPCs change host networking: the node does it in a namespace of its own,
+        # with NICs named like the hints, never on this machine's interfaces.
+        namespace = host_net.add_host(NODE, ["eth1", "eth2", "vms"])
+        self.namespace = namespace
         self.node = DaemonProcess(
             NODE,
             "node_daemon",
@@ -102,6 +111,8 @@ class Servers:
                 str(node_dir),
                 "--coordinator",
                 "127.0.0.1:1",
+                "--netns",
+                namespace,
             ],
             workdir,
         )
@@ -179,7 +190,10 @@ class Servers:
             )
             return sorted((p.name, p.type, p.target_path, p.state) for p in reply.pools)
 
-        return self.run(read())
+        with netlink(self.namespace) as ipr:
+            # A refused InitSwitch leaves no interface and no NIC enslaved.
+            links = sorted((link.name, link.master) for link in read_links(ipr).values())
+        return self.run(read()), links
 
 
 def _method(service: Any, name: str) -> Any:
@@ -234,11 +248,12 @@ async def _call(
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    started = Servers(tmp_path_factory.mktemp("fuzz"))
-    try:
-        yield started
-    finally:
-        started.stop()
+    with host_networks() as host_net:
+        started = Servers(tmp_path_factory.mktemp("fuzz"), host_net)
+        try:
+            yield started
+        finally:
+            started.stop()
 
 
 def _cases() -> list[Any]:

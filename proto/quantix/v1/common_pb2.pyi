@@ -49,6 +49,12 @@ class NetworkType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     NETWORK_TYPE_ISOLATED: _ClassVar[NetworkType]
     NETWORK_TYPE_BRIDGED: _ClassVar[NetworkType]
     NETWORK_TYPE_PORT_GROUP: _ClassVar[NetworkType]
+
+class SwitchVlanSupport(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SWITCH_VLAN_SUPPORT_UNCHECKED: _ClassVar[SwitchVlanSupport]
+    SWITCH_VLAN_SUPPORT_YES: _ClassVar[SwitchVlanSupport]
+    SWITCH_VLAN_SUPPORT_NO: _ClassVar[SwitchVlanSupport]
 STORAGE_POOL_STATE_UNSPECIFIED: StoragePoolState
 STORAGE_POOL_STATE_INACTIVE: StoragePoolState
 STORAGE_POOL_STATE_BUILDING: StoragePoolState
@@ -74,6 +80,9 @@ NETWORK_TYPE_NAT: NetworkType
 NETWORK_TYPE_ISOLATED: NetworkType
 NETWORK_TYPE_BRIDGED: NetworkType
 NETWORK_TYPE_PORT_GROUP: NetworkType
+SWITCH_VLAN_SUPPORT_UNCHECKED: SwitchVlanSupport
+SWITCH_VLAN_SUPPORT_YES: SwitchVlanSupport
+SWITCH_VLAN_SUPPORT_NO: SwitchVlanSupport
 
 class HostInfo(_message.Message):
     __slots__ = ("hostname", "cpu", "memory_bytes", "nics", "libvirt_version", "hypervisor", "hypervisor_version", "supported_pool_types", "pool_types_source", "libvirt_uri")
@@ -370,3 +379,109 @@ class NetworkSpec(_message.Message):
     port_group: str
     vlan: int
     def __init__(self, name: _Optional[str] = ..., type: _Optional[_Union[NetworkType, str]] = ..., description: _Optional[str] = ..., hosts: _Optional[_Iterable[str]] = ..., subnet: _Optional[str] = ..., gateway: _Optional[str] = ..., dhcp_start: _Optional[str] = ..., dhcp_end: _Optional[str] = ..., leases: _Optional[_Iterable[_Union[StaticLease, _Mapping]]] = ..., dns_servers: _Optional[_Iterable[str]] = ..., dns_domain: _Optional[str] = ..., ipv6_prefix: _Optional[str] = ..., mtu: _Optional[int] = ..., bridge: _Optional[str] = ..., switch_name: _Optional[str] = ..., port_group: _Optional[str] = ..., vlan: _Optional[int] = ...) -> None: ...
+
+class SwitchPortGroup(_message.Message):
+    __slots__ = ("name", "vlan", "mtu")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    VLAN_FIELD_NUMBER: _ClassVar[int]
+    MTU_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    vlan: int
+    mtu: int
+    def __init__(self, name: _Optional[str] = ..., vlan: _Optional[int] = ..., mtu: _Optional[int] = ...) -> None: ...
+
+class UplinkNic(_message.Message):
+    __slots__ = ("uplink", "nic")
+    UPLINK_FIELD_NUMBER: _ClassVar[int]
+    NIC_FIELD_NUMBER: _ClassVar[int]
+    uplink: str
+    nic: str
+    def __init__(self, uplink: _Optional[str] = ..., nic: _Optional[str] = ...) -> None: ...
+
+class UplinkMapping(_message.Message):
+    __slots__ = ("host", "nics")
+    HOST_FIELD_NUMBER: _ClassVar[int]
+    NICS_FIELD_NUMBER: _ClassVar[int]
+    host: str
+    nics: _containers.RepeatedCompositeFieldContainer[UplinkNic]
+    def __init__(self, host: _Optional[str] = ..., nics: _Optional[_Iterable[_Union[UplinkNic, _Mapping]]] = ...) -> None: ...
+
+class SwitchSpec(_message.Message):
+    __slots__ = ("name", "description", "mtu", "uplinks", "active", "standby", "port_groups", "hosts")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    MTU_FIELD_NUMBER: _ClassVar[int]
+    UPLINKS_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_FIELD_NUMBER: _ClassVar[int]
+    STANDBY_FIELD_NUMBER: _ClassVar[int]
+    PORT_GROUPS_FIELD_NUMBER: _ClassVar[int]
+    HOSTS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    description: str
+    mtu: int
+    uplinks: _containers.RepeatedScalarFieldContainer[str]
+    active: _containers.RepeatedScalarFieldContainer[str]
+    standby: _containers.RepeatedScalarFieldContainer[str]
+    port_groups: _containers.RepeatedCompositeFieldContainer[SwitchPortGroup]
+    hosts: _containers.RepeatedCompositeFieldContainer[UplinkMapping]
+    def __init__(self, name: _Optional[str] = ..., description: _Optional[str] = ..., mtu: _Optional[int] = ..., uplinks: _Optional[_Iterable[str]] = ..., active: _Optional[_Iterable[str]] = ..., standby: _Optional[_Iterable[str]] = ..., port_groups: _Optional[_Iterable[_Union[SwitchPortGroup, _Mapping]]] = ..., hosts: _Optional[_Iterable[_Union[UplinkMapping, _Mapping]]] = ...) -> None: ...
+
+class SwitchUplinkHealth(_message.Message):
+    __slots__ = ("uplink", "nic", "present", "link_up", "speed_mbps", "mtu", "mtu_matches", "enslaved")
+    UPLINK_FIELD_NUMBER: _ClassVar[int]
+    NIC_FIELD_NUMBER: _ClassVar[int]
+    PRESENT_FIELD_NUMBER: _ClassVar[int]
+    LINK_UP_FIELD_NUMBER: _ClassVar[int]
+    SPEED_MBPS_FIELD_NUMBER: _ClassVar[int]
+    MTU_FIELD_NUMBER: _ClassVar[int]
+    MTU_MATCHES_FIELD_NUMBER: _ClassVar[int]
+    ENSLAVED_FIELD_NUMBER: _ClassVar[int]
+    uplink: str
+    nic: str
+    present: bool
+    link_up: bool
+    speed_mbps: int
+    mtu: int
+    mtu_matches: bool
+    enslaved: bool
+    def __init__(self, uplink: _Optional[str] = ..., nic: _Optional[str] = ..., present: _Optional[bool] = ..., link_up: _Optional[bool] = ..., speed_mbps: _Optional[int] = ..., mtu: _Optional[int] = ..., mtu_matches: _Optional[bool] = ..., enslaved: _Optional[bool] = ...) -> None: ...
+
+class SwitchPortGroupHealth(_message.Message):
+    __slots__ = ("port_group", "vlan", "bridge", "present")
+    PORT_GROUP_FIELD_NUMBER: _ClassVar[int]
+    VLAN_FIELD_NUMBER: _ClassVar[int]
+    BRIDGE_FIELD_NUMBER: _ClassVar[int]
+    PRESENT_FIELD_NUMBER: _ClassVar[int]
+    port_group: str
+    vlan: int
+    bridge: str
+    present: bool
+    def __init__(self, port_group: _Optional[str] = ..., vlan: _Optional[int] = ..., bridge: _Optional[str] = ..., present: _Optional[bool] = ...) -> None: ...
+
+class SwitchHostHealth(_message.Message):
+    __slots__ = ("switch_name", "bridge", "bridge_present", "bridge_mtu", "bond", "bond_present", "bond_mode", "bond_primary", "vlan_support", "uplinks", "port_groups", "problems")
+    SWITCH_NAME_FIELD_NUMBER: _ClassVar[int]
+    BRIDGE_FIELD_NUMBER: _ClassVar[int]
+    BRIDGE_PRESENT_FIELD_NUMBER: _ClassVar[int]
+    BRIDGE_MTU_FIELD_NUMBER: _ClassVar[int]
+    BOND_FIELD_NUMBER: _ClassVar[int]
+    BOND_PRESENT_FIELD_NUMBER: _ClassVar[int]
+    BOND_MODE_FIELD_NUMBER: _ClassVar[int]
+    BOND_PRIMARY_FIELD_NUMBER: _ClassVar[int]
+    VLAN_SUPPORT_FIELD_NUMBER: _ClassVar[int]
+    UPLINKS_FIELD_NUMBER: _ClassVar[int]
+    PORT_GROUPS_FIELD_NUMBER: _ClassVar[int]
+    PROBLEMS_FIELD_NUMBER: _ClassVar[int]
+    switch_name: str
+    bridge: str
+    bridge_present: bool
+    bridge_mtu: int
+    bond: str
+    bond_present: bool
+    bond_mode: str
+    bond_primary: str
+    vlan_support: SwitchVlanSupport
+    uplinks: _containers.RepeatedCompositeFieldContainer[SwitchUplinkHealth]
+    port_groups: _containers.RepeatedCompositeFieldContainer[SwitchPortGroupHealth]
+    problems: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, switch_name: _Optional[str] = ..., bridge: _Optional[str] = ..., bridge_present: _Optional[bool] = ..., bridge_mtu: _Optional[int] = ..., bond: _Optional[str] = ..., bond_present: _Optional[bool] = ..., bond_mode: _Optional[str] = ..., bond_primary: _Optional[str] = ..., vlan_support: _Optional[_Union[SwitchVlanSupport, str]] = ..., uplinks: _Optional[_Iterable[_Union[SwitchUplinkHealth, _Mapping]]] = ..., port_groups: _Optional[_Iterable[_Union[SwitchPortGroupHealth, _Mapping]]] = ..., problems: _Optional[_Iterable[str]] = ...) -> None: ...

@@ -28,6 +28,17 @@ class PoolErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     UNDEFINE_FAILED: _ClassVar[PoolErrorReason]
     REFRESH_FAILED: _ClassVar[PoolErrorReason]
     SOURCE_CONFLICT: _ClassVar[PoolErrorReason]
+
+class SwitchErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SWITCH_ERROR_REASON_UNSPECIFIED: _ClassVar[SwitchErrorReason]
+    NIC_MISSING: _ClassVar[SwitchErrorReason]
+    NIC_IN_USE: _ClassVar[SwitchErrorReason]
+    NAME_TAKEN: _ClassVar[SwitchErrorReason]
+    NO_BONDING: _ClassVar[SwitchErrorReason]
+    NO_VLAN: _ClassVar[SwitchErrorReason]
+    NETLINK_FAILED: _ClassVar[SwitchErrorReason]
+    NAMESPACE_MISSING: _ClassVar[SwitchErrorReason]
 POOL_ERROR_REASON_UNSPECIFIED: PoolErrorReason
 INVALID_SPEC: PoolErrorReason
 CONFLICT: PoolErrorReason
@@ -46,6 +57,14 @@ DESTROY_FAILED: PoolErrorReason
 UNDEFINE_FAILED: PoolErrorReason
 REFRESH_FAILED: PoolErrorReason
 SOURCE_CONFLICT: PoolErrorReason
+SWITCH_ERROR_REASON_UNSPECIFIED: SwitchErrorReason
+NIC_MISSING: SwitchErrorReason
+NIC_IN_USE: SwitchErrorReason
+NAME_TAKEN: SwitchErrorReason
+NO_BONDING: SwitchErrorReason
+NO_VLAN: SwitchErrorReason
+NETLINK_FAILED: SwitchErrorReason
+NAMESPACE_MISSING: SwitchErrorReason
 
 class InitStoragePoolRequest(_message.Message):
     __slots__ = ("spec",)
@@ -156,3 +175,33 @@ class DestroyNetworkRequest(_message.Message):
 class DestroyNetworkResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class InitSwitchRequest(_message.Message):
+    __slots__ = ("spec",)
+    SPEC_FIELD_NUMBER: _ClassVar[int]
+    spec: _common_pb2.SwitchSpec
+    def __init__(self, spec: _Optional[_Union[_common_pb2.SwitchSpec, _Mapping]] = ...) -> None: ...
+
+class InitSwitchResponse(_message.Message):
+    __slots__ = ("health",)
+    HEALTH_FIELD_NUMBER: _ClassVar[int]
+    health: _common_pb2.SwitchHostHealth
+    def __init__(self, health: _Optional[_Union[_common_pb2.SwitchHostHealth, _Mapping]] = ...) -> None: ...
+
+class DestroySwitchRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class DestroySwitchResponse(_message.Message):
+    __slots__ = ("removed",)
+    REMOVED_FIELD_NUMBER: _ClassVar[int]
+    removed: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, removed: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class GetSwitchHealthRequest(_message.Message):
+    __slots__ = ("spec",)
+    SPEC_FIELD_NUMBER: _ClassVar[int]
+    spec: _common_pb2.SwitchSpec
+    def __init__(self, spec: _Optional[_Union[_common_pb2.SwitchSpec, _Mapping]] = ...) -> None: ...

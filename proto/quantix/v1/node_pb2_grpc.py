@@ -85,6 +85,21 @@ class NodeDaemonStub:
                 request_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.GetStoragePoolXmlRequest.SerializeToString,
                 response_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.GetStoragePoolXmlResponse.FromString,
                 _registered_method=True)
+        self.InitSwitch = channel.unary_unary(
+                '/quantix.v1.NodeDaemon/InitSwitch',
+                request_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.InitSwitchRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.InitSwitchResponse.FromString,
+                _registered_method=True)
+        self.DestroySwitch = channel.unary_unary(
+                '/quantix.v1.NodeDaemon/DestroySwitch',
+                request_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.DestroySwitchRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.DestroySwitchResponse.FromString,
+                _registered_method=True)
+        self.GetSwitchHealth = channel.unary_unary(
+                '/quantix.v1.NodeDaemon/GetSwitchHealth',
+                request_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.GetSwitchHealthRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_common__pb2.SwitchHostHealth.FromString,
+                _registered_method=True)
 
 
 class NodeDaemonServicer:
@@ -163,6 +178,33 @@ class NodeDaemonServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def InitSwitch(self, request, context):
+        """Build a distributed switch on this host as the spec's mapping for this host says (a
+        bridge; a bond of the NICs when more than one; a VLAN sub-interface and bridge per VLAN
+        port group; MTU set, all up). Idempotent; what the spec no longer has is removed. A host
+        that cannot do it answers FAILED_PRECONDITION naming the problem ("uplink2 -> eth3: no
+        such interface"), trailing metadata "quantix-reason" (a SwitchErrorReason name) and
+        "quantix-step"; what this call made is undone.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DestroySwitch(self, request, context):
+        """Remove every interface this host made for the switch (and nothing else); NICs are
+        released. A switch that is not here is already gone (OK).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSwitchHealth(self, request, context):
+        """What is true of the switch on this host now; changes nothing.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_NodeDaemonServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -215,6 +257,21 @@ def add_NodeDaemonServicer_to_server(servicer, server):
                     servicer.GetStoragePoolXml,
                     request_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.GetStoragePoolXmlRequest.FromString,
                     response_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.GetStoragePoolXmlResponse.SerializeToString,
+            ),
+            'InitSwitch': grpc.unary_unary_rpc_method_handler(
+                    servicer.InitSwitch,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.InitSwitchRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.InitSwitchResponse.SerializeToString,
+            ),
+            'DestroySwitch': grpc.unary_unary_rpc_method_handler(
+                    servicer.DestroySwitch,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.DestroySwitchRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.DestroySwitchResponse.SerializeToString,
+            ),
+            'GetSwitchHealth': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSwitchHealth,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.GetSwitchHealthRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_common__pb2.SwitchHostHealth.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -487,6 +544,87 @@ class NodeDaemon:
             '/quantix.v1.NodeDaemon/GetStoragePoolXml',
             proto_dot_quantix_dot_v1_dot_node__pb2.GetStoragePoolXmlRequest.SerializeToString,
             proto_dot_quantix_dot_v1_dot_node__pb2.GetStoragePoolXmlResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def InitSwitch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.NodeDaemon/InitSwitch',
+            proto_dot_quantix_dot_v1_dot_node__pb2.InitSwitchRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_node__pb2.InitSwitchResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DestroySwitch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.NodeDaemon/DestroySwitch',
+            proto_dot_quantix_dot_v1_dot_node__pb2.DestroySwitchRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_node__pb2.DestroySwitchResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSwitchHealth(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.NodeDaemon/GetSwitchHealth',
+            proto_dot_quantix_dot_v1_dot_node__pb2.GetSwitchHealthRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_common__pb2.SwitchHostHealth.FromString,
             options,
             channel_credentials,
             insecure,
