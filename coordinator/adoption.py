@@ -14,9 +14,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from coordinator.discovery import DiscoveryManager
-from coordinator.pool_errors import PoolExists, PoolRefused
 from coordinator.pools import PoolManager
 from coordinator.realize import Realizer
+from coordinator.realized_errors import ObjectExists, Refused
 from domain.errors import ValidationError
 from domain.limits import shortened
 from domain.pool_adoption import (
@@ -44,21 +44,21 @@ class Adopter:
     ) -> pb.Pool:
         validate_pool_name(name)
         if name in {pool.spec.name for pool in self._pools.list()}:
-            raise PoolExists(name)
+            raise ObjectExists("pool", name)
         chosen = self._hosts(name, hosts)
         xml_by_host = await self._read_xml(name, chosen)
         for host, xml in xml_by_host.items():
             try:
                 ET.fromstring(xml)
             except ET.ParseError as error:
-                raise PoolRefused(
+                raise Refused(
                     f"the definition of pool {name} on {host} is not valid XML: {error}"
                 ) from None
         first = chosen[0]
         for host in chosen[1:]:
             differences = host_differences(first, xml_by_host[first], host, xml_by_host[host])
             if differences:
-                raise PoolRefused(
+                raise Refused(
                     f"pool {name} is defined differently on {host} than on {first}: "
                     f"{shortened('; '.join(differences), DIFFERENCES_SHOWN)}; adopt it on the "
                     "hosts that agree, or make the definitions the same"
@@ -66,7 +66,7 @@ class Adopter:
         spec = spec_from_xml(xml_by_host[first], chosen, secret)
         unwritable = unwritable_differences(first, xml_by_host[first], spec)
         if unwritable:
-            raise PoolRefused(
+            raise Refused(
                 f"pool {name} cannot be adopted as it is defined: "
                 f"{shortened('; '.join(unwritable), DIFFERENCES_SHOWN)}"
             )
@@ -80,11 +80,11 @@ class Adopter:
         that reports it."""
         found = self._discovery.named(name)
         if not found:
-            raise PoolRefused(f"no host reports a pool named {name} that Quantix does not manage")
+            raise Refused(f"no host reports a pool named {name} that Quantix does not manage")
         reporting = {entry.host for pool in found for entry in pool.hosts}
         unadoptable = [pool for pool in found if not pool.adoptable]
         if unadoptable:
-            raise PoolRefused(f"pool {name}: {not_adoptable_reason(unadoptable[0].type)}")
+            raise Refused(f"pool {name}: {not_adoptable_reason(unadoptable[0].type)}")
         if not hosts:
             return sorted(reporting)
         names = list(validate_host_names(hosts))
@@ -100,5 +100,5 @@ class Adopter:
         failed = [o for o in outcomes if not o.ok or o.result is None]
         if failed:
             reasons = "; ".join(f"{o.host}: {o.message}" for o in failed)
-            raise PoolRefused(f"cannot read the definition of pool {name}: {reasons}")
+            raise Refused(f"cannot read the definition of pool {name}: {reasons}")
         return {o.host: str(o.result) for o in outcomes}

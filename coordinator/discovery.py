@@ -20,9 +20,9 @@ import logging
 from collections.abc import Iterable, Sequence
 
 from coordinator.host_facts import validate_reported_pools
+from coordinator.host_statuses import REASON_CONFLICT
 from coordinator.inventory import Inventory
 from coordinator.nodes import NodeRegistry
-from coordinator.pool_status import REASON_CONFLICT
 from domain.pool_adoption import adoptable, not_adoptable_reason
 from proto.quantix.v1 import common_pb2
 from proto.quantix.v1 import coordinator_pb2 as pb

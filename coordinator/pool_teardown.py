@@ -10,13 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from coordinator.pool_errors import PoolRefused
-from coordinator.pool_status import REASON_CONFLICT
+from coordinator.host_statuses import REASON_CONFLICT
 from coordinator.realize import REASON_OFFLINE, REASON_TIMEOUT, HostOutcome, Realizer, WorkKey
+from coordinator.realized_errors import Refused
 from domain.realization import Phase
-from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
-from wire.pool_codec import PHASE_TO_PB
 
 
 async def destroy(
@@ -59,35 +57,15 @@ def not_ours(pool: pb.Pool, hosts: list[str]) -> dict[str, HostOutcome[Any]]:
 async def check_volumes(
     realizer: Realizer, name: str, hosts: list[str]
 ) -> dict[str, HostOutcome[Any]]:
-    """PoolRefused naming each host and its volume count; otherwise the hosts not to try."""
+    """Refused naming each host and its volume count; otherwise the hosts not to try."""
     outcomes = await realizer.gather(hosts, lambda client, _timeout_s: client.list_volumes(name))
     counts = {o.host: len(o.result) for o in outcomes if o.ok and o.result}
     if counts:
         held = ", ".join(
             f"{host} has {n} volume{'s' if n != 1 else ''}" for host, n in sorted(counts.items())
         )
-        raise PoolRefused(
+        raise Refused(
             f"pool {name} still holds volumes: {held}; delete them first, or force "
             "(the volumes are then left on the storage, not deleted)"
         )
     return {o.host: o for o in outcomes if o.reason in (REASON_TIMEOUT, REASON_OFFLINE)}
-
-
-def deleting_phase(pool: pb.Pool) -> None:
-    hosts = len(pool.realization.hosts)
-    pool.realization.phase = cpb.PHASE_DELETING
-    pool.realization.message = f"Deleting from {hosts} host{'s' if hosts != 1 else ''}"
-
-
-def result(outcome: HostOutcome[Any]) -> cpb.HostStatus:
-    """A host's outcome in DeletePoolResponse: phase unset when the pool is gone from it."""
-    if outcome.ok:
-        existed = getattr(outcome.result, "existed", True)
-        message = "removed" if existed else "removed (it was not defined on this host)"
-        return cpb.HostStatus(host=outcome.host, message=outcome.message or message)
-    return cpb.HostStatus(
-        host=outcome.host,
-        phase=PHASE_TO_PB[outcome.phase],
-        message=outcome.message,
-        reason=outcome.reason,
-    )

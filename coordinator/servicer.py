@@ -17,8 +17,8 @@ from coordinator.host_reports import take_report
 from coordinator.inventory import Inventory
 from coordinator.join_tokens import JoinTokens, TokenRefused, TooManyTokens, UnknownToken
 from coordinator.nodes import FleetFull, NodeRegistry, UnknownNode
-from coordinator.pool_errors import PoolExists, PoolNotFound, PoolRefused
 from coordinator.pools import PoolManager
+from coordinator.realized_errors import ObjectExists, ObjectNotFound, Refused
 from coordinator.watch import SubscriberTooSlow, WatchHub
 from domain.join import DEFAULT_JOIN_TTL_S, parse_token, validate_token_id
 from domain.limits import CEPH_KEY_LENGTH, CHAP_SECRET_MAX, validate_text
@@ -33,12 +33,13 @@ from wire.proto_time import timestamp_seconds
 
 log = logging.getLogger(__name__)
 
-# How each pool manager refusal reaches the caller (its message as the details).
-_pool_errors = aborts_on(
+# How each refusal of a realized object's manager (pools, networks, switches) reaches the
+# caller (its message as the details).
+_realized_errors = aborts_on(
     {
-        PoolNotFound: grpc.StatusCode.NOT_FOUND,
-        PoolExists: grpc.StatusCode.ALREADY_EXISTS,
-        PoolRefused: grpc.StatusCode.FAILED_PRECONDITION,
+        ObjectNotFound: grpc.StatusCode.NOT_FOUND,
+        ObjectExists: grpc.StatusCode.ALREADY_EXISTS,
+        Refused: grpc.StatusCode.FAILED_PRECONDITION,
     }
 )
 _unknown_node = aborts_on({UnknownNode: grpc.StatusCode.NOT_FOUND})
@@ -138,7 +139,7 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
 
     @validated
     @_unknown_node
-    @_pool_errors
+    @_realized_errors
     async def RemoveNode(
         self, request: pb.RemoveNodeRequest, context: grpc.aio.ServicerContext
     ) -> pb.RemoveNodeResponse:
@@ -165,14 +166,14 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
     # --- storage pools ----------------------------------------------------------------------
 
     @validated
-    @_pool_errors
+    @_realized_errors
     async def CreatePool(
         self, request: pb.CreatePoolRequest, context: grpc.aio.ServicerContext
     ) -> pb.Pool:
         return self._pools.create(request.spec)
 
     @validated
-    @_pool_errors
+    @_realized_errors
     async def GetPool(
         self, request: pb.GetPoolRequest, context: grpc.aio.ServicerContext
     ) -> pb.Pool:
@@ -184,7 +185,7 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         return pb.ListPoolsResponse(pools=self._pools.list(), revision=self._inventory.revision)
 
     @validated
-    @_pool_errors
+    @_realized_errors
     async def RetryPool(
         self, request: pb.RetryPoolRequest, context: grpc.aio.ServicerContext
     ) -> pb.Pool:
@@ -192,7 +193,7 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         return self._pools.retry(request.name, request.hosts)
 
     @validated
-    @_pool_errors
+    @_realized_errors
     async def AssignHosts(
         self, request: pb.AssignHostsRequest, context: grpc.aio.ServicerContext
     ) -> pb.Pool:
@@ -200,7 +201,7 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         return self._pools.assign(request.name, request.hosts)
 
     @validated
-    @_pool_errors
+    @_realized_errors
     async def UnassignHosts(
         self, request: pb.UnassignHostsRequest, context: grpc.aio.ServicerContext
     ) -> pb.Pool:
@@ -208,7 +209,7 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         return await self._pools.unassign(request.name, request.hosts, request.force)
 
     @validated
-    @_pool_errors
+    @_realized_errors
     async def DeletePool(
         self, request: pb.DeletePoolRequest, context: grpc.aio.ServicerContext
     ) -> pb.DeletePoolResponse:
@@ -222,7 +223,7 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         )
 
     @validated
-    @_pool_errors
+    @_realized_errors
     async def AdoptPool(
         self, request: pb.AdoptPoolRequest, context: grpc.aio.ServicerContext
     ) -> pb.Pool:

@@ -12,9 +12,9 @@ import pytest
 from coordinator.inventory import Inventory
 from coordinator.node_clients import NodeClients
 from coordinator.nodes import NodeRegistry
-from coordinator.pool_errors import PoolExists, PoolNotFound, PoolRefused
 from coordinator.pools import PoolManager
 from coordinator.realize import Realizer
+from coordinator.realized_errors import ObjectExists, ObjectNotFound, Refused
 from coordinator.secret_box import SecretBox
 from coordinator.store import SQLiteStore
 from coordinator.watch import WatchHub
@@ -305,9 +305,9 @@ def test_duplicate_name_is_refused_and_unknown_pool_is_not_found(tmp_path):
     async def body(w):
         w.register("host-a")
         w.pools.create(nfs())
-        with pytest.raises(PoolExists, match="'nfs-a' already exists"):
+        with pytest.raises(ObjectExists, match="'nfs-a' already exists"):
             w.pools.create(nfs())
-        with pytest.raises(PoolNotFound, match="'nope'"):
+        with pytest.raises(ObjectNotFound, match="'nope'"):
             w.pools.get("nope")
 
     run(tmp_path, body)
@@ -432,7 +432,7 @@ def test_local_dir_lives_on_exactly_one_host(tmp_path):
         await w.settled("local-a")
         with pytest.raises(ValidationError, match="one host"):
             w.pools.assign("local-a", ["host-b"])
-        with pytest.raises(PoolRefused, match="delete the pool instead"):
+        with pytest.raises(Refused, match="delete the pool instead"):
             await w.pools.unassign("local-a", ["host-a"])
         spec = local("local-b")
         spec.hosts.append("host-b")
@@ -487,7 +487,7 @@ def test_delete_refuses_while_volumes_exist_unless_forced(tmp_path):
         w.pools.create(ceph())
         await w.settled("ceph-a")
         w.volumes["host-b"] = 3
-        with pytest.raises(PoolRefused) as info:
+        with pytest.raises(Refused) as info:
             await w.pools.delete("ceph-a")
         still = w.pools.get("ceph-a")
         destroys_before = list(w.calls_of("destroy"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from coordinator import host_statuses as hs
 from coordinator import pool_status as ps
 from proto.quantix.v1 import common_pb2
 
@@ -21,12 +22,12 @@ def ready(seq: int) -> common_pb2.HostStatus:
 
 def test_a_list_read_before_the_operation_cannot_overrule_its_outcome():
     # READY from init number 5; a list that reflects operations up to 4 was read before it.
-    assert ps.newer_than(ready(5).stamp, stamp("run-1", 4))
-    assert not ps.newer_than(ready(5).stamp, stamp("run-1", 5))
+    assert hs.newer_than(ready(5).stamp, stamp("run-1", 4))
+    assert not hs.newer_than(ready(5).stamp, stamp("run-1", 5))
     # Another run of the daemon (it restarted): its lists are the newer.
-    assert not ps.newer_than(ready(5).stamp, stamp("run-2", 1))
+    assert not hs.newer_than(ready(5).stamp, stamp("run-2", 1))
     # A status with no stamp (older data, a coordinator's own) never blocks a list.
-    assert not ps.newer_than(common_pb2.ChangeStamp(), stamp("run-1", 0))
+    assert not hs.newer_than(common_pb2.ChangeStamp(), stamp("run-1", 0))
 
 
 def test_a_list_that_includes_the_operation_decides_the_status():
@@ -62,7 +63,7 @@ def test_a_pool_of_that_name_but_another_type_is_a_conflict_not_ready():
     assert (
         status.message == "a pool named vms of another type (dir) is on host-b: it is not this pool"
     )
-    assert not ps.follows_reports(status)  # shown as the unmanaged pool it is, until retried
+    assert not hs.follows_reports(status)  # shown as the unmanaged pool it is, until retried
 
 
 def test_a_state_this_version_does_not_know_is_worded_not_raised():
