@@ -149,6 +149,63 @@ class CoordinatorClient:
         request = pb.DeletePoolRequest(name=name, force=force)
         return await self._stub.DeletePool(request, timeout=timeout_s)
 
+    # --- networks ----------------------------------------------------------------------------
+
+    async def create_network(self, spec: common_pb2.NetworkSpec) -> pb.Network:
+        request = pb.CreateNetworkRequest(spec=spec)
+        return await self._stub.CreateNetwork(request, timeout=self.deadline_s)
+
+    async def get_network(self, name: str) -> pb.Network:
+        return await self._stub.GetNetwork(pb.GetNetworkRequest(name=name), timeout=self.deadline_s)
+
+    async def list_networks(self) -> pb.ListNetworksResponse:
+        return await self._stub.ListNetworks(pb.ListNetworksRequest(), timeout=self.deadline_s)
+
+    async def update_network(self, spec: common_pb2.NetworkSpec) -> pb.Network:
+        request = pb.UpdateNetworkRequest(spec=spec)
+        return await self._stub.UpdateNetwork(request, timeout=self.deadline_s)
+
+    async def retry_network(self, name: str, hosts: Sequence[str] = ()) -> pb.Network:
+        request = pb.RetryNetworkRequest(name=name, hosts=list(hosts))
+        return await self._stub.RetryNetwork(request, timeout=self.deadline_s)
+
+    async def assign_network_hosts(self, name: str, hosts: Sequence[str]) -> pb.Network:
+        request = pb.AssignNetworkHostsRequest(name=name, hosts=list(hosts))
+        return await self._stub.AssignNetworkHosts(request, timeout=self.deadline_s)
+
+    async def unassign_network_hosts(self, name: str, hosts: Sequence[str]) -> pb.Network:
+        request = pb.UnassignNetworkHostsRequest(name=name, hosts=list(hosts))
+        return await self._stub.UnassignNetworkHosts(request, timeout=DELETE_DEADLINE_S)
+
+    async def delete_network(self, name: str) -> pb.DeleteNetworkResponse:
+        request = pb.DeleteNetworkRequest(name=name)
+        return await self._stub.DeleteNetwork(request, timeout=DELETE_DEADLINE_S)
+
+    # --- distributed switches ------------------------------------------------------------------
+
+    async def create_switch(self, spec: common_pb2.SwitchSpec) -> pb.Switch:
+        request = pb.CreateSwitchRequest(spec=spec)
+        return await self._stub.CreateSwitch(request, timeout=self.deadline_s)
+
+    async def get_switch(self, name: str) -> pb.Switch:
+        return await self._stub.GetSwitch(pb.GetSwitchRequest(name=name), timeout=self.deadline_s)
+
+    async def list_switches(self) -> pb.ListSwitchesResponse:
+        return await self._stub.ListSwitches(pb.ListSwitchesRequest(), timeout=self.deadline_s)
+
+    async def update_switch(self, spec: common_pb2.SwitchSpec) -> pb.Switch:
+        # An update may first take hosts off the switch (a destroy on each): a delete's deadline.
+        request = pb.UpdateSwitchRequest(spec=spec)
+        return await self._stub.UpdateSwitch(request, timeout=DELETE_DEADLINE_S)
+
+    async def retry_switch(self, name: str, hosts: Sequence[str] = ()) -> pb.Switch:
+        request = pb.RetrySwitchRequest(name=name, hosts=list(hosts))
+        return await self._stub.RetrySwitch(request, timeout=self.deadline_s)
+
+    async def delete_switch(self, name: str) -> pb.DeleteSwitchResponse:
+        request = pb.DeleteSwitchRequest(name=name)
+        return await self._stub.DeleteSwitch(request, timeout=DELETE_DEADLINE_S)
+
     def watch(self, since_revision: int = 0) -> AsyncIterator[pb.WatchEvent]:
         """The Watch stream, one event at a time (they arrive in batches): no deadline (it
         lives as long as the connection); iterate it."""

@@ -47,7 +47,7 @@ class NodeClient:
 
     async def list_networks(self) -> list[common_pb2.HostNetwork]:
         reply = await self._stub.ListNetworks(
-            node_pb2.ListNetworksRequest(), timeout=self.deadline_s
+            node_pb2.ListHostNetworksRequest(), timeout=self.deadline_s
         )
         return list(reply.networks)
 
@@ -91,6 +91,11 @@ class NodeClient:
     async def get_storage_pool_xml(self, name: str) -> str:
         request = node_pb2.GetStoragePoolXmlRequest(name=name)
         reply = await self._stub.GetStoragePoolXml(request, timeout=self.deadline_s)
+        return reply.xml
+
+    async def get_network_xml(self, name: str) -> str:
+        request = node_pb2.GetNetworkXmlRequest(name=name)
+        reply = await self._stub.GetNetworkXml(request, timeout=self.deadline_s)
         return reply.xml
 
     # --- distributed switches ----------------------------------------------------------------

@@ -37,6 +37,20 @@ _RULES: dict[str, Rule] = {
     # A new host has no certificate yet: its join token is checked by the servicer.
     "Enrol": NO_CERTIFICATE,
     "ListAuditEntries": at_least("admin"),
+    "ListNetworks": at_least("viewer"),
+    "GetNetwork": at_least("viewer"),
+    "RetryNetwork": at_least("operator"),
+    "CreateNetwork": at_least("admin"),
+    "UpdateNetwork": at_least("admin"),
+    "AssignNetworkHosts": at_least("admin"),
+    "UnassignNetworkHosts": at_least("admin"),
+    "DeleteNetwork": at_least("admin"),
+    "ListSwitches": at_least("viewer"),
+    "GetSwitch": at_least("viewer"),
+    "RetrySwitch": at_least("operator"),
+    "CreateSwitch": at_least("admin"),
+    "UpdateSwitch": at_least("admin"),
+    "DeleteSwitch": at_least("admin"),
 }
 
 # Names kept in an audit entry: every valid host or pool name fits (MAX_AUDITED_NAME cuts
@@ -60,6 +74,16 @@ _CHANGES: dict[str, Subject] = {
     # A pasted ID.SECRET keeps its ID only.
     "RevokeJoinToken": ("join token", "id", TOKEN_ID_LENGTH),
     "Enrol": ("host", "hostname", NAME_KEPT),
+    "CreateNetwork": ("network", "spec.name", NAME_KEPT),
+    "UpdateNetwork": ("network", "spec.name", NAME_KEPT),
+    "RetryNetwork": ("network", "name", NAME_KEPT),
+    "AssignNetworkHosts": ("network", "name", NAME_KEPT),
+    "UnassignNetworkHosts": ("network", "name", NAME_KEPT),
+    "DeleteNetwork": ("network", "name", NAME_KEPT),
+    "CreateSwitch": ("switch", "spec.name", NAME_KEPT),
+    "UpdateSwitch": ("switch", "spec.name", NAME_KEPT),
+    "RetrySwitch": ("switch", "name", NAME_KEPT),
+    "DeleteSwitch": ("switch", "name", NAME_KEPT),
 }
 
 RULES = {f"/{SERVICE}/{method}": rule for method, rule in _RULES.items()}

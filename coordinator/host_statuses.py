@@ -86,7 +86,8 @@ def _keep(obj: Realized, keep: Any) -> None:
     statuses = [s for s in obj.realization.hosts if keep(s.host)]
     del obj.realization.hosts[:]
     obj.realization.hosts.extend(statuses)
-    explicit = [h for h in obj.spec.hosts if keep(h)]
+    # A spec lists hosts by name (pools, networks) or as a mapping per host (a switch's NICs).
+    explicit = [h for h in obj.spec.hosts if keep(h if isinstance(h, str) else h.host)]
     del obj.spec.hosts[:]
     obj.spec.hosts.extend(explicit)
 

@@ -31,6 +31,8 @@ KINDS: dict[int, KindInfo] = {
     pb.OBJECT_KIND_POOL: KindInfo("pool", pb.Pool),
     pb.OBJECT_KIND_DISCOVERED_POOL: KindInfo("discovered_pool", pb.DiscoveredPool),
     pb.OBJECT_KIND_AUDIT_ENTRY: KindInfo("audit_entry", pb.AuditEntry),
+    pb.OBJECT_KIND_NETWORK: KindInfo("network", pb.Network),
+    pb.OBJECT_KIND_SWITCH: KindInfo("switch", pb.Switch),
 }
 
 

@@ -17,6 +17,7 @@ from coordinator.enrolment import Enroller, HostBindings
 from coordinator.host_reports import ask_every_node
 from coordinator.inventory import Inventory
 from coordinator.join_tokens import JoinTokens
+from coordinator.networks import NetworkManager
 from coordinator.node_clients import NodeClients
 from coordinator.nodes import NodeRegistry
 from coordinator.pools import PoolManager
@@ -24,6 +25,7 @@ from coordinator.realize import DEFAULT_DEADLINE_S, Realizer
 from coordinator.secret_box import SecretBox, SecretsUnreadable
 from coordinator.servicer import CoordinatorServicer
 from coordinator.store import SQLiteStore
+from coordinator.switches import SwitchManager
 from coordinator.watch import WatchHub
 from domain.node_status import DEFAULT_HEARTBEAT_INTERVAL_S
 from proto.quantix.v1 import coordinator_pb2_grpc as pb_grpc
@@ -154,6 +156,12 @@ async def serve(args: argparse.Namespace) -> None:
     node_clients = NodeClients(args.pool_deadline, identity)
     realizer = Realizer(nodes.route, node_clients, args.pool_deadline)
     pools = PoolManager(inventory, store, nodes, realizer)
+    switches = SwitchManager(inventory, store, nodes, realizer)
+    networks = NetworkManager(
+        inventory, store, nodes, realizer, switches.spec_of, switches.add_port_group
+    )
+    switches.networks_using = networks.using_switch
+    realized = (pools, switches, networks)
     discovery = DiscoveryManager(inventory, nodes)
     adopter = Adopter(pools, discovery, realizer)
     tokens = JoinTokens(store)
@@ -175,7 +183,18 @@ async def serve(args: argparse.Namespace) -> None:
     enroller = Enroller(store, tokens, bindings, ca, enrol_port, registered=nodes.knows)
     pb_grpc.add_CoordinatorServicer_to_server(
         CoordinatorServicer(
-            inventory, hub, nodes, pools, discovery, adopter, tokens, bindings, enroller, audit
+            inventory,
+            hub,
+            nodes,
+            pools,
+            networks,
+            switches,
+            discovery,
+            adopter,
+            tokens,
+            bindings,
+            enroller,
+            audit,
         ),
         server.server,
     )
@@ -189,7 +208,8 @@ async def serve(args: argparse.Namespace) -> None:
         "coordinator serving",
         extra={"address": bound, "enrolment_port": enrol_port, "db": str(args.db)},
     )
-    pools.resume()
+    for manager in realized:
+        manager.resume()
     # Held here: asyncio keeps only weak references to tasks.
     asked = asyncio.create_task(ask_every_node(realizer, nodes, discovery, pools))
     sweeper = asyncio.create_task(nodes.run_sweeper(stop))
@@ -199,7 +219,8 @@ async def serve(args: argparse.Namespace) -> None:
     await server.stop()
     await sweeper
     asked.cancel()
-    await pools.close()
+    for manager in realized:
+        await manager.close()
     await realizer.close()
     await node_clients.close()
     store.close()

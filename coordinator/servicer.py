@@ -16,9 +16,11 @@ from coordinator.enrolment import Enroller, EnrolmentRefused, EnrolmentUnavailab
 from coordinator.host_reports import take_report
 from coordinator.inventory import Inventory
 from coordinator.join_tokens import JoinTokens, TokenRefused, TooManyTokens, UnknownToken
+from coordinator.networking_rpcs import NetworkingRpcs, realized_errors
+from coordinator.networks import NetworkManager
 from coordinator.nodes import FleetFull, NodeRegistry, UnknownNode
 from coordinator.pools import PoolManager
-from coordinator.realized_errors import ObjectExists, ObjectNotFound, Refused
+from coordinator.switches import SwitchManager
 from coordinator.watch import SubscriberTooSlow, WatchHub
 from domain.join import DEFAULT_JOIN_TTL_S, parse_token, validate_token_id
 from domain.limits import CEPH_KEY_LENGTH, CHAP_SECRET_MAX, validate_text
@@ -33,15 +35,6 @@ from wire.proto_time import timestamp_seconds
 
 log = logging.getLogger(__name__)
 
-# How each refusal of a realized object's manager (pools, networks, switches) reaches the
-# caller (its message as the details).
-_realized_errors = aborts_on(
-    {
-        ObjectNotFound: grpc.StatusCode.NOT_FOUND,
-        ObjectExists: grpc.StatusCode.ALREADY_EXISTS,
-        Refused: grpc.StatusCode.FAILED_PRECONDITION,
-    }
-)
 _unknown_node = aborts_on({UnknownNode: grpc.StatusCode.NOT_FOUND})
 _enrolment_errors = aborts_on(
     {
@@ -75,13 +68,15 @@ def _duration(seconds: float) -> Duration:
     return duration
 
 
-class CoordinatorServicer(pb_grpc.CoordinatorServicer):
+class CoordinatorServicer(NetworkingRpcs, pb_grpc.CoordinatorServicer):
     def __init__(
         self,
         inventory: Inventory,
         hub: WatchHub,
         nodes: NodeRegistry,
         pools: PoolManager,
+        networks: NetworkManager,
+        switches: SwitchManager,
         discovery: DiscoveryManager,
         adopter: Adopter,
         tokens: JoinTokens,
@@ -93,6 +88,8 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         self._hub = hub
         self._nodes = nodes
         self._pools = pools
+        self._networks = networks
+        self._switches = switches
         self._discovery = discovery
         self._adopter = adopter
         self._tokens = tokens
@@ -139,7 +136,7 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
 
     @validated
     @_unknown_node
-    @_realized_errors
+    @realized_errors
     async def RemoveNode(
         self, request: pb.RemoveNodeRequest, context: grpc.aio.ServicerContext
     ) -> pb.RemoveNodeResponse:
@@ -149,7 +146,11 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
             # name's binding is left to release.
             return pb.RemoveNodeResponse()
         self._nodes.get(name)
+        # Each refuses before changing anything unless forced: unforced, a manager that gets
+        # past its check had nothing on the host, so a later refusal leaves all unchanged.
         released = self._pools.forget_host(name, request.force)
+        self._networks.forget_host(name, request.force)
+        self._switches.forget_host(name, request.force)
         self._nodes.remove(name)
         self._discovery.forget_host(name)
         self._bindings.forget(name)
@@ -166,14 +167,14 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
     # --- storage pools ----------------------------------------------------------------------
 
     @validated
-    @_realized_errors
+    @realized_errors
     async def CreatePool(
         self, request: pb.CreatePoolRequest, context: grpc.aio.ServicerContext
     ) -> pb.Pool:
         return self._pools.create(request.spec)
 
     @validated
-    @_realized_errors
+    @realized_errors
     async def GetPool(
         self, request: pb.GetPoolRequest, context: grpc.aio.ServicerContext
     ) -> pb.Pool:
@@ -185,7 +186,7 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         return pb.ListPoolsResponse(pools=self._pools.list(), revision=self._inventory.revision)
 
     @validated
-    @_realized_errors
+    @realized_errors
     async def RetryPool(
         self, request: pb.RetryPoolRequest, context: grpc.aio.ServicerContext
     ) -> pb.Pool:
@@ -193,7 +194,7 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         return self._pools.retry(request.name, request.hosts)
 
     @validated
-    @_realized_errors
+    @realized_errors
     async def AssignHosts(
         self, request: pb.AssignHostsRequest, context: grpc.aio.ServicerContext
     ) -> pb.Pool:
@@ -201,7 +202,7 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         return self._pools.assign(request.name, request.hosts)
 
     @validated
-    @_realized_errors
+    @realized_errors
     async def UnassignHosts(
         self, request: pb.UnassignHostsRequest, context: grpc.aio.ServicerContext
     ) -> pb.Pool:
@@ -209,7 +210,7 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         return await self._pools.unassign(request.name, request.hosts, request.force)
 
     @validated
-    @_realized_errors
+    @realized_errors
     async def DeletePool(
         self, request: pb.DeletePoolRequest, context: grpc.aio.ServicerContext
     ) -> pb.DeletePoolResponse:
@@ -223,7 +224,7 @@ class CoordinatorServicer(pb_grpc.CoordinatorServicer):
         )
 
     @validated
-    @_realized_errors
+    @realized_errors
     async def AdoptPool(
         self, request: pb.AdoptPoolRequest, context: grpc.aio.ServicerContext
     ) -> pb.Pool:

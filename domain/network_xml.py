@@ -21,6 +21,11 @@ from domain.network_addressing import StaticLease
 from domain.networks import NetworkSpec, NetworkType
 
 BRIDGE_PREFIX = "qx-"
+# Quantix marks every network it defines in the XML's <metadata>: a node then knows a network
+# of that name is one Quantix made (and may redefine it with new settings, UpdateNetwork) and
+# never touches one an admin made, which only ever differs by name.
+MANAGED_NS = "https://quantix.invalid/xmlns/network/1"
+MANAGED_TAG = f"{{{MANAGED_NS}}}managed"
 # 12 hex characters of a SHA-256: "qx-" + 12 = 15, the longest Linux interface name.
 _BRIDGE_HASH_CHARS = 12
 
@@ -40,6 +45,8 @@ def build_network_xml(spec: NetworkSpec, port_group_bridge: str = "") -> str:
     host bridge its switch realized the port group on (a node knows it, the spec does not)."""
     root = ET.Element("network")
     _sub(root, "name").text = spec.name
+    ET.register_namespace("quantix", MANAGED_NS)
+    ET.SubElement(_sub(root, "metadata"), MANAGED_TAG)
     if spec.mtu:
         _sub(root, "mtu", size=str(spec.mtu))
     if spec.type is NetworkType.NAT:
@@ -94,6 +101,11 @@ class NetworkXmlSettings:
     dns_servers: tuple[str, ...]
     dns_domain: str
     ipv6: str  # "fd00:20::1/64" or ""
+
+
+def made_by_quantix(xml: str) -> bool:
+    """Whether a network's XML carries Quantix's mark (build_network_xml)."""
+    return ET.fromstring(xml).find(f"metadata/{MANAGED_TAG}") is not None
 
 
 def describe(xml: str) -> NetworkXmlSettings:

@@ -20,6 +20,7 @@ _RULES: dict[str, Rule] = {
     "ListNetworks": _READ,
     "ListVolumes": _READ,
     "GetStoragePoolXml": _READ,
+    "GetNetworkXml": _READ,
     "InitStoragePool": COORDINATOR_ONLY,
     "DestroyStoragePool": COORDINATOR_ONLY,
     "InitNetwork": COORDINATOR_ONLY,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import libvirt
 
-from domain.network_xml import build_network_xml, describe, differences
+from domain.network_xml import build_network_xml, describe, differences, made_by_quantix
 from domain.networks import NetworkSpec
 from node_daemon.networks import read_network
 from proto.quantix.v1 import common_pb2
@@ -36,19 +36,25 @@ def init_network(
     conn: libvirt.virConnect, spec: NetworkSpec, port_group_bridge: str = ""
 ) -> Initialized:
     """The network as ``spec`` (validated) says, defined if missing, active, autostarted.
-    Idempotent: an existing network with the same settings is only started if it is not."""
+    Idempotent: an existing network with the same settings is only started if it is not; one
+    Quantix made with other settings (an update) is redefined and restarted; one an admin
+    made is left alone, naming each difference."""
     xml = build_network_xml(spec, port_group_bridge)
     network = _lookup(conn, spec.name)
     if network is None:
         network = conn.networkDefineXML(xml)
     else:
-        found = differences(describe(xml), describe(network.XMLDesc(0)))
-        if found:
+        existing = network.XMLDesc(0)
+        found = differences(describe(xml), describe(existing))
+        if found and not made_by_quantix(existing):
             return Initialized(
                 None,
                 f"a network named {spec.name} exists with other settings ({'; '.join(found)}); "
                 "Quantix leaves it alone: remove or rename it first",
             )
+        if found:
+            destroy_network(conn, spec.name)
+            network = conn.networkDefineXML(xml)
     if not network.isActive():
         network.create()
     network.setAutostart(1)
@@ -62,3 +68,9 @@ def destroy_network(conn: libvirt.virConnect, name: str) -> None:
     if network.isActive():
         network.destroy()
     network.undefine()
+
+
+def network_xml(conn: libvirt.virConnect, name: str) -> str | None:
+    """The network's XML, or None when there is no network of that name."""
+    network = _lookup(conn, name)
+    return network.XMLDesc(0) if network is not None else None

@@ -21,7 +21,7 @@ from node_daemon import pool_errors
 from node_daemon.host_facts import read_host_info
 from node_daemon.libvirt_conn import LibvirtCallError, LibvirtConnection
 from node_daemon.netns import NamespaceMissing
-from node_daemon.network_ops import destroy_network, init_network
+from node_daemon.network_ops import destroy_network, init_network, network_xml
 from node_daemon.networks import list_networks
 from node_daemon.options import DEFAULT_DATA_DIR
 from node_daemon.pool_changes import PoolChanges
@@ -147,10 +147,10 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
         return node_pb2.ListStoragePoolsResponse(pools=pools, stamp=stamp)
 
     async def ListNetworks(
-        self, request: node_pb2.ListNetworksRequest, context: grpc.aio.ServicerContext
-    ) -> node_pb2.ListNetworksResponse:
+        self, request: node_pb2.ListHostNetworksRequest, context: grpc.aio.ServicerContext
+    ) -> node_pb2.ListHostNetworksResponse:
         networks = await self._read(context, STEP_NETWORKS, list_networks)
-        return node_pb2.ListNetworksResponse(networks=networks)
+        return node_pb2.ListHostNetworksResponse(networks=networks)
 
     @validated
     async def InitNetwork(
@@ -176,6 +176,16 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
         name = validate_pool_name(request.name, "name")
         await self._read(context, STEP_NETWORK_DESTROY, lambda conn: destroy_network(conn, name))
         return node_pb2.DestroyNetworkResponse()
+
+    @validated
+    async def GetNetworkXml(
+        self, request: node_pb2.GetNetworkXmlRequest, context: grpc.aio.ServicerContext
+    ) -> node_pb2.GetNetworkXmlResponse:
+        name = validate_pool_name(request.name, "name")
+        xml = await self._read(context, STEP_NETWORKS, lambda conn: network_xml(conn, name))
+        if xml is None:
+            await context.abort(grpc.StatusCode.NOT_FOUND, f"{self.name}: no network named {name}")
+        return node_pb2.GetNetworkXmlResponse(xml=xml)
 
     # --- distributed switches ------------------------------------------------------------------
 

@@ -51,18 +51,30 @@ def test_a_nat_network_is_defined_started_autostarted_and_idempotent(shared_node
     xml = call(shared_node, lambda c: c.list_networks())
     assert "net-nat-1" in {n.name for n in xml}
 
-    # Other settings under the same name: refused, naming each difference, nothing changed.
-    other = dataclasses.replace(spec, dhcp_start="10.20.0.150")
-    error = refusal(shared_node, lambda c: c.init_network(network_to_pb(other)))
-    assert error.code() == grpc.StatusCode.FAILED_PRECONDITION
-    assert error.details().startswith(
-        f"{shared_node.name}: a network named net-nat-1 exists with other settings (dhcp: "
-        "10.20.0.150-10.20.0.200 wanted, 10.20.0.100-10.20.0.200 found)"
-    )
+    # Other settings for a network Quantix made (an update): redefined with them, running.
+    other = dataclasses.replace(spec, dhcp_start="10.20.0.150", dns_servers=("9.9.9.9",))
+    updated = call(shared_node, lambda c: c.init_network(network_to_pb(other)))
+    assert (updated.name, updated.active, updated.autostart) == ("net-nat-1", True, True)
+    assert call(shared_node, lambda c: c.init_network(network_to_pb(other))).uuid == updated.uuid
 
     call(shared_node, lambda c: c.destroy_network("net-nat-1"))
     assert "net-nat-1" not in {n.name for n in call(shared_node, lambda c: c.list_networks())}
     call(shared_node, lambda c: c.destroy_network("net-nat-1"))  # already gone: fine
+
+
+def test_a_network_an_admin_made_is_never_redefined_naming_each_difference(shared_node):
+    # "default" comes with the host (the test driver's XML), without Quantix's mark.
+    before = {n.name: n for n in call(shared_node, lambda c: c.list_networks())}["default"]
+    mine = dataclasses.replace(NAT, name="default")
+    error = refusal(shared_node, lambda c: c.init_network(network_to_pb(mine)))
+    assert error.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert error.details().startswith(
+        f"{shared_node.name}: a network named default exists with other settings (bridge: "
+    )
+    assert "gateway: 10.20.0.1 wanted, 192.168.122.1 found" in error.details()
+    assert error.details().endswith("Quantix leaves it alone: remove or rename it first")
+    after = {n.name: n for n in call(shared_node, lambda c: c.list_networks())}["default"]
+    assert after == before
 
 
 def test_a_bad_spec_is_refused_naming_the_field_before_libvirt(shared_node):

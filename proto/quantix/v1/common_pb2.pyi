@@ -207,7 +207,7 @@ class StorageUse(_message.Message):
     def __init__(self, capacity_bytes: _Optional[int] = ..., allocation_bytes: _Optional[int] = ..., available_bytes: _Optional[int] = ...) -> None: ...
 
 class HostStatus(_message.Message):
-    __slots__ = ("host", "phase", "message", "reason", "updated_at", "notes", "deadline", "offline_since", "stamp", "storage")
+    __slots__ = ("host", "phase", "message", "reason", "updated_at", "notes", "deadline", "offline_since", "stamp", "storage", "switch_health")
     HOST_FIELD_NUMBER: _ClassVar[int]
     PHASE_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
@@ -218,6 +218,7 @@ class HostStatus(_message.Message):
     OFFLINE_SINCE_FIELD_NUMBER: _ClassVar[int]
     STAMP_FIELD_NUMBER: _ClassVar[int]
     STORAGE_FIELD_NUMBER: _ClassVar[int]
+    SWITCH_HEALTH_FIELD_NUMBER: _ClassVar[int]
     host: str
     phase: Phase
     message: str
@@ -228,7 +229,8 @@ class HostStatus(_message.Message):
     offline_since: _timestamp_pb2.Timestamp
     stamp: ChangeStamp
     storage: StorageUse
-    def __init__(self, host: _Optional[str] = ..., phase: _Optional[_Union[Phase, str]] = ..., message: _Optional[str] = ..., reason: _Optional[str] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., notes: _Optional[_Iterable[str]] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., offline_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., stamp: _Optional[_Union[ChangeStamp, _Mapping]] = ..., storage: _Optional[_Union[StorageUse, _Mapping]] = ...) -> None: ...
+    switch_health: SwitchHostHealth
+    def __init__(self, host: _Optional[str] = ..., phase: _Optional[_Union[Phase, str]] = ..., message: _Optional[str] = ..., reason: _Optional[str] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., notes: _Optional[_Iterable[str]] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., offline_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., stamp: _Optional[_Union[ChangeStamp, _Mapping]] = ..., storage: _Optional[_Union[StorageUse, _Mapping]] = ..., switch_health: _Optional[_Union[SwitchHostHealth, _Mapping]] = ...) -> None: ...
 
 class Realization(_message.Message):
     __slots__ = ("phase", "message", "hosts")

@@ -26,6 +26,8 @@ class ObjectKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     OBJECT_KIND_POOL: _ClassVar[ObjectKind]
     OBJECT_KIND_DISCOVERED_POOL: _ClassVar[ObjectKind]
     OBJECT_KIND_AUDIT_ENTRY: _ClassVar[ObjectKind]
+    OBJECT_KIND_NETWORK: _ClassVar[ObjectKind]
+    OBJECT_KIND_SWITCH: _ClassVar[ObjectKind]
 
 class JoinTokenState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -43,6 +45,8 @@ OBJECT_KIND_NODE: ObjectKind
 OBJECT_KIND_POOL: ObjectKind
 OBJECT_KIND_DISCOVERED_POOL: ObjectKind
 OBJECT_KIND_AUDIT_ENTRY: ObjectKind
+OBJECT_KIND_NETWORK: ObjectKind
+OBJECT_KIND_SWITCH: ObjectKind
 JOIN_TOKEN_STATE_UNSPECIFIED: JoinTokenState
 JOIN_TOKEN_STATE_VALID: JoinTokenState
 JOIN_TOKEN_STATE_USED: JoinTokenState
@@ -164,7 +168,7 @@ class WatchRequest(_message.Message):
     def __init__(self, since_revision: _Optional[int] = ...) -> None: ...
 
 class WatchEvent(_message.Message):
-    __slots__ = ("type", "revision", "kind", "key", "node", "pool", "discovered_pool", "audit_entry")
+    __slots__ = ("type", "revision", "kind", "key", "node", "pool", "discovered_pool", "audit_entry", "network", "switch")
     class Type(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         TYPE_UNSPECIFIED: _ClassVar[WatchEvent.Type]
@@ -187,6 +191,8 @@ class WatchEvent(_message.Message):
     POOL_FIELD_NUMBER: _ClassVar[int]
     DISCOVERED_POOL_FIELD_NUMBER: _ClassVar[int]
     AUDIT_ENTRY_FIELD_NUMBER: _ClassVar[int]
+    NETWORK_FIELD_NUMBER: _ClassVar[int]
+    SWITCH_FIELD_NUMBER: _ClassVar[int]
     type: WatchEvent.Type
     revision: int
     kind: ObjectKind
@@ -195,7 +201,9 @@ class WatchEvent(_message.Message):
     pool: Pool
     discovered_pool: DiscoveredPool
     audit_entry: AuditEntry
-    def __init__(self, type: _Optional[_Union[WatchEvent.Type, str]] = ..., revision: _Optional[int] = ..., kind: _Optional[_Union[ObjectKind, str]] = ..., key: _Optional[str] = ..., node: _Optional[_Union[Node, _Mapping]] = ..., pool: _Optional[_Union[Pool, _Mapping]] = ..., discovered_pool: _Optional[_Union[DiscoveredPool, _Mapping]] = ..., audit_entry: _Optional[_Union[AuditEntry, _Mapping]] = ...) -> None: ...
+    network: Network
+    switch: Switch
+    def __init__(self, type: _Optional[_Union[WatchEvent.Type, str]] = ..., revision: _Optional[int] = ..., kind: _Optional[_Union[ObjectKind, str]] = ..., key: _Optional[str] = ..., node: _Optional[_Union[Node, _Mapping]] = ..., pool: _Optional[_Union[Pool, _Mapping]] = ..., discovered_pool: _Optional[_Union[DiscoveredPool, _Mapping]] = ..., audit_entry: _Optional[_Union[AuditEntry, _Mapping]] = ..., network: _Optional[_Union[Network, _Mapping]] = ..., switch: _Optional[_Union[Switch, _Mapping]] = ...) -> None: ...
 
 class Pool(_message.Message):
     __slots__ = ("spec", "realization", "capacity_bytes", "allocation_bytes", "available_bytes", "created_at", "updated_at")
@@ -466,3 +474,151 @@ class WatchBatch(_message.Message):
     EVENTS_FIELD_NUMBER: _ClassVar[int]
     events: _containers.RepeatedCompositeFieldContainer[WatchEvent]
     def __init__(self, events: _Optional[_Iterable[_Union[WatchEvent, _Mapping]]] = ...) -> None: ...
+
+class Network(_message.Message):
+    __slots__ = ("spec", "realization", "created_at", "updated_at")
+    SPEC_FIELD_NUMBER: _ClassVar[int]
+    REALIZATION_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    spec: _common_pb2.NetworkSpec
+    realization: _common_pb2.Realization
+    created_at: _timestamp_pb2.Timestamp
+    updated_at: _timestamp_pb2.Timestamp
+    def __init__(self, spec: _Optional[_Union[_common_pb2.NetworkSpec, _Mapping]] = ..., realization: _Optional[_Union[_common_pb2.Realization, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CreateNetworkRequest(_message.Message):
+    __slots__ = ("spec",)
+    SPEC_FIELD_NUMBER: _ClassVar[int]
+    spec: _common_pb2.NetworkSpec
+    def __init__(self, spec: _Optional[_Union[_common_pb2.NetworkSpec, _Mapping]] = ...) -> None: ...
+
+class GetNetworkRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class ListNetworksRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListNetworksResponse(_message.Message):
+    __slots__ = ("networks", "revision")
+    NETWORKS_FIELD_NUMBER: _ClassVar[int]
+    REVISION_FIELD_NUMBER: _ClassVar[int]
+    networks: _containers.RepeatedCompositeFieldContainer[Network]
+    revision: int
+    def __init__(self, networks: _Optional[_Iterable[_Union[Network, _Mapping]]] = ..., revision: _Optional[int] = ...) -> None: ...
+
+class UpdateNetworkRequest(_message.Message):
+    __slots__ = ("spec",)
+    SPEC_FIELD_NUMBER: _ClassVar[int]
+    spec: _common_pb2.NetworkSpec
+    def __init__(self, spec: _Optional[_Union[_common_pb2.NetworkSpec, _Mapping]] = ...) -> None: ...
+
+class RetryNetworkRequest(_message.Message):
+    __slots__ = ("name", "hosts")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    HOSTS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    hosts: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., hosts: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class AssignNetworkHostsRequest(_message.Message):
+    __slots__ = ("name", "hosts")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    HOSTS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    hosts: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., hosts: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class UnassignNetworkHostsRequest(_message.Message):
+    __slots__ = ("name", "hosts")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    HOSTS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    hosts: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., hosts: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class DeleteNetworkRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class DeleteNetworkResponse(_message.Message):
+    __slots__ = ("deleted", "results", "network")
+    DELETED_FIELD_NUMBER: _ClassVar[int]
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    NETWORK_FIELD_NUMBER: _ClassVar[int]
+    deleted: bool
+    results: _containers.RepeatedCompositeFieldContainer[_common_pb2.HostStatus]
+    network: Network
+    def __init__(self, deleted: _Optional[bool] = ..., results: _Optional[_Iterable[_Union[_common_pb2.HostStatus, _Mapping]]] = ..., network: _Optional[_Union[Network, _Mapping]] = ...) -> None: ...
+
+class Switch(_message.Message):
+    __slots__ = ("spec", "realization", "created_at", "updated_at")
+    SPEC_FIELD_NUMBER: _ClassVar[int]
+    REALIZATION_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    spec: _common_pb2.SwitchSpec
+    realization: _common_pb2.Realization
+    created_at: _timestamp_pb2.Timestamp
+    updated_at: _timestamp_pb2.Timestamp
+    def __init__(self, spec: _Optional[_Union[_common_pb2.SwitchSpec, _Mapping]] = ..., realization: _Optional[_Union[_common_pb2.Realization, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CreateSwitchRequest(_message.Message):
+    __slots__ = ("spec",)
+    SPEC_FIELD_NUMBER: _ClassVar[int]
+    spec: _common_pb2.SwitchSpec
+    def __init__(self, spec: _Optional[_Union[_common_pb2.SwitchSpec, _Mapping]] = ...) -> None: ...
+
+class GetSwitchRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class ListSwitchesRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListSwitchesResponse(_message.Message):
+    __slots__ = ("switches", "revision")
+    SWITCHES_FIELD_NUMBER: _ClassVar[int]
+    REVISION_FIELD_NUMBER: _ClassVar[int]
+    switches: _containers.RepeatedCompositeFieldContainer[Switch]
+    revision: int
+    def __init__(self, switches: _Optional[_Iterable[_Union[Switch, _Mapping]]] = ..., revision: _Optional[int] = ...) -> None: ...
+
+class UpdateSwitchRequest(_message.Message):
+    __slots__ = ("spec",)
+    SPEC_FIELD_NUMBER: _ClassVar[int]
+    spec: _common_pb2.SwitchSpec
+    def __init__(self, spec: _Optional[_Union[_common_pb2.SwitchSpec, _Mapping]] = ...) -> None: ...
+
+class RetrySwitchRequest(_message.Message):
+    __slots__ = ("name", "hosts")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    HOSTS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    hosts: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., hosts: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class DeleteSwitchRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class DeleteSwitchResponse(_message.Message):
+    __slots__ = ("deleted", "results", "switch")
+    DELETED_FIELD_NUMBER: _ClassVar[int]
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    SWITCH_FIELD_NUMBER: _ClassVar[int]
+    deleted: bool
+    results: _containers.RepeatedCompositeFieldContainer[_common_pb2.HostStatus]
+    switch: Switch
+    def __init__(self, deleted: _Optional[bool] = ..., results: _Optional[_Iterable[_Union[_common_pb2.HostStatus, _Mapping]]] = ..., switch: _Optional[_Union[Switch, _Mapping]] = ...) -> None: ...

@@ -144,6 +144,76 @@ class CoordinatorStub:
                 request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListAuditEntriesRequest.SerializeToString,
                 response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListAuditEntriesResponse.FromString,
                 _registered_method=True)
+        self.CreateNetwork = channel.unary_unary(
+                '/quantix.v1.Coordinator/CreateNetwork',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreateNetworkRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Network.FromString,
+                _registered_method=True)
+        self.GetNetwork = channel.unary_unary(
+                '/quantix.v1.Coordinator/GetNetwork',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.GetNetworkRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Network.FromString,
+                _registered_method=True)
+        self.ListNetworks = channel.unary_unary(
+                '/quantix.v1.Coordinator/ListNetworks',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListNetworksRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListNetworksResponse.FromString,
+                _registered_method=True)
+        self.UpdateNetwork = channel.unary_unary(
+                '/quantix.v1.Coordinator/UpdateNetwork',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.UpdateNetworkRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Network.FromString,
+                _registered_method=True)
+        self.RetryNetwork = channel.unary_unary(
+                '/quantix.v1.Coordinator/RetryNetwork',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.RetryNetworkRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Network.FromString,
+                _registered_method=True)
+        self.AssignNetworkHosts = channel.unary_unary(
+                '/quantix.v1.Coordinator/AssignNetworkHosts',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.AssignNetworkHostsRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Network.FromString,
+                _registered_method=True)
+        self.UnassignNetworkHosts = channel.unary_unary(
+                '/quantix.v1.Coordinator/UnassignNetworkHosts',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.UnassignNetworkHostsRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Network.FromString,
+                _registered_method=True)
+        self.DeleteNetwork = channel.unary_unary(
+                '/quantix.v1.Coordinator/DeleteNetwork',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteNetworkRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteNetworkResponse.FromString,
+                _registered_method=True)
+        self.CreateSwitch = channel.unary_unary(
+                '/quantix.v1.Coordinator/CreateSwitch',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreateSwitchRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Switch.FromString,
+                _registered_method=True)
+        self.GetSwitch = channel.unary_unary(
+                '/quantix.v1.Coordinator/GetSwitch',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.GetSwitchRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Switch.FromString,
+                _registered_method=True)
+        self.ListSwitches = channel.unary_unary(
+                '/quantix.v1.Coordinator/ListSwitches',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListSwitchesRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListSwitchesResponse.FromString,
+                _registered_method=True)
+        self.UpdateSwitch = channel.unary_unary(
+                '/quantix.v1.Coordinator/UpdateSwitch',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.UpdateSwitchRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Switch.FromString,
+                _registered_method=True)
+        self.RetrySwitch = channel.unary_unary(
+                '/quantix.v1.Coordinator/RetrySwitch',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.RetrySwitchRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Switch.FromString,
+                _registered_method=True)
+        self.DeleteSwitch = channel.unary_unary(
+                '/quantix.v1.Coordinator/DeleteSwitch',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteSwitchRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteSwitchResponse.FromString,
+                _registered_method=True)
 
 
 class CoordinatorServicer:
@@ -307,6 +377,94 @@ class CoordinatorServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateNetwork(self, request, context):
+        """Virtual networks, realized on their hosts like pools.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetNetwork(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListNetworks(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateNetwork(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RetryNetwork(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AssignNetworkHosts(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UnassignNetworkHosts(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteNetwork(self, request, context):
+        """Removes the network from every host; a host that fails keeps it, and says why.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateSwitch(self, request, context):
+        """Distributed switches, realized on the hosts their spec maps.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSwitch(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSwitches(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateSwitch(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RetrySwitch(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteSwitch(self, request, context):
+        """Refused while a network uses one of its port groups (the message names them).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CoordinatorServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -419,6 +577,76 @@ def add_CoordinatorServicer_to_server(servicer, server):
                     servicer.ListAuditEntries,
                     request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListAuditEntriesRequest.FromString,
                     response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListAuditEntriesResponse.SerializeToString,
+            ),
+            'CreateNetwork': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateNetwork,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreateNetworkRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Network.SerializeToString,
+            ),
+            'GetNetwork': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetNetwork,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.GetNetworkRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Network.SerializeToString,
+            ),
+            'ListNetworks': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListNetworks,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListNetworksRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListNetworksResponse.SerializeToString,
+            ),
+            'UpdateNetwork': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateNetwork,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.UpdateNetworkRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Network.SerializeToString,
+            ),
+            'RetryNetwork': grpc.unary_unary_rpc_method_handler(
+                    servicer.RetryNetwork,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.RetryNetworkRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Network.SerializeToString,
+            ),
+            'AssignNetworkHosts': grpc.unary_unary_rpc_method_handler(
+                    servicer.AssignNetworkHosts,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.AssignNetworkHostsRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Network.SerializeToString,
+            ),
+            'UnassignNetworkHosts': grpc.unary_unary_rpc_method_handler(
+                    servicer.UnassignNetworkHosts,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.UnassignNetworkHostsRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Network.SerializeToString,
+            ),
+            'DeleteNetwork': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteNetwork,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteNetworkRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteNetworkResponse.SerializeToString,
+            ),
+            'CreateSwitch': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateSwitch,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreateSwitchRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Switch.SerializeToString,
+            ),
+            'GetSwitch': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSwitch,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.GetSwitchRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Switch.SerializeToString,
+            ),
+            'ListSwitches': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSwitches,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListSwitchesRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListSwitchesResponse.SerializeToString,
+            ),
+            'UpdateSwitch': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateSwitch,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.UpdateSwitchRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Switch.SerializeToString,
+            ),
+            'RetrySwitch': grpc.unary_unary_rpc_method_handler(
+                    servicer.RetrySwitch,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.RetrySwitchRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Switch.SerializeToString,
+            ),
+            'DeleteSwitch': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteSwitch,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteSwitchRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteSwitchResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1015,6 +1243,384 @@ class Coordinator:
             '/quantix.v1.Coordinator/ListAuditEntries',
             proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListAuditEntriesRequest.SerializeToString,
             proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListAuditEntriesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateNetwork(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/CreateNetwork',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreateNetworkRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Network.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetNetwork(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/GetNetwork',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.GetNetworkRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Network.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListNetworks(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/ListNetworks',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListNetworksRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListNetworksResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateNetwork(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/UpdateNetwork',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.UpdateNetworkRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Network.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RetryNetwork(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/RetryNetwork',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.RetryNetworkRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Network.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AssignNetworkHosts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/AssignNetworkHosts',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.AssignNetworkHostsRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Network.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UnassignNetworkHosts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/UnassignNetworkHosts',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.UnassignNetworkHostsRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Network.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteNetwork(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/DeleteNetwork',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteNetworkRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteNetworkResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateSwitch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/CreateSwitch',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreateSwitchRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Switch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSwitch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/GetSwitch',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.GetSwitchRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Switch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSwitches(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/ListSwitches',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListSwitchesRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListSwitchesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateSwitch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/UpdateSwitch',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.UpdateSwitchRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Switch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RetrySwitch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/RetrySwitch',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.RetrySwitchRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Switch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteSwitch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/DeleteSwitch',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteSwitchRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteSwitchResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -142,11 +142,11 @@ class ListStoragePoolsResponse(_message.Message):
     stamp: _common_pb2.ChangeStamp
     def __init__(self, pools: _Optional[_Iterable[_Union[_common_pb2.HostStoragePool, _Mapping]]] = ..., stamp: _Optional[_Union[_common_pb2.ChangeStamp, _Mapping]] = ...) -> None: ...
 
-class ListNetworksRequest(_message.Message):
+class ListHostNetworksRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
-class ListNetworksResponse(_message.Message):
+class ListHostNetworksResponse(_message.Message):
     __slots__ = ("networks",)
     NETWORKS_FIELD_NUMBER: _ClassVar[int]
     networks: _containers.RepeatedCompositeFieldContainer[_common_pb2.HostNetwork]
@@ -175,6 +175,18 @@ class DestroyNetworkRequest(_message.Message):
 class DestroyNetworkResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class GetNetworkXmlRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class GetNetworkXmlResponse(_message.Message):
+    __slots__ = ("xml",)
+    XML_FIELD_NUMBER: _ClassVar[int]
+    xml: str
+    def __init__(self, xml: _Optional[str] = ...) -> None: ...
 
 class InitSwitchRequest(_message.Message):
     __slots__ = ("spec",)

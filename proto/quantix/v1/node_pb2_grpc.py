@@ -47,8 +47,8 @@ class NodeDaemonStub:
                 _registered_method=True)
         self.ListNetworks = channel.unary_unary(
                 '/quantix.v1.NodeDaemon/ListNetworks',
-                request_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.ListNetworksRequest.SerializeToString,
-                response_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.ListNetworksResponse.FromString,
+                request_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.ListHostNetworksRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.ListHostNetworksResponse.FromString,
                 _registered_method=True)
         self.InitNetwork = channel.unary_unary(
                 '/quantix.v1.NodeDaemon/InitNetwork',
@@ -59,6 +59,11 @@ class NodeDaemonStub:
                 '/quantix.v1.NodeDaemon/DestroyNetwork',
                 request_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.DestroyNetworkRequest.SerializeToString,
                 response_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.DestroyNetworkResponse.FromString,
+                _registered_method=True)
+        self.GetNetworkXml = channel.unary_unary(
+                '/quantix.v1.NodeDaemon/GetNetworkXml',
+                request_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.GetNetworkXmlRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.GetNetworkXmlResponse.FromString,
                 _registered_method=True)
         self.InitStoragePool = channel.unary_unary(
                 '/quantix.v1.NodeDaemon/InitStoragePool',
@@ -134,6 +139,13 @@ class NodeDaemonServicer:
 
     def DestroyNetwork(self, request, context):
         """Stop and undefine a network; one that does not exist is already gone (OK).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetNetworkXml(self, request, context):
+        """The network's XML as libvirt keeps it (what an admin would read with virsh net-dumpxml).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -220,8 +232,8 @@ def add_NodeDaemonServicer_to_server(servicer, server):
             ),
             'ListNetworks': grpc.unary_unary_rpc_method_handler(
                     servicer.ListNetworks,
-                    request_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.ListNetworksRequest.FromString,
-                    response_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.ListNetworksResponse.SerializeToString,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.ListHostNetworksRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.ListHostNetworksResponse.SerializeToString,
             ),
             'InitNetwork': grpc.unary_unary_rpc_method_handler(
                     servicer.InitNetwork,
@@ -232,6 +244,11 @@ def add_NodeDaemonServicer_to_server(servicer, server):
                     servicer.DestroyNetwork,
                     request_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.DestroyNetworkRequest.FromString,
                     response_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.DestroyNetworkResponse.SerializeToString,
+            ),
+            'GetNetworkXml': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetNetworkXml,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.GetNetworkXmlRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.GetNetworkXmlResponse.SerializeToString,
             ),
             'InitStoragePool': grpc.unary_unary_rpc_method_handler(
                     servicer.InitStoragePool,
@@ -353,8 +370,8 @@ class NodeDaemon:
             request,
             target,
             '/quantix.v1.NodeDaemon/ListNetworks',
-            proto_dot_quantix_dot_v1_dot_node__pb2.ListNetworksRequest.SerializeToString,
-            proto_dot_quantix_dot_v1_dot_node__pb2.ListNetworksResponse.FromString,
+            proto_dot_quantix_dot_v1_dot_node__pb2.ListHostNetworksRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_node__pb2.ListHostNetworksResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -409,6 +426,33 @@ class NodeDaemon:
             '/quantix.v1.NodeDaemon/DestroyNetwork',
             proto_dot_quantix_dot_v1_dot_node__pb2.DestroyNetworkRequest.SerializeToString,
             proto_dot_quantix_dot_v1_dot_node__pb2.DestroyNetworkResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetNetworkXml(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.NodeDaemon/GetNetworkXml',
+            proto_dot_quantix_dot_v1_dot_node__pb2.GetNetworkXmlRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_node__pb2.GetNetworkXmlResponse.FromString,
             options,
             channel_credentials,
             insecure,
