@@ -56,8 +56,21 @@ def spec(name: str) -> cpb.PoolSpec:
     )
 
 
-async def time_to_ready(client: CoordinatorClient, name: str, nodes: int) -> float:
-    """Seconds from CreatePool to the Watch event that shows the pool READY."""
+def network_spec(name: str, index: int) -> cpb.NetworkSpec:
+    """An isolated network of its own subnet (subnets may not overlap on a shared host)."""
+    return cpb.NetworkSpec(
+        name=name,
+        type=cpb.NETWORK_TYPE_ISOLATED,
+        subnet=f"10.{index // 256}.{index % 256}.0/24",
+        gateway=f"10.{index // 256}.{index % 256}.1",
+    )
+
+
+async def time_to_ready(
+    client: CoordinatorClient, name: str, nodes: int, kind: str = "pool", index: int = 0
+) -> float:
+    """Seconds from Create<kind> to the Watch event that shows it READY on every host
+    (``kind``: "pool" or "network", the WatchEvent field and the create call)."""
     ready = asyncio.Event()
     synced = asyncio.Event()
     failed: list[str] = []
@@ -66,28 +79,29 @@ async def time_to_ready(client: CoordinatorClient, name: str, nodes: int) -> flo
         async for event in client.watch(0):
             if event.type == pb.WatchEvent.TYPE_SYNCED:
                 synced.set()
-            if event.key != name or not event.HasField("pool"):
+            if event.key != name or not event.HasField(kind):
                 continue
-            if (
-                event.pool.realization.phase == cpb.PHASE_READY
-                and len(event.pool.realization.hosts) == nodes
-            ):
+            realization = getattr(event, kind).realization
+            if realization.phase == cpb.PHASE_READY and len(realization.hosts) == nodes:
                 ready.set()
                 return
-            if event.pool.realization.phase in (cpb.PHASE_ERROR, cpb.PHASE_DEGRADED):
-                failed.append(event.pool.realization.message)
+            if realization.phase in (cpb.PHASE_ERROR, cpb.PHASE_DEGRADED):
+                failed.append(realization.message)
                 ready.set()
                 return
 
     watcher = asyncio.create_task(watch())
     await synced.wait()
     start = time.perf_counter()
-    await client.create_pool(spec(name))
+    if kind == "network":
+        await client.create_network(network_spec(name, index))
+    else:
+        await client.create_pool(spec(name))
     await ready.wait()
     elapsed = time.perf_counter() - start
     watcher.cancel()
     if failed:
-        raise RuntimeError(f"pool {name} did not become READY: {failed[0]}")
+        raise RuntimeError(f"{kind} {name} did not become READY: {failed[0]}")
     return elapsed
 
 
@@ -123,12 +137,18 @@ async def measure(size: int, workdir: Path) -> dict:
 
 
 class SlowHosts(node_pb2_grpc.NodeDaemonServicer):
-    """Every simulated host: InitStoragePool answers after LATENCY_S, using no CPU meanwhile."""
+    """Every simulated host: InitStoragePool and InitNetwork answer after LATENCY_S, using no
+    CPU meanwhile."""
 
     async def InitStoragePool(self, request, context):
         await asyncio.sleep(LATENCY_S)
         pool = cpb.HostStoragePool(name=request.spec.name, type="netfs", capacity_bytes=2**40)
         return node_pb2.InitStoragePoolResponse(pool=pool)
+
+    async def InitNetwork(self, request, context):
+        await asyncio.sleep(LATENCY_S)
+        network = cpb.HostNetwork(name=request.spec.name, active=True, persistent=True)
+        return node_pb2.InitNetworkResponse(network=network)
 
 
 async def simulated_host(fleet: LocalFleet, name: str) -> grpc.aio.Server:
@@ -144,7 +164,7 @@ async def simulated_host(fleet: LocalFleet, name: str) -> grpc.aio.Server:
     return server
 
 
-async def measure_latency(size: int, workdir: Path) -> dict:
+async def measure_latency(size: int, workdir: Path, kind: str = "pool") -> dict:
     # No heartbeats come from simulated hosts: an hour keeps them CONNECTED.
     fleet = await LocalFleet.start(workdir, (), heartbeat_interval_s=3600.0)
     servers: list[grpc.aio.Server] = []
@@ -152,7 +172,7 @@ async def measure_latency(size: int, workdir: Path) -> dict:
         for i in range(size):
             servers.append(await simulated_host(fleet, f"slow-{i:03d}"))
         async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
-            times = [await time_to_ready(client, f"slow-{i}", size) for i in range(RUNS)]
+            times = [await time_to_ready(client, f"slow-{i}", size, kind, i) for i in range(RUNS)]
     finally:
         await fleet.stop()
         for server in servers:

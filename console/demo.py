@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import secrets
+import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,12 +31,78 @@ DEMO_HEARTBEAT_INTERVAL_S = 2.0
 DEMO_STOP_TIMEOUT_S = 20.0
 
 
-class DemoFleet:
-    """A started LocalFleet and the temporary directory it runs in."""
+# The demo's hosts' NICs (veth pairs in a network namespace per host): host-c's eth2 has a
+# smaller MTU than the others, so the switch view has a mismatch to show when it is mapped.
+DEMO_NICS: dict[str, tuple[tuple[str, int], ...]] = {
+    "host-a": (("eth1", 1500), ("eth2", 1500)),
+    "host-b": (("eth1", 1500), ("eth2", 1500)),
+    "host-c": (("eth1", 1500), ("eth2", 1400)),
+}
+# A switch the demo starts with, on every host's eth1: one uplink, since two would make a
+# bond, which needs the kernel's bonding driver (not every machine has it).
+DEMO_SWITCH = "dvs-demo"
 
-    def __init__(self, fleet: LocalFleet, workdir: tempfile.TemporaryDirectory[str]) -> None:
+
+class DemoHostNet:
+    """Namespaces with veth NICs for the demo's hosts (DEMO_NICS), so a switch built in the
+    demo never touches this machine's interfaces. Made and removed by a child process
+    (localfleet.netns_process: netlink cannot run inside the console's Qt event loop)."""
+
+    def __init__(self, run_id: str) -> None:
+        self.run_id = run_id
+
+    def namespace(self, node: str) -> str:
+        from localfleet.netns import HostNet
+
+        return HostNet(run_id=self.run_id).namespace(node)
+
+    @classmethod
+    async def create(cls) -> DemoHostNet | None:
+        """None without root (namespaces need it here): the demo's hosts then have no NICs
+        to build switches on, and the switch view says so."""
+        if os.geteuid() != 0:
+            log.warning(
+                "demo without root: hosts get no NICs of their own, switches cannot be built"
+            )
+            return None
+        net = cls(secrets.token_hex(4))
+        hosts = [
+            f"{node}={','.join(f'{nic}:{mtu}' for nic, mtu in nics)}"
+            for node, nics in DEMO_NICS.items()
+        ]
+        await net._run("create", *hosts)
+        return net
+
+    async def close(self) -> None:
+        await self._run("remove", *DEMO_NICS)
+
+    async def _run(self, *args: str) -> None:
+        child = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "localfleet.netns_process",
+            args[0],
+            self.run_id,
+            *args[1:],
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, err = await child.communicate()
+        if child.returncode != 0:
+            raise RuntimeError(f"demo host networks ({args[0]}): {err.decode(errors='replace')}")
+
+
+class DemoFleet:
+    """A started LocalFleet, the temporary directory it runs in and its hosts' namespaces."""
+
+    def __init__(
+        self,
+        fleet: LocalFleet,
+        workdir: tempfile.TemporaryDirectory[str],
+        host_net: DemoHostNet | None = None,
+    ) -> None:
         self._fleet = fleet
         self._workdir = workdir
+        self._host_net = host_net
 
     @property
     def coordinator_address(self) -> str:
@@ -48,19 +117,48 @@ class DemoFleet:
         from localfleet import DEMO_NODE_NAMES, LocalFleet
 
         workdir = tempfile.TemporaryDirectory(prefix="quantix-demo-")
+        host_net = None
         try:
+            host_net = await DemoHostNet.create()
+            netns = (
+                {node: host_net.namespace(node) for node in DEMO_NODE_NAMES} if host_net else None
+            )
             fleet = await LocalFleet.start(
                 Path(workdir.name),
                 node_names=DEMO_NODE_NAMES,
                 heartbeat_interval_s=DEMO_HEARTBEAT_INTERVAL_S,
+                netns=netns,
             )
         except BaseException:
+            if host_net is not None:
+                await host_net.close()
             workdir.cleanup()
             raise
+        demo = cls(fleet, workdir, host_net)
+        if host_net is not None:
+            await demo._create_switch()
         log.info(
             "demo fleet started in %s, coordinator %s", workdir.name, fleet.coordinator_address
         )
-        return cls(fleet, workdir)
+        return demo
+
+    async def _create_switch(self) -> None:
+        """The demo's switch on every host's eth1 (created as an admin would)."""
+        from clients.coordinator import CoordinatorClient
+        from domain.switches import HostUplinks, PortGroup, SwitchSpec, UplinkNic
+        from localfleet.fleet import wait_registered
+        from wire.switch_codec import switch_to_pb
+
+        spec = SwitchSpec(
+            name=DEMO_SWITCH,
+            uplinks=("uplink1",),
+            active=("uplink1",),
+            port_groups=(PortGroup("untagged", 0),),
+            hosts=tuple(HostUplinks(node, (UplinkNic("uplink1", "eth1"),)) for node in DEMO_NICS),
+        )
+        await wait_registered(self.coordinator_endpoint(), DEMO_NICS)
+        async with CoordinatorClient(self.coordinator_endpoint()) as client:
+            await client.create_switch(switch_to_pb(spec))
 
     async def stop(self) -> None:
         try:
@@ -68,4 +166,6 @@ class DemoFleet:
         except TimeoutError:
             log.error("demo fleet did not stop within %.0f s", DEMO_STOP_TIMEOUT_S)
         finally:
+            if self._host_net is not None:
+                await self._host_net.close()
             self._workdir.cleanup()

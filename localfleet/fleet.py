@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-from collections.abc import Sequence
+import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from clients.channels import Endpoint, node_endpoint
@@ -242,3 +243,24 @@ class LocalFleet:
         for node in self.nodes.values():
             node.stop_now()
         self.coordinator.stop_now()
+
+
+# How often a wait asks the coordinator again: quick enough that a test or the demo's start
+# does not idle, rare enough to cost nothing.
+POLL_INTERVAL_S = 0.05
+
+
+async def wait_registered(endpoint: Endpoint, names: Iterable[str], timeout_s: float = 90) -> None:
+    """Until the coordinator at ``endpoint`` knows every one of ``names``."""
+    wanted = set(names)
+    end = time.monotonic() + timeout_s
+    async with CoordinatorClient(endpoint) as client:
+        while True:
+            known = {node.name for node in (await client.list_nodes()).nodes}
+            if wanted <= known:
+                return
+            if time.monotonic() > end:
+                raise TimeoutError(
+                    f"{sorted(wanted - known)} did not register with {endpoint.address}"
+                )
+            await asyncio.sleep(POLL_INTERVAL_S)

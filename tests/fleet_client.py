@@ -8,8 +8,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import grpc
@@ -19,7 +18,7 @@ from clients.channels import Endpoint
 from clients.coordinator import CoordinatorClient
 from domain.errors import ValidationError
 from domain.validation import validate_hostname
-from localfleet.fleet import CoordinatorDaemon, LocalFleet
+from localfleet.fleet import CoordinatorDaemon, LocalFleet, wait_registered
 from proto.quantix.v1 import common_pb2
 from proto.quantix.v1 import coordinator_pb2 as pb
 
@@ -74,25 +73,6 @@ class FleetClient:
 
 # How often wait_registered asks the coordinator again: often enough not to slow a test down,
 # rarely enough that the polling costs nothing.
-POLL_INTERVAL_S = 0.05
-
-
-async def wait_registered(endpoint: Endpoint, names: Iterable[str], timeout_s: float = 90) -> None:
-    """Until the coordinator at ``endpoint`` knows every one of ``names``."""
-    wanted = set(names)
-    end = time.monotonic() + timeout_s
-    async with CoordinatorClient(endpoint) as client:
-        while True:
-            known = {node.name for node in (await client.list_nodes()).nodes}
-            if wanted <= known:
-                return
-            if time.monotonic() > end:
-                raise TimeoutError(
-                    f"{sorted(wanted - known)} did not register with {endpoint.address}"
-                )
-            await asyncio.sleep(POLL_INTERVAL_S)
-
-
 def all_registered(fleet: LocalFleet) -> None:
     """Every host of ``fleet`` registered (a test then sees no registration land mid-way)."""
     asyncio.run(wait_registered(fleet.coordinator_endpoint(), fleet.nodes))
