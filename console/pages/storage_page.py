@@ -297,6 +297,10 @@ class StoragePage(QWidget):
     def refresh(self) -> None:
         self.detail.reads.reload()
 
+    def search_field(self) -> QLineEdit:
+        """Where the window's Ctrl+F goes."""
+        return self.search_edit
+
     def focus_search(self) -> None:
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_edit.selectAll()
