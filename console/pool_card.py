@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 
 from console import discovered_text, pool_text
+from console.kit.phase_text import phase_label, plural
 from console.pool_text import Usage
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
@@ -87,8 +88,8 @@ def _hosts_summary(pool: pb.Pool) -> str:
         return "No hosts yet"
     ready = sum(1 for h in pool.realization.hosts if h.phase == cpb.PHASE_READY)
     if ready == total:
-        return f"Ready on {pool_text.plural(total, 'host')}"
-    return f"Ready on {ready} of {pool_text.plural(total, 'host')}"
+        return f"Ready on {plural(total, 'host')}"
+    return f"Ready on {ready} of {plural(total, 'host')}"
 
 
 def card_of(pool: pb.Pool, now: float | None = None) -> PoolCard:
@@ -100,7 +101,7 @@ def card_of(pool: pb.Pool, now: float | None = None) -> PoolCard:
         else (None, Usage.UNKNOWN)
     )
     chips = tuple(
-        HostChip(h.host, h.phase, pool_text.phase_label(h.phase))
+        HostChip(h.host, h.phase, phase_label(h.phase))
         for h in sorted(pool.realization.hosts, key=lambda h: (_CHIP_ORDER.get(h.phase, 1), h.host))
     )
     return PoolCard(
@@ -108,7 +109,7 @@ def card_of(pool: pb.Pool, now: float | None = None) -> PoolCard:
         backend=pool.spec.backend,
         backend_label=pool_text.backend_label(pool.spec.backend),
         phase=pool.realization.phase,
-        phase_label=pool_text.phase_label(pool.realization.phase),
+        phase_label=phase_label(pool.realization.phase),
         source=pool_text.source_summary(pool.spec),
         description=pool.spec.description,
         capacity=pool_text.pool_capacity_text(pool),

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from clients import present
+from console.kit.phase_text import phase_label
 from domain import capacity
 from domain.capacity import Usage
 from domain.pools import (
@@ -31,16 +32,6 @@ from domain.units import format_bytes
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 
-PHASE_LABELS: dict[int, str] = {
-    cpb.PHASE_UNSPECIFIED: "Unknown",
-    cpb.PHASE_PENDING: "Pending",
-    cpb.PHASE_READY: "Ready",
-    cpb.PHASE_DEGRADED: "Degraded",
-    cpb.PHASE_ERROR: "Error",
-    cpb.PHASE_OFFLINE: "Offline",
-    cpb.PHASE_DELETING: "Deleting",
-}
-
 BACKEND_LABELS: dict[int, str] = {
     cpb.POOL_BACKEND_UNSPECIFIED: "Unknown backend",
     cpb.POOL_BACKEND_LOCAL_DIR: Backend.LOCAL_DIR.label,
@@ -51,10 +42,6 @@ BACKEND_LABELS: dict[int, str] = {
 
 # What the review and the detail show instead of a secret: that one is there, never what.
 SECRET_MASK = "•••"
-
-
-def phase_label(phase: int) -> str:
-    return PHASE_LABELS.get(phase, f"Unknown phase ({phase})")
 
 
 def backend_label(backend: int) -> str:
@@ -176,10 +163,6 @@ def hosts_text(pool: pb.Pool) -> str:
         return "No host"
     now = "no host now" if not count else ("1 now" if count == 1 else f"{count} now")
     return f"Every host, including hosts that register later ({now})"
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 # --- a spec as rows of (label, value), for the wizard's review and the detail's settings ------

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console import pool_text
 from console.connection import EndpointSource, identity_of
+from console.kit.phase_text import plural
 from console.models.card_list_model import KEY_ROLE
 from console.models.discovered_pools_model import DiscoveredPoolsModel
 from console.models.hosts_model import HostsModel
@@ -451,7 +451,7 @@ class StoragePage(QWidget):
         if not total:
             self.summary_label.setText("")
             return
-        parts = [pool_text.plural(total, "pool")]
+        parts = [plural(total, "pool")]
         for tab, word in (
             (FilterTab.READY, "ready"),
             (FilterTab.DEGRADED, "degraded"),

@@ -11,18 +11,10 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QS
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QTextLayout
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from console.kit.phase_style import AMBER, RED, Tone, phase_tone
 from console.models.card_list_model import CARD_ROLE
 from console.pool_card import PoolCard
-from console.pool_style import (
-    AMBER,
-    BAR_TRACK,
-    RED,
-    USAGE_FILL,
-    USAGE_TEXT,
-    Tone,
-    backend_pixmap,
-    phase_tone,
-)
+from console.pool_style import BAR_TRACK, USAGE_FILL, USAGE_TEXT, backend_pixmap
 from console.widgets.pool_card_layout import (
     BADGE_HEIGHT,
     BANNER_LINES,

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QVBoxLayout, QWidget
 
 from clients import present
 from console import pool_text
-from console.pool_style import phase_icon, phase_tone
+from console.kit.phase_style import phase_icon, phase_tone
+from console.kit.phase_text import phase_label
 from console.widgets.error_view import SELECTABLE
 from console.widgets.tables import Cell, fill_table, make_table
 from proto.quantix.v1 import common_pb2 as cpb
@@ -36,7 +37,7 @@ def _row(status: cpb.HostStatus, now: float) -> tuple[str, Cell, Cell, str, str]
     return (
         status.host,
         Cell(
-            pool_text.phase_label(status.phase),
+            phase_label(status.phase),
             colour=phase_tone(status.phase).text,
             icon=phase_icon(status.phase),
         ),
@@ -91,7 +92,7 @@ class PoolHostsView(QWidget):
             self.message.setText(NO_SELECTION)
             return
         status = self._statuses[row]
-        lines = [f"{status.host} — {pool_text.phase_label(status.phase)}"]
+        lines = [f"{status.host} — {phase_label(status.phase)}"]
         message = present.pool_host_message(status, time.time())
         if message:
             lines.append(message)

@@ -8,9 +8,9 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
 from PySide6.QtWidgets import QStyleOptionViewItem
 
 from console import pool_text
+from console.kit.phase_style import AMBER, RED
 from console.models.pools_model import PoolsModel
 from console.pool_card import HostChip, card_of
-from console.pool_style import AMBER, RED
 from console.pool_text import Usage
 from console.widgets.pool_card_delegate import PoolCardDelegate, banner_lines
 from console.widgets.pool_card_layout import CARD_SIZE, card_geometry, place_chips

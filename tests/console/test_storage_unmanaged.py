@@ -14,6 +14,7 @@ from console.dialogs.adopt_pool_dialog import HOSTS_STEP, REVIEW_STEP, AdoptPool
 from console.dialogs.remove_host_dialog import RemoveHostDialog
 from console.discovered_text import PHASE_UNMANAGED
 from console.identity_store import IdentityStore
+from console.kit.phase_style import GREY, phase_tone
 from console.main_window import MainWindow
 from console.models.card_list_model import CARD_ROLE
 from console.models.discovered_pools_model import DiscoveredPoolsModel
@@ -21,7 +22,6 @@ from console.models.hosts_model import HostsModel
 from console.models.pools_model import FilterTab, PoolsModel
 from console.pages.storage_page import StoragePage
 from console.pool_ops import Failure, Result
-from console.pool_style import GREY, phase_tone
 from console.widgets.tables import column_texts
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
