@@ -40,12 +40,24 @@ BACKEND_LABELS: dict[int, str] = {
     cpb.POOL_BACKEND_ISCSI: Backend.ISCSI.label,
 }
 
+# Each backend's icon (a resource file); an unknown backend gets the local one's shape.
+BACKEND_ICONS: dict[int, str] = {
+    cpb.POOL_BACKEND_LOCAL_DIR: "pool-local.svg",
+    cpb.POOL_BACKEND_NFS: "pool-nfs.svg",
+    cpb.POOL_BACKEND_CEPH_RBD: "pool-ceph.svg",
+    cpb.POOL_BACKEND_ISCSI: "pool-iscsi.svg",
+}
+
 # What the review and the detail show instead of a secret: that one is there, never what.
 SECRET_MASK = "•••"
 
 
 def backend_label(backend: int) -> str:
     return BACKEND_LABELS.get(backend, f"Unknown backend ({backend})")
+
+
+def backend_icon_name(backend: int) -> str:
+    return BACKEND_ICONS.get(backend, "pool-local.svg")
 
 
 def nfs_version_label(version: str) -> str:

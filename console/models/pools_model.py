@@ -17,8 +17,9 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from clients import present
 from console.discovered_text import PHASE_UNMANAGED
-from console.models.card_list_model import CardListModel
-from console.pool_card import PoolCard, card_of
+from console.kit.card_model import CardListModel
+from console.kit.status_card import StatusCard
+from console.pool_card import card_of
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 
@@ -85,7 +86,7 @@ class PoolsModel(CardListModel[pb.Pool]):
 
     # --- caches ---------------------------------------------------------------------------
 
-    def make_card(self, item: pb.Pool) -> PoolCard:
+    def make_card(self, item: pb.Pool) -> StatusCard:
         return card_of(item, self._clock())
 
     def item_replaced(self, key: str, item: pb.Pool) -> None:

@@ -29,16 +29,17 @@ from PySide6.QtWidgets import (
 )
 
 from console.connection import EndpointSource, identity_of
+from console.kit.card_filter import CardFilterProxy
+from console.kit.card_model import KEY_ROLE
+from console.kit.card_view import StatusCardView
 from console.kit.phase_text import plural
-from console.models.card_list_model import KEY_ROLE
 from console.models.discovered_pools_model import DiscoveredPoolsModel
 from console.models.hosts_model import HostsModel
-from console.models.pool_filter import PoolCards, PoolFilterProxy
+from console.models.pool_filter import PoolCards
 from console.models.pools_model import DISCOVERED_ROLE, FilterTab, PoolsModel
 from console.models.watch_list_model import WatchListModel
 from console.pages.pool_actions import PoolActions
 from console.watch import ConnectionState, EmptyListTexts, Phase
-from console.widgets.pool_card_view import PoolCardView
 from console.widgets.pool_detail import PoolDetailPanel
 from proto.quantix.v1 import coordinator_pb2 as pb
 
@@ -105,7 +106,7 @@ class StoragePage(QWidget):
         self._select_when_added = ""
 
         self.cards = PoolCards(pools, self.discovered, self)
-        self.proxy = PoolFilterProxy(self.cards, self)
+        self.proxy = CardFilterProxy(self.cards, FilterTab.ALL, self)
         self.actions = PoolActions(
             self,
             self.selected_pool,
@@ -211,7 +212,7 @@ class StoragePage(QWidget):
         self.tab_bar.currentChanged.connect(self._on_tab_changed)
 
     def _build_cards(self) -> None:
-        self.view = PoolCardView(self)
+        self.view = StatusCardView(self)
         self.view.setObjectName("poolCards")
         self.view.setAccessibleName("Storage pools")
         self.delegate = self.view.card_delegate

@@ -1,7 +1,7 @@
-"""Objects shown as cards: one PoolCard per object, computed when the object changes (never per
-repaint), and every role the card view, the filter proxy and the delegate read answered from
-it. Managed pools and discovered pools are two kinds of objects on this one model; a kind says
-how its card is made (``make_card``) and which role returns the object itself.
+"""Objects shown as cards: one StatusCard per object, computed when the object changes (never
+per repaint), and every role the card view, the filter proxy and the delegate read answered
+from it. Any realized kind (managed pools, discovered pools, networks) subclasses this model;
+a kind says how its card is made (``make_card``) and which role returns the object itself.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from typing import Any, TypeVar
 from google.protobuf.message import Message
 from PySide6.QtCore import QObject, Qt
 
+from console.kit.status_card import StatusCard
 from console.models.watch_list_model import AnyIndex, WatchListModel
-from console.pool_card import PoolCard
 
 M = TypeVar("M", bound=Message)
 
-CARD_ROLE = Qt.ItemDataRole.UserRole + 3  # the PoolCard the delegate draws
+CARD_ROLE = Qt.ItemDataRole.UserRole + 3  # the StatusCard the delegate draws
 PHASE_ROLE = Qt.ItemDataRole.UserRole + 4  # the card's phase, an int (what the tabs filter)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 5  # the name, case-folded (cards sort by name)
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2  # the Watch key of the row
@@ -34,9 +34,9 @@ class CardListModel(WatchListModel[M]):
     ) -> None:
         super().__init__(kind, field, parent, sort_key=sort_key)
         self._object_role = object_role
-        self._cards: dict[str, PoolCard] = {}
+        self._cards: dict[str, StatusCard] = {}
 
-    def make_card(self, item: M) -> PoolCard:
+    def make_card(self, item: M) -> StatusCard:
         raise NotImplementedError
 
     # --- caches ---------------------------------------------------------------------------
@@ -50,7 +50,7 @@ class CardListModel(WatchListModel[M]):
     def items_cleared(self) -> None:
         self._cards.clear()
 
-    def card(self, key: str) -> PoolCard | None:
+    def card(self, key: str) -> StatusCard | None:
         return self._cards.get(key)
 
     # --- Qt model ------------------------------------------------------------------------
