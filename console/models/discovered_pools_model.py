@@ -50,7 +50,7 @@ class DiscoveredPoolsModel(CardListModel[pb.DiscoveredPool]):
 
     # --- caches ---------------------------------------------------------------------------
 
-    def make_card(self, item: pb.DiscoveredPool) -> StatusCard:
+    def make_card(self, item: pb.DiscoveredPool, now: float) -> StatusCard:
         return card_of_discovered(item, item.name in self._taken)
 
     # --- lookups --------------------------------------------------------------------------
