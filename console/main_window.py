@@ -1,10 +1,11 @@
 """The main window: a sidebar of pages, the pages, menus and the connection status bar.
 
-It owns the pieces that live as long as the window: the Watch bridge, the hosts, pools and
-discovered pools models (one Watch stream feeds them all, routed by object kind), the token
-store and, with
+Pages, the Watch-fed models they read and the View menu's commands come from the page registry
+(console.kit.pages, filled by console.features): the window builds its sidebar, stack, menus and
+shortcuts from it and routes each Watch event to the models that take its kind. It owns the
+pieces that live as long as the window: the Watch bridge, the models, the token store and, with
 ``--demo``, the demo fleet. Closing the window stops all of them first (the Watch stream, any
-host-detail or pool read, pool dialogs, the demo fleet's processes), then ``closed`` is set.
+page's reads and dialogs, the demo fleet's processes), then ``closed`` is set.
 """
 
 from __future__ import annotations
@@ -12,16 +13,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QWidget,
@@ -30,14 +31,15 @@ from PySide6.QtWidgets import (
 from clients.channels import Endpoint
 from console.demo import DemoFleet
 from console.dialogs.connect_dialog import ConnectDialog
+from console.features import build_registry
 from console.identity_store import IdentityStore
+from console.kit.pages import ActionSpec, PageContext, PageRegistry, WatchFed
 from console.models.audit_model import AuditModel
 from console.models.discovered_pools_model import DiscoveredPoolsModel
 from console.models.hosts_model import HostsModel
 from console.models.pools_model import PoolsModel
 from console.pages.audit_page import AuditPage
 from console.pages.hosts_page import HostsPage
-from console.pages.placeholder_page import PlaceholderPage
 from console.pages.storage_page import StoragePage
 from console.settings import ConsoleSettings
 from console.style import app_icon
@@ -50,38 +52,10 @@ from proto.quantix.v1 import coordinator_pb2 as pb
 
 log = logging.getLogger(__name__)
 
+PageT = TypeVar("PageT", bound=QWidget)
+
 APP_TITLE = "Quantix"
-
-
-@dataclass(frozen=True)
-class PageInfo:
-    key: str
-    title: str
-    placeholder: str  # "" for a page that exists
-
-
-PAGES: tuple[PageInfo, ...] = (
-    PageInfo("hosts", "Hosts", ""),
-    PageInfo(
-        "clusters",
-        "Clusters",
-        "Clusters of hosts that share storage and networks, with their settings and the "
-        "health of every member, will appear here.",
-    ),
-    PageInfo("storage", "Storage", ""),
-    PageInfo(
-        "images",
-        "Images",
-        "ISO images, cloud images and OVA templates, with upload and download progress, "
-        "will appear here.",
-    ),
-    PageInfo(
-        "networks",
-        "Networks",
-        "Virtual networks and switches, with their per-host state, will appear here.",
-    ),
-    PageInfo("audit", "Audit", ""),
-)
+FILE_MENU, VIEW_MENU, HELP_MENU = "&File", "&View", "&Help"
 
 
 class MainWindow(QMainWindow):
@@ -90,6 +64,7 @@ class MainWindow(QMainWindow):
         settings: ConsoleSettings | None = None,
         identities: IdentityStore | None = None,
         parent: QWidget | None = None,
+        registry: PageRegistry | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
@@ -98,6 +73,7 @@ class MainWindow(QMainWindow):
         self.resize(QSize(1200, 760))
         self.settings = settings or ConsoleSettings()
         self.identities = identities or IdentityStore()
+        self.registry = registry if registry is not None else build_registry()
         self.demo: DemoFleet | None = None
         self.connect_dialog: ConnectDialog | None = None
         self.closed = asyncio.get_running_loop().create_future()
@@ -106,10 +82,9 @@ class MainWindow(QMainWindow):
         self._closing = False
         self._close_allowed = False
 
-        self.model = HostsModel(self)
-        self.pools_model = PoolsModel(self)
-        self.discovered_model = DiscoveredPoolsModel(self)  # pools Quantix did not create
-        self.audit_model = AuditModel(self)
+        self.models: dict[str, QObject] = {}
+        for spec in self.registry.models():
+            self.models[spec.key] = spec.factory(self)  # type: ignore[assignment]
         self.watch = WatchBridge(self)
         self.watch.event_received.connect(self._on_watch_event)
         self.watch.state_changed.connect(self._on_connection_state_changed)
@@ -121,30 +96,20 @@ class MainWindow(QMainWindow):
         self.sidebar.setIconSize(QSize(18, 18))
         self.stack = QStackedWidget(self)
         self.page_actions: list[QAction] = []
-        self.hosts_page = HostsPage(
-            self.model, self, self.pools_model.managed_on, endpoint=self._endpoint
-        )
-        self.hosts_page.notice.connect(self._on_page_notice)
-        self.storage_page = StoragePage(
-            self.pools_model, self.model, self._endpoint, self, discovered=self.discovered_model
-        )
-        self.storage_page.notice.connect(self._on_page_notice)
-        self.audit_page = AuditPage(self.audit_model, self, self._endpoint)
-        built: dict[str, QWidget] = {
-            "hosts": self.hosts_page,
-            "storage": self.storage_page,
-            "audit": self.audit_page,
-        }
+        self.context = PageContext(self, self._endpoint, self.models)
         self.pages: list[QWidget] = []
-        for number, info in enumerate(PAGES, start=1):
-            page: QWidget = built.get(info.key) or PlaceholderPage(
-                info.title, info.placeholder, self
-            )
-            page.setProperty("pageKey", info.key)
+        self.page_keys: list[str] = []
+        for spec in self.registry.pages():
+            page = spec.factory(self.context)
+            page.setProperty("pageKey", spec.key)
+            notice = getattr(page, "notice", None)
+            if notice is not None:
+                notice.connect(self._on_page_notice)
             self.pages.append(page)
+            self.page_keys.append(spec.key)
             self.stack.addWidget(page)
-            item = QListWidgetItem(info.title, self.sidebar)
-            item.setToolTip(f"{info.title} (Ctrl+{number})")
+            item = QListWidgetItem(spec.title, self.sidebar)
+            item.setToolTip(f"{spec.title} ({QKeySequence(spec.shortcut).toString()})")
             item.setSizeHint(QSize(0, 34))
         self.sidebar.currentRowChanged.connect(self._on_sidebar_row_changed)
 
@@ -161,14 +126,69 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(True)
 
         self._build_actions()
-        self.setTabOrder(self.sidebar, self.hosts_page.filter_edit)
+        # Tab from the sidebar into the first page's search field (above its content).
+        search_field = getattr(self.pages[0], "search_field", None) if self.pages else None
+        if callable(search_field):
+            self.setTabOrder(self.sidebar, search_field())
         self.sidebar.setCurrentRow(0)
+
+    # --- pages and models by key ----------------------------------------------------------
+
+    def page(self, key: str) -> QWidget:
+        return self.pages[self.page_keys.index(key)]
+
+    def current_page(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    def default_page(self) -> QWidget:
+        """The page F5 and Ctrl+F fall back to (the registry's default, else the first)."""
+        for spec in self.registry.pages():
+            if spec.default:
+                return self.page(spec.key)
+        return self.pages[0]
+
+    def show_page_key(self, key: str) -> None:
+        self.show_page(self.page_keys.index(key))
+
+    # Shorthands for tests, screenshots and benchmarks, which reach into these often.
+    @property
+    def model(self) -> HostsModel:
+        return self.context.model("hosts", HostsModel)
+
+    @property
+    def pools_model(self) -> PoolsModel:
+        return self.context.model("pools", PoolsModel)
+
+    @property
+    def discovered_model(self) -> DiscoveredPoolsModel:
+        return self.context.model("discovered_pools", DiscoveredPoolsModel)
+
+    @property
+    def audit_model(self) -> AuditModel:
+        return self.context.model("audit", AuditModel)
+
+    @property
+    def hosts_page(self) -> HostsPage:
+        return self._typed_page("hosts", HostsPage)
+
+    @property
+    def storage_page(self) -> StoragePage:
+        return self._typed_page("storage", StoragePage)
+
+    @property
+    def audit_page(self) -> AuditPage:
+        return self._typed_page("audit", AuditPage)
+
+    def _typed_page(self, key: str, kind: type[PageT]) -> PageT:
+        page = self.page(key)
+        assert isinstance(page, kind)
+        return page
 
     # --- menus and shortcuts --------------------------------------------------------------
 
     def _build_actions(self) -> None:
         menu_bar = self.menuBar()
-        file_menu = menu_bar.addMenu("&File")
+        file_menu = menu_bar.addMenu(FILE_MENU)
         self.connect_action = QAction("&Connect to Coordinator…", self)
         self.connect_action.setShortcut(QKeySequence.StandardKey.Open)  # Ctrl+O
         self.connect_action.triggered.connect(self._on_connect_triggered)
@@ -181,11 +201,11 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
-        view_menu = menu_bar.addMenu("&View")
+        view_menu = menu_bar.addMenu(VIEW_MENU)
         group = QActionGroup(self)
-        for number, info in enumerate(PAGES, start=1):
-            action = QAction(f"&{number} {info.title}", self)
-            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+        for number, spec in enumerate(self.registry.pages(), start=1):
+            action = QAction(f"&{number} {spec.title}", self)
+            action.setShortcut(QKeySequence(spec.shortcut))
             action.setCheckable(True)
             action.setData(number - 1)
             action.triggered.connect(self._on_page_action_triggered)
@@ -193,21 +213,25 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
             self.page_actions.append(action)
         view_menu.addSeparator()
-        self.refresh_action = QAction("&Refresh Detail", self)
-        self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)  # F5
-        if self.refresh_action.shortcut().isEmpty():
-            self.refresh_action.setShortcut(QKeySequence("F5"))
-        self.refresh_action.triggered.connect(self._on_refresh_triggered)
-        view_menu.addAction(self.refresh_action)
-        self.filter_action = QAction("&Filter or Search", self)
-        self.filter_action.setShortcut(QKeySequence.StandardKey.Find)  # Ctrl+F
-        self.filter_action.triggered.connect(self._on_filter_triggered)
-        view_menu.addAction(self.filter_action)
+        menus: dict[str, QMenu] = {FILE_MENU: file_menu, VIEW_MENU: view_menu}
+        self.registered_actions: dict[str, QAction] = {}
+        for spec in self.registry.actions():
+            menu = menus.get(spec.menu)
+            if menu is None:
+                menu = menus[spec.menu] = menu_bar.addMenu(spec.menu)
+            menu.addAction(self._registered_action(spec))
 
-        help_menu = menu_bar.addMenu("&Help")
+        help_menu = menu_bar.addMenu(HELP_MENU)
         about_action = QAction("&About Quantix", self)
         about_action.triggered.connect(self._on_about_triggered)
         help_menu.addAction(about_action)
+
+    def _registered_action(self, spec: ActionSpec) -> QAction:
+        action = QAction(spec.text, self)
+        action.setShortcut(spec.key_sequence())
+        action.triggered.connect(lambda _checked=False, run=spec.run: run(self))
+        self.registered_actions[spec.key] = action
+        return action
 
     # --- connecting -----------------------------------------------------------------------
 
@@ -221,9 +245,9 @@ class MainWindow(QMainWindow):
             )
             return
         if canonical != self.watch.address:
-            self.model.clear()
-            self.pools_model.clear()
-            self.discovered_model.clear()
+            for spec in self.registry.models():
+                if spec.clear_on_switch:
+                    self._fed(spec.key).clear()
         self.watch.start(endpoint.with_address(canonical))
         self._update_title()
 
@@ -273,18 +297,16 @@ class MainWindow(QMainWindow):
         """The coordinator the window shows (pool actions go there), None when none."""
         return self.watch.endpoint
 
+    def _fed(self, key: str) -> WatchFed:
+        model: Any = self.models[key]
+        return model  # a WatchModelSpec's factory made it: it takes Watch events
+
     def _on_watch_event(self, event: pb.WatchEvent) -> None:
-        """One stream, four models: nodes to the hosts model, pools to the pools model,
-        discovered pools and audit entries to theirs; RESET and SYNCED (no kind) concern
-        every one."""
-        if event.kind in (pb.OBJECT_KIND_NODE, pb.OBJECT_KIND_UNSPECIFIED):
-            self.model.apply_event(event)
-        if event.kind in (pb.OBJECT_KIND_POOL, pb.OBJECT_KIND_UNSPECIFIED):
-            self.pools_model.apply_event(event)
-        if event.kind in (pb.OBJECT_KIND_DISCOVERED_POOL, pb.OBJECT_KIND_UNSPECIFIED):
-            self.discovered_model.apply_event(event)
-        if event.kind in (pb.OBJECT_KIND_AUDIT_ENTRY, pb.OBJECT_KIND_UNSPECIFIED):
-            self.audit_model.apply_event(event)
+        """One stream, every registered model: each object to the models that take its kind;
+        RESET and SYNCED (no kind) concern every one."""
+        for spec in self.registry.models():
+            if spec.takes(event.kind):
+                self._fed(spec.key).apply_event(event)
 
     def _on_page_notice(self, text: str) -> None:
         self.statusBar().showMessage(text, 10_000)
@@ -293,9 +315,10 @@ class MainWindow(QMainWindow):
         if self._closing and state.phase is not Phase.IDLE:
             return
         self.connection_status.show_connection(state)
-        self.hosts_page.set_connection_state(state)
-        self.storage_page.set_connection_state(state)
-        self.audit_page.set_connection_state(state)
+        for page in self.pages:
+            set_state = getattr(page, "set_connection_state", None)
+            if callable(set_state):
+                set_state(state)
         self._update_title()
 
     def _on_connect_triggered(self) -> None:
@@ -334,21 +357,6 @@ class MainWindow(QMainWindow):
         target = getattr(page, "focus_target", None)
         widget = target() if callable(target) else page
         widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    def _on_refresh_triggered(self) -> None:
-        # F5 belongs to the page on show: one window-wide key, never two competing ones.
-        if self.stack.currentWidget() is self.storage_page:
-            self.storage_page.refresh()
-        else:
-            self.hosts_page.detail.refresh()
-
-    def _on_filter_triggered(self) -> None:
-        if self.stack.currentWidget() is self.storage_page:
-            self.storage_page.focus_search()
-            return
-        self.show_page(0)
-        self.hosts_page.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.hosts_page.filter_edit.selectAll()
 
     def _on_about_triggered(self) -> None:
         box = QMessageBox(self)
@@ -397,8 +405,10 @@ class MainWindow(QMainWindow):
                 task.cancel()
             await asyncio.gather(*others, return_exceptions=True)
             await self.watch.stop()
-            await self.hosts_page.stop()
-            await self.storage_page.stop()
+            for page in self.pages:
+                stop = getattr(page, "stop", None)
+                if callable(stop):
+                    await stop()
             if self.demo is not None:
                 self.connection_status.show_busy("Stopping demo fleet…")
                 demo, self.demo = self.demo, None

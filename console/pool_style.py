@@ -1,141 +1,16 @@
-"""Colours and icons of the Storage page (item-model data a style sheet cannot reach).
-
-Colours match resources/quantix.qss. Every colour comes with text (a phase badge says READY,
-a chip says "host-b Error", a full bar says "nearly full"): colour is never the only sign.
-Text colours are dark enough for 4.5:1 contrast on their tinted backgrounds (WCAG AA).
-"""
+"""The Storage page's icons: a pool backend's (item-model data a style sheet cannot reach).
+Phase colours are the status kit's (console.kit.phase_style), gauge colours and icon drawing
+its cards' (console.kit.card_style)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
+from PySide6.QtGui import QPixmap
 
-from PySide6.QtCore import QByteArray, QPointF, Qt
-from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
-from PySide6.QtSvg import QSvgRenderer
-
-from console.discovered_text import PHASE_UNMANAGED
-from console.pool_text import Usage
-from console.style import read_resource
-from proto.quantix.v1 import common_pb2 as cpb
+from console.kit.card_style import icon_pixmap
+from console.pool_text import backend_icon_name
 
 
-@dataclass(frozen=True)
-class Tone:
-    """A status colour in three strengths: text, tinted background, border."""
-
-    text: str
-    background: str
-    border: str
-
-
-GREEN = Tone("#1e6b30", "#e3f3e6", "#9fd3ab")
-AMBER = Tone("#6b4a00", "#fff4ce", "#e8c660")
-RED = Tone("#a3201a", "#fdecea", "#e9a8a1")
-BLUE = Tone("#1c4f8c", "#e3edf8", "#a9c5e6")
-GREY = Tone("#4a5260", "#eceef1", "#c9ced6")
-
-PHASE_TONES: dict[int, Tone] = {
-    cpb.PHASE_READY: GREEN,
-    cpb.PHASE_DEGRADED: AMBER,
-    cpb.PHASE_ERROR: RED,
-    cpb.PHASE_PENDING: BLUE,
-    cpb.PHASE_OFFLINE: GREY,
-    cpb.PHASE_DELETING: GREY,
-    cpb.PHASE_UNSPECIFIED: GREY,
-    PHASE_UNMANAGED: GREY,  # shown, not managed: neither good nor bad
-}
-
-# Capacity bar fills: the accent colour, then amber from 75 % and red from 90 %.
-USAGE_FILL: dict[Usage, str] = {
-    Usage.NORMAL: "#2f6fb3",
-    Usage.WARNING: "#d29b00",
-    Usage.CRITICAL: "#c42b1c",
-    Usage.UNKNOWN: "#c9ced6",
-}
-USAGE_TEXT: dict[Usage, str] = {
-    Usage.NORMAL: "#3d444d",
-    Usage.WARNING: "#6b4a00",
-    Usage.CRITICAL: "#a3201a",
-    Usage.UNKNOWN: "#6b7380",
-}
-BAR_TRACK = "#e6e8ec"
-
-BACKEND_ICONS: dict[int, str] = {
-    cpb.POOL_BACKEND_LOCAL_DIR: "pool-local.svg",
-    cpb.POOL_BACKEND_NFS: "pool-nfs.svg",
-    cpb.POOL_BACKEND_CEPH_RBD: "pool-ceph.svg",
-    cpb.POOL_BACKEND_ISCSI: "pool-iscsi.svg",
-}
-
-
-def phase_tone(phase: int) -> Tone:
-    return PHASE_TONES.get(phase, GREY)
-
-
-def colour(value: str) -> QColor:
-    return QColor(value)
-
-
-@cache
 def backend_pixmap(backend: int, size: int, ratio: float = 1.0, muted: bool = False) -> QPixmap:
     """The backend's icon at ``size`` logical pixels; an unknown backend gets the local one's
-    shape rather than nothing. ``muted``: in shades of grey, for pools Quantix does not manage
-    (the card's grey badge says so in words too)."""
-    name = BACKEND_ICONS.get(backend, "pool-local.svg")
-    pixels = max(1, round(size * ratio))
-    pixmap = QPixmap(pixels, pixels)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    # Rendered at the target size (not a 24 px bitmap scaled up), so it stays sharp.
-    renderer = QSvgRenderer(QByteArray(read_resource(name)))
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    if renderer.isValid():
-        renderer.render(painter)
-    else:  # a broken file: a plain tile, so that the card's layout still holds
-        painter.fillRect(pixmap.rect(), QColor(GREY.border))
-    painter.end()
-    if muted:
-        pixmap = _greyed(pixmap)
-    pixmap.setDevicePixelRatio(ratio)
-    return pixmap
-
-
-def _greyed(pixmap: QPixmap) -> QPixmap:
-    """``pixmap`` in grey, lighter than the original, transparency kept. Per pixel, but only
-    once per size (backend_pixmap is cached) on a few dozen pixels square."""
-    image = pixmap.toImage().convertToFormat(QImage.Format.Format_ARGB32)
-    for y in range(image.height()):
-        for x in range(image.width()):
-            colour = image.pixelColor(x, y)
-            if colour.alpha() == 0:
-                continue
-            grey = round(0.3 * colour.red() + 0.59 * colour.green() + 0.11 * colour.blue())
-            light = min(255, round(grey * 0.75 + 255 * 0.25))
-            image.setPixelColor(x, y, QColor(light, light, light, colour.alpha()))
-    return QPixmap.fromImage(image)
-
-
-@cache
-def phase_icon(phase: int) -> QIcon:
-    """A dot in the phase's colour, shown next to the phase's name (never instead of it)."""
-    size = 10
-    pixmap = QPixmap(size * 2, size * 2)  # drawn at 2x so that it stays round on HiDPI
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(phase_tone(phase).text))
-    painter.drawEllipse(QPointF(size, size), size * 0.8, size * 0.8)
-    painter.end()
-    pixmap.setDevicePixelRatio(2.0)
-    icon = QIcon(pixmap)
-    icon.addPixmap(pixmap, QIcon.Mode.Selected)  # the same colour in selected rows
-    return icon
-
-
-def backend_icon(backend: int) -> QIcon:
-    icon = QIcon()
-    for size in (16, 24, 32, 48):
-        icon.addPixmap(backend_pixmap(backend, size))
-    return icon
+    shape rather than nothing. ``muted``: in grey, for pools Quantix does not manage."""
+    return icon_pixmap(backend_icon_name(backend), size, ratio, muted)

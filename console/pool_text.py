@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from clients import present
+from console.kit.phase_text import phase_label
 from domain import capacity
 from domain.capacity import Usage
 from domain.pools import (
@@ -31,16 +32,6 @@ from domain.units import format_bytes
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 
-PHASE_LABELS: dict[int, str] = {
-    cpb.PHASE_UNSPECIFIED: "Unknown",
-    cpb.PHASE_PENDING: "Pending",
-    cpb.PHASE_READY: "Ready",
-    cpb.PHASE_DEGRADED: "Degraded",
-    cpb.PHASE_ERROR: "Error",
-    cpb.PHASE_OFFLINE: "Offline",
-    cpb.PHASE_DELETING: "Deleting",
-}
-
 BACKEND_LABELS: dict[int, str] = {
     cpb.POOL_BACKEND_UNSPECIFIED: "Unknown backend",
     cpb.POOL_BACKEND_LOCAL_DIR: Backend.LOCAL_DIR.label,
@@ -49,16 +40,24 @@ BACKEND_LABELS: dict[int, str] = {
     cpb.POOL_BACKEND_ISCSI: Backend.ISCSI.label,
 }
 
+# Each backend's icon (a resource file); an unknown backend gets the local one's shape.
+BACKEND_ICONS: dict[int, str] = {
+    cpb.POOL_BACKEND_LOCAL_DIR: "pool-local.svg",
+    cpb.POOL_BACKEND_NFS: "pool-nfs.svg",
+    cpb.POOL_BACKEND_CEPH_RBD: "pool-ceph.svg",
+    cpb.POOL_BACKEND_ISCSI: "pool-iscsi.svg",
+}
+
 # What the review and the detail show instead of a secret: that one is there, never what.
 SECRET_MASK = "•••"
 
 
-def phase_label(phase: int) -> str:
-    return PHASE_LABELS.get(phase, f"Unknown phase ({phase})")
-
-
 def backend_label(backend: int) -> str:
     return BACKEND_LABELS.get(backend, f"Unknown backend ({backend})")
+
+
+def backend_icon_name(backend: int) -> str:
+    return BACKEND_ICONS.get(backend, "pool-local.svg")
 
 
 def nfs_version_label(version: str) -> str:
@@ -176,10 +175,6 @@ def hosts_text(pool: pb.Pool) -> str:
         return "No host"
     now = "no host now" if not count else ("1 now" if count == 1 else f"{count} now")
     return f"Every host, including hosts that register later ({now})"
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 # --- a spec as rows of (label, value), for the wizard's review and the detail's settings ------

@@ -89,7 +89,8 @@ async def shoot(directory: Path, libvirt_uri: str) -> None:
                 await client.create_pool(spec_to_pb(spec, include_secrets=False))
             pool = window.pools_model.pool
             await _until(
-                lambda: (pool(POOL) or pb.Pool()).phase == cpb.PHASE_ERROR, "the ERROR card"
+                lambda: (pool(POOL) or pb.Pool()).realization.phase == cpb.PHASE_ERROR,
+                "the ERROR card",
             )
             window.show_page(2)
             window.storage_page.select_pool(POOL)

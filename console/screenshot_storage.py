@@ -143,7 +143,7 @@ async def _storage_pictures(window: MainWindow, fleet: LocalFleet, save: Save) -
         await _until(
             lambda: any(
                 h.phase == cpb.PHASE_READY
-                for h in (window.pools_model.pool("nfs-backup") or pb.Pool()).hosts
+                for h in (window.pools_model.pool("nfs-backup") or pb.Pool()).realization.hosts
             ),
             "nfs-backup to be ready somewhere",
         )

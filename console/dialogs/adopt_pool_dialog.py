@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from console import discovered_text, pool_ops, pool_text
 from console.connection import EndpointSource
-from console.pool_style import phase_icon
+from console.kit.phase_style import phase_icon
 from console.style import set_state_property
 from console.widgets.detail_parts import show_rows
 from console.widgets.error_view import ErrorView

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from console import pool_ops, pool_text
 from console.connection import EndpointSource
 from console.dialogs.confirm_force_dialog import ConfirmForceDialog
+from console.kit.phase_text import plural
 from proto.quantix.v1 import coordinator_pb2 as pb
 
 
@@ -45,7 +46,7 @@ def removed_notice(name: str, released: list[str]) -> str:
         return f"Removed host {name}"
     return (
         f"Removed host {name} and took it off "
-        f"{pool_text.plural(len(released), 'pool')}: {pool_text.join_names(released)}"
+        f"{plural(len(released), 'pool')}: {pool_text.join_names(released)}"
     )
 
 

@@ -1,7 +1,7 @@
 """Pools Quantix did not create, one row each, fed by Watch (OBJECT_KIND_DISCOVERED_POOL).
 
 The same machinery as the managed pools (WatchListModel: batches, key -> row, name order) and
-the same roles (console.models.pools_model), with a PoolCard per pool, so the Storage page shows
+the same roles (console.models.pools_model), with a StatusCard per pool, so the Storage page shows
 both models in one card view through one filter proxy and one delegate: every row here is in
 the Unmanaged tab (PHASE_ROLE is PHASE_UNMANAGED). Keys are the coordinator's
 (``name#<hash of type and source>``): the same name may be two cards when two hosts define it
@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
-from console.models.card_list_model import CardListModel
+from console.kit.card_model import CardListModel
+from console.kit.status_card import StatusCard
 from console.models.pools_model import DISCOVERED_ROLE, FilterTab
-from console.pool_card import PoolCard, card_of_discovered
+from console.pool_card import card_of_discovered
 from proto.quantix.v1 import coordinator_pb2 as pb
 
 
@@ -49,7 +50,7 @@ class DiscoveredPoolsModel(CardListModel[pb.DiscoveredPool]):
 
     # --- caches ---------------------------------------------------------------------------
 
-    def make_card(self, item: pb.DiscoveredPool) -> PoolCard:
+    def make_card(self, item: pb.DiscoveredPool, now: float) -> StatusCard:
         return card_of_discovered(item, item.name in self._taken)
 
     # --- lookups --------------------------------------------------------------------------

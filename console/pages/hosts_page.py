@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
+    QLineEdit,
     QMenu,
     QSplitter,
     QTableView,
@@ -179,6 +180,14 @@ class HostsPage(QWidget):
 
     def focus_target(self) -> QWidget:
         return self.table if self.table_stack.showing_table else self.filter_edit
+
+    def search_field(self) -> QLineEdit:
+        """Where the window's Ctrl+F goes."""
+        return self.filter_edit
+
+    def refresh(self) -> None:
+        """The window's F5: read the selected host's detail again."""
+        self.detail.refresh()
 
     def select_host(self, key: str) -> bool:
         row = self.model.row_of(key)

@@ -11,54 +11,42 @@ volumes and XML again and its Ctrl+F goes to the search field.
 
 from __future__ import annotations
 
-import time
-
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
     QMenu,
     QPushButton,
     QSplitter,
-    QStackedWidget,
-    QTabBar,
-    QVBoxLayout,
     QWidget,
 )
 
-from console import pool_text
 from console.connection import EndpointSource, identity_of
-from console.models.card_list_model import KEY_ROLE
+from console.kit.card_model import KEY_ROLE
+from console.kit.card_page import CardPage, CardPageNames, CardPageTexts, CardTab
 from console.models.discovered_pools_model import DiscoveredPoolsModel
 from console.models.hosts_model import HostsModel
-from console.models.pool_filter import PoolCards, PoolFilterProxy
+from console.models.pool_filter import PoolCards
 from console.models.pools_model import DISCOVERED_ROLE, FilterTab, PoolsModel
 from console.models.watch_list_model import WatchListModel
 from console.pages.pool_actions import PoolActions
-from console.watch import ConnectionState, EmptyListTexts, Phase
-from console.widgets.pool_card_view import PoolCardView
+from console.watch import ConnectionState, EmptyListTexts
 from console.widgets.pool_detail import PoolDetailPanel
 from proto.quantix.v1 import coordinator_pb2 as pb
 
 # Tab texts with their mnemonics (chosen not to clash with the page's other Alt+letters).
-TAB_TEXTS: dict[FilterTab, str] = {
-    FilterTab.ALL: "A&ll",
-    FilterTab.READY: "Read&y",
-    FilterTab.DEGRADED: "De&graded",
-    FilterTab.ERROR: "&Error",
-    FilterTab.PENDING: "&Pending",
-    FilterTab.UNMANAGED: "Un&managed",
-}
-TAB_TIPS: dict[FilterTab, str] = {
-    FilterTab.ALL: "Every pool",
-    FilterTab.READY: "Ready on every assigned host",
-    FilterTab.DEGRADED: "Ready on some hosts, not on others",
-    FilterTab.ERROR: "Ready on no host",
-    FilterTab.PENDING: "Being set up or deleted",
-    FilterTab.UNMANAGED: "Pools the hosts have that Quantix did not create",
-}
+TABS: tuple[CardTab[FilterTab], ...] = (
+    CardTab(FilterTab.ALL, "A&ll", "Every pool"),
+    CardTab(FilterTab.READY, "Read&y", "Ready on every assigned host", "ready"),
+    CardTab(FilterTab.DEGRADED, "De&graded", "Ready on some hosts, not on others", "degraded"),
+    CardTab(FilterTab.ERROR, "&Error", "Ready on no host", "in error"),
+    CardTab(FilterTab.PENDING, "&Pending", "Being set up or deleted", "pending"),
+    CardTab(
+        FilterTab.UNMANAGED,
+        "Un&managed",
+        "Pools the hosts have that Quantix did not create",
+        "unmanaged",
+    ),
+)
 
 # Two columns of cards next to a detail wide enough for its per-host table at 1440 px.
 DEFAULT_GRID_WIDTH = 640
@@ -77,9 +65,13 @@ TEXT_NO_POOLS = (
     "Ceph RBD or iSCSI."
 )
 EMPTY_TEXTS = EmptyListTexts(TEXT_NOT_CONNECTED, TEXT_UNREACHABLE, TEXT_LOADING, TEXT_NO_POOLS)
+TEXTS = CardPageTexts("Storage", "pool", "Pool name", EMPTY_TEXTS)
+NAMES = CardPageNames(
+    "poolSearch", "poolFilterTabs", "Filter pools by phase", "poolCards", "Storage pools"
+)
 
 
-class StoragePage(QWidget):
+class StoragePage(CardPage[FilterTab]):
     # For tests and the status bar: a pool action finished ("Retry requested for nfs-1").
     notice = Signal(str)
 
@@ -91,21 +83,22 @@ class StoragePage(QWidget):
         parent: QWidget | None = None,
         discovered: DiscoveredPoolsModel | None = None,
     ) -> None:
-        super().__init__(parent)
+        discovered = discovered if discovered is not None else DiscoveredPoolsModel()
+        super().__init__(TEXTS, NAMES, TABS, PoolCards(pools, discovered), parent)
         self.setObjectName("storagePage")
+        self.cards.setParent(self)
+        if discovered.parent() is None:  # made here: the page keeps it
+            discovered.setParent(self)
         self.pools = pools
-        self.discovered = discovered if discovered is not None else DiscoveredPoolsModel(self)
+        self.discovered = discovered
         self.hosts = hosts
         self._endpoint = endpoint
         # The selected card: its Watch key, and whether it is an Unmanaged one (the two models'
         # keys never clash, but a name can be both a managed and an unmanaged card).
         self._selected_key = ""
         self._selected_unmanaged = False
-        self._connection = ConnectionState(Phase.IDLE, "")
         self._select_when_added = ""
 
-        self.cards = PoolCards(pools, self.discovered, self)
-        self.proxy = PoolFilterProxy(self.cards, self)
         self.actions = PoolActions(
             self,
             self.selected_pool,
@@ -118,8 +111,12 @@ class StoragePage(QWidget):
         self.actions.notice.connect(self.notice)
         self.actions.created.connect(self._on_pool_created)
         self.actions.dialog_closed.connect(self._on_dialog_closed)
-        self._build_header()
-        self._build_cards()
+        self.new_button = QPushButton(self.actions.new.text(), self)
+        self.new_button.setObjectName("primaryButton")
+        self.new_button.setToolTip("Create a storage pool (Ctrl+N)")
+        self.new_button.clicked.connect(self.actions.new.trigger)
+        self.add_button(self.new_button)
+        self._add_card_keys()
         actions = self.actions
         self.detail = PoolDetailPanel(
             (actions.retry, actions.assign, actions.delete),
@@ -137,13 +134,7 @@ class StoragePage(QWidget):
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setSizes([DEFAULT_GRID_WIDTH, DEFAULT_DETAIL_WIDTH])
         self.detail.setMinimumWidth(420)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 8)
-        layout.addLayout(self.top)
-        layout.addWidget(self.stale_label)
-        layout.addWidget(self.tab_bar)
-        layout.addWidget(self.splitter, 1)
+        self.lay_out(self.splitter)
 
         # An Unmanaged card says when a managed pool holds its name (it cannot be adopted).
         pools.batch_applied.connect(self._on_pools_changed)
@@ -155,67 +146,15 @@ class StoragePage(QWidget):
             model.synced.connect(self._on_rows_changed)
             model.batch_applied.connect(self._on_batch_applied)
         pools.cards_aged.connect(self._on_cards_aged)
-        self.proxy.rowsInserted.connect(self._on_view_rows_changed)
-        self.proxy.rowsRemoved.connect(self._on_view_rows_changed)
-        self.proxy.modelReset.connect(self._on_view_rows_changed)
         self.view.selectionModel().currentChanged.connect(self._on_current_changed)
         self.setTabOrder(self.new_button, self.search_edit)
-        self.setTabOrder(self.search_edit, self.tab_bar)
-        self.setTabOrder(self.tab_bar, self.view)
         self._on_rows_changed()
         self.actions.update()
 
     # --- building -------------------------------------------------------------------------
 
-    def _build_header(self) -> None:
-        title = QLabel("Storage", self)
-        title.setObjectName("pageTitle")
-        self.summary_label = QLabel(self)
-        self.summary_label.setObjectName("pageSummary")
-        self.new_button = QPushButton(self.actions.new.text(), self)
-        self.new_button.setObjectName("primaryButton")
-        self.new_button.setToolTip("Create a storage pool (Ctrl+N)")
-        self.new_button.clicked.connect(self.actions.new.trigger)
-        search_label = QLabel("Se&arch:", self)
-        self.search_edit = QLineEdit(self)
-        self.search_edit.setObjectName("poolSearch")
-        self.search_edit.setPlaceholderText("Pool name")
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(220)
-        self.search_edit.setMaximumWidth(300)
-        search_label.setBuddy(self.search_edit)
-        self.search_edit.textChanged.connect(self._on_search_changed)
-        self.top = QHBoxLayout()
-        self.top.addWidget(title)
-        self.top.addSpacing(12)
-        self.top.addWidget(self.summary_label, 1)
-        self.top.addWidget(self.new_button)
-        self.top.addSpacing(12)
-        self.top.addWidget(search_label)
-        self.top.addWidget(self.search_edit)
-
-        self.stale_label = QLabel(self)
-        self.stale_label.setObjectName("staleBanner")
-        self.stale_label.setWordWrap(True)
-        self.stale_label.setVisible(False)
-
-        self.tab_bar = QTabBar(self)
-        self.tab_bar.setObjectName("poolFilterTabs")
-        self.tab_bar.setDrawBase(False)
-        self.tab_bar.setExpanding(False)
-        self.tab_bar.setAccessibleName("Filter pools by phase")
-        for tab in FilterTab:
-            index = self.tab_bar.addTab(TAB_TEXTS[tab])
-            self.tab_bar.setTabToolTip(index, TAB_TIPS[tab])
-            self.tab_bar.setTabData(index, tab.value)
-        self.tab_bar.currentChanged.connect(self._on_tab_changed)
-
-    def _build_cards(self) -> None:
-        self.view = PoolCardView(self)
-        self.view.setObjectName("poolCards")
-        self.view.setAccessibleName("Storage pools")
-        self.delegate = self.view.card_delegate
-        self.view.setModel(self.proxy)
+    def _add_card_keys(self) -> None:
+        """Enter goes to the detail, the context menu and Delete act on the card."""
         self.view.activated.connect(self._on_activated)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._on_context_menu)
@@ -225,15 +164,6 @@ class StoragePage(QWidget):
         delete_key.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         delete_key.triggered.connect(self.actions.delete.trigger)
         self.view.addAction(delete_key)
-
-        self.empty_label = QLabel(TEXT_NOT_CONNECTED, self)
-        self.empty_label.setObjectName("placeholderText")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.cards_stack = QStackedWidget(self)
-        self.cards_stack.addWidget(self.view)
-        self.cards_stack.addWidget(self.empty_label)
 
     # --- public ---------------------------------------------------------------------------
 
@@ -276,30 +206,12 @@ class StoragePage(QWidget):
         self.view.scrollTo(index)
         return True
 
-    def set_tab(self, tab: FilterTab) -> None:
-        self.tab_bar.setCurrentIndex(list(FilterTab).index(tab))
-
     def set_connection_state(self, state: ConnectionState) -> None:
-        was_connected = self._connection.phase is Phase.CONNECTED
-        self._connection = state
-        if state.phase is Phase.RECONNECTING and self.cards.rowCount() > 0:
-            if was_connected or not self.stale_label.isVisible():
-                self.stale_label.setText(
-                    "The coordinator cannot be reached: the pools below are as they were at "
-                    f"{time.strftime('%H:%M:%S')} and may be out of date."
-                )
-            self.stale_label.setVisible(True)
-        else:
-            self.stale_label.setVisible(False)
-        self._on_rows_changed()
+        super().set_connection_state(state)
         self.actions.update()
 
     def refresh(self) -> None:
         self.detail.reads.reload()
-
-    def focus_search(self) -> None:
-        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search_edit.selectAll()
 
     async def stop(self) -> None:
         await self.actions.stop()
@@ -324,17 +236,6 @@ class StoragePage(QWidget):
         if not self.select_pool(name):
             self._select_when_added = name
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _on_search_changed(self, text: str) -> None:
-        self.proxy.set_search(text)
-        self._update_tab_counts()
-        self._on_view_rows_changed()
-
-    def _on_tab_changed(self, index: int) -> None:
-        data = self.tab_bar.tabData(index)
-        if data is not None:
-            self.proxy.set_tab(FilterTab(data))
-        self._on_view_rows_changed()
 
     def _on_activated(self, _index: QModelIndex) -> None:
         """Enter (or a double click) on a card: go to its detail."""
@@ -408,56 +309,15 @@ class StoragePage(QWidget):
     def _on_pools_changed(self) -> None:
         self.discovered.set_taken_names(self.pools.names())
 
-    def _on_rows_changed(self, *_args: object) -> None:
-        self._on_view_rows_changed()
-        self._update_tab_counts()
-        self._update_summary()
-
-    def _on_view_rows_changed(self, *_args: object) -> None:
-        if self.proxy.rowCount():
-            self.cards_stack.setCurrentWidget(self.view)
-            return
-        if self.cards.rowCount():
-            search = self.search_edit.text().strip()
-            tab = self.proxy.tab
-            where = "" if tab is FilterTab.ALL else f" in {tab.value}"
-            if search:
-                self.empty_label.setText(f"No pool named like “{search}”{where}.")
-            else:
-                self.empty_label.setText(f"No pools{where}.")
-        else:
-            # One Watch stream feeds both models: SYNCED reaches them together.
-            self.empty_label.setText(EMPTY_TEXTS.pick(self._connection.phase, self.pools.is_synced))
-        self.cards_stack.setCurrentWidget(self.empty_label)
-
     def tab_counts(self, search: str = "") -> dict[FilterTab, int]:
         """The cards each tab shows: managed and unmanaged pools together."""
         managed = self.pools.tab_counts(search)
         found = self.discovered.tab_counts(search)
         return {tab: managed[tab] + found[tab] for tab in FilterTab}
 
-    def _update_tab_counts(self) -> None:
-        counts = self.tab_counts(self.search_edit.text())
-        for index, tab in enumerate(FilterTab):
-            self.tab_bar.setTabText(index, f"{TAB_TEXTS[tab]} ({counts[tab]})")
-
-    def _update_summary(self) -> None:
-        counts = self.tab_counts()
-        total = counts[FilterTab.ALL]
-        if not total:
-            self.summary_label.setText("")
-            return
-        parts = [pool_text.plural(total, "pool")]
-        for tab, word in (
-            (FilterTab.READY, "ready"),
-            (FilterTab.DEGRADED, "degraded"),
-            (FilterTab.ERROR, "in error"),
-            (FilterTab.PENDING, "pending"),
-            (FilterTab.UNMANAGED, "unmanaged"),
-        ):
-            if counts[tab]:
-                parts.append(f"{counts[tab]} {word}")
-        self.summary_label.setText(" · ".join(parts))
+    def is_synced(self) -> bool:
+        # One Watch stream feeds both models: SYNCED reaches them together.
+        return self.pools.is_synced
 
     def sizeHint(self) -> QSize:
         return QSize(1200, 760)

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWi
 
 from clients import present
 from console import discovered_text
-from console.pool_style import backend_pixmap, phase_icon
+from console.kit.phase_style import phase_icon
+from console.pool_style import backend_pixmap
 from console.style import set_state_property
 from console.widgets.detail_parts import action_button, detail_header, show_rows, value_label
 from console.widgets.tables import Cell, fill_table, make_table

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 
 from clients import present
 from console.connection import IdentitySource, no_identity
+from console.kit.card_style import USAGE_TEXT
 from console.latest_task import LatestTask
 from console.node_detail import HostDetail, fetch_host_detail
-from console.pool_style import USAGE_TEXT
 from console.widgets.detail_parts import form_scroll, placeholder_stack, value_label
 from console.widgets.error_view import SELECTABLE, ErrorView
 from console.widgets.tables import Cell

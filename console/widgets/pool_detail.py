@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from clients import present
 from console import pool_text
 from console.connection import IdentitySource, no_identity
+from console.kit.phase_text import phase_label
 from console.pool_style import backend_pixmap
 from console.style import set_state_property
 from console.widgets.detail_parts import (
@@ -204,12 +205,10 @@ class PoolDetailPanel(QWidget):
         spec = pool.spec
         self.icon_label.setPixmap(backend_pixmap(spec.backend, 32, self.devicePixelRatioF()))
         self.title_label.setText(spec.name)
-        self.badge.setText(pool_text.phase_label(pool.realization.phase).upper())
+        self.badge.setText(phase_label(pool.realization.phase).upper())
         # Colours per phase in quantix.qss (QLabel#phaseBadge[phase=...]).
-        set_state_property(
-            self.badge, "phase", pool_text.phase_label(pool.realization.phase).lower()
-        )
-        self.badge.setAccessibleName(f"Phase: {pool_text.phase_label(pool.realization.phase)}")
+        set_state_property(self.badge, "phase", phase_label(pool.realization.phase).lower())
+        self.badge.setAccessibleName(f"Phase: {phase_label(pool.realization.phase)}")
         parts = [pool_text.backend_label(spec.backend), pool_text.source_summary(spec)]
         if pool.realization.phase == cpb.PHASE_PENDING and not pool_text.has_failures(pool):
             parts.append(pool.realization.message or "Initializing")
@@ -221,9 +220,7 @@ class PoolDetailPanel(QWidget):
         if pool_text.needs_banner(pool) or (
             pool.realization.phase == cpb.PHASE_DELETING and pool.realization.message
         ):
-            title = MESSAGE_TITLES.get(
-                pool.realization.phase, pool_text.phase_label(pool.realization.phase)
-            )
+            title = MESSAGE_TITLES.get(pool.realization.phase, phase_label(pool.realization.phase))
             self.error_view.set_error(title, pool_text.banner_text(pool))
             set_tone(self.error_view, pool.realization.phase != cpb.PHASE_ERROR)
             self.message_area.setVisible(True)

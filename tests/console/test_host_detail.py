@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 import libvirt
 import pytest
 
-from console.pool_style import USAGE_TEXT
+from console.kit.card_style import USAGE_TEXT
 from console.widgets.host_detail import HostDetailPanel, _pool_row
 from domain.capacity import Usage
 from localfleet import LocalFleet

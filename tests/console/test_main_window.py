@@ -13,9 +13,10 @@ from PySide6.QtWidgets import QApplication
 from clients.channels import Endpoint
 from clients.coordinator import CoordinatorClient
 from console.app import parse_args
-from console.main_window import PAGES, MainWindow
+from console.main_window import MainWindow
 from console.models.hosts_model import Column
 from console.pages.placeholder_page import PlaceholderPage
+from console.pages.placeholders import PLACEHOLDERS
 from console.pages.storage_page import StoragePage
 from console.watch import Phase
 from localfleet import LocalFleet
@@ -78,10 +79,10 @@ def test_sidebar_pages_and_shortcuts(window, qtbot):
         assert window.stack.currentIndex() == number - 1
         assert window.sidebar.currentRow() == number - 1
     assert isinstance(window.pages[2], StoragePage)
-    for index in (1, 3, 4):
+    for index, placeholder in zip((1, 3, 4), PLACEHOLDERS, strict=True):
         page = window.pages[index]
         assert isinstance(page, PlaceholderPage) and "will appear here" in page.text_label.text()
-        assert page.text_label.text() == PAGES[index].placeholder
+        assert page.text_label.text() == placeholder.text
 
     # Keyboard focus follows the shortcut into the page.
     qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)

@@ -8,12 +8,13 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
 from PySide6.QtWidgets import QStyleOptionViewItem
 
 from console import pool_text
+from console.kit.card_delegate import StatusCardDelegate, banner_lines
+from console.kit.card_layout import CARD_SIZE, card_geometry, place_chips
+from console.kit.phase_style import AMBER, RED
+from console.kit.status_card import HostChip
 from console.models.pools_model import PoolsModel
-from console.pool_card import HostChip, card_of
-from console.pool_style import AMBER, RED
+from console.pool_card import card_of
 from console.pool_text import Usage
-from console.widgets.pool_card_delegate import PoolCardDelegate, banner_lines
-from console.widgets.pool_card_layout import CARD_SIZE, card_geometry, place_chips
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.console.storage_messages import (
@@ -34,7 +35,7 @@ from tests.console.storage_messages import (
 def test_ready_card_has_badge_capacity_and_chips_but_no_banner():
     card = card_of(ready_pool("nfs-images"))
     assert card.phase_label == "Ready"
-    assert card.backend_label == "NFS"
+    assert card.kind_label == "NFS"
     assert card.source == "nas01.example.com:/export/nfs-images"
     assert card.capacity == "600.0 GiB of 2.0 TiB used · 29 %"
     assert card.usage is Usage.NORMAL
@@ -120,13 +121,13 @@ def test_chips_that_do_not_fit_become_plus_n(qapp):
     assert place_chips(chips[:1], QRect(0, 0, 280, 20), metrics)[0].text == "host-00 · Ready"
 
 
-def _geometry(delegate: PoolCardDelegate, font: QFont):
+def _geometry(delegate: StatusCardDelegate, font: QFont):
     title, small, _badge = delegate.fonts(font)
     rect = QRect(0, 0, CARD_SIZE.width(), CARD_SIZE.height())
     return card_geometry(rect, QFontMetrics(title).height(), QFontMetrics(small).height())
 
 
-def _paint(delegate: PoolCardDelegate, pool: pb.Pool, font: QFont) -> QImage:
+def _paint(delegate: StatusCardDelegate, pool: pb.Pool, font: QFont) -> QImage:
     model = PoolsModel()
     model.apply_events(pool_snapshot([pool]))
     image = QImage(CARD_SIZE, QImage.Format.Format_ARGB32)
@@ -141,7 +142,7 @@ def _paint(delegate: PoolCardDelegate, pool: pb.Pool, font: QFont) -> QImage:
 
 
 def test_the_painted_banner_shows_the_start_and_the_end_of_the_error(qapp):
-    delegate = PoolCardDelegate()
+    delegate = StatusCardDelegate()
     font = QFont()
     small = delegate.fonts(font)[1]
     geometry = _geometry(delegate, font)
@@ -154,7 +155,7 @@ def test_the_painted_banner_shows_the_start_and_the_end_of_the_error(qapp):
 
 
 def test_the_banner_is_red_for_error_and_amber_for_degraded(qapp):
-    delegate = PoolCardDelegate()
+    delegate = StatusCardDelegate()
     font = QFont()
     banner = _geometry(delegate, font).banner
     inside = QPoint(banner.right() - 6, banner.bottom() - 4)  # clear of the text

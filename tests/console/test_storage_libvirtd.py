@@ -23,10 +23,10 @@ from PySide6.QtWidgets import QStyleOptionViewItem
 from clients.channels import Endpoint
 from clients.coordinator import CoordinatorClient
 from console.identity_store import IdentityStore
+from console.kit.card_model import CARD_ROLE
+from console.kit.status_card import StatusCard
 from console.main_window import MainWindow
-from console.models.card_list_model import CARD_ROLE
 from console.models.hosts_model import Column
-from console.pool_card import PoolCard
 from domain.backoff import Backoff
 from domain.pools import (
     Backend,
@@ -178,14 +178,14 @@ class RecordingPainter(QPainter):
         super().drawText(*args)
 
 
-def painted_banner(window: MainWindow, name: str) -> tuple[PoolCard, list[str]]:
+def painted_banner(window: MainWindow, name: str) -> tuple[StatusCard, list[str]]:
     """The card the view holds for ``name`` (CARD_ROLE, what the delegate paints) and the
     banner lines the delegate draws for it, at the size the view gives it."""
     page = window.storage_page
     assert page.select_pool(name)
     index = page.view.currentIndex()
     card = index.data(CARD_ROLE)
-    assert isinstance(card, PoolCard)
+    assert isinstance(card, StatusCard)
     size = page.view.visualRect(index).size()
     image = QImage(size, QImage.Format.Format_ARGB32)
     image.fill(QColor("#ffffff"))

@@ -8,10 +8,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from console.models.card_list_model import CARD_ROLE, KEY_ROLE
-from console.models.pool_filter import PoolFilterProxy
+from console.kit.card_filter import CardFilterProxy
+from console.kit.card_model import CARD_ROLE, KEY_ROLE
+from console.kit.card_view import StatusCardView
 from console.models.pools_model import POOL_ROLE, FilterTab, PoolsModel
-from console.widgets.pool_card_view import PoolCardView
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.console.messages import make_node
@@ -141,7 +141,7 @@ def test_tab_counts_and_the_filter_proxy(model):
     assert model.tab_counts("NFS")[FilterTab.ALL] == 4  # case-insensitive name search
     assert model.tab_counts("nfs")[FilterTab.READY] == 1
 
-    proxy = PoolFilterProxy(model)
+    proxy = CardFilterProxy(model, FilterTab.ALL)
     shown = lambda: [proxy.index(r, 0).data(KEY_ROLE) for r in range(proxy.rowCount())]  # noqa: E731
     assert shown() == ["media", "nfs-a", "nfs-b", "nfs-half", "nfs-new"]  # sorted by name
     proxy.set_tab(FilterTab.ERROR)
@@ -156,8 +156,8 @@ def test_tab_counts_and_the_filter_proxy(model):
 
 
 def test_two_thousand_pools_load_in_one_insertion_without_a_widget_per_pool(model, qtbot):
-    view = PoolCardView()
-    proxy = PoolFilterProxy(model)
+    view = StatusCardView()
+    proxy = CardFilterProxy(model, FilterTab.ALL)
     view.setModel(proxy)
     view.resize(1000, 700)
     view.show()

@@ -14,14 +14,14 @@ from console.dialogs.adopt_pool_dialog import HOSTS_STEP, REVIEW_STEP, AdoptPool
 from console.dialogs.remove_host_dialog import RemoveHostDialog
 from console.discovered_text import PHASE_UNMANAGED
 from console.identity_store import IdentityStore
+from console.kit.card_model import CARD_ROLE
+from console.kit.phase_style import GREY, phase_tone
 from console.main_window import MainWindow
-from console.models.card_list_model import CARD_ROLE
 from console.models.discovered_pools_model import DiscoveredPoolsModel
 from console.models.hosts_model import HostsModel
 from console.models.pools_model import FilterTab, PoolsModel
 from console.pages.storage_page import StoragePage
 from console.pool_ops import Failure, Result
-from console.pool_style import GREY, phase_tone
 from console.widgets.tables import column_texts
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
@@ -133,10 +133,10 @@ def test_every_libvirt_type_is_an_unmanaged_card_with_its_readable_type(page, qt
     page.set_tab(FilterTab.UNMANAGED)
     cards = shown_cards(page)
     assert sorted(cards) == sorted(FOUND)  # the managed pool is not in this tab
-    assert {name: card.backend_label for name, card in cards.items()} == {
+    assert {name: card.kind_label for name, card in cards.items()} == {
         name: label for name, (_pool, label) in FOUND.items()
     }
-    assert "weird" in cards["odd"].backend_label  # an unknown type by its raw name
+    assert "weird" in cards["odd"].kind_label  # an unknown type by its raw name
     for card in cards.values():
         assert (card.phase, card.phase_label, card.managed) == (PHASE_UNMANAGED, "Unmanaged", False)
         assert phase_tone(card.phase) is GREY

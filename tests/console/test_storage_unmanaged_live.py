@@ -17,8 +17,8 @@ from clients.coordinator import CoordinatorClient
 from console.dialogs.adopt_pool_dialog import HOSTS_STEP, REVIEW_STEP, AdoptPoolDialog
 from console.dialogs.remove_host_dialog import RemoveHostDialog
 from console.identity_store import IdentityStore
+from console.kit.card_model import CARD_ROLE
 from console.main_window import MainWindow
-from console.models.card_list_model import CARD_ROLE
 from console.models.hosts_model import Column
 from console.models.pools_model import FilterTab
 from domain.backoff import Backoff
@@ -167,7 +167,7 @@ def test_every_pool_of_every_type_is_an_unmanaged_card(window):
     window.show_page(2)
     page.set_tab(FilterTab.UNMANAGED)
     cards = [page.proxy.index(r, 0).data(CARD_ROLE) for r in range(page.proxy.rowCount())]
-    labels = {card.name: card.backend_label for card in cards}
+    labels = {card.name: card.kind_label for card in cards}
     for name, label in TYPE_LABELS.items():
         assert labels[name] == label, name
     assert sorted(card.name for card in cards) == sorted(

@@ -1,4 +1,5 @@
-"""The grid of pool cards: a QListView in icon mode whose cards widen to fill each row.
+"""The grid of status cards (any realized kind): a QListView in icon mode whose cards widen to
+fill each row.
 
 Cards share one size (``setUniformItemSizes``: the view measures one card, not 2,000). The
 size follows the view's width: as many columns as fit at the minimum card width, then the
@@ -11,8 +12,8 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
-from console.widgets.pool_card_delegate import PoolCardDelegate
-from console.widgets.pool_card_layout import CARD_SIZE
+from console.kit.card_delegate import StatusCardDelegate
+from console.kit.card_layout import CARD_SIZE
 
 # Room between cards: the view adds it on every side of each card.
 CARD_SPACING = 6
@@ -30,7 +31,7 @@ def card_width_for(viewport_width: int, minimum: int = CARD_SIZE.width()) -> int
     return max(minimum, min(width, MAX_CARD_WIDTH))
 
 
-class PoolCardView(QListView):
+class StatusCardView(QListView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setViewMode(QListView.ViewMode.IconMode)
@@ -46,7 +47,7 @@ class PoolCardView(QListView):
         self.verticalScrollBar().setSingleStep(24)
         self.setMouseTracking(True)  # hover borders
         self.setTabKeyNavigation(False)
-        self.card_delegate = PoolCardDelegate(self)
+        self.card_delegate = StatusCardDelegate(self)
         self.setItemDelegate(self.card_delegate)
 
     def resizeEvent(self, event: QResizeEvent) -> None:

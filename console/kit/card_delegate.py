@@ -1,6 +1,6 @@
-"""Draws a pool card: one delegate paints every card, so 2,000 pools cost 2,000 rows of data,
-not 2,000 widgets. Only the visible cards are painted; their texts come precomputed
-(console.pool_card), so a repaint is a handful of draw calls per card.
+"""Draws a status card of any realized kind: one delegate paints every card, so 2,000 pools
+cost 2,000 rows of data, not 2,000 widgets. Only the visible cards are painted; their texts
+come precomputed (console.kit.status_card), so a repaint is a handful of draw calls per card.
 """
 
 from __future__ import annotations
@@ -11,19 +11,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QS
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QTextLayout
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from console.models.card_list_model import CARD_ROLE
-from console.pool_card import PoolCard
-from console.pool_style import (
-    AMBER,
-    BAR_TRACK,
-    RED,
-    USAGE_FILL,
-    USAGE_TEXT,
-    Tone,
-    backend_pixmap,
-    phase_tone,
-)
-from console.widgets.pool_card_layout import (
+from console.kit.card_layout import (
     BADGE_HEIGHT,
     BANNER_LINES,
     CARD_SIZE,
@@ -31,6 +19,10 @@ from console.widgets.pool_card_layout import (
     card_geometry,
     place_chips,
 )
+from console.kit.card_model import CARD_ROLE
+from console.kit.card_style import BAR_TRACK, USAGE_FILL, USAGE_TEXT, icon_pixmap
+from console.kit.phase_style import AMBER, RED, Tone, phase_tone
+from console.kit.status_card import StatusCard
 from proto.quantix.v1 import common_pb2 as cpb
 
 # Card chrome, matching quantix.qss.
@@ -44,14 +36,14 @@ MUTED = "#5a6270"
 RADIUS = 8.0
 
 # Wrapped banner and footer lines kept per (text, font, width): a card's lines change only when
-# its pool or the card width does, while hover and scrolling repaint it many times. Room for
+# its object or the card width does, while hover and scrolling repaint it many times. Room for
 # every card of a 2,000-pool fleet at one width, with margin; emptied at once when full (a
 # resize changes every width anyway).
 WRAP_CACHE_SIZE = 5000
 
 
-def banner_tone(card: PoolCard) -> Tone:
-    """Red when the pool is ready nowhere; amber when it is ready somewhere or still trying."""
+def banner_tone(card: StatusCard) -> Tone:
+    """Red when the object is ready nowhere; amber when it is ready somewhere or still trying."""
     return RED if card.phase == cpb.PHASE_ERROR else AMBER
 
 
@@ -91,7 +83,7 @@ def banner_text_rect(area: QRect) -> QRect:
     return area.adjusted(30, 6, -8, -4)
 
 
-def banner_lines(card: PoolCard, font: QFont, area: QRect) -> list[str]:
+def banner_lines(card: StatusCard, font: QFont, area: QRect) -> list[str]:
     """The lines a card's banner shows: the message's start and, elided before it, its end."""
     width = banner_text_rect(area).width()
     return wrap_lines(card.banner, font, width, BANNER_LINES, keep_end=True)
@@ -136,10 +128,10 @@ def card_fonts(base: QFont) -> CardFonts:
     )
 
 
-class PoolCardDelegate(QStyledItemDelegate):
+class StatusCardDelegate(QStyledItemDelegate):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        # Set by the view as its width changes (PoolCardView): one size for every card.
+        # Set by the view as its width changes (StatusCardView): one size for every card.
         self.card_size = QSize(CARD_SIZE)
         self._fonts: dict[tuple[str, float], CardFonts] = {}
         self._wrapped: dict[tuple[str, tuple[str, float], int, bool], list[str]] = {}
@@ -178,7 +170,7 @@ class PoolCardDelegate(QStyledItemDelegate):
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
         card = index.data(CARD_ROLE)
-        if not isinstance(card, PoolCard):
+        if not isinstance(card, StatusCard):
             return
         fonts = self.card_fonts(option.font)
         geometry = card_geometry(
@@ -193,8 +185,8 @@ class PoolCardDelegate(QStyledItemDelegate):
         self._paint_frame(painter, geometry.frame, selected, hovered, focused)
         painter.drawPixmap(
             geometry.icon.topLeft(),
-            backend_pixmap(
-                card.backend,
+            icon_pixmap(
+                card.icon,
                 geometry.icon.width(),
                 painter.device().devicePixelRatioF(),
                 muted=not card.managed,
@@ -215,8 +207,8 @@ class PoolCardDelegate(QStyledItemDelegate):
             geometry.subtitle,
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
             fonts.small_metrics.elidedText(
-                f"{card.backend_label} · {card.source}",
-                Qt.TextElideMode.ElideMiddle,  # the end of a path or IQN tells pools apart
+                f"{card.kind_label} · {card.source}",
+                Qt.TextElideMode.ElideMiddle,  # the end of a path or IQN tells cards apart
                 geometry.subtitle.width(),
             ),
         )
@@ -252,7 +244,7 @@ class PoolCardDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(rect.adjusted(3, 3, -3, -3), RADIUS - 2, RADIUS - 2)
 
     @staticmethod
-    def _paint_badge(painter: QPainter, title: QRect, card: PoolCard, fonts: CardFonts) -> QRect:
+    def _paint_badge(painter: QPainter, title: QRect, card: StatusCard, fonts: CardFonts) -> QRect:
         """The phase in a pill at the top right: its colour and its name in capitals."""
         tone = phase_tone(card.phase)
         text = card.phase_label.upper()
@@ -268,7 +260,7 @@ class PoolCardDelegate(QStyledItemDelegate):
 
     @staticmethod
     def _paint_capacity(
-        painter: QPainter, bar: QRect, label: QRect, card: PoolCard, metrics: QFontMetrics
+        painter: QPainter, bar: QRect, label: QRect, card: StatusCard, metrics: QFontMetrics
     ) -> None:
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(BAR_TRACK))
@@ -287,7 +279,7 @@ class PoolCardDelegate(QStyledItemDelegate):
         )
 
     @staticmethod
-    def _paint_chips(painter: QPainter, area: QRect, card: PoolCard, fonts: CardFonts) -> None:
+    def _paint_chips(painter: QPainter, area: QRect, card: StatusCard, fonts: CardFonts) -> None:
         painter.setFont(fonts.small)
         if not card.chips:
             painter.setPen(QColor(MUTED))
@@ -307,7 +299,7 @@ class PoolCardDelegate(QStyledItemDelegate):
             )
 
     def _paint_banner(
-        self, painter: QPainter, area: QRect, card: PoolCard, fonts: CardFonts
+        self, painter: QPainter, area: QRect, card: StatusCard, fonts: CardFonts
     ) -> None:
         tone = banner_tone(card)
         painter.setPen(QPen(QColor(tone.border), 1.0))
@@ -340,7 +332,7 @@ class PoolCardDelegate(QStyledItemDelegate):
             )
 
     def _paint_footer(
-        self, painter: QPainter, area: QRect, card: PoolCard, fonts: CardFonts
+        self, painter: QPainter, area: QRect, card: StatusCard, fonts: CardFonts
     ) -> None:
         """Where a healthy card has no banner: its description, or where it is set up."""
         text = card.description or card.hosts_summary

@@ -1,4 +1,4 @@
-"""Where each part of a pool card goes, and which host chips fit. No painting here.
+"""Where each part of a status card goes, and which host chips fit. No painting here.
 
 Every card has the same size, so the list view lays out 2,000 of them without measuring any
 (``setUniformItemSizes``). The banner's place is reserved on every card: a card that gains an
@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QFontMetrics
 
-from console.pool_card import HostChip
+from console.kit.status_card import HostChip
 
-# The minimum size; PoolCardView widens cards to fill each row.
+# The minimum size; StatusCardView widens cards to fill each row.
 CARD_SIZE = QSize(300, 194)
 PADDING = 14
 ICON_PX = 32
@@ -34,7 +34,7 @@ class CardGeometry:
     frame: QRect
     icon: QRect
     title: QRect  # name, left of the badge
-    subtitle: QRect  # backend and source
+    subtitle: QRect  # what it is and where (a pool's backend and source)
     bar: QRect
     capacity: QRect
     chips: QRect

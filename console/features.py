@@ -1,0 +1,32 @@
+"""Every feature of the console, each registering its page, models and actions.
+
+The one list a new feature is added to (``MainWindow`` is never edited for it). The order is
+that in which models take Watch events and actions join their menus; pages are placed by their
+own ``order``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from console import view_actions
+from console.audit import feature as audit
+from console.hosts import feature as hosts
+from console.kit.pages import PageRegistry
+from console.pages import placeholders
+from console.storage import feature as storage
+
+FEATURES: tuple[Callable[[PageRegistry], None], ...] = (
+    hosts.register,
+    storage.register,
+    audit.register,
+    placeholders.register,
+    view_actions.register,
+)
+
+
+def build_registry() -> PageRegistry:
+    registry = PageRegistry()
+    for register in FEATURES:
+        register(registry)
+    return registry

@@ -1,0 +1,1 @@
+"""The Hosts feature: its registration (the page itself is console.pages.hosts_page)."""

@@ -1,0 +1,26 @@
+"""The Hosts page and its model, registered (the first page: where Ctrl+F goes by default)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from console.kit.pages import PageContext, PageRegistry, PageSpec, WatchModelSpec
+from console.models.hosts_model import HostsModel
+from console.models.pools_model import PoolsModel
+from console.pages.hosts_page import HostsPage
+from proto.quantix.v1 import coordinator_pb2 as pb
+
+
+def make_page(context: PageContext) -> QWidget:
+    pools = context.model("pools", PoolsModel)  # which pools a host's removal would release
+    return HostsPage(
+        context.model("hosts", HostsModel),
+        context.window,
+        pools.managed_on,
+        endpoint=context.endpoint,
+    )
+
+
+def register(registry: PageRegistry) -> None:
+    registry.add_model(WatchModelSpec("hosts", (pb.OBJECT_KIND_NODE,), HostsModel))
+    registry.add_page(PageSpec("hosts", "Hosts", 10, "Ctrl+1", make_page, default=True))

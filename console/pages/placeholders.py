@@ -1,0 +1,71 @@
+"""Pages not built yet, registered like the others: each says what will appear there.
+
+A feature that becomes real drops its entry here and registers its own page under the same
+key, order and shortcut.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QWidget
+
+from console.kit.pages import PageContext, PageRegistry, PageSpec
+from console.pages.placeholder_page import PlaceholderPage
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    key: str
+    title: str
+    order: int
+    shortcut: str
+    text: str
+
+
+PLACEHOLDERS: tuple[Placeholder, ...] = (
+    Placeholder(
+        "clusters",
+        "Clusters",
+        20,
+        "Ctrl+2",
+        "Clusters of hosts that share storage and networks, with their settings and the "
+        "health of every member, will appear here.",
+    ),
+    Placeholder(
+        "images",
+        "Images",
+        40,
+        "Ctrl+4",
+        "ISO images, cloud images and OVA templates, with upload and download progress, "
+        "will appear here.",
+    ),
+    Placeholder(
+        "networks",
+        "Networks",
+        50,
+        "Ctrl+5",
+        "Virtual networks and switches, with their per-host state, will appear here.",
+    ),
+)
+
+
+def _factory(placeholder: Placeholder) -> Callable[[PageContext], QWidget]:
+    def make_page(context: PageContext) -> QWidget:
+        return PlaceholderPage(placeholder.title, placeholder.text, context.window)
+
+    return make_page
+
+
+def register(registry: PageRegistry) -> None:
+    for placeholder in PLACEHOLDERS:
+        registry.add_page(
+            PageSpec(
+                placeholder.key,
+                placeholder.title,
+                placeholder.order,
+                placeholder.shortcut,
+                _factory(placeholder),
+            )
+        )
