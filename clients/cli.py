@@ -17,7 +17,7 @@ from typing import Any
 
 import grpc
 
-from clients import cli_audit, cli_join, cli_networks, cli_pki, cli_pools, present
+from clients import cli_audit, cli_join, cli_networks, cli_pki, cli_pools, cli_switches, present
 from clients.channels import Endpoint
 from clients.cli_format import format_table, print_json
 from clients.cli_realized import NotAsAsked
@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_join.add_command(hosts_cmd)
     cli_pools.add_commands(topics)
     cli_networks.add_commands(topics)
+    cli_switches.add_commands(topics)
     cli_audit.add_command(topics)
     cli_pki.add_commands(topics)
     return parser
@@ -152,6 +153,8 @@ async def run(args: argparse.Namespace) -> None:
                 await cli_pools.run(client, args)
             elif args.topic == "networks":
                 await cli_networks.run(client, args)
+            elif args.topic == "switches":
+                await cli_switches.run(client, args)
             elif args.topic == "audit":
                 await cli_audit.run(client, args)
             elif args.command == "join-token":

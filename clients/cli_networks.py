@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import time
 from typing import Any
 
-from clients.cli_format import flag_error_of, format_table, print_json
+from clients.cli_format import flag_error_of
 from clients.cli_networks_view import (
     NETWORK_HEADERS,
     network_json,
@@ -22,6 +21,8 @@ from clients.cli_networks_view import (
 )
 from clients.cli_realized import (
     confirm,
+    print_list,
+    print_one,
     report_deleted,
     require_off,
     require_ready,
@@ -241,21 +242,14 @@ def changed_spec(spec: NetworkSpec, changes: dict[str, Any]) -> NetworkSpec:
 
 
 def _print_network(network: pb.Network, as_json: bool) -> None:
-    if as_json:
-        print_json(network_json(network))
-    else:
-        print(network_text(network, time.time()))
+    print_one(network, as_json, network_json, network_text)
 
 
 async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
     command = args.command
     if command == "list":
         networks = (await client.list_networks()).networks
-        if args.json:
-            print_json([network_json(n) for n in networks])
-        else:
-            rows = network_rows(networks, time.time())
-            print(format_table(rows, NETWORK_HEADERS) if rows else "No networks.")
+        print_list(networks, args.json, network_json, network_rows, NETWORK_HEADERS, "No networks.")
         return
     if command == "show":
         _print_network(await client.get_network(args.name), args.json)

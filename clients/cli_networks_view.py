@@ -8,8 +8,7 @@ from typing import Any
 
 from google.protobuf import json_format
 
-from clients.cli_format import short
-from clients.cli_realized import facts_lines, host_lines, hosts_ready_text, status_json
+from clients.cli_realized import facts_lines, host_lines, status_cells, status_json
 from clients.present import iso_time, phase_key, realization_message
 from clients.present_networks import (
     dhcp_text,
@@ -49,9 +48,7 @@ def network_rows(networks: Sequence[pb.Network], now: float) -> list[tuple[str, 
                 type_label(spec.type),
                 link_text(spec),
                 str(spec.vlan) if spec.vlan else "—",
-                hosts_ready_text(network.realization),
-                phase_key(network.realization.phase),
-                short(realization_message(network.realization, now)),
+                *status_cells(network.realization, now),
             )
         )
     return rows

@@ -14,8 +14,8 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
-from clients.cli_format import print_json
-from clients.present import host_status_message, iso_time, phase_key
+from clients.cli_format import format_table, print_json, short
+from clients.present import host_status_message, iso_time, phase_key, realization_message
 from proto.quantix.v1 import common_pb2 as cpb
 
 # `--wait` gives up this long after the last host deadline the coordinator set: enough for the
@@ -66,6 +66,45 @@ def hosts_ready_text(realization: cpb.Realization) -> str:
     """The list's HOSTS cell: ``"2/3 ready"``."""
     ready = sum(1 for h in realization.hosts if h.phase == cpb.PHASE_READY)
     return f"{ready}/{len(realization.hosts)} ready"
+
+
+def status_cells(realization: cpb.Realization, now: float) -> tuple[str, str, str]:
+    """A list's last columns for any kind: HOSTS, PHASE, MESSAGE (cut short)."""
+    return (
+        hosts_ready_text(realization),
+        phase_key(realization.phase),
+        short(realization_message(realization, now)),
+    )
+
+
+def print_one(
+    current: Any,
+    as_json: bool,
+    to_json: Callable[[Any], Any],
+    to_text: Callable[[Any, float], str],
+) -> None:
+    """One object for ``show`` and the commands that change it: JSON, or its full text
+    (``to_text(object, now)``)."""
+    if as_json:
+        print_json(to_json(current))
+    else:
+        print(to_text(current, time.time()))
+
+
+def print_list(
+    items: Sequence[Any],
+    as_json: bool,
+    to_json: Callable[[Any], Any],
+    to_rows: Callable[[Sequence[Any], float], list[tuple[str, ...]]],
+    headers: Sequence[str],
+    empty: str,
+) -> None:
+    """A ``list`` command's output: a JSON array, or a table (``empty`` when there is none)."""
+    if as_json:
+        print_json([to_json(item) for item in items])
+        return
+    rows = to_rows(items, time.time())
+    print(format_table(rows, headers) if rows else empty)
 
 
 def status_json(status: cpb.HostStatus) -> dict[str, Any]:

@@ -4,7 +4,7 @@ node daemons on libvirt's test driver (the `fleet` fixture)."""
 import json
 
 from tests.cli.test_quantixctl_pools import HOSTS, connected, one_line_error
-from tests.fleet_client import quantixctl
+from tests.fleet_client import all_registered, quantixctl
 
 LAB = (
     "--type", "nat", "--subnet", "10.20.0.0/24",
@@ -124,3 +124,82 @@ def test_overlap_is_refused_by_the_server_and_update_changes_dhcp_and_delete_con
     assert deleted.stdout.splitlines()[0] == "Network lab deleted."
     assert quantixctl(fleet, "networks", "list", "--json").stdout.strip() == "[]"
 
+
+# --- switches: two nodes in network namespaces of their own, veth NICs (the `switch_fleet`
+# fixture); this machine's interfaces are never touched.
+
+
+def uplink_row(shown: str, host: str) -> list[str]:
+    (row,) = [line.split() for line in shown.splitlines() if line.split()[:2] == [host, "uplink1"]]
+    return row
+
+
+def test_a_switch_on_two_hosts_its_uplinks_a_port_group_network_and_delete_refused_in_use(
+    switch_fleet,
+):
+    fleet, _hosts = switch_fleet
+    all_registered(fleet)
+    bad_map = quantixctl(
+        fleet, "switches", "create", "dvs1", "--uplinks", "1", "--map", "host-a:eth1"
+    )
+    one_line_error(bad_map, 2, "quantixctl: --map (hosts[0]): must be HOST:UPLINK=NIC[,...]")
+    assert quantixctl(fleet, "switches", "list").stdout.strip() == "No switches."
+
+    maps = ("--map", "host-a:uplink1=eth1", "host-b:uplink1=eth1")
+    created = quantixctl(
+        fleet, "switches", "create", "dvs1", "--uplinks", "1", *maps, "--wait", "--json"
+    )
+    assert created.returncode == 0, created.stderr
+    switch = json.loads(created.stdout)
+    assert [(h["host"], h["phase"]) for h in switch["hosts"]] == [
+        ("host-a", "READY"),
+        ("host-b", "READY"),
+    ]
+    assert switch["hosts"][0]["switch_health"]["uplinks"][0]["nic"] == "eth1"
+    shown = quantixctl(fleet, "switches", "show", "dvs1")
+    assert shown.returncode == 0, shown.stderr
+    assert "  HOST    UPLINK   NIC   LINK  SPEED      MTU   IN SWITCH" in shown.stdout
+    for host in ("host-a", "host-b"):
+        assert uplink_row(shown.stdout, host) == [
+            host, "uplink1", "eth1", "up", "10", "Gbit/s", "1500", "yes"
+        ]  # fmt: skip
+    assert "Problems: none" in shown.stdout.splitlines()
+    listing = quantixctl(fleet, "switches", "list").stdout.splitlines()
+    assert listing[1].split()[:4] == ["dvs1", "uplink1", "(active)", "1500"]
+
+    remapped = quantixctl(
+        fleet, "switches", "map-uplink", "dvs1", "--map", "host-a:uplink1=eth2", "--wait"
+    )
+    assert remapped.returncode == 0, remapped.stderr
+    assert uplink_row(remapped.stdout, "host-a")[2:4] == ["eth2", "up"]
+    assert uplink_row(remapped.stdout, "host-b")[2:4] == ["eth1", "up"]
+
+    added = quantixctl(fleet, "switches", "add-portgroup", "dvs1", "guests", "--wait")
+    assert added.returncode == 0, added.stderr
+    assert "  guests      VLAN none  1500 (the switch's)  host-a, host-b" in added.stdout
+    second_untagged = quantixctl(fleet, "switches", "add-portgroup", "dvs1", "more")
+    one_line_error(
+        second_untagged,
+        2,
+        "quantixctl: PG (port_groups[1].vlan): VLAN none is both guests's and more's",
+    )
+
+    network = quantixctl(
+        fleet, "networks", "create", "guests", "--type", "port-group", "--switch", "dvs1",
+        "--port-group", "guests", "--wait",
+    )  # fmt: skip
+    assert network.returncode == 0, network.stderr
+    listed = quantixctl(fleet, "networks", "list").stdout.splitlines()[1].split()
+    assert listed[:4] == ["guests", "Port", "group", "dvs1/guests"]
+
+    in_use = quantixctl(fleet, "switches", "delete", "dvs1", "--yes")
+    one_line_error(
+        in_use,
+        1,
+        f"quantixctl: coordinator {fleet.coordinator_address} refused: switch dvs1 carries "
+        "network guests: delete them first",
+    )
+    assert quantixctl(fleet, "networks", "delete", "guests", "--yes").returncode == 0
+    deleted = quantixctl(fleet, "switches", "delete", "dvs1", "--yes")
+    assert deleted.returncode == 0, deleted.stderr
+    assert deleted.stdout.splitlines()[0] == "Switch dvs1 deleted."
