@@ -17,9 +17,10 @@ from typing import Any
 
 import grpc
 
-from clients import cli_audit, cli_join, cli_pki, cli_pools, present
+from clients import cli_audit, cli_join, cli_networks, cli_pki, cli_pools, cli_switches, present
 from clients.channels import Endpoint
 from clients.cli_format import format_table, print_json
+from clients.cli_realized import NotAsAsked
 from clients.coordinator import CoordinatorClient
 from clients.errors import describe_rpc_error
 from domain.errors import ValidationError
@@ -72,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     remove.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
     cli_join.add_command(hosts_cmd)
     cli_pools.add_commands(topics)
+    cli_networks.add_commands(topics)
+    cli_switches.add_commands(topics)
     cli_audit.add_command(topics)
     cli_pki.add_commands(topics)
     return parser
@@ -148,6 +151,10 @@ async def run(args: argparse.Namespace) -> None:
         try:
             if args.topic == "pools":
                 await cli_pools.run(client, args)
+            elif args.topic == "networks":
+                await cli_networks.run(client, args)
+            elif args.topic == "switches":
+                await cli_switches.run(client, args)
             elif args.topic == "audit":
                 await cli_audit.run(client, args)
             elif args.command == "join-token":
@@ -191,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except ValidationError as error:
         print(f"quantixctl: {error}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE) from None
-    except (CommandFailed, cli_pools.PoolCommandFailed, cli_pki.PkiCommandFailed) as error:
+    except (CommandFailed, NotAsAsked, cli_pki.PkiCommandFailed) as error:
         print(f"quantixctl: {error}", file=sys.stderr)
         raise SystemExit(EXIT_FAILURE) from None
 

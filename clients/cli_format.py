@@ -1,10 +1,15 @@
-"""Output helpers shared by quantixctl's commands: aligned tables and JSON."""
+"""Helpers shared by quantixctl's commands: aligned tables, JSON, short messages, and errors
+that name the flag a user typed."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+from domain.errors import ValidationError
+
+MESSAGE_WIDTH = 72  # of a list's MESSAGE column; `show` commands print messages in full
 
 
 def format_table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
@@ -20,3 +25,16 @@ def format_table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
 
 def print_json(value: Any) -> None:
     print(json.dumps(value, indent=2, sort_keys=True))
+
+
+def short(text: str, width: int = MESSAGE_WIDTH) -> str:
+    """``text`` cut to ``width`` characters, an ellipsis saying so."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def flag_error_of(error: ValidationError, field_flags: Mapping[str, str]) -> ValidationError:
+    """The same error, naming the flag as well: ``--server (nfs.server): is required``.
+    ``field_flags``: the flag that sets each field (a list's items by the list's field)."""
+    base = error.field.split("[", 1)[0]
+    flag = field_flags.get(base)
+    return ValidationError(f"{flag} ({error.field})" if flag else error.field, error.rule)

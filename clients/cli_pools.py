@@ -8,14 +8,13 @@ never from the command line, where shell history and ``ps`` would keep them.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from clients.cli_format import format_table, print_json
+from clients.cli_format import flag_error_of, format_table, print_json
 from clients.cli_pools_view import (
     POOL_HEADERS,
     discovered_json,
@@ -24,10 +23,9 @@ from clients.cli_pools_view import (
     pool_json,
     pool_rows,
     pool_text,
-    result_text,
 )
+from clients.cli_realized import report_deleted, require_off, require_ready, wait_settled
 from clients.coordinator import CoordinatorClient
-from clients.present import phase_key
 from domain.errors import ValidationError
 from domain.pools import (
     Backend,
@@ -40,7 +38,6 @@ from domain.pools import (
     parse_mount_options,
     validate_pool_spec,
 )
-from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from wire.pool_codec import spec_to_pb
 
@@ -89,23 +86,10 @@ FIELD_FLAGS = {
     "iscsi.chap_user": "--chap-user",
     "iscsi.chap_secret": "--chap-secret-file",
 }
-# `--wait` gives up this long after the last host deadline the coordinator set: enough for the
-# final status to be written and read back, short enough not to hang a script.
-WAIT_SLACK_S = 5.0
-# How often `--wait` asks for the pool: a person does not notice 0.2 s, a coordinator does not
-# notice one small read five times a second.
-WAIT_POLL_S = 0.2
-
-
-class PoolCommandFailed(Exception):
-    """The command ran but did not get what was asked (exit status 1); the text says why."""
 
 
 def flag_error(error: ValidationError) -> ValidationError:
-    """The same error, naming the flag as well: ``--server (nfs.server): is required``."""
-    base = error.field.split("[", 1)[0]
-    flag = FIELD_FLAGS.get(base)
-    return ValidationError(f"{flag} ({error.field})" if flag else error.field, error.rule)
+    return flag_error_of(error, FIELD_FLAGS)
 
 
 def add_commands(topics: Any) -> None:
@@ -294,22 +278,11 @@ def _print_pool(pool: pb.Pool, as_json: bool) -> None:
 
 
 async def _wait_settled(client: CoordinatorClient, pool: pb.Pool) -> pb.Pool:
-    deadlines = [h.deadline.ToNanoseconds() / 1e9 for h in pool.realization.hosts]
-    give_up = max(deadlines, default=time.time()) + WAIT_SLACK_S
-    while (
-        pool.realization.phase in (cpb.PHASE_PENDING, cpb.PHASE_DELETING) and time.time() < give_up
-    ):
-        await asyncio.sleep(WAIT_POLL_S)
-        pool = await client.get_pool(pool.spec.name)
-    return pool
+    return await wait_settled(pool, lambda: client.get_pool(pool.spec.name))
 
 
 def _require_ready(pool: pb.Pool) -> None:
-    if pool.realization.phase != cpb.PHASE_READY:
-        raise PoolCommandFailed(
-            f"pool {pool.spec.name} is {phase_key(pool.realization.phase)}: "
-            f"{pool.realization.message or 'no message'}"
-        )
+    require_ready(f"pool {pool.spec.name}", pool)
 
 
 async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
@@ -352,26 +325,10 @@ async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
     if command == "unassign":
         pool = await client.unassign_hosts(args.name, args.hosts, args.force)
         _print_pool(pool, args.json)
-        kept = [h for h in pool.realization.hosts if h.host in args.hosts]
-        if kept:
-            failures = "; ".join(f"{h.host}: {h.message}" for h in kept)
-            raise PoolCommandFailed(f"pool {args.name} is still on {failures}")
+        require_off(f"pool {args.name}", pool, args.hosts)
         return
     if command == "delete":
         reply = await client.delete_pool(args.name, args.force)
-        if args.json:
-            print_json(
-                {
-                    "deleted": reply.deleted,
-                    "results": [host_json(r) for r in reply.results],
-                    "pool": pool_json(reply.pool) if reply.HasField("pool") else None,
-                }
-            )
-        else:
-            print(result_text(reply, args.name))
-        if not reply.deleted:
-            raise PoolCommandFailed(
-                f"pool {args.name} was not deleted: {reply.pool.realization.message}"
-            )
+        report_deleted("pool", args.name, reply, args.json, pool_json, host_json)
         return
     raise AssertionError(f"unknown pools command {command!r}")

@@ -7,10 +7,16 @@ from typing import Any
 
 from google.protobuf import json_format
 
+from clients.cli_format import short
+from clients.cli_realized import (
+    facts_lines,
+    host_lines,
+    hosts_ready_text,
+    status_json,
+)
 from clients.present import (
     iso_time,
     phase_key,
-    pool_host_message,
     pool_message,
     pool_state_label,
     unknown_capacity_text,
@@ -21,8 +27,6 @@ from domain.units import format_bytes
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from wire.pool_codec import BACKEND_FROM_PB
-
-MESSAGE_WIDTH = 72  # of the list's MESSAGE column; `pools show` prints messages in full
 
 
 def backend_of(pool: pb.Pool) -> Backend | None:
@@ -78,16 +82,10 @@ def capacity_text(pool: pb.Pool | cpb.StorageUse | pb.DiscoveredPoolHost) -> str
 
 def host_json(status: cpb.HostStatus) -> dict[str, Any]:
     return {
-        "host": status.host,
-        "phase": phase_key(status.phase) if status.phase else "",
-        "message": status.message,
-        "reason": status.reason,
+        **status_json(status),
         "capacity_bytes": status.storage.capacity_bytes,
         "allocation_bytes": status.storage.allocation_bytes,
         "available_bytes": status.storage.available_bytes,
-        "notes": list(status.notes),
-        "updated_at": iso_time(status.updated_at),
-        "deadline": iso_time(status.deadline),
     }
 
 
@@ -108,23 +106,18 @@ def pool_json(pool: pb.Pool) -> dict[str, Any]:
     }
 
 
-def _short(text: str, width: int = MESSAGE_WIDTH) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def pool_rows(pools: Sequence[pb.Pool], now: float) -> list[tuple[str, ...]]:
     rows = []
     for pool in pools:
         backend = backend_of(pool)
-        ready = sum(1 for h in pool.realization.hosts if h.phase == cpb.PHASE_READY)
         rows.append(
             (
                 pool.spec.name,
                 backend.label if backend else "?",
                 phase_key(pool.realization.phase),
-                f"{ready}/{len(pool.realization.hosts)} ready",
+                hosts_ready_text(pool.realization),
                 capacity_text(pool),
-                _short(pool_message(pool, now)),
+                short(pool_message(pool, now)),
             )
         )
     return rows
@@ -147,7 +140,7 @@ def discovered_rows(pools: Sequence[pb.DiscoveredPool]) -> list[tuple[str, ...]]
                 "UNMANAGED",
                 hosts,
                 capacity_text(first) if first is not None else "—",
-                _short(pool.not_adoptable_reason or "adoptable: quantixctl pools adopt NAME"),
+                short(pool.not_adoptable_reason or "adoptable: quantixctl pools adopt NAME"),
             )
         )
     return rows
@@ -190,31 +183,7 @@ def pool_text(pool: pb.Pool, now: float) -> str:
         ("Description", pool.spec.description or "—"),
         ("Created", iso_time(pool.created_at) or "—"),
     ]
-    width = max(len(label) for label, _ in facts)
-    lines = [f"{label.ljust(width)}  {value}" for label, value in facts]
+    lines = facts_lines(facts)
     lines.append("")
-    lines.append("Hosts:" if pool.realization.hosts else "Hosts: none")
-    host_width = max((len(h.host) for h in pool.realization.hosts), default=0)
-    for status in pool.realization.hosts:
-        phase = phase_key(status.phase)
-        detail = capacity_text(status.storage) if status.phase == cpb.PHASE_READY else status.reason
-        if detail == phase:
-            detail = ""
-        if status.phase == cpb.PHASE_PENDING and iso_time(status.deadline):
-            detail = f"answer due by {iso_time(status.deadline)}"
-        lines.append(f"  {status.host.ljust(host_width)}  {phase.ljust(8)}  {detail}".rstrip())
-        message = pool_host_message(status, now)
-        if message:
-            lines.append(f"      {message}")
-        lines += [f"      note: {note}" for note in status.notes]
-    return "\n".join(lines)
-
-
-def result_text(reply: pb.DeletePoolResponse, name: str) -> str:
-    lines = [f"Pool {name} deleted." if reply.deleted else f"Pool {name} was not deleted."]
-    width = max((len(r.host) for r in reply.results), default=0)
-    for result in reply.results:
-        # A host where the pool is gone has no phase; a failure has ERROR or OFFLINE.
-        outcome = f"{phase_key(result.phase)}: " if result.phase else ""
-        lines.append(f"  {result.host.ljust(width)}  {outcome}{result.message}")
+    lines += host_lines(pool.realization.hosts, now, lambda status: capacity_text(status.storage))
     return "\n".join(lines)

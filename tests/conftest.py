@@ -11,6 +11,7 @@ import pytest
 
 from localfleet import DEMO_NODE_NAMES, LocalFleet
 from localfleet.fleet import CoordinatorDaemon, coordinator_process
+from localfleet.netns import HostNet
 
 
 @pytest.fixture
@@ -95,3 +96,24 @@ def start_fleet(tmp_path: Path) -> Iterator[Callable[..., LocalFleet]]:
     finally:
         for local in started:
             asyncio.run(local.stop())
+
+
+@pytest.fixture
+def switch_fleet(tmp_path: Path) -> Iterator[tuple[LocalFleet, HostNet]]:
+    """Two nodes, each doing host networking in a namespace of its own with veth NICs; this
+    machine's own interfaces are never touched."""
+    hosts = HostNet()
+    try:
+        netns = {
+            "host-a": hosts.add_host("host-a", ["eth1", "eth2"]),
+            "host-b": hosts.add_host("host-b", ["eth1"]),
+        }
+        fleet = asyncio.run(
+            LocalFleet.start(tmp_path, ("host-a", "host-b"), heartbeat_interval_s=0.5, netns=netns)
+        )
+        try:
+            yield fleet, hosts
+        finally:
+            asyncio.run(fleet.stop())
+    finally:
+        hosts.close()

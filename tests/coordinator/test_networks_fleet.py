@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Iterator
 
 import grpc
 import pytest
@@ -17,8 +16,6 @@ from domain.network_xml import describe
 from domain.networks import NetworkSpec, NetworkType
 from domain.switch_layout import port_group_bridge
 from domain.switches import HostUplinks, PortGroup, SwitchSpec, UplinkNic
-from localfleet import LocalFleet
-from localfleet.netns import HostNet
 from proto.quantix.v1 import common_pb2 as cpb
 from tests.coordinator.pool_wire import phases
 from tests.domain.test_networks import NAT
@@ -138,27 +135,6 @@ def test_update_redefines_everywhere_and_bad_or_overlapping_networks_change_noth
         assert describe(xml).dns_servers == ("9.9.9.9",)
     assert deleted.deleted and [r.host for r in deleted.results] == list(HOSTS)
     assert NAT.name not in left
-
-
-@pytest.fixture
-def switch_fleet(tmp_path) -> Iterator[tuple[LocalFleet, HostNet]]:
-    """Two nodes, each doing host networking in a namespace of its own with veth NICs; this
-    machine's own interfaces are never touched."""
-    hosts = HostNet()
-    try:
-        netns = {
-            "host-a": hosts.add_host("host-a", ["eth1", "eth2"]),
-            "host-b": hosts.add_host("host-b", ["eth1"]),
-        }
-        fleet = asyncio.run(
-            LocalFleet.start(tmp_path, ("host-a", "host-b"), heartbeat_interval_s=0.5, netns=netns)
-        )
-        try:
-            yield fleet, hosts
-        finally:
-            asyncio.run(fleet.stop())
-    finally:
-        hosts.close()
 
 
 def uplinks(host: str, nic: str) -> HostUplinks:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
-from console.networks.network_text import DEFAULT_MTU
+from clients.present_networks import DEFAULT_MTU
 from console.networks.wizard_inputs import NetworkWizardInputs, SwitchInfo
 from console.wizards.field_row import FieldRow
 from console.wizards.fields_page import FieldsPage

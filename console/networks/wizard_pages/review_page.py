@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from console.networks.network_text import (
+from clients.present_networks import (
     dhcp_text,
     lease_text,
     mtu_text,

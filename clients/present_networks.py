@@ -1,4 +1,5 @@
-"""How a network spec reads to a user: the wizard's review (and the Networks page to come)."""
+"""How a network spec reads to a user: the Create Network wizard's review, the Networks page to
+come and quantixctl networks, in the same words."""
 
 from __future__ import annotations
 
