@@ -66,11 +66,9 @@ class DemoHostNet:
             )
             return None
         net = cls(secrets.token_hex(4))
-        hosts = [
-            f"{node}={','.join(f'{nic}:{mtu}' for nic, mtu in nics)}"
-            for node, nics in DEMO_NICS.items()
-        ]
-        await net._run("create", *hosts)
+        from localfleet.netns_process import host_args
+
+        await net._run("create", *host_args(DEMO_NICS))
         return net
 
     async def close(self) -> None:

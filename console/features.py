@@ -13,12 +13,14 @@ from console import view_actions
 from console.audit import feature as audit
 from console.hosts import feature as hosts
 from console.kit.pages import PageRegistry
+from console.networks import feature as networks
 from console.pages import placeholders
 from console.storage import feature as storage
 
 FEATURES: tuple[Callable[[PageRegistry], None], ...] = (
     hosts.register,
     storage.register,
+    networks.register,
     audit.register,
     placeholders.register,
     view_actions.register,

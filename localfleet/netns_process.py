@@ -8,9 +8,28 @@ worker threads too). A child process has a plain asyncio and exits when done.
 
 from __future__ import annotations
 
+import subprocess
 import sys
+from collections.abc import Mapping, Sequence
 
 from localfleet.netns import HostNet, Nic
+
+
+def host_args(nics: Mapping[str, Sequence[tuple[str, int]]]) -> list[str]:
+    """``{"host-a": [("eth1", 1500)]}`` as this module's arguments (``host-a=eth1:1500``)."""
+    return [f"{node}={','.join(f'{n}:{mtu}' for n, mtu in pairs)}" for node, pairs in nics.items()]
+
+
+def in_child(command: str, run_id: str, args: Sequence[str]) -> None:
+    """Run ``command`` in a child process and wait (a test's fixture: its process runs Qt)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "localfleet.netns_process", command, run_id, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"host networks ({command}): {done.stderr.strip()}")
 
 
 def _nics(text: str) -> list[Nic]:

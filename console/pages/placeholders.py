@@ -41,13 +41,6 @@ PLACEHOLDERS: tuple[Placeholder, ...] = (
         "ISO images, cloud images and OVA templates, with upload and download progress, "
         "will appear here.",
     ),
-    Placeholder(
-        "networks",
-        "Networks",
-        50,
-        "Ctrl+5",
-        "Virtual networks and switches, with their per-host state, will appear here.",
-    ),
 )
 
 

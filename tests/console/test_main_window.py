@@ -69,17 +69,18 @@ def test_sidebar_pages_and_shortcuts(window, qtbot):
         "Images",
         "Networks",
         "Audit",
+        "Switches",
     ]
     assert window.stack.currentWidget() is window.hosts_page
     activate(qtbot, window)
-    for number in (3, 6, 5, 2, 4, 1):
+    for number in (3, 6, 5, 7, 2, 4, 1):
         qtbot.keyClick(
             window, getattr(Qt.Key, f"Key_{number}"), Qt.KeyboardModifier.ControlModifier
         )
         assert window.stack.currentIndex() == number - 1
         assert window.sidebar.currentRow() == number - 1
     assert isinstance(window.pages[2], StoragePage)
-    for index, placeholder in zip((1, 3, 4), PLACEHOLDERS, strict=True):
+    for index, placeholder in zip((1, 3), PLACEHOLDERS, strict=True):
         page = window.pages[index]
         assert isinstance(page, PlaceholderPage) and "will appear here" in page.text_label.text()
         assert page.text_label.text() == placeholder.text

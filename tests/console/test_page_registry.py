@@ -28,6 +28,7 @@ def test_features_register_pages_in_order_with_their_shortcuts():
         ("images", "Ctrl+4"),
         ("networks", "Ctrl+5"),
         ("audit", "Ctrl+6"),
+        ("switches", "Ctrl+7"),
     ]
 
 
@@ -60,11 +61,11 @@ def test_a_registered_page_joins_the_window_without_editing_it(qtbot, run, setti
     """What a new feature does: register a page after the others and a model for a kind."""
     registry = build_registry()
     registry.add_model(WatchModelSpec("more_hosts", (pb.OBJECT_KIND_NODE,), HostsModel))
-    registry.add_page(PageSpec("extra", "Extra", 70, "Ctrl+7", _label))
+    registry.add_page(PageSpec("extra", "Extra", 80, "Ctrl+8", _label))
     window = MainWindow(settings, IdentityStore(), registry=registry)
     try:
-        assert window.sidebar.item(6).text() == "Extra"
-        assert window.page_actions[6].shortcut().toString() == "Ctrl+7"
+        assert window.sidebar.item(7).text() == "Extra"
+        assert window.page_actions[7].shortcut().toString() == "Ctrl+8"
         window.show_page_key("extra")
         assert window.current_page() is window.page("extra")
         window._on_watch_event(event(pb.WatchEvent.TYPE_ADDED, "host-a", make_node("host-a")))

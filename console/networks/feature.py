@@ -1,0 +1,35 @@
+"""The Networks page (networks as status cards, the Create Network wizard) and the Switches
+page (each switch's hosts x uplinks), with their Watch-fed models, registered."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from console.kit.pages import PageContext, PageRegistry, PageSpec, WatchModelSpec
+from console.models.hosts_model import HostsModel
+from console.networks.networks_model import NetworksModel
+from console.networks.networks_page import NetworksPage
+from console.networks.switches_model import SwitchesModel
+from console.networks.switches_page import SwitchesPage
+from proto.quantix.v1 import coordinator_pb2 as pb
+
+
+def make_networks_page(context: PageContext) -> QWidget:
+    return NetworksPage(
+        context.model("networks", NetworksModel),
+        context.model("switches", SwitchesModel),
+        context.model("hosts", HostsModel),
+        context.endpoint,
+        context.window,
+    )
+
+
+def make_switches_page(context: PageContext) -> QWidget:
+    return SwitchesPage(context.model("switches", SwitchesModel), context.window)
+
+
+def register(registry: PageRegistry) -> None:
+    registry.add_model(WatchModelSpec("networks", (pb.OBJECT_KIND_NETWORK,), NetworksModel))
+    registry.add_model(WatchModelSpec("switches", (pb.OBJECT_KIND_SWITCH,), SwitchesModel))
+    registry.add_page(PageSpec("networks", "Networks", 50, "Ctrl+5", make_networks_page))
+    registry.add_page(PageSpec("switches", "Switches", 70, "Ctrl+7", make_switches_page))
