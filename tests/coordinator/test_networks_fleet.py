@@ -124,8 +124,7 @@ def test_update_redefines_everywhere_and_bad_or_overlapping_networks_change_noth
     (overlap, bad, twice) = refusals
     assert overlap[0] == grpc.StatusCode.INVALID_ARGUMENT
     assert overlap[1] == (
-        "subnet: 10.20.0.0/25 overlaps 10.20.0.0/24 of network lab-nat on host-a and 2 more "
-        "host(s)"
+        "subnet: 10.20.0.0/25 overlaps 10.20.0.0/24 of network lab-nat on host-a and 2 more host(s)"
     )
     assert bad == (
         grpc.StatusCode.INVALID_ARGUMENT,
