@@ -58,14 +58,18 @@ class DiscoveredKind(Protocol[R, D]):
 
     def key(self, reported: R) -> str: ...
 
+    # The reported facts a discovered object keeps per host (same field names in both), and
+    # the message of one host's entry (DiscoveredPoolHost, ...).
+    per_host: tuple[str, ...]
+    host_entry: type[Message]
+
     def group(self, key: str, reported: R) -> D:
         """A discovered object for ``key`` with no hosts yet."""
         ...
 
-    def add_host(self, group: D, host: str, reported: R) -> None: ...
-
-    def reported(self, stored: D) -> Iterator[tuple[str, R]]:
-        """(host, what it reported), rebuilt from a stored discovered object."""
+    def shared(self, stored: D) -> R:
+        """What every host of a stored discovered object reported alike (per-host facts
+        unset)."""
         ...
 
 
@@ -85,6 +89,8 @@ class _Pools:
     kind = pb.OBJECT_KIND_DISCOVERED_POOL
     managed_kind = pb.OBJECT_KIND_POOL
     noun = "storage pools"
+    per_host = _PER_HOST
+    host_entry = pb.DiscoveredPoolHost
 
     def validate(self, reported: Sequence[common_pb2.HostStoragePool]) -> None:
         validate_reported_pools(reported)
@@ -103,26 +109,13 @@ class _Pools:
             not_adoptable_reason=not_adoptable_reason(reported.type),
         )
 
-    def add_host(
-        self, group: pb.DiscoveredPool, host: str, reported: common_pb2.HostStoragePool
-    ) -> None:
-        entry = pb.DiscoveredPoolHost(host=host, **{f: getattr(reported, f) for f in _PER_HOST})
-        group.hosts.append(entry)
-
-    def reported(
-        self, stored: pb.DiscoveredPool
-    ) -> Iterator[tuple[str, common_pb2.HostStoragePool]]:
-        for entry in stored.hosts:
-            yield (
-                entry.host,
-                common_pb2.HostStoragePool(
-                    name=stored.name,
-                    type=stored.type,
-                    source=stored.source,
-                    target_path=stored.target_path,
-                    **{f: getattr(entry, f) for f in _PER_HOST},
-                ),
-            )
+    def shared(self, stored: pb.DiscoveredPool) -> common_pb2.HostStoragePool:
+        return common_pb2.HostStoragePool(
+            name=stored.name,
+            type=stored.type,
+            source=stored.source,
+            target_path=stored.target_path,
+        )
 
 
 POOLS: DiscoveredKind[Any, Any] = _Pools()
@@ -143,7 +136,7 @@ class DiscoveryManager(Generic[R, D]):
         self._by_key: dict[str, dict[str, R]] = {}
         self._keys_of: dict[str, set[str]] = {}
         for stored in self.list():
-            for host, reported in kind.reported(stored):
+            for host, reported in self._reported(stored):
                 self._index(host, kind.key(reported), reported)
         # (name, host) of every managed object, recomputed only when managed objects change.
         self._managed_cache: set[tuple[str, str]] | None = None
@@ -218,6 +211,14 @@ class DiscoveryManager(Generic[R, D]):
 
     # --- internals ------------------------------------------------------------------------
 
+    def _reported(self, stored: D) -> Iterator[tuple[str, R]]:
+        """(host, what it reported), rebuilt from a stored discovered object."""
+        for entry in stored.hosts:  # type: ignore[attr-defined]
+            reported = self._kind.shared(stored)
+            for name in self._kind.per_host:
+                setattr(reported, name, getattr(entry, name))
+            yield entry.host, reported
+
     def _index(self, host: str, key: str, reported: R) -> None:
         self._by_key.setdefault(key, {})[host] = reported
         self._keys_of.setdefault(host, set()).add(key)
@@ -263,5 +264,6 @@ class DiscoveryManager(Generic[R, D]):
                 continue
             if group is None:
                 group = self._kind.group(key, reported)
-            self._kind.add_host(group, host, reported)
+            facts = {name: getattr(reported, name) for name in self._kind.per_host}
+            group.hosts.append(self._kind.host_entry(host=host, **facts))  # type: ignore[attr-defined]
         return group

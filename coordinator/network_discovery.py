@@ -9,7 +9,7 @@ settings the spec asks for and keeps it as it is (domain.network_adoption says w
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Iterator, Sequence
+from collections.abc import Awaitable, Sequence
 from typing import Any
 
 from clients.node import NodeClient
@@ -23,14 +23,14 @@ from proto.quantix.v1 import common_pb2
 from proto.quantix.v1 import coordinator_pb2 as pb
 from wire.network_codec import network_to_pb
 
-# The facts a host lists of a network that a discovered network keeps per host.
-_PER_HOST = ("active", "autostart", "persistent", "uuid")
-
 
 class _Networks:
     kind = pb.OBJECT_KIND_DISCOVERED_NETWORK
     managed_kind = pb.OBJECT_KIND_NETWORK
     noun = "networks"
+    # The facts a host lists of a network that a discovered network keeps per host.
+    per_host = ("active", "autostart", "persistent", "uuid")
+    host_entry = pb.DiscoveredNetworkHost
 
     def validate(self, reported: Sequence[common_pb2.HostNetwork]) -> None:
         validate_reported_networks(reported)
@@ -51,26 +51,13 @@ class _Networks:
             not_adoptable_reason=not_adoptable_reason(reported.forward_mode, reported.bridge),
         )
 
-    def add_host(
-        self, group: pb.DiscoveredNetwork, host: str, reported: common_pb2.HostNetwork
-    ) -> None:
-        entry = pb.DiscoveredNetworkHost(host=host, **{f: getattr(reported, f) for f in _PER_HOST})
-        group.hosts.append(entry)
-
-    def reported(
-        self, stored: pb.DiscoveredNetwork
-    ) -> Iterator[tuple[str, common_pb2.HostNetwork]]:
-        for entry in stored.hosts:
-            yield (
-                entry.host,
-                common_pb2.HostNetwork(
-                    name=stored.name,
-                    forward_mode=stored.forward_mode,
-                    bridge=stored.bridge,
-                    ip_cidrs=list(stored.subnets),
-                    **{f: getattr(entry, f) for f in _PER_HOST},
-                ),
-            )
+    def shared(self, stored: pb.DiscoveredNetwork) -> common_pb2.HostNetwork:
+        return common_pb2.HostNetwork(
+            name=stored.name,
+            forward_mode=stored.forward_mode,
+            bridge=stored.bridge,
+            ip_cidrs=list(stored.subnets),
+        )
 
 
 NETWORKS = _Networks()
