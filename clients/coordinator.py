@@ -206,6 +206,16 @@ class CoordinatorClient:
         request = pb.DeleteSwitchRequest(name=name)
         return await self._stub.DeleteSwitch(request, timeout=DELETE_DEADLINE_S)
 
+    async def list_discovered_networks(self) -> pb.ListDiscoveredNetworksResponse:
+        request = pb.ListDiscoveredNetworksRequest()
+        return await self._stub.ListDiscoveredNetworks(request, timeout=self.deadline_s)
+
+    async def adopt_network(
+        self, name: str, hosts: Sequence[str] = (), dry_run: bool = False
+    ) -> pb.Network:
+        request = pb.AdoptNetworkRequest(name=name, hosts=list(hosts), dry_run=dry_run)
+        return await self._stub.AdoptNetwork(request, timeout=self.deadline_s)
+
     def watch(self, since_revision: int = 0) -> AsyncIterator[pb.WatchEvent]:
         """The Watch stream, one event at a time (they arrive in batches): no deadline (it
         lives as long as the connection); iterate it."""

@@ -51,6 +51,8 @@ _RULES: dict[str, Rule] = {
     "CreateSwitch": at_least("admin"),
     "UpdateSwitch": at_least("admin"),
     "DeleteSwitch": at_least("admin"),
+    "ListDiscoveredNetworks": at_least("viewer"),
+    "AdoptNetwork": at_least("admin"),
 }
 
 # Names kept in an audit entry: every valid host or pool name fits (MAX_AUDITED_NAME cuts
@@ -84,6 +86,7 @@ _CHANGES: dict[str, Subject] = {
     "UpdateSwitch": ("switch", "spec.name", NAME_KEPT),
     "RetrySwitch": ("switch", "name", NAME_KEPT),
     "DeleteSwitch": ("switch", "name", NAME_KEPT),
+    "AdoptNetwork": ("network", "name", NAME_KEPT),
 }
 
 RULES = {f"/{SERVICE}/{method}": rule for method, rule in _RULES.items()}

@@ -1,5 +1,5 @@
 """Bounds on what a node may tell the coordinator about itself: host facts at registration and
-the storage pools it reports.
+the storage pools and networks it reports.
 
 These values are stored, published on Watch and sent to every console, so each string and
 list is bounded (domain.limits) and free of control characters before anything is stored: a
@@ -10,6 +10,8 @@ keeps working for everyone else.
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+from google.protobuf.message import Message
 
 from domain.errors import ValidationError
 from domain.limits import MAX_LIST, MAX_SHORT_TEXT, validate_text
@@ -22,6 +24,11 @@ MAX_POOL_TYPES = 64
 MAX_NICS = MAX_LIST
 # Storage pools a host reports: libvirt hosts with hundreds exist; past this it is not a host.
 MAX_REPORTED_POOLS = MAX_LIST
+# Networks a host has: a few in practice (default, an isolated one, one per VLAN); hosts with
+# hundreds exist, and past this it is not a host.
+MAX_REPORTED_NETWORKS = MAX_LIST
+# Addresses on one network: an IPv4 and an IPv6 one, a few more at most; 32 leaves room.
+MAX_NETWORK_ADDRESSES = 32
 # One host's report in bytes: 1,000 pools of ~300 bytes each, with room to spare.
 MAX_REPORT_BYTES = 1024 * 1024
 # A daemon version ("0.1.0", "1.2.3+git.abcdef"): short.
@@ -64,9 +71,32 @@ def validate_reported_pools(
         validate_reported_pool(
             pool.name, pool.type, pool.uuid, pool.source, pool.target_path, f"{field}[{i}]"
         )
+    _report_size(pools, field)
+
+
+def validate_reported_networks(
+    networks: Sequence[common_pb2.HostNetwork], field: str = "networks"
+) -> None:
+    """A node's networks, as it lists them: libvirt's names shown as they are, bounded and one
+    line each, like its pools."""
+    _list(networks, field, MAX_REPORTED_NETWORKS)
+    for i, network in enumerate(networks):
+        where = f"{field}[{i}]"
+        validate_text(network.name, f"{where}.name", MAX_SHORT_TEXT)
+        if not network.name:
+            raise ValidationError(f"{where}.name", "is required")
+        for name in ("uuid", "bridge", "forward_mode"):
+            validate_text(getattr(network, name), f"{where}.{name}", MAX_SHORT_TEXT)
+        _list(network.ip_cidrs, f"{where}.ip_cidrs", MAX_NETWORK_ADDRESSES)
+        for j, cidr in enumerate(network.ip_cidrs):
+            validate_text(cidr, f"{where}.ip_cidrs[{j}]", MAX_SHORT_TEXT)
+    _report_size(networks, field)
+
+
+def _report_size(items: Sequence[Message], field: str) -> None:
     # Characters are bounded per field; bytes for the whole report too (4-byte characters in
     # every field would otherwise make one report ~11 MB, stored and sent to every console).
-    size = sum(pool.ByteSize() for pool in pools)
+    size = sum(item.ByteSize() for item in items)
     if size > MAX_REPORT_BYTES:
         raise ValidationError(field, f"must take at most {MAX_REPORT_BYTES} bytes (got {size})")
 

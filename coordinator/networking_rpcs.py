@@ -5,9 +5,12 @@ A part of CoordinatorServicer, kept apart so each file holds one concern."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import grpc
 
+from coordinator.adoption import Adopter
+from coordinator.discovery import DiscoveryManager
 from coordinator.networks import NetworkManager
 from coordinator.realized_errors import ObjectExists, ObjectNotFound, Refused
 from coordinator.switches import SwitchManager
@@ -36,6 +39,8 @@ def check_name_and_hosts(name: str, hosts: Sequence[str] = ()) -> None:
 class NetworkingRpcs:
     _networks: NetworkManager
     _switches: SwitchManager
+    _network_discovery: DiscoveryManager[Any, Any]
+    _network_adopter: Adopter
 
     # --- networks ----------------------------------------------------------------------------
 
@@ -148,3 +153,23 @@ class NetworkingRpcs:
     ) -> pb.DeleteSwitchResponse:
         check_name_and_hosts(request.name)
         return await self._switches.delete(request.name)
+
+    # --- networks Quantix did not create -------------------------------------------------------
+
+    async def ListDiscoveredNetworks(
+        self, request: pb.ListDiscoveredNetworksRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListDiscoveredNetworksResponse:
+        return pb.ListDiscoveredNetworksResponse(
+            networks=self._network_discovery.list(),
+            revision=self._inventory.revision,  # type: ignore[attr-defined]
+        )
+
+    @validated
+    @realized_errors
+    async def AdoptNetwork(
+        self, request: pb.AdoptNetworkRequest, context: grpc.aio.ServicerContext
+    ) -> pb.Network:
+        check_name_and_hosts(request.name, request.hosts)
+        return await self._network_adopter.adopt(
+            request.name, request.hosts, dry_run=request.dry_run
+        )

@@ -60,6 +60,9 @@ class NetworkAdapter:
 
     def __init__(self, switch_of: SwitchLookup) -> None:
         self._switch_of = switch_of
+        # Told when an operation ended on a host (and which network it removed there): the
+        # host's networks are asked for again (coordinator.network_reports).
+        self.host_changed: Callable[[str, str], None] = lambda host, removed: None
 
     def validate_name(self, name: str) -> None:
         validate_pool_name(name, "name")
@@ -77,6 +80,7 @@ class NetworkAdapter:
         return lambda client, timeout_s: client.init_network(spec, bridge, timeout_s)
 
     def status_from_init(self, outcome: HostOutcome[Any], now: float) -> cpb.HostStatus:
+        self.host_changed(outcome.host, "")
         if outcome.ok:
             return hs.ready(outcome.host, now)
         return hs.failed(
@@ -100,11 +104,14 @@ class NetworkAdapter:
         # and with them the check that none is attached).
         name = network.spec.name
         before_destroy()
-        return await realizer.run(
+        outcomes = await realizer.run(
             WorkKey(NOUN, name),
             hosts,
             lambda client, timeout_s: client.destroy_network(name, timeout_s),
         )
+        for outcome in outcomes:
+            self.host_changed(outcome.host, name if outcome.ok else "")
+        return outcomes
 
     def refresh_facts(self, network: pb.Network) -> None:
         pass  # a network's facts are its hosts' statuses
@@ -143,7 +150,8 @@ class NetworkManager(RealizedManager[pb.Network]):
         add_port_group: AddPortGroup,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        super().__init__(NetworkAdapter(switch_of), inventory, store, nodes, realizer, clock)
+        self.adapter = NetworkAdapter(switch_of)
+        super().__init__(self.adapter, inventory, store, nodes, realizer, clock)
         self._switch_of = switch_of
         self._add_port_group = add_port_group
 

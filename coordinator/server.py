@@ -10,13 +10,15 @@ from pathlib import Path
 import grpc
 
 from coordinator.access_rules import CHANGES, RULES
-from coordinator.adoption import Adopter
+from coordinator.adoption import Adopter, PoolAdoption
 from coordinator.audit import AuditLog
 from coordinator.discovery import DiscoveryManager
 from coordinator.enrolment import Enroller, HostBindings
 from coordinator.host_reports import ask_every_node
 from coordinator.inventory import Inventory
 from coordinator.join_tokens import JoinTokens
+from coordinator.network_discovery import NETWORKS, NetworkAdoption
+from coordinator.network_reports import NetworkReports
 from coordinator.networks import NetworkManager
 from coordinator.node_clients import NodeClients
 from coordinator.nodes import NodeRegistry
@@ -163,7 +165,11 @@ async def serve(args: argparse.Namespace) -> None:
     switches.networks_using = networks.using_switch
     realized = (pools, switches, networks)
     discovery = DiscoveryManager(inventory, nodes)
-    adopter = Adopter(pools, discovery, realizer)
+    adopter = Adopter(PoolAdoption(pools), discovery, realizer)
+    network_discovery = DiscoveryManager(inventory, nodes, NETWORKS)
+    network_reports = NetworkReports(realizer, nodes, network_discovery)
+    networks.adapter.host_changed = network_reports.host_changed
+    network_adopter = Adopter(NetworkAdoption(networks), network_discovery, realizer)
     tokens = JoinTokens(store)
     bindings = HostBindings(store)
     audit = AuditLog(store, inventory, enforced=identity is not None)
@@ -191,6 +197,8 @@ async def serve(args: argparse.Namespace) -> None:
             switches,
             discovery,
             adopter,
+            network_discovery,
+            network_adopter,
             tokens,
             bindings,
             enroller,
@@ -212,6 +220,7 @@ async def serve(args: argparse.Namespace) -> None:
         manager.resume()
     # Held here: asyncio keeps only weak references to tasks.
     asked = asyncio.create_task(ask_every_node(realizer, nodes, discovery, pools))
+    network_reports.ask_every_node()
     sweeper = asyncio.create_task(nodes.run_sweeper(stop))
     await stop.wait()
     log.info("coordinator stopping")
@@ -219,6 +228,7 @@ async def serve(args: argparse.Namespace) -> None:
     await server.stop()
     await sweeper
     asked.cancel()
+    await network_reports.close()
     for manager in realized:
         await manager.close()
     await realizer.close()

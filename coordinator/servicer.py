@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
 import grpc
 from google.protobuf.duration_pb2 import Duration
@@ -77,8 +78,10 @@ class CoordinatorServicer(NetworkingRpcs, pb_grpc.CoordinatorServicer):
         pools: PoolManager,
         networks: NetworkManager,
         switches: SwitchManager,
-        discovery: DiscoveryManager,
+        discovery: DiscoveryManager[Any, Any],
         adopter: Adopter,
+        network_discovery: DiscoveryManager[Any, Any],
+        network_adopter: Adopter,
         tokens: JoinTokens,
         bindings: HostBindings,
         enroller: Enroller,
@@ -92,6 +95,8 @@ class CoordinatorServicer(NetworkingRpcs, pb_grpc.CoordinatorServicer):
         self._switches = switches
         self._discovery = discovery
         self._adopter = adopter
+        self._network_discovery = network_discovery
+        self._network_adopter = network_adopter
         self._tokens = tokens
         self._bindings = bindings
         self._enroller = enroller
@@ -153,6 +158,7 @@ class CoordinatorServicer(NetworkingRpcs, pb_grpc.CoordinatorServicer):
         self._switches.forget_host(name, request.force)
         self._nodes.remove(name)
         self._discovery.forget_host(name)
+        self._network_discovery.forget_host(name)
         self._bindings.forget(name)
         return pb.RemoveNodeResponse(pools_released=released)
 

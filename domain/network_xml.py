@@ -58,7 +58,8 @@ def build_network_xml(spec: NetworkSpec, port_group_bridge: str = "") -> str:
         _sub(root, "forward", mode="bridge")
         _sub(root, "bridge", name=port_group_bridge)
     if spec.type.has_addressing:
-        _sub(root, "bridge", name=bridge_name(spec.name), stp="on", delay="0")
+        # An adopted network keeps the bridge it has (virbr0); one Quantix creates gets its own.
+        _sub(root, "bridge", name=spec.bridge or bridge_name(spec.name), stp="on", delay="0")
         if spec.dns_servers or spec.dns_domain:
             dns = _sub(root, "dns")
             for server in spec.dns_servers:
@@ -120,11 +121,12 @@ def describe(xml: str) -> NetworkXmlSettings:
     domain = root.find("domain")
     return NetworkXmlSettings(
         name=root.findtext("name", ""),
-        forward=forward.get("mode", "") if forward is not None else "",
+        # <forward/> without a mode is NAT (libvirt's default); no <forward> is isolated.
+        forward=forward.get("mode", "nat") if forward is not None else "",
         bridge=bridge.get("name", "") if bridge is not None else "",
         mtu=int(mtu.get("size", "0")) if mtu is not None else 0,
         gateway=ipv4.get("address", "") if ipv4 is not None else "",
-        netmask=ipv4.get("netmask", "") if ipv4 is not None else "",
+        netmask=_netmask(ipv4) if ipv4 is not None else "",
         dhcp=(dhcp_range.get("start", ""), dhcp_range.get("end", ""))
         if dhcp_range is not None
         else None,
@@ -137,14 +139,29 @@ def describe(xml: str) -> NetworkXmlSettings:
     )
 
 
-def differences(wanted: NetworkXmlSettings, actual: NetworkXmlSettings) -> list[str]:
+def _netmask(ip: ET.Element) -> str:
+    """An IPv4 ``<ip>``'s netmask; libvirt also takes ``prefix='24'`` for the same thing, so
+    both read back alike (an admin's network written either way compares as equal)."""
+    prefix = ip.get("prefix", "")
+    if not ip.get("netmask") and prefix.isascii() and prefix.isdigit() and int(prefix) <= 32:
+        return str(ipaddress.IPv4Network(f"0.0.0.0/{prefix}").netmask)
+    return ip.get("netmask", "")
+
+
+def differences(
+    wanted: NetworkXmlSettings,
+    actual: NetworkXmlSettings,
+    wanted_label: str = "wanted",
+    actual_label: str = "found",
+) -> list[str]:
     """``"dhcp: 10.20.0.100-10.20.0.200 wanted, 10.20.0.50-10.20.0.60 found"``, one per field
-    that differs (empty: the network already is what the spec asks for)."""
+    that differs (empty: the network already is what the spec asks for). The labels say whose
+    each value is (``"on host-b"``, ``"on host-a"`` when two hosts are compared)."""
     found = []
     for name in NetworkXmlSettings.__dataclass_fields__:
         want, have = getattr(wanted, name), getattr(actual, name)
         if want != have:
-            found.append(f"{name}: {_shown(want)} wanted, {_shown(have)} found")
+            found.append(f"{name}: {_shown(want)} {wanted_label}, {_shown(have)} {actual_label}")
     return found
 
 

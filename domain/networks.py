@@ -74,7 +74,7 @@ class NetworkSpec:
     ipv6_prefix: str = ""  # optional: "fd00:20::/64"
     # every type
     mtu: int = 0  # 0: the default
-    # BRIDGED
+    # BRIDGED (and NAT or ISOLATED when adopted: the bridge libvirt made, e.g. virbr0)
     bridge: str = ""
     # PORT GROUP
     switch: str = ""
@@ -175,7 +175,8 @@ def validate_network(spec: NetworkSpec, switch_mtu: int = 0) -> NetworkSpec:
                     f"a {spec.type.value} network has no addressing of its own (the LAN it "
                     "joins has)",
                 )
-    if spec.type is NetworkType.BRIDGED:
+    if spec.type is NetworkType.BRIDGED or (spec.type.has_addressing and spec.bridge):
+        # NAT and isolated: an adopted network names the bridge it has; a new one names none.
         validate_interface_name(spec.bridge, "bridge")
     if spec.type is NetworkType.PORT_GROUP:
         validate_pool_name(spec.switch, "switch")

@@ -166,6 +166,9 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
             context, STEP_NETWORK_INIT, lambda conn: init_network(conn, spec, bridge)
         )
         if done.refused:
+            # CONFLICT, as a pool of the same name with other settings: the coordinator then
+            # shows that host's network as discovered (an admin's), not as the managed one.
+            context.set_trailing_metadata(((REASON_KEY, pool_errors.CONFLICT),))
             await context.abort(grpc.StatusCode.FAILED_PRECONDITION, f"{self.name}: {done.refused}")
         return node_pb2.InitNetworkResponse(network=done.network)
 

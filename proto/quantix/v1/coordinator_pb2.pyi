@@ -28,6 +28,7 @@ class ObjectKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     OBJECT_KIND_AUDIT_ENTRY: _ClassVar[ObjectKind]
     OBJECT_KIND_NETWORK: _ClassVar[ObjectKind]
     OBJECT_KIND_SWITCH: _ClassVar[ObjectKind]
+    OBJECT_KIND_DISCOVERED_NETWORK: _ClassVar[ObjectKind]
 
 class JoinTokenState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -47,6 +48,7 @@ OBJECT_KIND_DISCOVERED_POOL: ObjectKind
 OBJECT_KIND_AUDIT_ENTRY: ObjectKind
 OBJECT_KIND_NETWORK: ObjectKind
 OBJECT_KIND_SWITCH: ObjectKind
+OBJECT_KIND_DISCOVERED_NETWORK: ObjectKind
 JOIN_TOKEN_STATE_UNSPECIFIED: JoinTokenState
 JOIN_TOKEN_STATE_VALID: JoinTokenState
 JOIN_TOKEN_STATE_USED: JoinTokenState
@@ -168,7 +170,7 @@ class WatchRequest(_message.Message):
     def __init__(self, since_revision: _Optional[int] = ...) -> None: ...
 
 class WatchEvent(_message.Message):
-    __slots__ = ("type", "revision", "kind", "key", "node", "pool", "discovered_pool", "audit_entry", "network", "switch")
+    __slots__ = ("type", "revision", "kind", "key", "node", "pool", "discovered_pool", "audit_entry", "network", "switch", "discovered_network")
     class Type(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         TYPE_UNSPECIFIED: _ClassVar[WatchEvent.Type]
@@ -193,6 +195,7 @@ class WatchEvent(_message.Message):
     AUDIT_ENTRY_FIELD_NUMBER: _ClassVar[int]
     NETWORK_FIELD_NUMBER: _ClassVar[int]
     SWITCH_FIELD_NUMBER: _ClassVar[int]
+    DISCOVERED_NETWORK_FIELD_NUMBER: _ClassVar[int]
     type: WatchEvent.Type
     revision: int
     kind: ObjectKind
@@ -203,7 +206,8 @@ class WatchEvent(_message.Message):
     audit_entry: AuditEntry
     network: Network
     switch: Switch
-    def __init__(self, type: _Optional[_Union[WatchEvent.Type, str]] = ..., revision: _Optional[int] = ..., kind: _Optional[_Union[ObjectKind, str]] = ..., key: _Optional[str] = ..., node: _Optional[_Union[Node, _Mapping]] = ..., pool: _Optional[_Union[Pool, _Mapping]] = ..., discovered_pool: _Optional[_Union[DiscoveredPool, _Mapping]] = ..., audit_entry: _Optional[_Union[AuditEntry, _Mapping]] = ..., network: _Optional[_Union[Network, _Mapping]] = ..., switch: _Optional[_Union[Switch, _Mapping]] = ...) -> None: ...
+    discovered_network: DiscoveredNetwork
+    def __init__(self, type: _Optional[_Union[WatchEvent.Type, str]] = ..., revision: _Optional[int] = ..., kind: _Optional[_Union[ObjectKind, str]] = ..., key: _Optional[str] = ..., node: _Optional[_Union[Node, _Mapping]] = ..., pool: _Optional[_Union[Pool, _Mapping]] = ..., discovered_pool: _Optional[_Union[DiscoveredPool, _Mapping]] = ..., audit_entry: _Optional[_Union[AuditEntry, _Mapping]] = ..., network: _Optional[_Union[Network, _Mapping]] = ..., switch: _Optional[_Union[Switch, _Mapping]] = ..., discovered_network: _Optional[_Union[DiscoveredNetwork, _Mapping]] = ...) -> None: ...
 
 class Pool(_message.Message):
     __slots__ = ("spec", "realization", "capacity_bytes", "allocation_bytes", "available_bytes", "created_at", "updated_at")
@@ -622,3 +626,59 @@ class DeleteSwitchResponse(_message.Message):
     results: _containers.RepeatedCompositeFieldContainer[_common_pb2.HostStatus]
     switch: Switch
     def __init__(self, deleted: _Optional[bool] = ..., results: _Optional[_Iterable[_Union[_common_pb2.HostStatus, _Mapping]]] = ..., switch: _Optional[_Union[Switch, _Mapping]] = ...) -> None: ...
+
+class DiscoveredNetworkHost(_message.Message):
+    __slots__ = ("host", "active", "autostart", "persistent", "uuid")
+    HOST_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_FIELD_NUMBER: _ClassVar[int]
+    AUTOSTART_FIELD_NUMBER: _ClassVar[int]
+    PERSISTENT_FIELD_NUMBER: _ClassVar[int]
+    UUID_FIELD_NUMBER: _ClassVar[int]
+    host: str
+    active: bool
+    autostart: bool
+    persistent: bool
+    uuid: str
+    def __init__(self, host: _Optional[str] = ..., active: _Optional[bool] = ..., autostart: _Optional[bool] = ..., persistent: _Optional[bool] = ..., uuid: _Optional[str] = ...) -> None: ...
+
+class DiscoveredNetwork(_message.Message):
+    __slots__ = ("key", "name", "forward_mode", "bridge", "subnets", "hosts", "adoptable", "not_adoptable_reason")
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    FORWARD_MODE_FIELD_NUMBER: _ClassVar[int]
+    BRIDGE_FIELD_NUMBER: _ClassVar[int]
+    SUBNETS_FIELD_NUMBER: _ClassVar[int]
+    HOSTS_FIELD_NUMBER: _ClassVar[int]
+    ADOPTABLE_FIELD_NUMBER: _ClassVar[int]
+    NOT_ADOPTABLE_REASON_FIELD_NUMBER: _ClassVar[int]
+    key: str
+    name: str
+    forward_mode: str
+    bridge: str
+    subnets: _containers.RepeatedScalarFieldContainer[str]
+    hosts: _containers.RepeatedCompositeFieldContainer[DiscoveredNetworkHost]
+    adoptable: bool
+    not_adoptable_reason: str
+    def __init__(self, key: _Optional[str] = ..., name: _Optional[str] = ..., forward_mode: _Optional[str] = ..., bridge: _Optional[str] = ..., subnets: _Optional[_Iterable[str]] = ..., hosts: _Optional[_Iterable[_Union[DiscoveredNetworkHost, _Mapping]]] = ..., adoptable: _Optional[bool] = ..., not_adoptable_reason: _Optional[str] = ...) -> None: ...
+
+class ListDiscoveredNetworksRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListDiscoveredNetworksResponse(_message.Message):
+    __slots__ = ("networks", "revision")
+    NETWORKS_FIELD_NUMBER: _ClassVar[int]
+    REVISION_FIELD_NUMBER: _ClassVar[int]
+    networks: _containers.RepeatedCompositeFieldContainer[DiscoveredNetwork]
+    revision: int
+    def __init__(self, networks: _Optional[_Iterable[_Union[DiscoveredNetwork, _Mapping]]] = ..., revision: _Optional[int] = ...) -> None: ...
+
+class AdoptNetworkRequest(_message.Message):
+    __slots__ = ("name", "hosts", "dry_run")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    HOSTS_FIELD_NUMBER: _ClassVar[int]
+    DRY_RUN_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    hosts: _containers.RepeatedScalarFieldContainer[str]
+    dry_run: bool
+    def __init__(self, name: _Optional[str] = ..., hosts: _Optional[_Iterable[str]] = ..., dry_run: _Optional[bool] = ...) -> None: ...

@@ -214,6 +214,16 @@ class CoordinatorStub:
                 request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteSwitchRequest.SerializeToString,
                 response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteSwitchResponse.FromString,
                 _registered_method=True)
+        self.ListDiscoveredNetworks = channel.unary_unary(
+                '/quantix.v1.Coordinator/ListDiscoveredNetworks',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListDiscoveredNetworksRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListDiscoveredNetworksResponse.FromString,
+                _registered_method=True)
+        self.AdoptNetwork = channel.unary_unary(
+                '/quantix.v1.Coordinator/AdoptNetwork',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.AdoptNetworkRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Network.FromString,
+                _registered_method=True)
 
 
 class CoordinatorServicer:
@@ -465,6 +475,22 @@ class CoordinatorServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListDiscoveredNetworks(self, request, context):
+        """Networks found on hosts that Quantix did not create (also on Watch).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AdoptNetwork(self, request, context):
+        """Turn a discovered network into a managed one, left as it is on its hosts: its spec is read
+        back from the network's XML on each host; hosts whose definitions differ are refused
+        naming the differing setting.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CoordinatorServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -647,6 +673,16 @@ def add_CoordinatorServicer_to_server(servicer, server):
                     servicer.DeleteSwitch,
                     request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteSwitchRequest.FromString,
                     response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteSwitchResponse.SerializeToString,
+            ),
+            'ListDiscoveredNetworks': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDiscoveredNetworks,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListDiscoveredNetworksRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListDiscoveredNetworksResponse.SerializeToString,
+            ),
+            'AdoptNetwork': grpc.unary_unary_rpc_method_handler(
+                    servicer.AdoptNetwork,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.AdoptNetworkRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Network.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1621,6 +1657,60 @@ class Coordinator:
             '/quantix.v1.Coordinator/DeleteSwitch',
             proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteSwitchRequest.SerializeToString,
             proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteSwitchResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDiscoveredNetworks(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/ListDiscoveredNetworks',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListDiscoveredNetworksRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListDiscoveredNetworksResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AdoptNetwork(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/AdoptNetwork',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.AdoptNetworkRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Network.FromString,
             options,
             channel_credentials,
             insecure,
