@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import sys
 import tempfile
 from collections.abc import Callable
@@ -29,9 +30,12 @@ from clients.coordinator import CoordinatorClient
 from console.identity_store import IdentityStore
 from console.main_window import MainWindow
 from console.models.hosts_model import Column
+from console.screenshot_networks import TOUR_NICS, networks_tour
 from console.screenshot_storage import save_to, storage_tour
 from console.settings import ConsoleSettings
 from console.style import apply_style
+from localfleet.netns import HostNet
+from localfleet.netns_process import host_args, in_child
 
 # Long enough for a process start or a heartbeat timeout on a slow machine.
 WAIT_S = 60.0
@@ -70,8 +74,14 @@ async def tour(directory: Path, only: str = "all") -> None:
             QSettings(str(Path(work) / "console.ini"), QSettings.Format.IniFormat)
         )
         settings.remember_address("10.20.0.5:7443")
+        # As root, each host's NICs are veth pairs in a namespace of its own (made by a child
+        # process: netlink cannot run in this Qt process), so the tour can show a switch.
+        names = HostNet() if os.geteuid() == 0 else None
+        if names is not None:
+            in_child("create", names.run_id, host_args(TOUR_NICS))
+        netns = {h: names.namespace(h) for h in DEMO_NODE_NAMES} if names else None
         fleet = await LocalFleet.start(
-            Path(work), node_names=DEMO_NODE_NAMES, heartbeat_interval_s=1.0
+            Path(work), node_names=DEMO_NODE_NAMES, heartbeat_interval_s=1.0, netns=netns
         )
         window = MainWindow(settings, IdentityStore())
         window.resize(1280, 800)
@@ -83,6 +93,9 @@ async def tour(directory: Path, only: str = "all") -> None:
             await _until(lambda: window.pools_model.is_synced, "pools")
             if only == "storage":
                 await storage_tour(window, fleet, save_to(directory))
+                return
+            if only == "networks":
+                await networks_tour(window, fleet, save_to(directory), names is not None)
                 return
             loaded = asyncio.Event()
             page.detail.loaded.connect(lambda _detail: loaded.set())
@@ -97,6 +110,7 @@ async def tour(directory: Path, only: str = "all") -> None:
             page.detail.tabs.setCurrentIndex(0)
 
             await storage_tour(window, fleet, save_to(directory))
+            await networks_tour(window, fleet, save_to(directory), names is not None)
             window.show_page(0)
 
             await fleet.kill_node("host-b")
@@ -147,6 +161,8 @@ async def tour(directory: Path, only: str = "all") -> None:
             window.close()
             await window.wait_closed()
             await fleet.stop()
+            if names is not None:
+                in_child("remove", names.run_id, DEMO_NODE_NAMES)
 
 
 async def _refused_as_viewer(endpoint: Endpoint) -> None:
@@ -160,7 +176,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m console.screenshot")
     parser.add_argument("directory", type=Path, help="where to write the PNG files")
     parser.add_argument(
-        "--only", choices=("all", "storage"), default="all", help="which pictures to take"
+        "--only",
+        choices=("all", "storage", "networks"),
+        default="all",
+        help="which pictures to take",
     )
     args = parser.parse_args(argv)
     args.directory.mkdir(parents=True, exist_ok=True)

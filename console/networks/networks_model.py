@@ -13,13 +13,14 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Qt
 
 from clients import present
-from clients.present_networks import type_label, vlan_text
+from clients.present_networks import type_label
 from console.kit.card_model import CardListModel
 from console.kit.phase_text import phase_label
 from console.kit.status_card import StatusCard, host_chips, ready_summary
 from console.models.pools_model import TAB_PHASES, FilterTab
 from domain.capacity import Usage
 from domain.networks import NetworkType
+from domain.switches import vlan_text
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from wire.network_codec import network_from_pb
