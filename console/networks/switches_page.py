@@ -1,26 +1,42 @@
 """The Switches page: every distributed switch, and for the one selected a matrix of its hosts
 x uplinks (NIC, link, speed, MTU as each host checked them, mismatches marked and explained),
-its teaming and port groups, and each host's problems in words."""
+its teaming and port groups, and each host's problems in words. New switch… (Ctrl+N), Map
+uplinks… and Add port group… open their dialogs (``open()``, never ``exec()``); each dialog's
+call goes to the coordinator on the event loop and a refusal stays in the dialog."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, Qt
+from collections.abc import Awaitable, Callable
+
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListView,
+    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from clients.coordinator import CoordinatorClient
 from clients.present_switches import port_group_text, teaming_text
+from console.connection import EndpointSource
 from console.kit.phase_text import phase_label
+from console.models.hosts_model import HostsModel
+from console.networks.add_port_group_dialog import AddPortGroupDialog
+from console.networks.map_uplinks_dialog import MapUplinksDialog
+from console.networks.new_switch_dialog import NewSwitchDialog
+from console.networks.switch_dialog import hosts_of
 from console.networks.switches_model import SwitchesModel, SwitchMatrixModel
+from console.pool_ops import call_coordinator
+from domain.switches import SwitchSpec
 from proto.quantix.v1 import coordinator_pb2 as pb
-from wire.switch_codec import switch_from_pb
+from wire.switch_codec import switch_from_pb, switch_to_pb
 
 EMPTY = (
     "No distributed switches yet. A switch spans hosts: each lends it NICs as uplinks "
@@ -29,10 +45,23 @@ EMPTY = (
 
 
 class SwitchesPage(QWidget):
-    def __init__(self, switches: SwitchesModel, parent: QWidget | None = None) -> None:
+    notice = Signal(str)  # a finished action, for the status bar
+
+    def __init__(
+        self,
+        switches: SwitchesModel,
+        parent: QWidget | None = None,
+        *,
+        hosts: HostsModel | None = None,
+        endpoint: EndpointSource | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("switchesPage")
         self.switches = switches
+        self.hosts = hosts
+        # Without an endpoint (not wired yet) every call says "Not connected".
+        self._endpoint: EndpointSource = endpoint or (lambda: None)
+        self.dialog: QDialog | None = None
         self.matrix = SwitchMatrixModel(self)
         title = QLabel("Distributed switches", self)
         title.setObjectName("pageTitle")
@@ -85,9 +114,25 @@ class SwitchesPage(QWidget):
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setSizes([220, 900])
+        self.new_action = QAction("&New switch…", self)
+        self.new_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.new_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.new_action.triggered.connect(self.open_new_switch)
+        self.addAction(self.new_action)
+        self.new_button = QPushButton("&New switch…", self)
+        self.new_button.setObjectName("primaryButton")
+        self.new_button.setToolTip("Create a distributed switch (Ctrl+N)")
+        self.new_button.clicked.connect(self.open_new_switch)
+        self.map_button = QPushButton("&Map uplinks…", self)
+        self.map_button.setToolTip("Choose a host's NIC for each uplink of the selected switch")
+        self.map_button.clicked.connect(self.open_map_uplinks)
+        self.group_button = QPushButton("Add port &group…", self)
+        self.group_button.clicked.connect(self.open_add_port_group)
         top = QHBoxLayout()
         top.addWidget(title)
         top.addStretch(1)
+        for button in (self.map_button, self.group_button, self.new_button):
+            top.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
         layout.addLayout(top)
@@ -97,6 +142,7 @@ class SwitchesPage(QWidget):
         switches.batch_applied.connect(self._refresh)
         switches.modelReset.connect(self._refresh)
         switches.rowsInserted.connect(self._select_first)
+        self._refresh()
 
     def focus_target(self) -> QWidget:
         return self.list
@@ -120,6 +166,8 @@ class SwitchesPage(QWidget):
 
     def _refresh(self) -> None:
         switch = self.selected()
+        self.map_button.setEnabled(switch is not None)
+        self.group_button.setEnabled(switch is not None)
         self.matrix.show_switch(switch)
         if switch is None:
             self.heading.setText(EMPTY if not self.switches.rowCount() else "Select a switch.")
@@ -144,3 +192,54 @@ class SwitchesPage(QWidget):
             if lines
             else "Every uplink checked: no problem."
         )
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def open_new_switch(self) -> QDialog:
+        return self._open(NewSwitchDialog(hosts_of(self.hosts), self._create, self))
+
+    def open_map_uplinks(self) -> QDialog | None:
+        switch = self.selected()
+        if switch is None:
+            return None
+        spec = switch_from_pb(switch.spec)
+        return self._open(MapUplinksDialog(spec, hosts_of(self.hosts), self._update, self))
+
+    def open_add_port_group(self) -> QDialog | None:
+        switch = self.selected()
+        if switch is None:
+            return None
+        return self._open(AddPortGroupDialog(switch_from_pb(switch.spec), self._update, self))
+
+    def _open(self, dialog: QDialog) -> QDialog:
+        if self.dialog is not None:
+            dialog.deleteLater()
+            self.dialog.raise_()
+            return self.dialog
+        self.dialog = dialog
+        dialog.submitted.connect(self._on_submitted)  # type: ignore[attr-defined]
+        dialog.finished.connect(self._on_dialog_closed)
+        dialog.open()
+        return dialog
+
+    def _on_submitted(self, spec: SwitchSpec) -> None:
+        self.notice.emit(f"Switch {spec.name} sent to the coordinator: setting up on its hosts")
+        self.show_switch(spec.name)
+
+    def _on_dialog_closed(self, *_args: object) -> None:
+        self.dialog = None
+
+    async def _create(self, spec: SwitchSpec) -> None:
+        message = switch_to_pb(spec)
+        await self._call(lambda client: client.create_switch(message), "creating switch")
+
+    async def _update(self, spec: SwitchSpec) -> None:
+        message = switch_to_pb(spec)
+        await self._call(lambda client: client.update_switch(message), "updating switch")
+
+    async def _call(
+        self, call: Callable[[CoordinatorClient], Awaitable[pb.Switch]], doing: str
+    ) -> None:
+        result = await call_coordinator(self._endpoint(), call, doing)
+        if result.failure is not None:
+            raise RuntimeError(result.failure.text)
