@@ -1,4 +1,4 @@
-"""quantixctl networks: list, show, create, update, retry, assign, unassign, delete.
+"""quantixctl networks: list, show, create, update, retry, assign, unassign, delete, adopt.
 
 Flags are turned into a ``domain.networks.NetworkSpec`` and checked with the domain's own rules
 before anything is sent; a broken rule is one line naming the flag and the field. Rules that
@@ -15,14 +15,19 @@ from typing import Any
 from clients.cli_format import flag_error_of
 from clients.cli_networks_view import (
     NETWORK_HEADERS,
+    discovered_json,
+    discovered_rows,
     network_json,
     network_rows,
     network_text,
 )
 from clients.cli_realized import (
+    add_adopt_command,
+    add_all_flag,
     confirm,
     print_list,
     print_one,
+    report_adopted,
     report_deleted,
     require_off,
     require_ready,
@@ -79,7 +84,7 @@ def add_commands(topics: Any) -> None:
         parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
         return parser
 
-    command("list", "every network with its phase")
+    add_all_flag(command("list", "every network with its phase"), "networks")
     show = command("show", "one network: every setting, and its status on every host")
     show.add_argument("name")
     create = command(
@@ -114,6 +119,7 @@ def add_commands(topics: Any) -> None:
     delete = command("delete", "remove the network from every host and forget it")
     delete.add_argument("name")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    add_adopt_command(command, "network")
 
 
 def _hosts_flag(parser: argparse.ArgumentParser, help_text: str, required: bool = False) -> None:
@@ -249,7 +255,24 @@ async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
     command = args.command
     if command == "list":
         networks = (await client.list_networks()).networks
-        print_list(networks, args.json, network_json, network_rows, NETWORK_HEADERS, "No networks.")
+        found = (await client.list_discovered_networks()).networks if args.all else []
+        print_list(
+            networks,
+            args.json,
+            network_json,
+            network_rows,
+            NETWORK_HEADERS,
+            "No networks.",
+            found=found,
+            found_json=discovered_json,
+            found_rows=discovered_rows,
+        )
+        return
+    if command == "adopt":
+        network = await client.adopt_network(args.name, args.hosts, args.dry_run)
+        get = client.get_network
+        subject = f"network {args.name}"
+        await report_adopted(network, args, lambda: get(args.name), subject, _print_network)
         return
     if command == "show":
         _print_network(await client.get_network(args.name), args.json)

@@ -8,8 +8,15 @@ from typing import Any
 
 from google.protobuf import json_format
 
-from clients.cli_realized import facts_lines, host_lines, status_cells, status_json
-from clients.present import iso_time, phase_key, realization_message
+from clients.cli_realized import (
+    UNMANAGED,
+    facts_lines,
+    host_lines,
+    status_cells,
+    status_json,
+    unmanaged_message,
+)
+from clients.present import iso_time, network_forward_label, phase_key, realization_message
 from clients.present_networks import (
     dhcp_text,
     lease_text,
@@ -65,6 +72,53 @@ def network_json(network: pb.Network) -> dict[str, Any]:
         "updated_at": iso_time(network.updated_at),
         "spec": json_format.MessageToDict(network.spec, preserving_proto_field_name=True),
         "hosts": [status_json(h) for h in network.realization.hosts],
+    }
+
+
+def found_link_text(network: pb.DiscoveredNetwork) -> str:
+    """A found network's LINK cell: its bridge and the subnets on it (libvirt's addresses)."""
+    parts = [f"bridge {network.bridge}"] if network.bridge else []
+    return ", ".join([*parts, *network.subnets]) or "—"
+
+
+def discovered_rows(networks: Sequence[pb.DiscoveredNetwork]) -> list[tuple[str, ...]]:
+    """Networks Quantix does not manage, in the same columns: libvirt's forward mode by its
+    readable name, bridge and subnets, phase UNMANAGED, the hosts that have it."""
+    return [
+        (
+            network.name,
+            network_forward_label(network.forward_mode),
+            found_link_text(network),
+            "—",
+            ", ".join(h.host for h in network.hosts),
+            UNMANAGED,
+            unmanaged_message("networks", network.not_adoptable_reason),
+        )
+        for network in networks
+    ]
+
+
+def discovered_json(network: pb.DiscoveredNetwork) -> dict[str, Any]:
+    return {
+        "name": network.name,
+        "key": network.key,
+        "phase": UNMANAGED,
+        "forward_mode": network.forward_mode,
+        "type_label": network_forward_label(network.forward_mode),
+        "bridge": network.bridge,
+        "subnets": list(network.subnets),
+        "adoptable": network.adoptable,
+        "not_adoptable_reason": network.not_adoptable_reason,
+        "hosts": [
+            {
+                "host": h.host,
+                "active": h.active,
+                "autostart": h.autostart,
+                "persistent": h.persistent,
+                "uuid": h.uuid,
+            }
+            for h in network.hosts
+        ],
     }
 
 

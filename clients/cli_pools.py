@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from clients.cli_format import flag_error_of, format_table, print_json
+from clients.cli_format import flag_error_of, print_json
 from clients.cli_pools_view import (
     POOL_HEADERS,
     discovered_json,
@@ -24,7 +24,16 @@ from clients.cli_pools_view import (
     pool_rows,
     pool_text,
 )
-from clients.cli_realized import report_deleted, require_off, require_ready, wait_settled
+from clients.cli_realized import (
+    add_adopt_command,
+    add_all_flag,
+    print_list,
+    report_adopted,
+    report_deleted,
+    require_off,
+    require_ready,
+    wait_settled,
+)
 from clients.coordinator import CoordinatorClient
 from domain.errors import ValidationError
 from domain.pools import (
@@ -101,12 +110,7 @@ def add_commands(topics: Any) -> None:
         parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
         return parser
 
-    listing = command("list", "every pool with its phase")
-    listing.add_argument(
-        "--all",
-        action="store_true",
-        help="also the pools found on hosts that Quantix does not manage (UNMANAGED)",
-    )
+    add_all_flag(command("list", "every pool with its phase"), "pools")
     command("show", "one pool: its settings, and its status and full message on every host")
     commands.choices["show"].add_argument("name")
 
@@ -154,28 +158,13 @@ def add_commands(topics: Any) -> None:
     iscsi.add_argument("--chap-user", help="CHAP user name")
     iscsi.add_argument("--chap-secret-file", help="file holding the CHAP secret; '-' reads stdin")
 
-    adopt = command(
-        "adopt", "manage a pool found on hosts (its settings are read back from the hosts)"
-    )
-    adopt.add_argument("name")
-    adopt.add_argument(
-        "--host",
-        action="append",
-        default=[],
-        dest="hosts",
-        metavar="HOST",
-        help="adopt it on this host (repeatable; default: every host that has it)",
-    )
+    adopt = add_adopt_command(command, "pool")
     adopt.add_argument(
         "--secret-file",
         metavar="FILE",
         help="the pool's cephx key or CHAP secret, from a file or '-' for stdin (libvirt keeps "
         "it private on the hosts, so it cannot be read back)",
     )
-    adopt.add_argument(
-        "--dry-run", action="store_true", help="show what would be adopted, change nothing"
-    )
-    adopt.add_argument("--wait", action="store_true", help="wait until it is no longer PENDING")
     retry = command("retry", "initialize again (on --host, or on every host not READY)")
     retry.add_argument("name")
     retry.add_argument("--host", action="append", default=[], dest="hosts", metavar="HOST")
@@ -288,22 +277,25 @@ def _require_ready(pool: pb.Pool) -> None:
 async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
     command = args.command
     if command == "list":
-        reply = await client.list_pools()
-        found = list((await client.list_discovered_pools()).pools) if args.all else []
-        if args.json:
-            print_json([pool_json(p) for p in reply.pools] + [discovered_json(p) for p in found])
-        else:
-            rows = pool_rows(reply.pools, time.time()) + discovered_rows(found)
-            print(format_table(rows, POOL_HEADERS) if rows else "No pools.")
+        pools = (await client.list_pools()).pools
+        found = (await client.list_discovered_pools()).pools if args.all else []
+        print_list(
+            pools,
+            args.json,
+            pool_json,
+            pool_rows,
+            POOL_HEADERS,
+            "No pools.",
+            found=found,
+            found_json=discovered_json,
+            found_rows=discovered_rows,
+        )
         return
     if command == "adopt":
         secret = read_secret(args.secret_file, "--secret-file") if args.secret_file else ""
         pool = await client.adopt_pool(args.name, args.hosts, secret, args.dry_run)
-        if args.wait and not args.dry_run:
-            pool = await _wait_settled(client, pool)
-        _print_pool(pool, args.json)
-        if args.wait and not args.dry_run:
-            _require_ready(pool)
+        get = client.get_pool
+        await report_adopted(pool, args, lambda: get(args.name), f"pool {args.name}", _print_pool)
         return
     if command == "show":
         _print_pool(await client.get_pool(args.name), args.json)

@@ -9,10 +9,12 @@ from google.protobuf import json_format
 
 from clients.cli_format import short
 from clients.cli_realized import (
+    UNMANAGED,
     facts_lines,
     host_lines,
     hosts_ready_text,
     status_json,
+    unmanaged_message,
 )
 from clients.present import (
     iso_time,
@@ -137,10 +139,10 @@ def discovered_rows(pools: Sequence[pb.DiscoveredPool]) -> list[tuple[str, ...]]
             (
                 pool.name,
                 pool_type_label(pool.type),
-                "UNMANAGED",
+                UNMANAGED,
                 hosts,
                 capacity_text(first) if first is not None else "—",
-                short(pool.not_adoptable_reason or "adoptable: quantixctl pools adopt NAME"),
+                unmanaged_message("pools", pool.not_adoptable_reason),
             )
         )
     return rows
@@ -152,7 +154,7 @@ def discovered_json(pool: pb.DiscoveredPool) -> dict[str, Any]:
         "key": pool.key,
         "type": pool.type,
         "type_label": pool_type_label(pool.type),
-        "phase": "UNMANAGED",
+        "phase": UNMANAGED,
         "source": pool.source,
         "target_path": pool.target_path,
         "adoptable": pool.adoptable,

@@ -1,6 +1,7 @@
 """What quantixctl does alike for every object realized on hosts (pools, networks, switches):
 ``--wait`` until it settles, exit status 1 unless READY, each host's status as JSON and as
-lines, the hosts-ready count, a delete's per-host outcomes and its confirmation.
+lines, the hosts-ready count, a delete's per-host outcomes and its confirmation; and for the
+kinds Quantix can adopt (pools, networks), ``list --all`` and ``adopt``.
 
 Each kind's own facts (a pool's capacity, a switch's uplinks) are its view module's; the
 phase and message rules are ``domain.realization``'s, their words ``clients.present``'s.
@@ -8,6 +9,7 @@ phase and message rules are ``domain.realization``'s, their words ``clients.pres
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import sys
 import time
@@ -98,13 +100,82 @@ def print_list(
     to_rows: Callable[[Sequence[Any], float], list[tuple[str, ...]]],
     headers: Sequence[str],
     empty: str,
+    found: Sequence[Any] = (),
+    found_json: Callable[[Any], Any] = lambda _item: None,
+    found_rows: Callable[[Sequence[Any]], list[tuple[str, ...]]] = lambda _items: [],
 ) -> None:
-    """A ``list`` command's output: a JSON array, or a table (``empty`` when there is none)."""
+    """A ``list`` command's output: a JSON array, or a table (``empty`` when there is none).
+    ``found`` (``list --all``): the objects Quantix does not manage, after the managed ones,
+    shown with ``found_json`` and ``found_rows`` in the same columns."""
     if as_json:
-        print_json([to_json(item) for item in items])
+        print_json([to_json(item) for item in items] + [found_json(item) for item in found])
         return
-    rows = to_rows(items, time.time())
+    rows = to_rows(items, time.time()) + found_rows(found)
     print(format_table(rows, headers) if rows else empty)
+
+
+# --- objects found on hosts that Quantix does not manage (list --all, adopt) ---------------
+
+# The phase ``list --all`` shows for them.
+UNMANAGED = "UNMANAGED"
+
+
+def unmanaged_message(kinds: str, not_adoptable_reason: str) -> str:
+    """A found object's MESSAGE cell: why Quantix cannot adopt it, or the command that does."""
+    return short(not_adoptable_reason or f"adoptable: quantixctl {kinds} adopt NAME")
+
+
+def add_all_flag(listing: argparse.ArgumentParser, kinds: str) -> None:
+    listing.add_argument(
+        "--all",
+        action="store_true",
+        help=f"also the {kinds} found on hosts that Quantix does not manage (UNMANAGED)",
+    )
+
+
+def add_adopt_command(
+    command: Callable[[str, str], argparse.ArgumentParser], kind: str
+) -> argparse.ArgumentParser:
+    """``adopt NAME [--host H]... [--dry-run] [--wait]``; ``command(name, help)`` makes the
+    kind's subcommand. Returned for a kind's own flags (a pool's secret)."""
+    adopt = command(
+        "adopt", f"manage a {kind} found on hosts (its settings are read back from the hosts)"
+    )
+    adopt.add_argument("name")
+    adopt.add_argument(
+        "--host",
+        action="append",
+        default=[],
+        dest="hosts",
+        metavar="HOST",
+        help="adopt it on this host (repeatable; default: every host that has it)",
+    )
+    adopt.add_argument(
+        "--dry-run", action="store_true", help="show what would be adopted, change nothing"
+    )
+    adopt.add_argument(
+        "--wait",
+        action="store_true",
+        help="wait until it is no longer PENDING; exit status 1 unless READY",
+    )
+    return adopt
+
+
+async def report_adopted(
+    adopted: R,
+    args: argparse.Namespace,
+    get: Callable[[], Awaitable[R]],
+    subject: str,
+    show: Callable[[R, bool], None],
+) -> None:
+    """Print what an adopt call returned (with --dry-run: the spec it would adopt, nothing
+    changed); with --wait, first wait until it settles, then NotAsAsked unless READY."""
+    settle = args.wait and not args.dry_run
+    if settle:
+        adopted = await wait_settled(adopted, get)
+    show(adopted, args.json)
+    if settle:
+        require_ready(subject, adopted)
 
 
 def status_json(status: cpb.HostStatus) -> dict[str, Any]:

@@ -1,10 +1,15 @@
 """quantixctl networks as a user runs it: real processes against a real coordinator and three
 node daemons on libvirt's test driver (the `fleet` fixture)."""
 
+import asyncio
 import json
 
+from clients.coordinator import CoordinatorClient
+from localfleet.testhosts import write_test_host
 from tests.cli.test_quantixctl_pools import HOSTS, connected, one_line_error
-from tests.fleet_client import all_registered, quantixctl
+from tests.coordinator.test_networks_discovered import _host_d
+from tests.fleet_client import all_registered, quantixctl, wait_registered
+from tests.helpers import eventually
 
 LAB = (
     "--type", "nat", "--subnet", "10.20.0.0/24",
@@ -203,3 +208,148 @@ def test_a_switch_on_two_hosts_its_uplinks_a_port_group_network_and_delete_refus
     deleted = quantixctl(fleet, "switches", "delete", "dvs1", "--yes")
     assert deleted.returncode == 0, deleted.stderr
     assert deleted.stdout.splitlines()[0] == "Switch dvs1 deleted."
+
+
+# --- networks Quantix did not create: each test host defines `default` (NAT on virbr0) and
+# `storage-isolated` (tests/coordinator/test_networks_discovered.py).
+
+
+def found_on(fleet, name, hosts):
+    """Wait until the coordinator has ``name`` discovered on exactly ``hosts``."""
+
+    async def main():
+        async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
+            await eventually(
+                client.list_discovered_networks,
+                lambda r: (
+                    [[h.host for h in n.hosts] for n in r.networks if n.name == name]
+                    == [list(hosts)]
+                ),
+                timeout_s=60,
+                what=f"{name} discovered on {', '.join(hosts)}",
+            )
+
+    asyncio.run(main())
+
+
+def listed_all(fleet):
+    result = quantixctl(fleet, "networks", "list", "--all", "--json")
+    assert result.returncode == 0, result.stderr
+    return {(n["name"], n["phase"]): n for n in json.loads(result.stdout)}
+
+
+def test_list_all_shows_the_hosts_own_networks_as_unmanaged_after_the_managed_ones(fleet):
+    connected(fleet)
+    found_on(fleet, "default", HOSTS)
+    created = quantixctl(fleet, "networks", "create", "lab", *LAB, "--wait")
+    assert created.returncode == 0, created.stderr
+
+    entries = listed_all(fleet)
+    nat = entries["default", "UNMANAGED"]
+    assert (nat["forward_mode"], nat["type_label"], nat["bridge"], nat["subnets"]) == (
+        "nat",
+        "NAT",
+        "virbr0",
+        ["192.168.122.1/24"],
+    )
+    assert [h["host"] for h in nat["hosts"]] == list(HOSTS)
+    assert nat["adoptable"] and nat["not_adoptable_reason"] == ""
+    # The managed one first, then what the hosts have that Quantix does not manage.
+    assert [phase for _name, phase in entries] == ["READY"] + ["UNMANAGED"] * (len(entries) - 1)
+
+    table = quantixctl(fleet, "networks", "list", "--all").stdout.splitlines()
+    assert table[1].split()[0] == "lab"
+    (row,) = [line for line in table if line.startswith("default ")]
+    assert row.split() == [
+        "default", "NAT", "bridge", "virbr0,", "192.168.122.1/24", "—",
+        "host-a,", "host-b,", "host-c", "UNMANAGED",
+        "adoptable:", "quantixctl", "networks", "adopt", "NAME",
+    ]  # fmt: skip
+    # Without --all, only what Quantix manages.
+    managed = quantixctl(fleet, "networks", "list").stdout.splitlines()
+    assert [line.split()[0] for line in managed] == ["NAME", "lab"]
+
+
+def test_adopt_dry_run_changes_nothing_and_adopt_wait_makes_it_ready_and_managed(fleet):
+    connected(fleet)
+    found_on(fleet, "default", HOSTS)
+
+    dry = quantixctl(fleet, "networks", "adopt", "default", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    shown = dry.stdout.splitlines()
+    for line in (
+        "Type           NAT",
+        "Subnet         192.168.122.0/24",
+        "Gateway        192.168.122.1",
+    ):
+        assert line in shown, (line, dry.stdout)
+    dry_json = json.loads(
+        quantixctl(fleet, "networks", "adopt", "default", "--dry-run", "--json").stdout
+    )
+    assert dry_json["spec"]["bridge"] == "virbr0"
+    # Nothing changed: not managed, still found on every host.
+    assert quantixctl(fleet, "networks", "list").stdout.strip() == "No networks."
+    assert [h["host"] for h in listed_all(fleet)["default", "UNMANAGED"]["hosts"]] == list(HOSTS)
+
+    adopted = quantixctl(fleet, "networks", "adopt", "default", "--wait", "--json")
+    assert adopted.returncode == 0, adopted.stderr
+    network = json.loads(adopted.stdout)
+    assert (network["phase"], network["type"], network["spec"]["subnet"]) == (
+        "READY",
+        "nat",
+        "192.168.122.0/24",
+    )
+    assert [(h["host"], h["phase"]) for h in network["hosts"]] == [(h, "READY") for h in HOSTS]
+
+    listing = quantixctl(fleet, "networks", "list").stdout.splitlines()
+    assert listing[1].split() == [
+        "default",
+        "NAT",
+        "192.168.122.0/24",
+        "—",
+        "3/3",
+        "ready",
+        "READY",
+    ]
+
+    async def unmanaged_gone():
+        # Hosts report again after the adoption: until then it is also still found.
+        return await eventually(
+            lambda: asyncio.to_thread(listed_all, fleet),
+            lambda entries: ("default", "UNMANAGED") not in entries,
+            timeout_s=60,
+            what="default no longer UNMANAGED",
+        )
+
+    entries = asyncio.run(unmanaged_gone())
+    assert entries["default", "READY"]["spec"]["bridge"] == "virbr0"
+    assert ("storage-isolated", "UNMANAGED") in entries
+
+
+def test_adopt_refusals_print_the_servers_message_with_exit_status_1(fleet, tmp_path):
+    uri = write_test_host(tmp_path / "own-hosts" / "host-d.xml", "host-d", 3, edit=_host_d)
+    fleet.add_node("host-d", libvirt_uri=uri)
+    asyncio.run(fleet.nodes["host-d"].wait_serving())
+    asyncio.run(wait_registered(fleet.coordinator_endpoint(), fleet.nodes))
+    found_on(fleet, "routed-lab", ["host-d"])
+    found_on(fleet, "storage-isolated", [*HOSTS, "host-d"])
+    routed = listed_all(fleet)["routed-lab", "UNMANAGED"]
+    assert (routed["type_label"], routed["adoptable"]) == ("Routed", False)
+
+    refused = quantixctl(fleet, "networks", "adopt", "routed-lab", "--wait")
+    one_line_error(
+        refused,
+        1,
+        f"quantixctl: coordinator {fleet.coordinator_address} refused: network routed-lab: "
+        "route networks are shown, not managed",
+    )
+    differing = quantixctl(fleet, "networks", "adopt", "storage-isolated", "--dry-run")
+    line = one_line_error(differing, 1, f"quantixctl: coordinator {fleet.coordinator_address} ")
+    assert (
+        "network storage-isolated is defined differently on host-d than on host-a: "
+        "dhcp: 10.10.0.100-10.10.0.200 on host-d, none on host-a"
+    ) in line
+    hosts = [arg for host in HOSTS for arg in ("--host", host)]
+    agreeing = quantixctl(fleet, "networks", "adopt", "storage-isolated", *hosts, "--wait")
+    assert agreeing.returncode == 0, agreeing.stderr
+    assert "Phase          READY" in agreeing.stdout.splitlines()
