@@ -25,7 +25,12 @@ def make_networks_page(context: PageContext) -> QWidget:
 
 
 def make_switches_page(context: PageContext) -> QWidget:
-    return SwitchesPage(context.model("switches", SwitchesModel), context.window)
+    return SwitchesPage(
+        context.model("switches", SwitchesModel),
+        context.window,
+        hosts=context.model("hosts", HostsModel),
+        endpoint=context.endpoint,
+    )
 
 
 def register(registry: PageRegistry) -> None:
