@@ -81,7 +81,8 @@ def card_note(pool: pb.DiscoveredPool, name_taken: bool = False) -> str:
     return f"Read-only: {head}." if sep else reason
 
 
-def hosts_summary(pool: pb.DiscoveredPool) -> str:
+def hosts_summary(pool: pb.DiscoveredPool | pb.DiscoveredNetwork) -> str:
+    """``On host-a and host-b``: any discovered object's hosts (pools and networks alike)."""
     hosts = sorted(h.host for h in pool.hosts)
     if not hosts:
         return "Reported by no host"

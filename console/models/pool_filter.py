@@ -1,19 +1,24 @@
-"""The Storage page's cards: managed and unmanaged pools are one list (PoolCards: the managed
-ones first, then those Quantix did not create), filtered by the kit's CardFilterProxy."""
+"""A page's cards: managed and unmanaged objects are one list (the managed ones first, then
+those Quantix did not create), filtered by the kit's CardFilterProxy. The Storage page's
+PoolCards; the Networks page uses the same."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QConcatenateTablesProxyModel, QModelIndex, QObject
 
-from console.models.discovered_pools_model import DiscoveredPoolsModel
-from console.models.pools_model import PoolsModel
+from console.kit.card_model import CardListModel
+from console.models.discovered_cards import DiscoveredCardModel
 
 
 class PoolCards(QConcatenateTablesProxyModel):
-    """Every card: the pools Quantix manages, then those it found (each model in name order)."""
+    """Every card: the objects Quantix manages, then those it found (each model in name
+    order)."""
 
     def __init__(
-        self, pools: PoolsModel, discovered: DiscoveredPoolsModel, parent: QObject | None = None
+        self,
+        pools: CardListModel,
+        discovered: DiscoveredCardModel,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.pools = pools

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QWidget
 
 from console.kit.pages import PageContext, PageRegistry, PageSpec, WatchModelSpec
 from console.models.hosts_model import HostsModel
+from console.networks.discovered_networks_model import DiscoveredNetworksModel
 from console.networks.networks_model import NetworksModel
 from console.networks.networks_page import NetworksPage
 from console.networks.switches_model import SwitchesModel
@@ -21,6 +22,7 @@ def make_networks_page(context: PageContext) -> QWidget:
         context.model("hosts", HostsModel),
         context.endpoint,
         context.window,
+        context.model("discovered_networks", DiscoveredNetworksModel),
     )
 
 
@@ -35,6 +37,11 @@ def make_switches_page(context: PageContext) -> QWidget:
 
 def register(registry: PageRegistry) -> None:
     registry.add_model(WatchModelSpec("networks", (pb.OBJECT_KIND_NETWORK,), NetworksModel))
+    registry.add_model(
+        WatchModelSpec(
+            "discovered_networks", (pb.OBJECT_KIND_DISCOVERED_NETWORK,), DiscoveredNetworksModel
+        )
+    )
     registry.add_model(WatchModelSpec("switches", (pb.OBJECT_KIND_SWITCH,), SwitchesModel))
     registry.add_page(PageSpec("networks", "Networks", 50, "Ctrl+5", make_networks_page))
     registry.add_page(PageSpec("switches", "Switches", 70, "Ctrl+7", make_switches_page))

@@ -26,9 +26,6 @@ from proto.quantix.v1 import coordinator_pb2 as pb
 from wire.network_codec import network_from_pb
 
 NETWORK_ROLE = Qt.ItemDataRole.UserRole + 1  # the pb.Network of the row
-# The Networks page's tabs are the Storage page's, without Unmanaged (no discovered networks
-# are shown as cards yet).
-NETWORK_TABS = tuple(tab for tab in FilterTab if tab is not FilterTab.UNMANAGED)
 
 
 def where_text(network: pb.Network) -> str:
@@ -95,7 +92,8 @@ class NetworksModel(CardListModel[pb.Network]):
         return list(self._items)
 
     def tab_counts(self, search: str = "") -> dict[FilterTab, int]:
+        """The Storage page's tabs: Unmanaged holds no managed network (0)."""
         phases = self.phase_counts(search)
-        counts = {tab: sum(phases[p] for p in TAB_PHASES[tab]) for tab in NETWORK_TABS[1:]}
+        counts = {tab: sum(phases[p] for p in TAB_PHASES[tab]) for tab in TAB_PHASES}
         counts[FilterTab.ALL] = sum(phases.values())
-        return counts
+        return {tab: counts[tab] for tab in FilterTab}

@@ -1,7 +1,9 @@
 """The Networks page: a card per network (console.kit's card page: tabs, search, live counts),
 the selected network's settings and a per-host status table; New network… opens the Create
 Network wizard with what the console knows (hosts, switches, networks), Retry and Delete act
-on the selected network. Every call goes to the coordinator off the GUI thread; its refusal is
+on the selected network. Networks the hosts have that Quantix did not create are Unmanaged cards
+(after the managed ones, in the Unmanaged tab and in All) with Ad&opt… (console.networks.
+adopt_network_dialog). Every call goes to the coordinator off the GUI thread; its refusal is
 shown as it came."""
 
 from __future__ import annotations
@@ -24,13 +26,18 @@ from PySide6.QtWidgets import (
 from clients.coordinator import CoordinatorClient
 from clients.present_networks import dhcp_text, optional, type_label, vlan_text
 from console.connection import EndpointSource
+from console.discovered_text import UNMANAGED_LABEL
 from console.kit.card_model import KEY_ROLE
 from console.kit.card_page import CardPage, CardPageNames, CardPageTexts, CardTab
 from console.kit.host_table import HostStatusTable
 from console.kit.phase_text import phase_label
 from console.models.hosts_model import HostsModel
-from console.models.pools_model import FilterTab
+from console.models.pool_filter import PoolCards
+from console.models.pools_model import DISCOVERED_ROLE, FilterTab
+from console.networks import discovered_networks_model as found_text
+from console.networks.adopt_network_dialog import AdoptNetworkDialog
 from console.networks.create_network_wizard import CreateNetworkWizard
+from console.networks.discovered_networks_model import DiscoveredNetworksModel
 from console.networks.networks_model import NetworksModel, where_text
 from console.networks.switches_model import SwitchesModel
 from console.networks.wizard_inputs import (
@@ -51,6 +58,12 @@ TABS: tuple[CardTab[FilterTab], ...] = (
     CardTab(FilterTab.DEGRADED, "De&graded", "Ready on some hosts, not on others", "degraded"),
     CardTab(FilterTab.ERROR, "&Error", "Ready on no host", "in error"),
     CardTab(FilterTab.PENDING, "&Pending", "Being set up or deleted", "pending"),
+    CardTab(
+        FilterTab.UNMANAGED,
+        "Un&managed",
+        "Networks the hosts have that Quantix did not create",
+        "unmanaged",
+    ),
 )
 EMPTY_TEXTS = EmptyListTexts(
     "Connect to a coordinator to see its networks (File › Connect to Coordinator…).",
@@ -86,6 +99,21 @@ def settings_text(network: pb.Network) -> str:
     return "\n".join(lines)
 
 
+def discovered_settings_text(found: pb.DiscoveredNetwork, name_taken: bool) -> str:
+    """An Unmanaged network's facts as its hosts reported them, and how (or why not) to adopt
+    it."""
+    hosts = [
+        f"{h.host}: {found_text.state_label(h)}" for h in sorted(found.hosts, key=lambda h: h.host)
+    ]
+    return "\n".join(
+        [
+            f"{found_text.mode_label(found)} · {found_text.where_text(found)}",
+            f"Hosts: {', '.join(hosts) or 'none'}",
+            found_text.note(found, name_taken),
+        ]
+    )
+
+
 class NetworksPage(CardPage[FilterTab]):
     notice = Signal(str)  # a finished action, for the status bar ("Retry requested for lab")
 
@@ -96,18 +124,27 @@ class NetworksPage(CardPage[FilterTab]):
         hosts: HostsModel,
         endpoint: EndpointSource,
         parent: QWidget | None = None,
+        discovered: DiscoveredNetworksModel | None = None,
     ) -> None:
-        super().__init__(TEXTS, NAMES, TABS, networks, parent)
+        discovered = discovered if discovered is not None else DiscoveredNetworksModel()
+        super().__init__(TEXTS, NAMES, TABS, PoolCards(networks, discovered), parent)
         self.setObjectName("networksPage")
+        self.cards.setParent(self)
+        if discovered.parent() is None:  # made here: the page keeps it
+            discovered.setParent(self)
         self.networks = networks
+        self.discovered = discovered
         self.switches = switches
         self.hosts = hosts
         self._endpoint = endpoint
         self._selected_key = ""
+        # Whether the selected card is an Unmanaged one (a name can be both kinds of card).
+        self._selected_unmanaged = False
         self._select_when_added = ""
         # Calls under way: held because qasync holds tasks weakly.
         self._tasks: set[asyncio.Task[None]] = set()
         self.wizard: CreateNetworkWizard | None = None
+        self.adopt_dialog: AdoptNetworkDialog | None = None
 
         self.new_action = QAction("&New network…", self)
         self.new_action.setShortcut(QKeySequence("Ctrl+N"))
@@ -133,6 +170,9 @@ class NetworksPage(CardPage[FilterTab]):
         self.retry_button.clicked.connect(self.retry)
         self.delete_button = QPushButton("&Delete…", detail)
         self.delete_button.clicked.connect(self.confirm_delete)
+        self.adopt_button = QPushButton("Ad&opt…", detail)
+        self.adopt_button.setToolTip(found_text.ADOPT_TIP)
+        self.adopt_button.clicked.connect(self.open_adopt_dialog)
         self.host_table = HostStatusTable((), "No host has this network yet", detail)
         layout = QVBoxLayout(detail)
         layout.setContentsMargins(8, 0, 0, 0)
@@ -141,6 +181,7 @@ class NetworksPage(CardPage[FilterTab]):
         actions = QHBoxLayout()
         actions.addWidget(self.retry_button)
         actions.addWidget(self.delete_button)
+        actions.addWidget(self.adopt_button)
         actions.addStretch(1)
         layout.addLayout(actions)
         layout.addWidget(self.host_table, 1)
@@ -154,15 +195,19 @@ class NetworksPage(CardPage[FilterTab]):
         detail.setMinimumWidth(420)
         self.lay_out(splitter)
 
-        for signal in (
-            networks.rowsInserted,
-            networks.rowsRemoved,
-            networks.modelReset,
-            networks.synced,
-            networks.batch_applied,
-        ):
-            signal.connect(self._on_rows_changed)
-        networks.batch_applied.connect(self._show_selected)
+        for model in (networks, discovered):
+            for signal in (
+                model.rowsInserted,
+                model.rowsRemoved,
+                model.modelReset,
+                model.synced,
+                model.batch_applied,
+            ):
+                signal.connect(self._on_rows_changed)
+            model.batch_applied.connect(self._on_batch_applied)
+        # An Unmanaged card says when a managed network holds its name (it cannot be adopted).
+        networks.batch_applied.connect(self._on_networks_changed)
+        self._on_networks_changed()
         self.view.selectionModel().currentChanged.connect(self._on_current_changed)
         self.setTabOrder(self.new_button, self.search_edit)
         self._on_rows_changed()
@@ -171,7 +216,10 @@ class NetworksPage(CardPage[FilterTab]):
     # --- what the card page asks ------------------------------------------------------------
 
     def tab_counts(self, search: str = "") -> dict[FilterTab, int]:
-        return self.networks.tab_counts(search)
+        """The cards each tab shows: managed and unmanaged networks together."""
+        managed = self.networks.tab_counts(search)
+        found = self.discovered.tab_counts(search)
+        return {tab: managed[tab] + found[tab] for tab in FilterTab}
 
     def is_synced(self) -> bool:
         return self.networks.is_synced
@@ -182,28 +230,75 @@ class NetworksPage(CardPage[FilterTab]):
     # --- selection --------------------------------------------------------------------------
 
     def selected_network(self) -> pb.Network | None:
-        return self.networks.network(self._selected_key) if self._selected_key else None
+        if not self._selected_key or self._selected_unmanaged:
+            return None
+        return self.networks.network(self._selected_key)
+
+    def selected_discovered(self) -> pb.DiscoveredNetwork | None:
+        if not self._selected_key or not self._selected_unmanaged:
+            return None
+        return self.discovered.network(self._selected_key)
 
     def select_network(self, name: str) -> bool:
-        row = self.networks.row_of(name)
+        """Select the card of the managed network ``name``."""
+        return self._select(self.networks, name)
+
+    def select_discovered(self, key: str) -> bool:
+        """Select the Unmanaged card of the discovered network ``key``."""
+        return self._select(self.discovered, key)
+
+    def _select(self, model: NetworksModel | DiscoveredNetworksModel, key: str) -> bool:
+        row = model.row_of(key)
         if row is None:
             return False
-        index = self.proxy.mapFromSource(self.networks.index(row, 0))
+        index = self.proxy.mapFromSource(self.cards.index_of(model, row))
         if not index.isValid():
             self.set_tab(FilterTab.ALL)
             self.search_edit.clear()
-            index = self.proxy.mapFromSource(self.networks.index(row, 0))
+            index = self.proxy.mapFromSource(self.cards.index_of(model, row))
         self.view.setCurrentIndex(index)
         return True
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._selected_key = str(current.data(KEY_ROLE) or "") if current.isValid() else ""
+        self._selected_unmanaged = current.isValid() and current.data(DISCOVERED_ROLE) is not None
         self._show_selected()
+
+    def _on_networks_changed(self) -> None:
+        self.discovered.set_taken_names({n.spec.name for n in self.networks.networks()})
+
+    def _on_batch_applied(self) -> None:
+        if (
+            self._selected_key
+            and (
+                self.selected_discovered() if self._selected_unmanaged else self.selected_network()
+            )
+            is None
+        ):
+            self._selected_key = ""  # adopted, deleted, or gone from its hosts
+        self._show_selected()
+
+    def _can_adopt(self, found: pb.DiscoveredNetwork | None) -> bool:
+        return (
+            found is not None
+            and found.adoptable
+            and self.networks.network(found.name) is None
+            and self.adopt_dialog is None
+        )
 
     def _show_selected(self) -> None:
         network = self.selected_network()
+        found = self.selected_discovered()
         self.retry_button.setEnabled(network is not None)
         self.delete_button.setEnabled(network is not None)
+        self.adopt_button.setVisible(found is not None)
+        self.adopt_button.setEnabled(self._can_adopt(found))
+        if found is not None:
+            taken = self.networks.network(found.name) is not None
+            self.title.setText(f"{found.name} — {UNMANAGED_LABEL}")
+            self.settings.setText(discovered_settings_text(found, taken))
+            self.host_table.show_hosts(())
+            return
         if network is None:
             self.title.setText(NO_SELECTION)
             self.settings.setText("")
@@ -254,6 +349,10 @@ class NetworksPage(CardPage[FilterTab]):
 
     def _on_created(self, name: str) -> None:
         self.notice.emit(f"Network {name} created: initializing on its hosts")
+        self._on_created_select(name)
+
+    def _on_created_select(self, name: str) -> None:
+        """Select ``name``'s card, now or when it arrives from Watch."""
         self._select_when_added = name
         if not self.select_network(name):
             self.networks.rowsInserted.connect(
@@ -265,6 +364,31 @@ class NetworksPage(CardPage[FilterTab]):
 
     def _on_wizard_closed(self, *_args: object) -> None:
         self.wizard = None
+
+    def open_adopt_dialog(self) -> AdoptNetworkDialog | None:
+        found = self.selected_discovered()
+        if not self._can_adopt(found):
+            return None
+        assert found is not None
+        dialog = AdoptNetworkDialog(found, self.discovered.named(found.name), self._endpoint, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.adopted.connect(self._on_adopted)
+        dialog.finished.connect(self._on_adopt_closed)
+        self.adopt_dialog = dialog
+        self._show_selected()
+        dialog.open()
+        return dialog
+
+    def _on_adopted(self, network: pb.Network) -> None:
+        name = network.spec.name
+        hosts = ", ".join(network.spec.hosts)
+        self.notice.emit(f"Adopted {name}{f' on {hosts}' if hosts else ''}: Quantix manages it now")
+        self._on_created_select(name)
+
+    def _on_adopt_closed(self, *_args: object) -> None:
+        self.adopt_dialog = None
+        self._show_selected()
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def retry(self) -> None:
         network = self.selected_network()
