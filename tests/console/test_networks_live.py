@@ -18,6 +18,7 @@ from console.networks.create_network_wizard import (
     NAME_ID,
     REVIEW_ID,
 )
+from console.networks.add_port_group_dialog import AddPortGroupDialog
 from console.networks.networks_page import NetworksPage
 from console.networks.switches_page import SwitchesPage
 from domain.backoff import Backoff
@@ -116,6 +117,21 @@ def test_a_nat_network_and_a_vlan_port_group_from_the_wizard_by_keyboard_alone(w
     )
     assert switches.problems.text() == "Every uplink checked: no problem."
 
+    # Add a port group by keyboard: the switch is rebuilt on each host with it.
+    switches.list.setFocus()
+    qtbot.waitUntil(lambda: focused() is switches.list)
+    press(qtbot, Qt.Key.Key_G, ALT)  # Add port &group…
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), AddPortGroupDialog))
+    dialog = QApplication.activeModalWidget()
+    qtbot.waitUntil(lambda: dialog.isAncestorOf(focused()))
+    qtbot.keyClicks(focused(), "storage")
+    press(qtbot, Qt.Key.Key_V, ALT)  # &VLAN (the untagged port group already has none)
+    qtbot.keyClicks(focused(), "30")
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: "storage (VLAN 30)" in switches.facts.text(), timeout=TIMEOUT_MS)
+
+    activate(qtbot, window)  # the dialog had the focus
     qtbot.keyClick(window, Qt.Key.Key_5, CTRL)
     page = window.page("networks")
     assert isinstance(page, NetworksPage)
@@ -123,6 +139,7 @@ def test_a_nat_network_and_a_vlan_port_group_from_the_wizard_by_keyboard_alone(w
     qtbot.waitUntil(lambda: bool(page.switches.switches()), timeout=TIMEOUT_MS)
 
     # A NAT network, accepting the suggested addressing.
+    qtbot.waitUntil(lambda: page.isAncestorOf(focused()))  # Ctrl+5 focuses the page
     press(qtbot, Qt.Key.Key_N, CTRL)
     qtbot.waitUntil(lambda: page.wizard is not None and page.wizard.isVisible())
     wizard = page.wizard
