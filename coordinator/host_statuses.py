@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
+from coordinator.realize import HostOutcome
 from domain.limits import MAX_SHORT_TEXT, shortened
 from domain.realization import HostPhase, Phase, aggregate
 from proto.quantix.v1 import common_pb2 as cpb
@@ -119,6 +120,13 @@ def failed(
     if offline_since is not None:
         status.offline_since.CopyFrom(timestamp_of(offline_since))
     return status
+
+
+def of_failure(outcome: HostOutcome[Any], now: float) -> cpb.HostStatus:
+    """A host's status from an operation that failed there (its phase, text and reason)."""
+    return failed(
+        outcome.host, outcome.phase, outcome.message, outcome.reason, now, outcome.offline_since
+    )
 
 
 def ready(host: str, now: float, notes: Iterable[str] = ()) -> cpb.HostStatus:

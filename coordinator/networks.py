@@ -83,14 +83,7 @@ class NetworkAdapter:
         self.host_changed(outcome.host, "")
         if outcome.ok:
             return hs.ready(outcome.host, now)
-        return hs.failed(
-            outcome.host,
-            outcome.phase,
-            outcome.message,
-            outcome.reason,
-            now,
-            outcome.offline_since,
-        )
+        return hs.of_failure(outcome, now)
 
     async def destroy(
         self,

@@ -19,14 +19,7 @@ from wire.proto_time import timestamp_of
 def from_init(outcome: HostOutcome[node_pb2.InitStoragePoolResponse], now: float) -> cpb.HostStatus:
     """A host's status after InitStoragePool; READY clears any earlier message."""
     if not outcome.ok or outcome.result is None:
-        return hs.failed(
-            outcome.host,
-            outcome.phase,
-            outcome.message,
-            outcome.reason,
-            now,
-            outcome.offline_since,
-        )
+        return hs.of_failure(outcome, now)
     reply = outcome.result
     status = hs.ready(outcome.host, now, reply.notes)
     status.storage.CopyFrom(_use(reply.pool))

@@ -587,3 +587,15 @@ def destroy_result(outcome: HostOutcome[Any]) -> cpb.HostStatus:
         message=outcome.message,
         reason=outcome.reason,
     )
+
+
+async def destroy_on(
+    realizer: Realizer,
+    key: WorkKey,
+    hosts: list[str],
+    destroy: Operation[Any],
+    before_destroy: Callable[[], None],
+) -> list[HostOutcome[Any]]:
+    """A destroy with no check before it: announce, then ``destroy`` on every host at once."""
+    before_destroy()
+    return await realizer.run(key, hosts, destroy)

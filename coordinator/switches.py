@@ -19,7 +19,7 @@ from coordinator import host_statuses as hs
 from coordinator.inventory import Inventory
 from coordinator.nodes import NodeRegistry
 from coordinator.realize import HostOutcome, Operation, Realizer, WorkKey
-from coordinator.realized import RealizedManager
+from coordinator.realized import RealizedManager, destroy_on
 from coordinator.realized_errors import ObjectExists, Refused
 from coordinator.store import Store
 from domain.errors import ValidationError
@@ -61,14 +61,7 @@ class SwitchAdapter:
 
     def status_from_init(self, outcome: HostOutcome[Any], now: float) -> cpb.HostStatus:
         if not outcome.ok or outcome.result is None:
-            return hs.failed(
-                outcome.host,
-                outcome.phase,
-                outcome.message,
-                outcome.reason,
-                now,
-                outcome.offline_since,
-            )
+            return hs.of_failure(outcome, now)
         health: cpb.SwitchHostHealth = outcome.result
         if health.problems:
             status = hs.failed(
@@ -88,11 +81,12 @@ class SwitchAdapter:
         before_destroy: Callable[[], None],
     ) -> list[HostOutcome[Any]]:
         name = switch.spec.name
-        before_destroy()
-        return await realizer.run(
+        return await destroy_on(
+            realizer,
             WorkKey(NOUN, name),
             hosts,
             lambda client, timeout_s: client.destroy_switch(name, timeout_s),
+            before_destroy,
         )
 
     def refresh_facts(self, switch: pb.Switch) -> None:

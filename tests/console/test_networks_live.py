@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from clients.coordinator import CoordinatorClient
 from console.identity_store import IdentityStore
 from console.main_window import MainWindow
+from console.networks.add_port_group_dialog import AddPortGroupDialog
 from console.networks.create_network_wizard import (
     ADDRESSING_ID,
     HOSTS_ID,
@@ -18,7 +19,6 @@ from console.networks.create_network_wizard import (
     NAME_ID,
     REVIEW_ID,
 )
-from console.networks.add_port_group_dialog import AddPortGroupDialog
 from console.networks.networks_page import NetworksPage
 from console.networks.switches_page import SwitchesPage
 from domain.backoff import Backoff
