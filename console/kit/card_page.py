@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -169,6 +169,30 @@ class CardPage(QWidget, Generic[TabT]):
 
     def set_tab(self, tab: TabT) -> None:
         self.tab_bar.setCurrentIndex([t.value for t in self.tabs].index(tab))
+
+    def select_card(self, model: Any, key: str) -> bool:
+        """Select the card of ``model``'s object ``key`` (``model``: one of the models the page's
+        cards come from); a card hidden by the tab or the search is shown (every card, no search).
+        Whether there is such a card."""
+        row = model.row_of(key)
+        if row is None:
+            return False
+
+        def index() -> QModelIndex:
+            return self.proxy.mapFromSource(self.cards.index_of(model, row))  # type: ignore[attr-defined]
+
+        found = index()
+        if not found.isValid():
+            self.set_tab(self.tabs[0].value)
+            self.search_edit.clear()
+            found = index()
+            if not found.isValid():
+                return False
+        self.view.selectionModel().setCurrentIndex(
+            found, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        self.view.scrollTo(found)
+        return True
 
     def search_field(self) -> QLineEdit:
         """Where the window's Ctrl+F goes."""

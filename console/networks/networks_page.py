@@ -241,23 +241,11 @@ class NetworksPage(CardPage[FilterTab]):
 
     def select_network(self, name: str) -> bool:
         """Select the card of the managed network ``name``."""
-        return self._select(self.networks, name)
+        return self.select_card(self.networks, name)
 
     def select_discovered(self, key: str) -> bool:
         """Select the Unmanaged card of the discovered network ``key``."""
-        return self._select(self.discovered, key)
-
-    def _select(self, model: NetworksModel | DiscoveredNetworksModel, key: str) -> bool:
-        row = model.row_of(key)
-        if row is None:
-            return False
-        index = self.proxy.mapFromSource(self.cards.index_of(model, row))
-        if not index.isValid():
-            self.set_tab(FilterTab.ALL)
-            self.search_edit.clear()
-            index = self.proxy.mapFromSource(self.cards.index_of(model, row))
-        self.view.setCurrentIndex(index)
-        return True
+        return self.select_card(self.discovered, key)
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._selected_key = str(current.data(KEY_ROLE) or "") if current.isValid() else ""

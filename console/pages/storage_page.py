@@ -11,7 +11,7 @@ volumes and XML again and its Ctrl+F goes to the search field.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QMenu,
@@ -27,7 +27,6 @@ from console.models.discovered_pools_model import DiscoveredPoolsModel
 from console.models.hosts_model import HostsModel
 from console.models.pool_filter import PoolCards
 from console.models.pools_model import DISCOVERED_ROLE, FilterTab, PoolsModel
-from console.models.watch_list_model import WatchListModel
 from console.pages.pool_actions import PoolActions
 from console.watch import ConnectionState, EmptyListTexts
 from console.widgets.pool_detail import PoolDetailPanel
@@ -182,29 +181,11 @@ class StoragePage(CardPage[FilterTab]):
 
     def select_pool(self, key: str) -> bool:
         """Select the card of the managed pool ``key`` (its name)."""
-        return self._select(self.pools, key)
+        return self.select_card(self.pools, key)
 
     def select_discovered(self, key: str) -> bool:
         """Select the Unmanaged card of the discovered pool ``key``."""
-        return self._select(self.discovered, key)
-
-    def _select(self, model: WatchListModel, key: str) -> bool:
-        row = model.row_of(key)
-        if row is None:
-            return False
-        index = self.proxy.mapFromSource(self.cards.index_of(model, row))
-        if not index.isValid():
-            # Hidden by the tab or the search: show all, so the pool can be seen.
-            self.set_tab(FilterTab.ALL)
-            self.search_edit.clear()
-            index = self.proxy.mapFromSource(self.cards.index_of(model, row))
-            if not index.isValid():
-                return False
-        self.view.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-        )
-        self.view.scrollTo(index)
-        return True
+        return self.select_card(self.discovered, key)
 
     def set_connection_state(self, state: ConnectionState) -> None:
         super().set_connection_state(state)
