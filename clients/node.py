@@ -70,8 +70,11 @@ class NodeClient:
         spec: common_pb2.NetworkSpec,
         port_group_bridge: str = "",
         timeout_s: float | None = None,
+        replace: bool = False,
     ) -> common_pb2.HostNetwork:
-        request = node_pb2.InitNetworkRequest(spec=spec, port_group_bridge=port_group_bridge)
+        request = node_pb2.InitNetworkRequest(
+            spec=spec, port_group_bridge=port_group_bridge, replace=replace
+        )
         reply = await self._stub.InitNetwork(request, timeout=timeout_s or self.deadline_s)
         return reply.network
 

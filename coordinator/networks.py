@@ -73,11 +73,11 @@ class NetworkAdapter:
     def single_host(self, network: pb.Network) -> bool:
         return False
 
-    def init_operation(self, network: pb.Network) -> Operation[Any]:
+    def init_operation(self, network: pb.Network, replace: bool = False) -> Operation[Any]:
         spec = cpb.NetworkSpec()
         spec.CopyFrom(network.spec)
         bridge = self._port_group_bridge(network_from_pb(spec))
-        return lambda client, timeout_s: client.init_network(spec, bridge, timeout_s)
+        return lambda client, timeout_s: client.init_network(spec, bridge, timeout_s, replace)
 
     def status_from_init(self, outcome: HostOutcome[Any], now: float) -> cpb.HostStatus:
         self.host_changed(outcome.host, "")
@@ -177,7 +177,13 @@ class NetworkManager(RealizedManager[pb.Network]):
         updated = hs.copy(current)
         updated.spec.CopyFrom(network_to_pb(spec))
         log.info("network updated", extra={"network": spec.name})
-        return self.initialize(updated, hs.host_names(current))
+        # Where it is READY the network there is this one (created or adopted by Quantix): those
+        # hosts redefine it even without Quantix's mark (an adopted one never had it); elsewhere
+        # a network of that name may be an admin's, and stays refused.
+        ours = [s.host for s in current.realization.hosts if s.phase == cpb.PHASE_READY]
+        others = [h for h in hs.host_names(current) if h not in ours]
+        saved = self.initialize(updated, ours, self.adapter.init_operation(updated, replace=True))
+        return self.initialize(saved, others) if others else saved
 
     def checked(self, message: cpb.NetworkSpec) -> NetworkSpec:
         """Every rule: the spec's own, its switch and port group, no overlapping subnet on a

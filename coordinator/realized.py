@@ -306,8 +306,11 @@ class RealizedManager(Generic[M]):
     def exists(self, name: str) -> bool:
         return self._inventory.get(self._kind, name) is not None
 
-    def initialize(self, obj: M, hosts: Sequence[str]) -> M:
-        """Mark ``hosts`` PENDING (with their deadline) and start the kind's init on them."""
+    def initialize(
+        self, obj: M, hosts: Sequence[str], operation: Operation[Any] | None = None
+    ) -> M:
+        """Mark ``hosts`` PENDING (with their deadline) and start the kind's init on them
+        (``operation``: another node call than the kind's usual init, e.g. an update's)."""
         name = obj.spec.name  # type: ignore[attr-defined]
         now = self._clock()
         deadline_s = self._realizer.deadline_s
@@ -321,7 +324,7 @@ class RealizedManager(Generic[M]):
             self._realizer.start(
                 self.work_key(name),
                 hosts,
-                self._adapter.init_operation(saved),
+                operation or self._adapter.init_operation(saved),
                 functools.partial(self._record_init, name),
             )
         return saved

@@ -33,12 +33,13 @@ def _lookup(conn: libvirt.virConnect, name: str) -> libvirt.virNetwork | None:
 
 
 def init_network(
-    conn: libvirt.virConnect, spec: NetworkSpec, port_group_bridge: str = ""
+    conn: libvirt.virConnect, spec: NetworkSpec, port_group_bridge: str = "", replace: bool = False
 ) -> Initialized:
     """The network as ``spec`` (validated) says, defined if missing, active, autostarted.
     Idempotent: an existing network with the same settings is only started if it is not; one
-    Quantix made with other settings (an update) is redefined and restarted; one an admin
-    made is left alone, naming each difference."""
+    Quantix made with other settings (an update) is redefined and restarted, and so is one the
+    coordinator says is its own (``replace``: an adopted network); one an admin made is left
+    alone, naming each difference."""
     xml = build_network_xml(spec, port_group_bridge)
     network = _lookup(conn, spec.name)
     if network is None:
@@ -46,7 +47,7 @@ def init_network(
     else:
         existing = network.XMLDesc(0)
         found = differences(describe(xml), describe(existing))
-        if found and not made_by_quantix(existing):
+        if found and not (replace or made_by_quantix(existing)):
             return Initialized(
                 None,
                 f"a network named {spec.name} exists with other settings ({'; '.join(found)}); "

@@ -163,7 +163,9 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
         elif bridge:
             raise ValidationError("port_group_bridge", "is for a port group network only")
         done = await self._read(
-            context, STEP_NETWORK_INIT, lambda conn: init_network(conn, spec, bridge)
+            context,
+            STEP_NETWORK_INIT,
+            lambda conn: init_network(conn, spec, bridge, request.replace),
         )
         if done.refused:
             # CONFLICT, as a pool of the same name with other settings: the coordinator then

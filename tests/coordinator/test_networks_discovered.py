@@ -14,6 +14,7 @@ import pytest
 
 from clients.coordinator import CoordinatorClient
 from clients.node import NodeClient
+from domain.network_xml import describe
 from localfleet.testhosts import write_test_host
 from proto.quantix.v1 import common_pb2 as cpb
 from tests.coordinator.pool_wire import phases
@@ -74,9 +75,42 @@ def test_host_networks_are_discovered_and_adopted_as_they_are(fleet):
             )
             left = await discovered(client, lambda d: "default" not in d, "default not discovered")
             after = {h: await network_xml(fleet, h, "default") for h in HOSTS}
-            return found, before, preview, after_preview, adopted, ready, left, after
+            # Adopted, it is Quantix's to change: an update redefines it on every host (it
+            # never had Quantix's mark; the hosts where it is READY are told it is the
+            # coordinator's).
+            changed = cpb.NetworkSpec()
+            changed.CopyFrom(ready.spec)
+            changed.dhcp_start, changed.dhcp_end = "192.168.122.150", "192.168.122.199"
+            await client.update_network(changed)
+            await eventually(
+                lambda: client.get_network("default"),
+                lambda n: (
+                    n.spec.dhcp_start == "192.168.122.150"
+                    and n.realization.phase != cpb.PHASE_PENDING
+                ),
+                timeout_s=60,
+                what="default updated",
+            )
+            updated = await client.get_network("default")
+            redefined = {h: await network_xml(fleet, h, "default") for h in HOSTS}
+            return (
+                found,
+                before,
+                preview,
+                after_preview,
+                adopted,
+                ready,
+                left,
+                after,
+                (
+                    updated,
+                    redefined,
+                ),
+            )
 
-    found, before, preview, (managed, still), adopted, ready, left, after = asyncio.run(main())
+    found, before, preview, (managed, still), adopted, ready, left, after, (updated, redefined) = (
+        asyncio.run(main())
+    )
     nat, isolated = found["default"], found["storage-isolated"]
     assert (nat.forward_mode, nat.bridge, list(nat.subnets)) == (
         "nat",
@@ -103,6 +137,9 @@ def test_host_networks_are_discovered_and_adopted_as_they_are(fleet):
     assert phases(ready) == dict.fromkeys(HOSTS, "READY")
     assert "storage-isolated" in left
     assert after == before
+    assert phases(updated) == dict.fromkeys(HOSTS, "READY"), updated.realization.message
+    for xml in redefined.values():
+        assert describe(xml).dhcp == ("192.168.122.150", "192.168.122.199")
 
 
 def _host_d(root: ET.Element) -> None:

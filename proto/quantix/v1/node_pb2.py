@@ -25,17 +25,17 @@ _sym_db = _symbol_database.Default()
 from proto.quantix.v1 import common_pb2 as proto_dot_quantix_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bproto/quantix/v1/node.proto\x12\nquantix.v1\x1a\x1dproto/quantix/v1/common.proto\"<\n\x16InitStoragePoolRequest\x12\"\n\x04spec\x18\x01 \x01(\x0b\x32\x14.quantix.v1.PoolSpec\"{\n\x17InitStoragePoolResponse\x12)\n\x04pool\x18\x01 \x01(\x0b\x32\x1b.quantix.v1.HostStoragePool\x12\r\n\x05notes\x18\x02 \x03(\t\x12&\n\x05stamp\x18\x03 \x01(\x0b\x32\x17.quantix.v1.ChangeStamp\"8\n\x19\x44\x65stroyStoragePoolRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05\x66orce\x18\x02 \x01(\x08\"-\n\x1a\x44\x65stroyStoragePoolResponse\x12\x0f\n\x07\x65xisted\x18\x01 \x01(\x08\")\n\x19RefreshStoragePoolRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"\"\n\x12ListVolumesRequest\x12\x0c\n\x04pool\x18\x01 \x01(\t\":\n\x13ListVolumesResponse\x12#\n\x07volumes\x18\x01 \x03(\x0b\x32\x12.quantix.v1.Volume\"(\n\x18GetStoragePoolXmlRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"(\n\x19GetStoragePoolXmlResponse\x12\x0b\n\x03xml\x18\x01 \x01(\t\"\x14\n\x12GetHostInfoRequest\"\x19\n\x17ListStoragePoolsRequest\"n\n\x18ListStoragePoolsResponse\x12*\n\x05pools\x18\x01 \x03(\x0b\x32\x1b.quantix.v1.HostStoragePool\x12&\n\x05stamp\x18\x02 \x01(\x0b\x32\x17.quantix.v1.ChangeStamp\"\x19\n\x17ListHostNetworksRequest\"E\n\x18ListHostNetworksResponse\x12)\n\x08networks\x18\x01 \x03(\x0b\x32\x17.quantix.v1.HostNetwork\"V\n\x12InitNetworkRequest\x12%\n\x04spec\x18\x01 \x01(\x0b\x32\x17.quantix.v1.NetworkSpec\x12\x19\n\x11port_group_bridge\x18\x02 \x01(\t\"?\n\x13InitNetworkResponse\x12(\n\x07network\x18\x01 \x01(\x0b\x32\x17.quantix.v1.HostNetwork\"%\n\x15\x44\x65stroyNetworkRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"\x18\n\x16\x44\x65stroyNetworkResponse\"$\n\x14GetNetworkXmlRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"$\n\x15GetNetworkXmlResponse\x12\x0b\n\x03xml\x18\x01 \x01(\t\"9\n\x11InitSwitchRequest\x12$\n\x04spec\x18\x01 \x01(\x0b\x32\x16.quantix.v1.SwitchSpec\"B\n\x12InitSwitchResponse\x12,\n\x06health\x18\x01 \x01(\x0b\x32\x1c.quantix.v1.SwitchHostHealth\"$\n\x14\x44\x65stroySwitchRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"(\n\x15\x44\x65stroySwitchResponse\x12\x0f\n\x07removed\x18\x01 \x03(\t\">\n\x16GetSwitchHealthRequest\x12$\n\x04spec\x18\x01 \x01(\x0b\x32\x16.quantix.v1.SwitchSpec*\x87\x03\n\x0fPoolErrorReason\x12!\n\x1dPOOL_ERROR_REASON_UNSPECIFIED\x10\x00\x12\x10\n\x0cINVALID_SPEC\x10\x01\x12\x0c\n\x08\x43ONFLICT\x10\x02\x12\x11\n\rSECRET_FAILED\x10\x03\x12\x11\n\rDEFINE_FAILED\x10\x04\x12\x10\n\x0c\x42UILD_FAILED\x10\x05\x12\x10\n\x0cMOUNT_FAILED\x10\x06\x12\x16\n\x12ISCSI_LOGIN_FAILED\x10\x07\x12\x17\n\x13\x43\x45PH_CONNECT_FAILED\x10\x08\x12\x10\n\x0cSTART_FAILED\x10\t\x12\x14\n\x10\x41UTOSTART_FAILED\x10\n\x12\x0f\n\x0bHAS_VOLUMES\x10\x0b\x12\x12\n\x0ePOOL_NOT_FOUND\x10\x0c\x12\x17\n\x13LIBVIRT_UNAVAILABLE\x10\r\x12\x12\n\x0e\x44\x45STROY_FAILED\x10\x0e\x12\x13\n\x0fUNDEFINE_FAILED\x10\x0f\x12\x12\n\x0eREFRESH_FAILED\x10\x10\x12\x13\n\x0fSOURCE_CONFLICT\x10\x11*\xb1\x01\n\x11SwitchErrorReason\x12#\n\x1fSWITCH_ERROR_REASON_UNSPECIFIED\x10\x00\x12\x0f\n\x0bNIC_MISSING\x10\x01\x12\x0e\n\nNIC_IN_USE\x10\x02\x12\x0e\n\nNAME_TAKEN\x10\x03\x12\x0e\n\nNO_BONDING\x10\x04\x12\x0b\n\x07NO_VLAN\x10\x05\x12\x12\n\x0eNETLINK_FAILED\x10\x06\x12\x15\n\x11NAMESPACE_MISSING\x10\x07\x32\xcf\t\n\nNodeDaemon\x12\x43\n\x0bGetHostInfo\x12\x1e.quantix.v1.GetHostInfoRequest\x1a\x14.quantix.v1.HostInfo\x12]\n\x10ListStoragePools\x12#.quantix.v1.ListStoragePoolsRequest\x1a$.quantix.v1.ListStoragePoolsResponse\x12Y\n\x0cListNetworks\x12#.quantix.v1.ListHostNetworksRequest\x1a$.quantix.v1.ListHostNetworksResponse\x12N\n\x0bInitNetwork\x12\x1e.quantix.v1.InitNetworkRequest\x1a\x1f.quantix.v1.InitNetworkResponse\x12W\n\x0e\x44\x65stroyNetwork\x12!.quantix.v1.DestroyNetworkRequest\x1a\".quantix.v1.DestroyNetworkResponse\x12T\n\rGetNetworkXml\x12 .quantix.v1.GetNetworkXmlRequest\x1a!.quantix.v1.GetNetworkXmlResponse\x12Z\n\x0fInitStoragePool\x12\".quantix.v1.InitStoragePoolRequest\x1a#.quantix.v1.InitStoragePoolResponse\x12\x63\n\x12\x44\x65stroyStoragePool\x12%.quantix.v1.DestroyStoragePoolRequest\x1a&.quantix.v1.DestroyStoragePoolResponse\x12X\n\x12RefreshStoragePool\x12%.quantix.v1.RefreshStoragePoolRequest\x1a\x1b.quantix.v1.HostStoragePool\x12N\n\x0bListVolumes\x12\x1e.quantix.v1.ListVolumesRequest\x1a\x1f.quantix.v1.ListVolumesResponse\x12`\n\x11GetStoragePoolXml\x12$.quantix.v1.GetStoragePoolXmlRequest\x1a%.quantix.v1.GetStoragePoolXmlResponse\x12K\n\nInitSwitch\x12\x1d.quantix.v1.InitSwitchRequest\x1a\x1e.quantix.v1.InitSwitchResponse\x12T\n\rDestroySwitch\x12 .quantix.v1.DestroySwitchRequest\x1a!.quantix.v1.DestroySwitchResponse\x12S\n\x0fGetSwitchHealth\x12\".quantix.v1.GetSwitchHealthRequest\x1a\x1c.quantix.v1.SwitchHostHealthb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bproto/quantix/v1/node.proto\x12\nquantix.v1\x1a\x1dproto/quantix/v1/common.proto\"<\n\x16InitStoragePoolRequest\x12\"\n\x04spec\x18\x01 \x01(\x0b\x32\x14.quantix.v1.PoolSpec\"{\n\x17InitStoragePoolResponse\x12)\n\x04pool\x18\x01 \x01(\x0b\x32\x1b.quantix.v1.HostStoragePool\x12\r\n\x05notes\x18\x02 \x03(\t\x12&\n\x05stamp\x18\x03 \x01(\x0b\x32\x17.quantix.v1.ChangeStamp\"8\n\x19\x44\x65stroyStoragePoolRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05\x66orce\x18\x02 \x01(\x08\"-\n\x1a\x44\x65stroyStoragePoolResponse\x12\x0f\n\x07\x65xisted\x18\x01 \x01(\x08\")\n\x19RefreshStoragePoolRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"\"\n\x12ListVolumesRequest\x12\x0c\n\x04pool\x18\x01 \x01(\t\":\n\x13ListVolumesResponse\x12#\n\x07volumes\x18\x01 \x03(\x0b\x32\x12.quantix.v1.Volume\"(\n\x18GetStoragePoolXmlRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"(\n\x19GetStoragePoolXmlResponse\x12\x0b\n\x03xml\x18\x01 \x01(\t\"\x14\n\x12GetHostInfoRequest\"\x19\n\x17ListStoragePoolsRequest\"n\n\x18ListStoragePoolsResponse\x12*\n\x05pools\x18\x01 \x03(\x0b\x32\x1b.quantix.v1.HostStoragePool\x12&\n\x05stamp\x18\x02 \x01(\x0b\x32\x17.quantix.v1.ChangeStamp\"\x19\n\x17ListHostNetworksRequest\"E\n\x18ListHostNetworksResponse\x12)\n\x08networks\x18\x01 \x03(\x0b\x32\x17.quantix.v1.HostNetwork\"g\n\x12InitNetworkRequest\x12%\n\x04spec\x18\x01 \x01(\x0b\x32\x17.quantix.v1.NetworkSpec\x12\x19\n\x11port_group_bridge\x18\x02 \x01(\t\x12\x0f\n\x07replace\x18\x03 \x01(\x08\"?\n\x13InitNetworkResponse\x12(\n\x07network\x18\x01 \x01(\x0b\x32\x17.quantix.v1.HostNetwork\"%\n\x15\x44\x65stroyNetworkRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"\x18\n\x16\x44\x65stroyNetworkResponse\"$\n\x14GetNetworkXmlRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"$\n\x15GetNetworkXmlResponse\x12\x0b\n\x03xml\x18\x01 \x01(\t\"9\n\x11InitSwitchRequest\x12$\n\x04spec\x18\x01 \x01(\x0b\x32\x16.quantix.v1.SwitchSpec\"B\n\x12InitSwitchResponse\x12,\n\x06health\x18\x01 \x01(\x0b\x32\x1c.quantix.v1.SwitchHostHealth\"$\n\x14\x44\x65stroySwitchRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"(\n\x15\x44\x65stroySwitchResponse\x12\x0f\n\x07removed\x18\x01 \x03(\t\">\n\x16GetSwitchHealthRequest\x12$\n\x04spec\x18\x01 \x01(\x0b\x32\x16.quantix.v1.SwitchSpec*\x87\x03\n\x0fPoolErrorReason\x12!\n\x1dPOOL_ERROR_REASON_UNSPECIFIED\x10\x00\x12\x10\n\x0cINVALID_SPEC\x10\x01\x12\x0c\n\x08\x43ONFLICT\x10\x02\x12\x11\n\rSECRET_FAILED\x10\x03\x12\x11\n\rDEFINE_FAILED\x10\x04\x12\x10\n\x0c\x42UILD_FAILED\x10\x05\x12\x10\n\x0cMOUNT_FAILED\x10\x06\x12\x16\n\x12ISCSI_LOGIN_FAILED\x10\x07\x12\x17\n\x13\x43\x45PH_CONNECT_FAILED\x10\x08\x12\x10\n\x0cSTART_FAILED\x10\t\x12\x14\n\x10\x41UTOSTART_FAILED\x10\n\x12\x0f\n\x0bHAS_VOLUMES\x10\x0b\x12\x12\n\x0ePOOL_NOT_FOUND\x10\x0c\x12\x17\n\x13LIBVIRT_UNAVAILABLE\x10\r\x12\x12\n\x0e\x44\x45STROY_FAILED\x10\x0e\x12\x13\n\x0fUNDEFINE_FAILED\x10\x0f\x12\x12\n\x0eREFRESH_FAILED\x10\x10\x12\x13\n\x0fSOURCE_CONFLICT\x10\x11*\xb1\x01\n\x11SwitchErrorReason\x12#\n\x1fSWITCH_ERROR_REASON_UNSPECIFIED\x10\x00\x12\x0f\n\x0bNIC_MISSING\x10\x01\x12\x0e\n\nNIC_IN_USE\x10\x02\x12\x0e\n\nNAME_TAKEN\x10\x03\x12\x0e\n\nNO_BONDING\x10\x04\x12\x0b\n\x07NO_VLAN\x10\x05\x12\x12\n\x0eNETLINK_FAILED\x10\x06\x12\x15\n\x11NAMESPACE_MISSING\x10\x07\x32\xcf\t\n\nNodeDaemon\x12\x43\n\x0bGetHostInfo\x12\x1e.quantix.v1.GetHostInfoRequest\x1a\x14.quantix.v1.HostInfo\x12]\n\x10ListStoragePools\x12#.quantix.v1.ListStoragePoolsRequest\x1a$.quantix.v1.ListStoragePoolsResponse\x12Y\n\x0cListNetworks\x12#.quantix.v1.ListHostNetworksRequest\x1a$.quantix.v1.ListHostNetworksResponse\x12N\n\x0bInitNetwork\x12\x1e.quantix.v1.InitNetworkRequest\x1a\x1f.quantix.v1.InitNetworkResponse\x12W\n\x0e\x44\x65stroyNetwork\x12!.quantix.v1.DestroyNetworkRequest\x1a\".quantix.v1.DestroyNetworkResponse\x12T\n\rGetNetworkXml\x12 .quantix.v1.GetNetworkXmlRequest\x1a!.quantix.v1.GetNetworkXmlResponse\x12Z\n\x0fInitStoragePool\x12\".quantix.v1.InitStoragePoolRequest\x1a#.quantix.v1.InitStoragePoolResponse\x12\x63\n\x12\x44\x65stroyStoragePool\x12%.quantix.v1.DestroyStoragePoolRequest\x1a&.quantix.v1.DestroyStoragePoolResponse\x12X\n\x12RefreshStoragePool\x12%.quantix.v1.RefreshStoragePoolRequest\x1a\x1b.quantix.v1.HostStoragePool\x12N\n\x0bListVolumes\x12\x1e.quantix.v1.ListVolumesRequest\x1a\x1f.quantix.v1.ListVolumesResponse\x12`\n\x11GetStoragePoolXml\x12$.quantix.v1.GetStoragePoolXmlRequest\x1a%.quantix.v1.GetStoragePoolXmlResponse\x12K\n\nInitSwitch\x12\x1d.quantix.v1.InitSwitchRequest\x1a\x1e.quantix.v1.InitSwitchResponse\x12T\n\rDestroySwitch\x12 .quantix.v1.DestroySwitchRequest\x1a!.quantix.v1.DestroySwitchResponse\x12S\n\x0fGetSwitchHealth\x12\".quantix.v1.GetSwitchHealthRequest\x1a\x1c.quantix.v1.SwitchHostHealthb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'proto.quantix.v1.node_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_POOLERRORREASON']._serialized_start=1414
-  _globals['_POOLERRORREASON']._serialized_end=1805
-  _globals['_SWITCHERRORREASON']._serialized_start=1808
-  _globals['_SWITCHERRORREASON']._serialized_end=1985
+  _globals['_POOLERRORREASON']._serialized_start=1431
+  _globals['_POOLERRORREASON']._serialized_end=1822
+  _globals['_SWITCHERRORREASON']._serialized_start=1825
+  _globals['_SWITCHERRORREASON']._serialized_end=2002
   _globals['_INITSTORAGEPOOLREQUEST']._serialized_start=74
   _globals['_INITSTORAGEPOOLREQUEST']._serialized_end=134
   _globals['_INITSTORAGEPOOLRESPONSE']._serialized_start=136
@@ -65,27 +65,27 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTHOSTNETWORKSRESPONSE']._serialized_start=777
   _globals['_LISTHOSTNETWORKSRESPONSE']._serialized_end=846
   _globals['_INITNETWORKREQUEST']._serialized_start=848
-  _globals['_INITNETWORKREQUEST']._serialized_end=934
-  _globals['_INITNETWORKRESPONSE']._serialized_start=936
-  _globals['_INITNETWORKRESPONSE']._serialized_end=999
-  _globals['_DESTROYNETWORKREQUEST']._serialized_start=1001
-  _globals['_DESTROYNETWORKREQUEST']._serialized_end=1038
-  _globals['_DESTROYNETWORKRESPONSE']._serialized_start=1040
-  _globals['_DESTROYNETWORKRESPONSE']._serialized_end=1064
-  _globals['_GETNETWORKXMLREQUEST']._serialized_start=1066
-  _globals['_GETNETWORKXMLREQUEST']._serialized_end=1102
-  _globals['_GETNETWORKXMLRESPONSE']._serialized_start=1104
-  _globals['_GETNETWORKXMLRESPONSE']._serialized_end=1140
-  _globals['_INITSWITCHREQUEST']._serialized_start=1142
-  _globals['_INITSWITCHREQUEST']._serialized_end=1199
-  _globals['_INITSWITCHRESPONSE']._serialized_start=1201
-  _globals['_INITSWITCHRESPONSE']._serialized_end=1267
-  _globals['_DESTROYSWITCHREQUEST']._serialized_start=1269
-  _globals['_DESTROYSWITCHREQUEST']._serialized_end=1305
-  _globals['_DESTROYSWITCHRESPONSE']._serialized_start=1307
-  _globals['_DESTROYSWITCHRESPONSE']._serialized_end=1347
-  _globals['_GETSWITCHHEALTHREQUEST']._serialized_start=1349
-  _globals['_GETSWITCHHEALTHREQUEST']._serialized_end=1411
-  _globals['_NODEDAEMON']._serialized_start=1988
-  _globals['_NODEDAEMON']._serialized_end=3219
+  _globals['_INITNETWORKREQUEST']._serialized_end=951
+  _globals['_INITNETWORKRESPONSE']._serialized_start=953
+  _globals['_INITNETWORKRESPONSE']._serialized_end=1016
+  _globals['_DESTROYNETWORKREQUEST']._serialized_start=1018
+  _globals['_DESTROYNETWORKREQUEST']._serialized_end=1055
+  _globals['_DESTROYNETWORKRESPONSE']._serialized_start=1057
+  _globals['_DESTROYNETWORKRESPONSE']._serialized_end=1081
+  _globals['_GETNETWORKXMLREQUEST']._serialized_start=1083
+  _globals['_GETNETWORKXMLREQUEST']._serialized_end=1119
+  _globals['_GETNETWORKXMLRESPONSE']._serialized_start=1121
+  _globals['_GETNETWORKXMLRESPONSE']._serialized_end=1157
+  _globals['_INITSWITCHREQUEST']._serialized_start=1159
+  _globals['_INITSWITCHREQUEST']._serialized_end=1216
+  _globals['_INITSWITCHRESPONSE']._serialized_start=1218
+  _globals['_INITSWITCHRESPONSE']._serialized_end=1284
+  _globals['_DESTROYSWITCHREQUEST']._serialized_start=1286
+  _globals['_DESTROYSWITCHREQUEST']._serialized_end=1322
+  _globals['_DESTROYSWITCHRESPONSE']._serialized_start=1324
+  _globals['_DESTROYSWITCHRESPONSE']._serialized_end=1364
+  _globals['_GETSWITCHHEALTHREQUEST']._serialized_start=1366
+  _globals['_GETSWITCHHEALTHREQUEST']._serialized_end=1428
+  _globals['_NODEDAEMON']._serialized_start=2005
+  _globals['_NODEDAEMON']._serialized_end=3236
 # @@protoc_insertion_point(module_scope)

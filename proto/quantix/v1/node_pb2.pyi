@@ -153,12 +153,14 @@ class ListHostNetworksResponse(_message.Message):
     def __init__(self, networks: _Optional[_Iterable[_Union[_common_pb2.HostNetwork, _Mapping]]] = ...) -> None: ...
 
 class InitNetworkRequest(_message.Message):
-    __slots__ = ("spec", "port_group_bridge")
+    __slots__ = ("spec", "port_group_bridge", "replace")
     SPEC_FIELD_NUMBER: _ClassVar[int]
     PORT_GROUP_BRIDGE_FIELD_NUMBER: _ClassVar[int]
+    REPLACE_FIELD_NUMBER: _ClassVar[int]
     spec: _common_pb2.NetworkSpec
     port_group_bridge: str
-    def __init__(self, spec: _Optional[_Union[_common_pb2.NetworkSpec, _Mapping]] = ..., port_group_bridge: _Optional[str] = ...) -> None: ...
+    replace: bool
+    def __init__(self, spec: _Optional[_Union[_common_pb2.NetworkSpec, _Mapping]] = ..., port_group_bridge: _Optional[str] = ..., replace: _Optional[bool] = ...) -> None: ...
 
 class InitNetworkResponse(_message.Message):
     __slots__ = ("network",)
