@@ -13,8 +13,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+import grpc
+
+from clients.node import NodeClient
 from coordinator import host_statuses as hs
 from coordinator.inventory import Inventory
 from coordinator.nodes import NodeRegistry
@@ -28,12 +32,22 @@ from domain.realization import Phase
 from domain.switches import PortGroup, SwitchSpec, validate_switch
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
+from wire.metadata import REASON_KEY, trailing
 from wire.proto_time import timestamp_of
 from wire.switch_codec import switch_from_pb, switch_to_pb
 
 log = logging.getLogger(__name__)
 
 NOUN = "switch"
+
+
+@dataclass(frozen=True)
+class Built:
+    """A host's answer to InitSwitch: the health it checked, and its refusal if it could not
+    build the switch (then ``health`` is what GetSwitchHealth found after it)."""
+
+    health: cpb.SwitchHostHealth
+    refusal: grpc.aio.AioRpcError | None = None
 
 
 class SwitchAdapter:
@@ -57,13 +71,33 @@ class SwitchAdapter:
     def init_operation(self, switch: pb.Switch) -> Operation[Any]:
         spec = cpb.SwitchSpec()
         spec.CopyFrom(switch.spec)
-        return lambda client, timeout_s: client.init_switch(spec, timeout_s)
+
+        async def build(client: NodeClient, timeout_s: float) -> Built:
+            try:
+                return Built(await client.init_switch(spec, timeout_s))
+            except grpc.aio.AioRpcError as error:
+                if error.code() != grpc.StatusCode.FAILED_PRECONDITION:
+                    raise
+                # The host could not build it (a missing NIC, no 8021q): what it checked
+                # still says what is there, shown beside the refusal.
+                try:
+                    health = await client.get_switch_health(spec)
+                except grpc.aio.AioRpcError:
+                    raise error from None
+                return Built(health, error)
+
+        return build
 
     def status_from_init(self, outcome: HostOutcome[Any], now: float) -> cpb.HostStatus:
         if not outcome.ok or outcome.result is None:
             return hs.of_failure(outcome, now)
-        health: cpb.SwitchHostHealth = outcome.result
-        if health.problems:
+        built: Built = outcome.result
+        health = built.health
+        if built.refusal is not None:
+            details = (built.refusal.details() or "").removeprefix(f"{outcome.host}: ")
+            reason = trailing(built.refusal, REASON_KEY) or "FAILED_PRECONDITION"
+            status = hs.failed(outcome.host, Phase.ERROR, details, reason, now)
+        elif health.problems:
             status = hs.failed(
                 outcome.host, Phase.ERROR, "; ".join(health.problems), "UNHEALTHY", now
             )

@@ -35,6 +35,7 @@ from console.networks.switch_dialog import hosts_of
 from console.networks.switches_model import SwitchesModel, SwitchMatrixModel
 from console.pool_ops import call_coordinator
 from domain.switches import SwitchSpec
+from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from wire.switch_codec import switch_from_pb, switch_to_pb
 
@@ -185,7 +186,7 @@ class SwitchesPage(QWidget):
         lines += [
             f"{s.host}: {s.message}"
             for s in switch.realization.hosts
-            if s.message and not s.HasField("switch_health")
+            if s.message and s.phase != cpb.PHASE_READY
         ]
         self.problems.setText(
             "Needs attention:\n" + "\n".join(lines)

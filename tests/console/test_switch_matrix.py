@@ -76,6 +76,7 @@ def test_mismatches_are_marked_and_explained(qtbot):
     assert page.problems.text() == (
         "Needs attention:\n"
         "host-a uplink2: eth2: MTU 1400, the switch's is 9000\n"
-        "host-b uplink2: eth3: no such interface on host-b"
+        "host-b uplink2: eth3: no such interface on host-b\n"
+        "host-b: uplink2 -> eth3: no such interface"
     )
     assert "teaming: uplink1 (active), uplink2 (standby)" in page.facts.text()

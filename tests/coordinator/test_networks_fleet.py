@@ -197,3 +197,7 @@ def test_a_switch_is_built_on_each_host_and_a_port_group_network_sits_on_its_bri
     (status,) = broken.realization.hosts
     assert status.message.startswith("host-b: ") or "eth9" in status.message
     assert "uplink1 -> eth9: no such interface" in status.message
+    # What the host checked after refusing is kept beside the refusal: eth9 is not there.
+    assert status.reason == "NIC_MISSING"
+    (checked,) = status.switch_health.uplinks
+    assert (checked.nic, checked.present) == ("eth9", False)
