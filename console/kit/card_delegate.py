@@ -265,8 +265,9 @@ class StatusCardDelegate(QStyledItemDelegate):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(BAR_TRACK))
         radius = bar.height() / 2
-        painter.drawRoundedRect(QRectF(bar), radius, radius)
-        if card.fraction:
+        if card.gauge:
+            painter.drawRoundedRect(QRectF(bar), radius, radius)
+        if card.gauge and card.fraction:
             filled = QRectF(bar)
             filled.setWidth(max(bar.height(), bar.width() * card.fraction))
             painter.setBrush(QColor(USAGE_FILL[card.usage]))

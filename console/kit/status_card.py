@@ -41,6 +41,9 @@ class StatusCard:
     banner: str  # "" for a card without an error banner
     hosts_summary: str  # shown where the banner would be, on cards without one
     managed: bool = True  # False: found on hosts, not created by Quantix (an Unmanaged card)
+    # False for a kind with nothing to measure (a network): no bar is drawn, only ``capacity``'s
+    # words where it would be (cards keep one height, so the grid stays even).
+    gauge: bool = True
 
     @property
     def accessible_text(self) -> str:

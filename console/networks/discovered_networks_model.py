@@ -101,6 +101,7 @@ def card_of_discovered(network: pb.DiscoveredNetwork, name_taken: bool = False) 
         banner="",
         hosts_summary=discovered_text.hosts_summary(network),
         managed=False,
+        gauge=False,
     )
 
 

@@ -58,6 +58,7 @@ def card_of(network: pb.Network, now: float) -> StatusCard:
         usage=Usage.UNKNOWN,
         chips=host_chips(realization.hosts),
         banner=present.realization_message(realization, now) if failing else "",
+        gauge=False,
         hosts_summary=ready_summary(realization) + ("" if spec.hosts else " (every host)"),
     )
 
