@@ -9,10 +9,29 @@ its messages.
 from __future__ import annotations
 
 import enum
+import re
 from collections import deque
 from dataclasses import dataclass
 
 from domain.errors import ValidationError
+from domain.limits import DESCRIPTION_MAX, quoted
+
+# A task's id: 16 lowercase hex digits (64 random bits: no two tasks of a fleet's lifetime
+# share one, and nobody guesses another's).
+TASK_ID_LENGTH = 16
+_TASK_ID_RE = re.compile(f"[0-9a-f]{{{TASK_ID_LENGTH}}}")
+# A step ("converting disk 2 of 3") is one short line.
+STEP_MAX = 128
+# A failure's message names host, step and the underlying error: a description's length.
+MESSAGE_MAX = DESCRIPTION_MAX
+
+
+def validate_task_id(task_id: str, field: str = "id") -> str:
+    if not _TASK_ID_RE.fullmatch(task_id):
+        raise ValidationError(
+            field, f"must be a task id ({TASK_ID_LENGTH} hex digits), got {quoted(task_id)}"
+        )
+    return task_id
 
 
 class TaskKind(enum.Enum):
@@ -34,7 +53,9 @@ FINISHED = frozenset({TaskPhase.SUCCEEDED, TaskPhase.FAILED, TaskPhase.CANCELLED
 
 # Which phase may follow which. A finished task has no successor: it never changes again.
 _NEXT: dict[TaskPhase, frozenset[TaskPhase]] = {
-    TaskPhase.QUEUED: frozenset({TaskPhase.RUNNING, TaskPhase.CANCELLING, *FINISHED}),
+    TaskPhase.QUEUED: frozenset(
+        {TaskPhase.QUEUED, TaskPhase.RUNNING, TaskPhase.CANCELLING, *FINISHED}
+    ),
     TaskPhase.RUNNING: frozenset({TaskPhase.RUNNING, TaskPhase.CANCELLING, *FINISHED}),
     # Work that finished before the cancel reached it may still succeed or fail.
     TaskPhase.CANCELLING: frozenset({TaskPhase.CANCELLING, *FINISHED}),
