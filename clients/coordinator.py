@@ -216,6 +216,21 @@ class CoordinatorClient:
         request = pb.AdoptNetworkRequest(name=name, hosts=list(hosts), dry_run=dry_run)
         return await self._stub.AdoptNetwork(request, timeout=self.deadline_s)
 
+    async def list_tasks(self) -> pb.ListTasksResponse:
+        return await self._stub.ListTasks(pb.ListTasksRequest(), timeout=self.deadline_s)
+
+    async def get_task(self, task_id: str) -> pb.Task:
+        return await self._stub.GetTask(pb.GetTaskRequest(id=task_id), timeout=self.deadline_s)
+
+    async def cancel_task(self, task_id: str) -> pb.Task:
+        request = pb.CancelTaskRequest(id=task_id)
+        return await self._stub.CancelTask(request, timeout=self.deadline_s)
+
+    async def report_task_progress(
+        self, request: pb.ReportTaskProgressRequest
+    ) -> pb.ReportTaskProgressResponse:
+        return await self._stub.ReportTaskProgress(request, timeout=self.deadline_s)
+
     def watch(self, since_revision: int = 0) -> AsyncIterator[pb.WatchEvent]:
         """The Watch stream, one event at a time (they arrive in batches): no deadline (it
         lives as long as the connection); iterate it."""

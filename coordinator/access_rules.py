@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from domain.join import TOKEN_ID_LENGTH
 from domain.limits import HOSTNAME_MAX_LENGTH
+from domain.tasks import TASK_ID_LENGTH
 from serving.access import NO_CERTIFICATE, Rule, Subject, at_least, node_for_itself
 
 SERVICE = "quantix.v1.Coordinator"
@@ -53,6 +54,11 @@ _RULES: dict[str, Rule] = {
     "DeleteSwitch": at_least("admin"),
     "ListDiscoveredNetworks": at_least("viewer"),
     "AdoptNetwork": at_least("admin"),
+    "ListTasks": at_least("viewer"),
+    "GetTask": at_least("viewer"),
+    # Stopping a transfer is day-to-day work, like a retry: nothing is deleted by it.
+    "CancelTask": at_least("operator"),
+    "ReportTaskProgress": node_for_itself("hostname"),
 }
 
 # Names kept in an audit entry: every valid host or pool name fits (MAX_AUDITED_NAME cuts
@@ -87,6 +93,8 @@ _CHANGES: dict[str, Subject] = {
     "RetrySwitch": ("switch", "name", NAME_KEPT),
     "DeleteSwitch": ("switch", "name", NAME_KEPT),
     "AdoptNetwork": ("network", "name", NAME_KEPT),
+    # Progress reports are not here: a few a second per transfer, changing only the task.
+    "CancelTask": ("task", "id", TASK_ID_LENGTH),
 }
 
 RULES = {f"/{SERVICE}/{method}": rule for method, rule in _RULES.items()}

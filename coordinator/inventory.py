@@ -34,6 +34,7 @@ KINDS: dict[int, KindInfo] = {
     pb.OBJECT_KIND_NETWORK: KindInfo("network", pb.Network),
     pb.OBJECT_KIND_SWITCH: KindInfo("switch", pb.Switch),
     pb.OBJECT_KIND_DISCOVERED_NETWORK: KindInfo("discovered_network", pb.DiscoveredNetwork),
+    pb.OBJECT_KIND_TASK: KindInfo("task", pb.Task),
 }
 
 

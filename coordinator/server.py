@@ -28,6 +28,7 @@ from coordinator.secret_box import SecretBox, SecretsUnreadable
 from coordinator.servicer import CoordinatorServicer
 from coordinator.store import SQLiteStore
 from coordinator.switches import SwitchManager
+from coordinator.tasks import TaskRegistry
 from coordinator.watch import WatchHub
 from domain.node_status import DEFAULT_HEARTBEAT_INTERVAL_S
 from proto.quantix.v1 import coordinator_pb2_grpc as pb_grpc
@@ -173,6 +174,8 @@ async def serve(args: argparse.Namespace) -> None:
     tokens = JoinTokens(store)
     bindings = HostBindings(store)
     audit = AuditLog(store, inventory, enforced=identity is not None)
+    tasks = TaskRegistry(inventory, nodes.route)
+    nodes.add_listener(tasks)
     # With --insecure nothing can be checked (no certificates), but changes are still audited.
     access = AccessControl(RULES, bindings, audit.record, CHANGES, enforce=identity is not None)
     credentials = _credentials(args, clients_prove_who=True) if identity is not None else None
@@ -203,6 +206,7 @@ async def serve(args: argparse.Namespace) -> None:
             bindings,
             enroller,
             audit,
+            tasks,
         ),
         server.server,
     )
@@ -216,6 +220,7 @@ async def serve(args: argparse.Namespace) -> None:
         "coordinator serving",
         extra={"address": bound, "enrolment_port": enrol_port, "db": str(args.db)},
     )
+    tasks.recover()
     for manager in realized:
         manager.resume()
     # Held here: asyncio keeps only weak references to tasks.
@@ -228,6 +233,7 @@ async def serve(args: argparse.Namespace) -> None:
     await server.stop()
     await sweeper
     asked.cancel()
+    tasks.close()
     await network_reports.close()
     for manager in realized:
         await manager.close()

@@ -22,6 +22,8 @@ from coordinator.networks import NetworkManager
 from coordinator.nodes import FleetFull, NodeRegistry, UnknownNode
 from coordinator.pools import PoolManager
 from coordinator.switches import SwitchManager
+from coordinator.task_rpcs import TaskRpcs
+from coordinator.tasks import TaskRegistry
 from coordinator.watch import SubscriberTooSlow, WatchHub
 from domain.join import DEFAULT_JOIN_TTL_S, parse_token, validate_token_id
 from domain.limits import CEPH_KEY_LENGTH, CHAP_SECRET_MAX, validate_text
@@ -69,7 +71,7 @@ def _duration(seconds: float) -> Duration:
     return duration
 
 
-class CoordinatorServicer(NetworkingRpcs, pb_grpc.CoordinatorServicer):
+class CoordinatorServicer(NetworkingRpcs, TaskRpcs, pb_grpc.CoordinatorServicer):
     def __init__(
         self,
         inventory: Inventory,
@@ -86,6 +88,7 @@ class CoordinatorServicer(NetworkingRpcs, pb_grpc.CoordinatorServicer):
         bindings: HostBindings,
         enroller: Enroller,
         audit: AuditLog,
+        tasks: TaskRegistry,
     ) -> None:
         self._inventory = inventory
         self._hub = hub
@@ -101,6 +104,7 @@ class CoordinatorServicer(NetworkingRpcs, pb_grpc.CoordinatorServicer):
         self._bindings = bindings
         self._enroller = enroller
         self._audit = audit
+        self._tasks = tasks
 
     @validated
     @aborts_on({FleetFull: grpc.StatusCode.FAILED_PRECONDITION})

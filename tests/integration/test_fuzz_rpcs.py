@@ -65,7 +65,7 @@ HINTS = (
 COORDINATOR_SERVICE = pb.DESCRIPTOR.services_by_name["Coordinator"]
 NODE_SERVICE = npb.DESCRIPTOR.services_by_name["NodeDaemon"]
 # Called by node daemons with their own certificate (for the host the request names).
-NODE_CALLS = {"RegisterNode", "Heartbeat", "ReportStoragePools"}
+NODE_CALLS = {"RegisterNode", "Heartbeat", "ReportStoragePools", "ReportTaskProgress"}
 # Called by a new host without a certificate, on the enrolment port.
 NEW_HOST_CALLS = {"Enrol"}
 

@@ -29,6 +29,7 @@ class ObjectKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     OBJECT_KIND_NETWORK: _ClassVar[ObjectKind]
     OBJECT_KIND_SWITCH: _ClassVar[ObjectKind]
     OBJECT_KIND_DISCOVERED_NETWORK: _ClassVar[ObjectKind]
+    OBJECT_KIND_TASK: _ClassVar[ObjectKind]
 
 class JoinTokenState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -37,6 +38,23 @@ class JoinTokenState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     JOIN_TOKEN_STATE_USED: _ClassVar[JoinTokenState]
     JOIN_TOKEN_STATE_EXPIRED: _ClassVar[JoinTokenState]
     JOIN_TOKEN_STATE_REVOKED: _ClassVar[JoinTokenState]
+
+class TaskKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    TASK_KIND_UNSPECIFIED: _ClassVar[TaskKind]
+    TASK_KIND_UPLOAD: _ClassVar[TaskKind]
+    TASK_KIND_DOWNLOAD: _ClassVar[TaskKind]
+    TASK_KIND_OVA_IMPORT: _ClassVar[TaskKind]
+
+class TaskPhase(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    TASK_PHASE_UNSPECIFIED: _ClassVar[TaskPhase]
+    TASK_PHASE_QUEUED: _ClassVar[TaskPhase]
+    TASK_PHASE_RUNNING: _ClassVar[TaskPhase]
+    TASK_PHASE_CANCELLING: _ClassVar[TaskPhase]
+    TASK_PHASE_SUCCEEDED: _ClassVar[TaskPhase]
+    TASK_PHASE_FAILED: _ClassVar[TaskPhase]
+    TASK_PHASE_CANCELLED: _ClassVar[TaskPhase]
 NODE_STATUS_UNSPECIFIED: NodeStatus
 NODE_STATUS_CONNECTED: NodeStatus
 NODE_STATUS_OFFLINE: NodeStatus
@@ -49,11 +67,23 @@ OBJECT_KIND_AUDIT_ENTRY: ObjectKind
 OBJECT_KIND_NETWORK: ObjectKind
 OBJECT_KIND_SWITCH: ObjectKind
 OBJECT_KIND_DISCOVERED_NETWORK: ObjectKind
+OBJECT_KIND_TASK: ObjectKind
 JOIN_TOKEN_STATE_UNSPECIFIED: JoinTokenState
 JOIN_TOKEN_STATE_VALID: JoinTokenState
 JOIN_TOKEN_STATE_USED: JoinTokenState
 JOIN_TOKEN_STATE_EXPIRED: JoinTokenState
 JOIN_TOKEN_STATE_REVOKED: JoinTokenState
+TASK_KIND_UNSPECIFIED: TaskKind
+TASK_KIND_UPLOAD: TaskKind
+TASK_KIND_DOWNLOAD: TaskKind
+TASK_KIND_OVA_IMPORT: TaskKind
+TASK_PHASE_UNSPECIFIED: TaskPhase
+TASK_PHASE_QUEUED: TaskPhase
+TASK_PHASE_RUNNING: TaskPhase
+TASK_PHASE_CANCELLING: TaskPhase
+TASK_PHASE_SUCCEEDED: TaskPhase
+TASK_PHASE_FAILED: TaskPhase
+TASK_PHASE_CANCELLED: TaskPhase
 
 class Node(_message.Message):
     __slots__ = ("name", "address", "status", "status_message", "last_seen", "registered_at", "host_info", "daemon_version", "offline_since")
@@ -170,7 +200,7 @@ class WatchRequest(_message.Message):
     def __init__(self, since_revision: _Optional[int] = ...) -> None: ...
 
 class WatchEvent(_message.Message):
-    __slots__ = ("type", "revision", "kind", "key", "node", "pool", "discovered_pool", "audit_entry", "network", "switch", "discovered_network")
+    __slots__ = ("type", "revision", "kind", "key", "node", "pool", "discovered_pool", "audit_entry", "network", "switch", "discovered_network", "task")
     class Type(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         TYPE_UNSPECIFIED: _ClassVar[WatchEvent.Type]
@@ -196,6 +226,7 @@ class WatchEvent(_message.Message):
     NETWORK_FIELD_NUMBER: _ClassVar[int]
     SWITCH_FIELD_NUMBER: _ClassVar[int]
     DISCOVERED_NETWORK_FIELD_NUMBER: _ClassVar[int]
+    TASK_FIELD_NUMBER: _ClassVar[int]
     type: WatchEvent.Type
     revision: int
     kind: ObjectKind
@@ -207,7 +238,8 @@ class WatchEvent(_message.Message):
     network: Network
     switch: Switch
     discovered_network: DiscoveredNetwork
-    def __init__(self, type: _Optional[_Union[WatchEvent.Type, str]] = ..., revision: _Optional[int] = ..., kind: _Optional[_Union[ObjectKind, str]] = ..., key: _Optional[str] = ..., node: _Optional[_Union[Node, _Mapping]] = ..., pool: _Optional[_Union[Pool, _Mapping]] = ..., discovered_pool: _Optional[_Union[DiscoveredPool, _Mapping]] = ..., audit_entry: _Optional[_Union[AuditEntry, _Mapping]] = ..., network: _Optional[_Union[Network, _Mapping]] = ..., switch: _Optional[_Union[Switch, _Mapping]] = ..., discovered_network: _Optional[_Union[DiscoveredNetwork, _Mapping]] = ...) -> None: ...
+    task: Task
+    def __init__(self, type: _Optional[_Union[WatchEvent.Type, str]] = ..., revision: _Optional[int] = ..., kind: _Optional[_Union[ObjectKind, str]] = ..., key: _Optional[str] = ..., node: _Optional[_Union[Node, _Mapping]] = ..., pool: _Optional[_Union[Pool, _Mapping]] = ..., discovered_pool: _Optional[_Union[DiscoveredPool, _Mapping]] = ..., audit_entry: _Optional[_Union[AuditEntry, _Mapping]] = ..., network: _Optional[_Union[Network, _Mapping]] = ..., switch: _Optional[_Union[Switch, _Mapping]] = ..., discovered_network: _Optional[_Union[DiscoveredNetwork, _Mapping]] = ..., task: _Optional[_Union[Task, _Mapping]] = ...) -> None: ...
 
 class Pool(_message.Message):
     __slots__ = ("spec", "realization", "capacity_bytes", "allocation_bytes", "available_bytes", "created_at", "updated_at")
@@ -682,3 +714,87 @@ class AdoptNetworkRequest(_message.Message):
     hosts: _containers.RepeatedScalarFieldContainer[str]
     dry_run: bool
     def __init__(self, name: _Optional[str] = ..., hosts: _Optional[_Iterable[str]] = ..., dry_run: _Optional[bool] = ...) -> None: ...
+
+class Task(_message.Message):
+    __slots__ = ("id", "kind", "object_name", "pool", "host", "phase", "step", "bytes_done", "bytes_total", "rate_bytes_per_second", "eta", "message", "started_by", "created_at", "updated_at", "finished_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    OBJECT_NAME_FIELD_NUMBER: _ClassVar[int]
+    POOL_FIELD_NUMBER: _ClassVar[int]
+    HOST_FIELD_NUMBER: _ClassVar[int]
+    PHASE_FIELD_NUMBER: _ClassVar[int]
+    STEP_FIELD_NUMBER: _ClassVar[int]
+    BYTES_DONE_FIELD_NUMBER: _ClassVar[int]
+    BYTES_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    RATE_BYTES_PER_SECOND_FIELD_NUMBER: _ClassVar[int]
+    ETA_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    STARTED_BY_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    FINISHED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    kind: TaskKind
+    object_name: str
+    pool: str
+    host: str
+    phase: TaskPhase
+    step: str
+    bytes_done: int
+    bytes_total: int
+    rate_bytes_per_second: float
+    eta: _duration_pb2.Duration
+    message: str
+    started_by: str
+    created_at: _timestamp_pb2.Timestamp
+    updated_at: _timestamp_pb2.Timestamp
+    finished_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[TaskKind, str]] = ..., object_name: _Optional[str] = ..., pool: _Optional[str] = ..., host: _Optional[str] = ..., phase: _Optional[_Union[TaskPhase, str]] = ..., step: _Optional[str] = ..., bytes_done: _Optional[int] = ..., bytes_total: _Optional[int] = ..., rate_bytes_per_second: _Optional[float] = ..., eta: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., message: _Optional[str] = ..., started_by: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListTasksRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListTasksResponse(_message.Message):
+    __slots__ = ("tasks", "revision")
+    TASKS_FIELD_NUMBER: _ClassVar[int]
+    REVISION_FIELD_NUMBER: _ClassVar[int]
+    tasks: _containers.RepeatedCompositeFieldContainer[Task]
+    revision: int
+    def __init__(self, tasks: _Optional[_Iterable[_Union[Task, _Mapping]]] = ..., revision: _Optional[int] = ...) -> None: ...
+
+class GetTaskRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class CancelTaskRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class ReportTaskProgressRequest(_message.Message):
+    __slots__ = ("hostname", "id", "phase", "step", "bytes_done", "bytes_total", "message")
+    HOSTNAME_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    PHASE_FIELD_NUMBER: _ClassVar[int]
+    STEP_FIELD_NUMBER: _ClassVar[int]
+    BYTES_DONE_FIELD_NUMBER: _ClassVar[int]
+    BYTES_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    hostname: str
+    id: str
+    phase: TaskPhase
+    step: str
+    bytes_done: int
+    bytes_total: int
+    message: str
+    def __init__(self, hostname: _Optional[str] = ..., id: _Optional[str] = ..., phase: _Optional[_Union[TaskPhase, str]] = ..., step: _Optional[str] = ..., bytes_done: _Optional[int] = ..., bytes_total: _Optional[int] = ..., message: _Optional[str] = ...) -> None: ...
+
+class ReportTaskProgressResponse(_message.Message):
+    __slots__ = ("cancel",)
+    CANCEL_FIELD_NUMBER: _ClassVar[int]
+    cancel: bool
+    def __init__(self, cancel: _Optional[bool] = ...) -> None: ...

@@ -224,6 +224,26 @@ class CoordinatorStub:
                 request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.AdoptNetworkRequest.SerializeToString,
                 response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Network.FromString,
                 _registered_method=True)
+        self.ListTasks = channel.unary_unary(
+                '/quantix.v1.Coordinator/ListTasks',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListTasksRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListTasksResponse.FromString,
+                _registered_method=True)
+        self.GetTask = channel.unary_unary(
+                '/quantix.v1.Coordinator/GetTask',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.GetTaskRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Task.FromString,
+                _registered_method=True)
+        self.CancelTask = channel.unary_unary(
+                '/quantix.v1.Coordinator/CancelTask',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.CancelTaskRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Task.FromString,
+                _registered_method=True)
+        self.ReportTaskProgress = channel.unary_unary(
+                '/quantix.v1.Coordinator/ReportTaskProgress',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ReportTaskProgressRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ReportTaskProgressResponse.FromString,
+                _registered_method=True)
 
 
 class CoordinatorServicer:
@@ -491,6 +511,35 @@ class CoordinatorServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListTasks(self, request, context):
+        """Tasks: long work (upload, download, OVA import) with its progress; also on Watch, where
+        progress is coalesced to a few events a second per task (a phase change at once).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTask(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CancelTask(self, request, context):
+        """FAILED_PRECONDITION for a finished task, saying how it finished. A task whose host is
+        offline is FAILED with that reason; otherwise it is CANCELLING until its host confirms.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReportTaskProgress(self, request, context):
+        """Called by a node daemon for the tasks of its own host: progress, step, finish.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CoordinatorServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -683,6 +732,26 @@ def add_CoordinatorServicer_to_server(servicer, server):
                     servicer.AdoptNetwork,
                     request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.AdoptNetworkRequest.FromString,
                     response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Network.SerializeToString,
+            ),
+            'ListTasks': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTasks,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListTasksRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListTasksResponse.SerializeToString,
+            ),
+            'GetTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTask,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.GetTaskRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Task.SerializeToString,
+            ),
+            'CancelTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelTask,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.CancelTaskRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Task.SerializeToString,
+            ),
+            'ReportTaskProgress': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReportTaskProgress,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ReportTaskProgressRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ReportTaskProgressResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1711,6 +1780,114 @@ class Coordinator:
             '/quantix.v1.Coordinator/AdoptNetwork',
             proto_dot_quantix_dot_v1_dot_coordinator__pb2.AdoptNetworkRequest.SerializeToString,
             proto_dot_quantix_dot_v1_dot_coordinator__pb2.Network.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTasks(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/ListTasks',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListTasksRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListTasksResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/GetTask',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.GetTaskRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Task.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/CancelTask',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.CancelTaskRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Task.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReportTaskProgress(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/ReportTaskProgress',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.ReportTaskProgressRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.ReportTaskProgressResponse.FromString,
             options,
             channel_credentials,
             insecure,
