@@ -5,9 +5,10 @@ A job is a coroutine function given a ``JobContext``. ``JobRunner.submit`` queue
 ``JobLimits.max_running`` run at once and the rest wait QUEUED, started in the order submitted.
 ``cancel`` drops a queued job, or cancels a running one: it gets ``CancelledError`` at its next
 await, its ``finally`` blocks run, and it ends CANCELLED (distinct from FAILED). A job that
-raises ends FAILED with the error's text. Every change of state and the job's progress (through
-``ProgressCoalescer``: a few reports a second) go to one listener as ``JobReport``s; the daemon
-will pass them to the coordinator as tasks.
+raises ends FAILED with the error's text. The outcome is how the coroutine ended: one that
+catches the cancellation and returns has SUCCEEDED (it did its work after all). Every change
+of state and the job's progress (through ``ProgressCoalescer``: a few reports a second) go to
+one listener as ``JobReport``s; the daemon will pass them to the coordinator as tasks.
 
 Blocking libvirt calls in a job go through ``JobContext.libvirt``: the daemon's one libvirt
 executor (``LibvirtConnection.executor``), of which all jobs together hold at most
@@ -81,7 +82,10 @@ class JobContext:
         self.latest: Progress | None = None
 
     def progress(self, done: int, total: int, step: str) -> None:
-        """Report progress as often as convenient (every chunk): the runner coalesces."""
+        """Report progress as often as convenient (every chunk): the runner coalesces.
+
+        Call it on the event loop's thread (a job's worker threads hand their counts back).
+        """
         if done < 0 or total < 0:
             raise ValueError(f"progress cannot be negative (got {done} of {total})")
         self.latest = Progress(done, total, step)
@@ -188,7 +192,7 @@ class JobRunner:
         loop = asyncio.get_running_loop()
         try:
             future: Future[T] = self.libvirt.executor.submit(self.libvirt.call_sync, step, fn)
-        except BaseException:  # the executor is shut down: the daemon is stopping
+        except RuntimeError:  # the executor is shut down: the daemon is stopping
             self._libvirt_threads.release()
             raise
         # Released when the thread is done with the call, not when the job stops waiting.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import threading
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
@@ -358,32 +359,69 @@ def test_jobs_and_the_daemon_share_one_libvirt_executor(host_uri: str) -> None:
     asyncio.run(main())
 
 
+class BlockingCalls:
+    """libvirt calls that block their worker thread until ``gate`` opens, counted as they enter."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.gate = threading.Event()
+        self.entered: list[str] = []
+        self._entries = asyncio.Condition()
+
+    async def job(self, ctx: JobContext) -> None:
+        await ctx.libvirt("uploading", functools.partial(self._block, ctx.job_id))
+
+    def _block(self, job_id: str, conn: libvirt.virConnect) -> None:
+        self.loop.call_soon_threadsafe(self._enter, job_id)
+        assert self.gate.wait(GATE_TIMEOUT_S)
+
+    def _enter(self, job_id: str) -> None:
+        self.entered.append(job_id)
+        self.loop.create_task(self._notify())
+
+    async def _notify(self) -> None:
+        async with self._entries:
+            self._entries.notify_all()
+
+    async def until_entered(self, count: int) -> None:
+        async with self._entries:
+            await self._entries.wait_for(lambda: len(self.entered) >= count)
+
+
+async def host_name(runner: JobRunner) -> str:
+    """The daemon's own libvirt call, as an RPC makes it."""
+    return await runner.libvirt.call("reading the host name", lambda c: c.getHostname())
+
+
 def test_a_burst_of_jobs_leaves_the_daemon_libvirt_threads(host_uri: str) -> None:
     async def test(runner: JobRunner, recorder: Recorder) -> None:
-        loop = asyncio.get_running_loop()
-        gate = threading.Event()
-        entered: list[str] = []
-        two_in = asyncio.Event()
-
-        def blocking(job_id: str) -> Callable[[libvirt.virConnect], None]:
-            def call(conn: libvirt.virConnect) -> None:
-                loop.call_soon_threadsafe(entered.append, job_id)
-                loop.call_soon_threadsafe(lambda: len(entered) >= 2 and two_in.set())
-                assert gate.wait(GATE_TIMEOUT_S)
-
-            return call
-
-        async def job(ctx: JobContext) -> None:
-            await ctx.libvirt("uploading", blocking(ctx.job_id))
-
-        jobs = [runner.submit(job) for _ in range(4)]
-        await two_in.wait()
+        calls = BlockingCalls()
+        jobs = [runner.submit(calls.job) for _ in range(4)]
+        await calls.until_entered(2)
         # Two jobs hold their two threads; the daemon's own call still gets one.
-        assert await runner.libvirt.call("reading the host name", lambda c: c.getHostname())
+        assert await host_name(runner)
         assert all(job.state is JobState.RUNNING for job in jobs)
-        assert len(entered) == 2  # the other two wait for a job thread, not in the executor
-        gate.set()
+        assert len(calls.entered) == 2  # the others wait for a job thread, not in the executor
+        calls.gate.set()
         assert [(await job.wait()).state for job in jobs] == [JobState.SUCCEEDED] * 4
-        assert len(entered) == 4
+        assert len(calls.entered) == 4
 
     run(test, host_uri, JobLimits(max_running=4, libvirt_threads=2))
+
+
+def test_a_cancelled_job_holds_its_libvirt_thread_until_the_call_returns(host_uri: str) -> None:
+    async def test(runner: JobRunner, recorder: Recorder) -> None:
+        calls = BlockingCalls()
+        first = runner.submit(calls.job, job_id="first")
+        await calls.until_entered(1)
+        runner.cancel(first.id)
+        assert (await first.wait()).state is JobState.CANCELLED  # at once, the thread still busy
+        second = runner.submit(calls.job, job_id="second")
+        assert await host_name(runner)
+        assert second.state is JobState.RUNNING
+        assert calls.entered == ["first"]  # its call waits for the cancelled job's thread
+        calls.gate.set()
+        await calls.until_entered(2)
+        assert (await second.wait()).state is JobState.SUCCEEDED
+
+    run(test, host_uri, JobLimits(libvirt_threads=1))
