@@ -425,3 +425,40 @@ def test_a_cancelled_job_holds_its_libvirt_thread_until_the_call_returns(host_ur
         assert (await second.wait()).state is JobState.SUCCEEDED
 
     run(test, host_uri, JobLimits(libvirt_threads=1))
+
+
+def test_a_failing_listener_does_not_stop_the_runner(host_uri: str) -> None:
+    async def main() -> None:
+        connection = LibvirtConnection(host_uri)
+        heard: list[JobState] = []
+
+        def listener(report: JobReport) -> None:
+            heard.append(report.state)
+            raise RuntimeError("the coordinator link is down")
+
+        runner = JobRunner(connection, listener)
+        gate = Gated()
+        job = runner.submit(gate)
+        await gate.started.wait()
+        gate.release.set()
+        assert (await job.wait()).state is JobState.SUCCEEDED
+        assert heard == [JobState.QUEUED, JobState.RUNNING, JobState.SUCCEEDED]
+        await runner.close()
+        await connection.close()
+
+    asyncio.run(main())
+
+
+@pytest.mark.parametrize(
+    "limits",
+    [
+        {"max_running": 0},
+        {"libvirt_threads": 0},
+        {"libvirt_threads": LIBVIRT_WORKERS},  # none left for the daemon
+        {"progress_interval_s": -1.0},
+        {"close_timeout_s": -1.0},
+    ],
+)
+def test_limits_that_cannot_work_are_refused(limits: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        JobLimits(**limits)
