@@ -218,7 +218,9 @@ class JobRunner:
             job.task.add_done_callback(functools.partial(self._on_done, job, coalescer))
 
     def _progress(self, job: Job, progress: Progress) -> None:
-        self._tell(JobReport(job.id, job.state, progress))
+        # A report made after the outcome (by a task the job left behind) would reopen it.
+        if job.state is JobState.RUNNING:
+            self._tell(JobReport(job.id, job.state, progress))
 
     def _on_done(self, job: Job, coalescer: ProgressCoalescer, task: asyncio.Task[None]) -> None:
         self._running -= 1

@@ -213,7 +213,10 @@ def progress_of(recorder: Recorder, job_id: str) -> list[Progress]:
 def test_ten_thousand_progress_reports_reach_the_listener_as_a_handful(host_uri: str) -> None:
     chunks = 10_000
 
+    contexts: list[JobContext] = []
+
     async def upload(ctx: JobContext) -> None:
+        contexts.append(ctx)
         for done in range(1, chunks + 1):
             ctx.progress(done, chunks, "uploading")
             if done % 1000 == 0:
@@ -228,6 +231,9 @@ def test_ten_thousand_progress_reports_reach_the_listener_as_a_handful(host_uri:
             Progress(chunks, chunks, "uploading"),
         ]
         assert report.progress == Progress(chunks, chunks, "uploading")
+        # A report made after the outcome (by something the job left behind) is not passed on.
+        contexts[0].progress(0, 1, "a new step, passed on at once while running")
+        assert recorder.of("up")[-1] == report
 
     run(test, host_uri, clock=FrozenClock())
 
