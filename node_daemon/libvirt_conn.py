@@ -3,14 +3,22 @@
 Every call goes through ``LibvirtConnection.call(step, fn)``, which runs ``fn(conn)`` in a
 worker thread (libvirt calls block) and turns a failure into ``LibvirtCallError`` naming the
 step and carrying libvirt's own message.
+
+The worker threads are the daemon's one libvirt executor, ``LibvirtConnection.executor``
+(bounded, ``LIBVIRT_WORKERS``), not asyncio's default one: the job runner
+(``node_daemon.jobs``) sends its jobs' libvirt calls through it too, capped at a share of its
+threads, so a burst of jobs cannot take every thread from the RPCs and heartbeats.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 import libvirt
@@ -27,6 +35,13 @@ _CONNECTION_CODES = frozenset(
 # open directory ..."); it means a lost connection only when it comes from the RPC layer
 # ("End of file while reading data", "Cannot write data: Broken pipe").
 _TRANSPORT_DOMAINS = frozenset({libvirt.VIR_FROM_RPC, libvirt.VIR_FROM_REMOTE})
+
+# Threads of the daemon's libvirt executor. libvirtd serves at most 5 requests of one client at
+# a time (max_client_requests = 5 in libvirtd.conf) and queues the rest, so threads beyond that
+# would only wait inside libvirtd; 6 keeps one more ready for the call that follows a finished
+# one, and equals asyncio's default executor on the 2-core hosts these calls used before
+# (min(32, cpus + 4)). Pool operations have threads of their own (``pool_jobs.POOL_WORKERS``).
+LIBVIRT_WORKERS = 6
 
 
 def is_connection_error(error: libvirt.libvirtError) -> bool:
@@ -77,6 +92,8 @@ class LibvirtConnection:
         # registered makes libvirt's event loop wait for them (seconds at shutdown).
         self._open_hooks: list[OpenHook] = []
         self._undo: list[Callable[[], None]] = []
+        # The daemon's one libvirt executor: every ``call`` runs on it, and so do jobs' calls.
+        self.executor = ThreadPoolExecutor(LIBVIRT_WORKERS, thread_name_prefix="libvirt")
 
     def on_open(self, hook: OpenHook) -> None:
         self._open_hooks.append(hook)
@@ -86,7 +103,10 @@ class LibvirtConnection:
 
         Only pass idempotent work (reads): after a drop it runs a second time.
         """
-        return await asyncio.to_thread(self.call_sync, step, fn)
+        loop = asyncio.get_running_loop()
+        # Context variables travel with the call, as they did with ``asyncio.to_thread``.
+        run = functools.partial(contextvars.copy_context().run, self.call_sync, step, fn)
+        return await loop.run_in_executor(self.executor, run)
 
     def call_sync(self, step: str, fn: Callable[[libvirt.virConnect], T]) -> T:
         """The blocking body of ``call``; runs in a worker thread."""
@@ -161,6 +181,8 @@ class LibvirtConnection:
 
     async def close(self) -> None:
         await asyncio.to_thread(self._close)
+        # Calls still queued would only fail on the closed connection; running ones finish.
+        self.executor.shutdown(wait=False, cancel_futures=True)
 
     def _close(self) -> None:
         with self._lock:

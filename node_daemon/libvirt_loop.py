@@ -3,11 +3,11 @@
 libvirt needs an event loop implementation registered before any connection is opened (the
 remote driver watches its socket and runs keepalive timers through it). ``libvirtaio``
 provides one on asyncio, but it touches the asyncio loop directly from whatever thread libvirt
-calls it in. Every libvirt call here runs in a worker thread (``asyncio.to_thread``), and each
-remote call makes libvirt update its socket watch from that thread: with plain libvirtaio that
-is ``loop.add_writer()`` and ``loop.create_task()`` off the loop thread, which asyncio does not
-allow (in debug mode it raises "Non-thread-safe operation invoked on an event loop other than
-the current one"; otherwise it races with the loop).
+calls it in. Every libvirt call here runs in a worker thread (``LibvirtConnection.executor``
+or a pool thread), and each remote call makes libvirt update its socket watch from that thread:
+with plain libvirtaio that is ``loop.add_writer()`` and ``loop.create_task()`` off the loop
+thread, which asyncio does not allow (in debug mode it raises "Non-thread-safe operation
+invoked on an event loop other than the current one"; otherwise it races with the loop).
 
 ``ThreadSafeEventImpl`` keeps libvirtaio's implementation but moves every change onto the loop
 thread with ``call_soon_threadsafe``. The watch and timer ids libvirt needs right away are
