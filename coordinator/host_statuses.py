@@ -129,6 +129,23 @@ def of_failure(outcome: HostOutcome[Any], now: float) -> cpb.HostStatus:
     )
 
 
+def not_ours(obj: Realized, hosts: Iterable[str], noun: str) -> dict[str, HostOutcome[Any]]:
+    """The hosts where an object of that name is not this one (its init found one with other
+    settings there: CONFLICT): a delete or unassign leaves them alone, as done."""
+    name = obj.spec.name
+    wanted = set(hosts)
+    return {
+        s.host: HostOutcome(
+            s.host,
+            Phase.READY,
+            f"left alone: the {noun} named {name} on {s.host} has other settings, it is not "
+            f"this {noun}",
+        )
+        for s in obj.realization.hosts
+        if s.host in wanted and s.reason == REASON_CONFLICT
+    }
+
+
 def ready(host: str, now: float, notes: Iterable[str] = ()) -> cpb.HostStatus:
     """READY, which clears any earlier message; notes bounded as a node's text is."""
     return cpb.HostStatus(

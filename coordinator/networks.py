@@ -95,16 +95,19 @@ class NetworkAdapter:
     ) -> list[HostOutcome[Any]]:
         # Nothing to check first: no guest of Quantix's uses a network yet (VMs come later,
         # and with them the check that none is attached).
+        # A host whose network of that name is an admin's (CONFLICT at init) keeps it.
         name = network.spec.name
+        settled = hs.not_ours(network, hosts, NOUN)
         before_destroy()
         outcomes = await realizer.run(
             WorkKey(NOUN, name),
-            hosts,
+            [h for h in hosts if h not in settled],
             lambda client, timeout_s: client.destroy_network(name, timeout_s),
         )
         for outcome in outcomes:
             self.host_changed(outcome.host, name if outcome.ok else "")
-        return outcomes
+        by_host = {**settled, **{o.host: o for o in outcomes}}
+        return [by_host[h] for h in hosts]
 
     def refresh_facts(self, network: pb.Network) -> None:
         pass  # a network's facts are its hosts' statuses
@@ -169,6 +172,7 @@ class NetworkManager(RealizedManager[pb.Network]):
         """New settings for an existing network, redefined on every host it spans. Its hosts
         change with assign and unassign only, so the hosts given must be the ones it has."""
         current = self._changeable(message.name)
+        self._refuse_busy_hosts(current, hs.host_names(current))
         spec = self.checked(message)
         if list(spec.hosts) != list(current.spec.hosts):
             raise ValidationError(

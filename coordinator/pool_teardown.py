@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from coordinator.host_statuses import REASON_CONFLICT
+from coordinator import host_statuses as hs
 from coordinator.realize import REASON_OFFLINE, REASON_TIMEOUT, HostOutcome, Realizer, WorkKey
 from coordinator.realized_errors import Refused
-from domain.realization import Phase
 from proto.quantix.v1 import coordinator_pb2 as pb
 
 
@@ -27,7 +26,7 @@ async def destroy(
     """Refuse while the pool holds volumes (unless ``force``), then destroy it on every host
     at once; one outcome per host, in the order of ``hosts``."""
     name = pool.spec.name
-    settled = not_ours(pool, hosts)
+    settled = hs.not_ours(pool, hosts, "pool")
     if not force:
         settled.update(await check_volumes(realizer, name, [h for h in hosts if h not in settled]))
     before_destroy()
@@ -38,20 +37,6 @@ async def destroy(
     )
     by_host = {**settled, **{o.host: o for o in outcomes}}
     return [by_host[h] for h in hosts]
-
-
-def not_ours(pool: pb.Pool, hosts: list[str]) -> dict[str, HostOutcome[Any]]:
-    name = pool.spec.name
-    return {
-        s.host: HostOutcome(
-            s.host,
-            Phase.READY,
-            f"left alone: the pool named {name} on {s.host} has other settings, it is not "
-            "this pool",
-        )
-        for s in pool.realization.hosts
-        if s.host in hosts and s.reason == REASON_CONFLICT
-    }
 
 
 async def check_volumes(

@@ -175,6 +175,7 @@ class SwitchManager(RealizedManager[pb.Switch]):
         """New settings (MTU, teaming, port groups, each host's NICs): every host it keeps or
         gains rebuilds its part; a host no longer mapped has its part removed."""
         current = self._changeable(message.name)
+        self._refuse_busy_hosts(current, hs.host_names(current))
         spec = self._checked(message)
         wanted = [entry.host for entry in spec.hosts]
         self._registered(wanted)
@@ -190,6 +191,7 @@ class SwitchManager(RealizedManager[pb.Switch]):
     def add_port_group(self, name: str, group: PortGroup) -> pb.Switch:
         """A network named a new port group: the switch gains it on every host."""
         current = self._changeable(name)
+        self._refuse_busy_hosts(current, hs.host_names(current))
         spec = switch_from_pb(current.spec)
         changed = cpb.SwitchSpec()
         changed.CopyFrom(current.spec)

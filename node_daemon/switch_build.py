@@ -106,6 +106,20 @@ def _check(build: _Build) -> None:
             raise SwitchRefused(
                 NIC_IN_USE, STEP_CHECK, f"{where}: is an interface Quantix made ({nic.alias})"
             )
+        # A NIC with a global address is how the host talks to its network (maybe to the
+        # coordinator): enslaving it would move that address off the wire and cut the host off.
+        addresses = [
+            f"{a.get_attr('IFA_ADDRESS')}/{a['prefixlen']}"
+            for a in build.ipr.get_addr(index=nic.index)
+            if a["scope"] == 0  # RT_SCOPE_UNIVERSE: not link- or host-local
+        ]
+        if addresses and not nic.master:
+            raise SwitchRefused(
+                NIC_IN_USE,
+                STEP_CHECK,
+                f"{where}: carries {addresses[0]}, the host's own address: move it off the NIC "
+                "first (the switch would take the NIC off the network)",
+            )
         if nic.master and nic.master not in ours:
             master = by_index.get(nic.master)
             raise SwitchRefused(
@@ -251,6 +265,10 @@ def _prune(build: _Build) -> None:
     holders = {links[name].index for name in wanted if name in links}
     nics = {uplink.nic for uplink in layout.uplinks}
     for link in links.values():
+        # Guests' taps (libvirt plugs a port group network's guests into these bridges) stay:
+        # only a NIC that stopped being an uplink is released.
+        if link.kind == "tun":
+            continue
         if link.master in holders and link.name not in wanted and link.name not in nics:
             build.ipr.link("set", index=link.index, master=0)
 

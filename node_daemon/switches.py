@@ -1,10 +1,13 @@
 """Distributed switches on this host, off the event loop: every netlink call runs on a worker
 thread (``asyncio.to_thread``) inside the daemon's ``--netns`` namespace (or where it runs).
-One switch operation at a time: two builds interleaving could each undo the other's work."""
+One switch operation at a time: two builds interleaving could each undo the other's work. The
+lock is taken on the worker thread, not on the event loop: an RPC cancelled mid-build (a deadline,
+a superseding update) leaves its thread running, and the next build must still wait for it."""
 
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -24,14 +27,18 @@ T = TypeVar("T")
 class SwitchWorker:
     def __init__(self, netns: str = "") -> None:
         self.netns = netns  # "": the daemon's own namespace (a real host's)
-        self._lock = asyncio.Lock()
+        self._lock = threading.Lock()
 
-    async def _run(self, work: Callable[[IPRoute], T]) -> T:
+    async def _run(self, work: Callable[[IPRoute], T], exclusive: bool = False) -> T:
         def in_namespace() -> T:
             with netlink(self.netns) as ipr:
                 return work(ipr)
 
-        return await asyncio.to_thread(in_namespace)
+        def alone() -> T:
+            with self._lock:
+                return in_namespace()
+
+        return await asyncio.to_thread(alone if exclusive else in_namespace)
 
     async def init(self, spec: SwitchSpec, layout: SwitchLayout) -> common_pb2.SwitchHostHealth:
         """Build the switch, then check it: the health says what the build could not fix."""
@@ -40,12 +47,10 @@ class SwitchWorker:
             init_switch(ipr, layout)
             return switch_health(ipr, spec, layout)
 
-        async with self._lock:
-            return await self._run(build)
+        return await self._run(build, exclusive=True)
 
     async def destroy(self, name: str) -> list[str]:
-        async with self._lock:
-            return await self._run(lambda ipr: destroy_switch(ipr, name))
+        return await self._run(lambda ipr: destroy_switch(ipr, name), exclusive=True)
 
     async def health(self, spec: SwitchSpec, layout: SwitchLayout) -> common_pb2.SwitchHostHealth:
         return await self._run(lambda ipr: switch_health(ipr, spec, layout))

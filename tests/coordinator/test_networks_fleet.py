@@ -201,3 +201,40 @@ def test_a_switch_is_built_on_each_host_and_a_port_group_network_sits_on_its_bri
     assert status.reason == "NIC_MISSING"
     (checked,) = status.switch_health.uplinks
     assert (checked.nic, checked.present) == ("eth9", False)
+
+
+def test_deleting_a_network_leaves_an_admins_network_of_that_name_alone(fleet):
+    # Every test host has its own "default" (libvirt's, 192.168.122.0/24): a Quantix network of
+    # that name with other settings is refused there (CONFLICT), and deleting it must not take
+    # the admin's network with it.
+    mine = dataclasses.replace(
+        NAT,
+        name="default",
+        subnet="10.99.0.0/24",
+        gateway="10.99.0.1",
+        dhcp_start="10.99.0.100",
+        dhcp_end="10.99.0.200",
+        leases=(),
+        dns_servers=(),
+        ipv6_prefix="",
+    )
+
+    async def main():
+        await wait_registered(fleet.coordinator_endpoint(), fleet.nodes)
+        async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
+            await client.create_network(network_to_pb(mine))
+            refused = await settled(
+                client, "default", lambda n: n.realization.phase == cpb.PHASE_ERROR
+            )
+            deleted = await client.delete_network("default")
+            kept = {h: await network_xml(fleet, h, "default") for h in HOSTS}
+            return refused, deleted, kept
+
+    refused, deleted, kept = asyncio.run(main())
+    assert {s.reason for s in refused.realization.hosts} == {"CONFLICT"}
+    assert deleted.deleted
+    assert all(
+        r.message.startswith("left alone: the network named default") for r in deleted.results
+    )
+    for xml in kept.values():
+        assert describe(xml).gateway == "192.168.122.1"  # the admin's, untouched

@@ -185,6 +185,28 @@ def test_a_missing_nic_is_refused_naming_it_and_nothing_is_left(switch_host):
     assert switch_host.links()["eth2"].master == 0
 
 
+def test_a_nic_carrying_the_hosts_address_is_refused_and_keeps_it(switch_host):
+    with netlink(switch_host.namespace) as ipr:
+        index = ipr.link_lookup(ifname="eth5")[0]
+        ipr.addr("add", index=index, address="192.0.2.10", prefixlen=24)
+    try:
+        spec = switch("sw-mgmt", {"uplink1": "eth5"})
+        error = switch_host.refusal(lambda c: c.init_switch(switch_to_pb(spec)))
+        assert error.code() == grpc.StatusCode.FAILED_PRECONDITION
+        assert error.details() == (
+            f"{NODE}: building switch sw-mgmt: uplink1 -> eth5: carries 192.0.2.10/24, the "
+            "host's own address: move it off the NIC first (the switch would take the NIC off "
+            "the network)"
+        )
+        assert trailing(error, REASON_KEY) == "NIC_IN_USE"
+        assert quantix_links(switch_host, "sw-mgmt") == set()
+        assert switch_host.links()["eth5"].master == 0
+    finally:
+        with netlink(switch_host.namespace) as ipr:
+            index = ipr.link_lookup(ifname="eth5")[0]
+            ipr.addr("del", index=index, address="192.0.2.10", prefixlen=24)
+
+
 def test_a_nic_of_another_switch_is_refused_as_in_use(switch_host):
     first = switch("sw-owner", {"uplink1": "eth4"})
     switch_host.call(lambda c: c.init_switch(switch_to_pb(first)))
