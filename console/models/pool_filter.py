@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractItemModel, QConcatenateTablesProxyModel, QMo
 
 from console.kit.card_model import CardListModel
 from console.models.discovered_cards import DiscoveredCardModel
+from console.models.pools_model import FilterTab
 
 
 class PoolCards(QConcatenateTablesProxyModel):
@@ -25,6 +26,17 @@ class PoolCards(QConcatenateTablesProxyModel):
         self.discovered = discovered
         self.addSourceModel(pools)
         self.addSourceModel(discovered)
+
+    def tab_counts(self, search: str = "") -> dict[FilterTab, int]:
+        """The cards each tab shows, managed and unmanaged together."""
+        managed = self.pools.tab_counts(search)  # type: ignore[attr-defined]
+        found = self.discovered.tab_counts(search)
+        return {tab: managed[tab] + found[tab] for tab in FilterTab}
+
+    @property
+    def is_synced(self) -> bool:
+        # One Watch stream feeds both models: SYNCED reaches them together.
+        return self.pools.is_synced
 
     def index_of(self, model: QAbstractItemModel, row: int) -> QModelIndex:
         """The card of ``model``'s ``row`` here."""

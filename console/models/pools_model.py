@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from enum import Enum
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 
@@ -53,6 +54,15 @@ TAB_PHASES: dict[FilterTab, frozenset[int]] = {
 }
 
 
+def phase_tab_counts(model: CardListModel[Any], search: str = "") -> dict[FilterTab, int]:
+    """How many of a managed kind's cards each tab shows, among those named like ``search``
+    (Unmanaged holds none of them: that tab counts a discovered model's cards)."""
+    phases = model.phase_counts(search)
+    counts = {tab: sum(phases[phase] for phase in TAB_PHASES[tab]) for tab in TAB_PHASES}
+    counts[FilterTab.ALL] = sum(phases.values())
+    return {tab: counts[tab] for tab in FilterTab}
+
+
 def _name_order(pool: pb.Pool) -> tuple[str, str]:
     return (pool.spec.name.casefold(), pool.spec.name)
 
@@ -92,7 +102,4 @@ class PoolsModel(CardListModel[pb.Pool]):
 
     def tab_counts(self, search: str = "") -> dict[FilterTab, int]:
         """How many pools each tab shows, among those whose name contains ``search``."""
-        phases = self.phase_counts(search)
-        counts = {tab: sum(phases[phase] for phase in TAB_PHASES[tab]) for tab in TAB_PHASES}
-        counts[FilterTab.ALL] = sum(phases.values())
-        return {tab: counts[tab] for tab in FilterTab}
+        return phase_tab_counts(self, search)

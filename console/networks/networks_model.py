@@ -17,7 +17,7 @@ from clients.present_networks import type_label
 from console.kit.card_model import CardListModel
 from console.kit.phase_text import phase_label
 from console.kit.status_card import StatusCard, host_chips, ready_summary
-from console.models.pools_model import TAB_PHASES, FilterTab
+from console.models.pools_model import FilterTab, phase_tab_counts
 from domain.capacity import Usage
 from domain.networks import NetworkType
 from domain.switches import vlan_text
@@ -94,7 +94,4 @@ class NetworksModel(CardListModel[pb.Network]):
 
     def tab_counts(self, search: str = "") -> dict[FilterTab, int]:
         """The Storage page's tabs: Unmanaged holds no managed network (0)."""
-        phases = self.phase_counts(search)
-        counts = {tab: sum(phases[p] for p in TAB_PHASES[tab]) for tab in TAB_PHASES}
-        counts[FilterTab.ALL] = sum(phases.values())
-        return {tab: counts[tab] for tab in FilterTab}
+        return phase_tab_counts(self, search)

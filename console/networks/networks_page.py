@@ -216,13 +216,10 @@ class NetworksPage(CardPage[FilterTab]):
     # --- what the card page asks ------------------------------------------------------------
 
     def tab_counts(self, search: str = "") -> dict[FilterTab, int]:
-        """The cards each tab shows: managed and unmanaged networks together."""
-        managed = self.networks.tab_counts(search)
-        found = self.discovered.tab_counts(search)
-        return {tab: managed[tab] + found[tab] for tab in FilterTab}
+        return self.cards.tab_counts(search)
 
     def is_synced(self) -> bool:
-        return self.networks.is_synced
+        return self.cards.is_synced
 
     def focus_target(self) -> QWidget:
         return self.view if self.cards_stack.currentWidget() is self.view else self.new_button

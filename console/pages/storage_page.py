@@ -291,14 +291,10 @@ class StoragePage(CardPage[FilterTab]):
         self.discovered.set_taken_names(self.pools.names())
 
     def tab_counts(self, search: str = "") -> dict[FilterTab, int]:
-        """The cards each tab shows: managed and unmanaged pools together."""
-        managed = self.pools.tab_counts(search)
-        found = self.discovered.tab_counts(search)
-        return {tab: managed[tab] + found[tab] for tab in FilterTab}
+        return self.cards.tab_counts(search)
 
     def is_synced(self) -> bool:
-        # One Watch stream feeds both models: SYNCED reaches them together.
-        return self.pools.is_synced
+        return self.cards.is_synced
 
     def sizeHint(self) -> QSize:
         return QSize(1200, 760)
