@@ -59,6 +59,13 @@ _RULES: dict[str, Rule] = {
     # Stopping a transfer is day-to-day work, like a retry: nothing is deleted by it.
     "CancelTask": at_least("operator"),
     "ReportTaskProgress": node_for_itself("hostname"),
+    "ListImages": at_least("viewer"),
+    "GetImage": at_least("viewer"),
+    # Putting media and templates into pools is day-to-day work; removing one is not undone.
+    "CreateUpload": at_least("operator"),
+    "CreateDownload": at_least("operator"),
+    "RetryImage": at_least("operator"),
+    "DeleteImage": at_least("admin"),
 }
 
 # Names kept in an audit entry: every valid host or pool name fits (MAX_AUDITED_NAME cuts
@@ -95,6 +102,10 @@ _CHANGES: dict[str, Subject] = {
     "AdoptNetwork": ("network", "name", NAME_KEPT),
     # Progress reports are not here: a few a second per transfer, changing only the task.
     "CancelTask": ("task", "id", TASK_ID_LENGTH),
+    "CreateUpload": ("image", "name", NAME_KEPT),
+    "CreateDownload": ("image", "name", NAME_KEPT),
+    "RetryImage": ("image", "name", NAME_KEPT),
+    "DeleteImage": ("image", "name", NAME_KEPT),
 }
 
 RULES = {f"/{SERVICE}/{method}": rule for method, rule in _RULES.items()}

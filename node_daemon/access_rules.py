@@ -30,6 +30,14 @@ _RULES: dict[str, Rule] = {
     "GetSwitchHealth": _READ,
     # Re-reads a pool's figures; changes no setting.
     "RefreshStoragePool": at_least_or("operator", COORDINATOR_ROLE),
+    # Images. Only the coordinator starts work or issues tickets; an upload's bytes come from
+    # an operator's console or quantixctl, and are written only with a ticket the coordinator
+    # issued for that very identity (checked by the upload itself).
+    "AddTransferTicket": COORDINATOR_ONLY,
+    "UploadImage": at_least_or("operator", COORDINATOR_ROLE),
+    "StartDownload": COORDINATOR_ONLY,
+    "CancelJob": COORDINATOR_ONLY,
+    "DeleteVolumes": COORDINATOR_ONLY,
 }
 
 RULES = {f"/{SERVICE}/{method}": rule for method, rule in _RULES.items()}

@@ -55,6 +55,25 @@ class SwitchVlanSupport(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     SWITCH_VLAN_SUPPORT_UNCHECKED: _ClassVar[SwitchVlanSupport]
     SWITCH_VLAN_SUPPORT_YES: _ClassVar[SwitchVlanSupport]
     SWITCH_VLAN_SUPPORT_NO: _ClassVar[SwitchVlanSupport]
+
+class ImageKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    IMAGE_KIND_UNSPECIFIED: _ClassVar[ImageKind]
+    IMAGE_KIND_ISO: _ClassVar[ImageKind]
+    IMAGE_KIND_DISK: _ClassVar[ImageKind]
+    IMAGE_KIND_OVA_TEMPLATE: _ClassVar[ImageKind]
+
+class ImagePhase(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    IMAGE_PHASE_UNSPECIFIED: _ClassVar[ImagePhase]
+    IMAGE_PHASE_UPLOADING: _ClassVar[ImagePhase]
+    IMAGE_PHASE_DOWNLOADING: _ClassVar[ImagePhase]
+    IMAGE_PHASE_EXTRACTING: _ClassVar[ImagePhase]
+    IMAGE_PHASE_VERIFYING: _ClassVar[ImagePhase]
+    IMAGE_PHASE_CONVERTING: _ClassVar[ImagePhase]
+    IMAGE_PHASE_REGISTERING: _ClassVar[ImagePhase]
+    IMAGE_PHASE_READY: _ClassVar[ImagePhase]
+    IMAGE_PHASE_ERROR: _ClassVar[ImagePhase]
 STORAGE_POOL_STATE_UNSPECIFIED: StoragePoolState
 STORAGE_POOL_STATE_INACTIVE: StoragePoolState
 STORAGE_POOL_STATE_BUILDING: StoragePoolState
@@ -83,6 +102,19 @@ NETWORK_TYPE_PORT_GROUP: NetworkType
 SWITCH_VLAN_SUPPORT_UNCHECKED: SwitchVlanSupport
 SWITCH_VLAN_SUPPORT_YES: SwitchVlanSupport
 SWITCH_VLAN_SUPPORT_NO: SwitchVlanSupport
+IMAGE_KIND_UNSPECIFIED: ImageKind
+IMAGE_KIND_ISO: ImageKind
+IMAGE_KIND_DISK: ImageKind
+IMAGE_KIND_OVA_TEMPLATE: ImageKind
+IMAGE_PHASE_UNSPECIFIED: ImagePhase
+IMAGE_PHASE_UPLOADING: ImagePhase
+IMAGE_PHASE_DOWNLOADING: ImagePhase
+IMAGE_PHASE_EXTRACTING: ImagePhase
+IMAGE_PHASE_VERIFYING: ImagePhase
+IMAGE_PHASE_CONVERTING: ImagePhase
+IMAGE_PHASE_REGISTERING: ImagePhase
+IMAGE_PHASE_READY: ImagePhase
+IMAGE_PHASE_ERROR: ImagePhase
 
 class HostInfo(_message.Message):
     __slots__ = ("hostname", "cpu", "memory_bytes", "nics", "libvirt_version", "hypervisor", "hypervisor_version", "supported_pool_types", "pool_types_source", "libvirt_uri")
@@ -487,3 +519,61 @@ class SwitchHostHealth(_message.Message):
     port_groups: _containers.RepeatedCompositeFieldContainer[SwitchPortGroupHealth]
     problems: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, switch_name: _Optional[str] = ..., bridge: _Optional[str] = ..., bridge_present: _Optional[bool] = ..., bridge_mtu: _Optional[int] = ..., bond: _Optional[str] = ..., bond_present: _Optional[bool] = ..., bond_mode: _Optional[str] = ..., bond_primary: _Optional[str] = ..., vlan_support: _Optional[_Union[SwitchVlanSupport, str]] = ..., uplinks: _Optional[_Iterable[_Union[SwitchUplinkHealth, _Mapping]]] = ..., port_groups: _Optional[_Iterable[_Union[SwitchPortGroupHealth, _Mapping]]] = ..., problems: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class OvfDisk(_message.Message):
+    __slots__ = ("file", "volume", "capacity_bytes")
+    FILE_FIELD_NUMBER: _ClassVar[int]
+    VOLUME_FIELD_NUMBER: _ClassVar[int]
+    CAPACITY_BYTES_FIELD_NUMBER: _ClassVar[int]
+    file: str
+    volume: str
+    capacity_bytes: int
+    def __init__(self, file: _Optional[str] = ..., volume: _Optional[str] = ..., capacity_bytes: _Optional[int] = ...) -> None: ...
+
+class OvfNic(_message.Message):
+    __slots__ = ("name", "network", "model")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    NETWORK_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    network: str
+    model: str
+    def __init__(self, name: _Optional[str] = ..., network: _Optional[str] = ..., model: _Optional[str] = ...) -> None: ...
+
+class OvfFacts(_message.Message):
+    __slots__ = ("name", "os", "cpus", "memory_bytes", "disks", "nics", "producer")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    OS_FIELD_NUMBER: _ClassVar[int]
+    CPUS_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_BYTES_FIELD_NUMBER: _ClassVar[int]
+    DISKS_FIELD_NUMBER: _ClassVar[int]
+    NICS_FIELD_NUMBER: _ClassVar[int]
+    PRODUCER_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    os: str
+    cpus: int
+    memory_bytes: int
+    disks: _containers.RepeatedCompositeFieldContainer[OvfDisk]
+    nics: _containers.RepeatedCompositeFieldContainer[OvfNic]
+    producer: str
+    def __init__(self, name: _Optional[str] = ..., os: _Optional[str] = ..., cpus: _Optional[int] = ..., memory_bytes: _Optional[int] = ..., disks: _Optional[_Iterable[_Union[OvfDisk, _Mapping]]] = ..., nics: _Optional[_Iterable[_Union[OvfNic, _Mapping]]] = ..., producer: _Optional[str] = ...) -> None: ...
+
+class ImageFacts(_message.Message):
+    __slots__ = ("format", "size_bytes", "virtual_size_bytes", "allocated_bytes", "sha256", "path", "ovf", "volumes")
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    VIRTUAL_SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    ALLOCATED_BYTES_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    OVF_FIELD_NUMBER: _ClassVar[int]
+    VOLUMES_FIELD_NUMBER: _ClassVar[int]
+    format: str
+    size_bytes: int
+    virtual_size_bytes: int
+    allocated_bytes: int
+    sha256: str
+    path: str
+    ovf: OvfFacts
+    volumes: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, format: _Optional[str] = ..., size_bytes: _Optional[int] = ..., virtual_size_bytes: _Optional[int] = ..., allocated_bytes: _Optional[int] = ..., sha256: _Optional[str] = ..., path: _Optional[str] = ..., ovf: _Optional[_Union[OvfFacts, _Mapping]] = ..., volumes: _Optional[_Iterable[str]] = ...) -> None: ...

@@ -30,6 +30,7 @@ class ObjectKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     OBJECT_KIND_SWITCH: _ClassVar[ObjectKind]
     OBJECT_KIND_DISCOVERED_NETWORK: _ClassVar[ObjectKind]
     OBJECT_KIND_TASK: _ClassVar[ObjectKind]
+    OBJECT_KIND_IMAGE: _ClassVar[ObjectKind]
 
 class JoinTokenState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -68,6 +69,7 @@ OBJECT_KIND_NETWORK: ObjectKind
 OBJECT_KIND_SWITCH: ObjectKind
 OBJECT_KIND_DISCOVERED_NETWORK: ObjectKind
 OBJECT_KIND_TASK: ObjectKind
+OBJECT_KIND_IMAGE: ObjectKind
 JOIN_TOKEN_STATE_UNSPECIFIED: JoinTokenState
 JOIN_TOKEN_STATE_VALID: JoinTokenState
 JOIN_TOKEN_STATE_USED: JoinTokenState
@@ -200,7 +202,7 @@ class WatchRequest(_message.Message):
     def __init__(self, since_revision: _Optional[int] = ...) -> None: ...
 
 class WatchEvent(_message.Message):
-    __slots__ = ("type", "revision", "kind", "key", "node", "pool", "discovered_pool", "audit_entry", "network", "switch", "discovered_network", "task")
+    __slots__ = ("type", "revision", "kind", "key", "node", "pool", "discovered_pool", "audit_entry", "network", "switch", "discovered_network", "task", "image")
     class Type(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         TYPE_UNSPECIFIED: _ClassVar[WatchEvent.Type]
@@ -227,6 +229,7 @@ class WatchEvent(_message.Message):
     SWITCH_FIELD_NUMBER: _ClassVar[int]
     DISCOVERED_NETWORK_FIELD_NUMBER: _ClassVar[int]
     TASK_FIELD_NUMBER: _ClassVar[int]
+    IMAGE_FIELD_NUMBER: _ClassVar[int]
     type: WatchEvent.Type
     revision: int
     kind: ObjectKind
@@ -239,7 +242,8 @@ class WatchEvent(_message.Message):
     switch: Switch
     discovered_network: DiscoveredNetwork
     task: Task
-    def __init__(self, type: _Optional[_Union[WatchEvent.Type, str]] = ..., revision: _Optional[int] = ..., kind: _Optional[_Union[ObjectKind, str]] = ..., key: _Optional[str] = ..., node: _Optional[_Union[Node, _Mapping]] = ..., pool: _Optional[_Union[Pool, _Mapping]] = ..., discovered_pool: _Optional[_Union[DiscoveredPool, _Mapping]] = ..., audit_entry: _Optional[_Union[AuditEntry, _Mapping]] = ..., network: _Optional[_Union[Network, _Mapping]] = ..., switch: _Optional[_Union[Switch, _Mapping]] = ..., discovered_network: _Optional[_Union[DiscoveredNetwork, _Mapping]] = ..., task: _Optional[_Union[Task, _Mapping]] = ...) -> None: ...
+    image: Image
+    def __init__(self, type: _Optional[_Union[WatchEvent.Type, str]] = ..., revision: _Optional[int] = ..., kind: _Optional[_Union[ObjectKind, str]] = ..., key: _Optional[str] = ..., node: _Optional[_Union[Node, _Mapping]] = ..., pool: _Optional[_Union[Pool, _Mapping]] = ..., discovered_pool: _Optional[_Union[DiscoveredPool, _Mapping]] = ..., audit_entry: _Optional[_Union[AuditEntry, _Mapping]] = ..., network: _Optional[_Union[Network, _Mapping]] = ..., switch: _Optional[_Union[Switch, _Mapping]] = ..., discovered_network: _Optional[_Union[DiscoveredNetwork, _Mapping]] = ..., task: _Optional[_Union[Task, _Mapping]] = ..., image: _Optional[_Union[Image, _Mapping]] = ...) -> None: ...
 
 class Pool(_message.Message):
     __slots__ = ("spec", "realization", "capacity_bytes", "allocation_bytes", "available_bytes", "created_at", "updated_at")
@@ -776,7 +780,7 @@ class CancelTaskRequest(_message.Message):
     def __init__(self, id: _Optional[str] = ...) -> None: ...
 
 class ReportTaskProgressRequest(_message.Message):
-    __slots__ = ("hostname", "id", "phase", "step", "bytes_done", "bytes_total", "message")
+    __slots__ = ("hostname", "id", "phase", "step", "bytes_done", "bytes_total", "message", "image_phase", "image_facts")
     HOSTNAME_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
     PHASE_FIELD_NUMBER: _ClassVar[int]
@@ -784,6 +788,8 @@ class ReportTaskProgressRequest(_message.Message):
     BYTES_DONE_FIELD_NUMBER: _ClassVar[int]
     BYTES_TOTAL_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    IMAGE_PHASE_FIELD_NUMBER: _ClassVar[int]
+    IMAGE_FACTS_FIELD_NUMBER: _ClassVar[int]
     hostname: str
     id: str
     phase: TaskPhase
@@ -791,10 +797,140 @@ class ReportTaskProgressRequest(_message.Message):
     bytes_done: int
     bytes_total: int
     message: str
-    def __init__(self, hostname: _Optional[str] = ..., id: _Optional[str] = ..., phase: _Optional[_Union[TaskPhase, str]] = ..., step: _Optional[str] = ..., bytes_done: _Optional[int] = ..., bytes_total: _Optional[int] = ..., message: _Optional[str] = ...) -> None: ...
+    image_phase: _common_pb2.ImagePhase
+    image_facts: _common_pb2.ImageFacts
+    def __init__(self, hostname: _Optional[str] = ..., id: _Optional[str] = ..., phase: _Optional[_Union[TaskPhase, str]] = ..., step: _Optional[str] = ..., bytes_done: _Optional[int] = ..., bytes_total: _Optional[int] = ..., message: _Optional[str] = ..., image_phase: _Optional[_Union[_common_pb2.ImagePhase, str]] = ..., image_facts: _Optional[_Union[_common_pb2.ImageFacts, _Mapping]] = ...) -> None: ...
 
 class ReportTaskProgressResponse(_message.Message):
     __slots__ = ("cancel",)
     CANCEL_FIELD_NUMBER: _ClassVar[int]
     cancel: bool
     def __init__(self, cancel: _Optional[bool] = ...) -> None: ...
+
+class Image(_message.Message):
+    __slots__ = ("pool", "name", "kind", "host", "phase", "message", "facts", "task_id", "source", "expected_sha256", "managed", "created_by", "created_at", "updated_at", "checksum_url")
+    POOL_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    HOST_FIELD_NUMBER: _ClassVar[int]
+    PHASE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    FACTS_FIELD_NUMBER: _ClassVar[int]
+    TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_SHA256_FIELD_NUMBER: _ClassVar[int]
+    MANAGED_FIELD_NUMBER: _ClassVar[int]
+    CREATED_BY_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    CHECKSUM_URL_FIELD_NUMBER: _ClassVar[int]
+    pool: str
+    name: str
+    kind: _common_pb2.ImageKind
+    host: str
+    phase: _common_pb2.ImagePhase
+    message: str
+    facts: _common_pb2.ImageFacts
+    task_id: str
+    source: str
+    expected_sha256: str
+    managed: bool
+    created_by: str
+    created_at: _timestamp_pb2.Timestamp
+    updated_at: _timestamp_pb2.Timestamp
+    checksum_url: str
+    def __init__(self, pool: _Optional[str] = ..., name: _Optional[str] = ..., kind: _Optional[_Union[_common_pb2.ImageKind, str]] = ..., host: _Optional[str] = ..., phase: _Optional[_Union[_common_pb2.ImagePhase, str]] = ..., message: _Optional[str] = ..., facts: _Optional[_Union[_common_pb2.ImageFacts, _Mapping]] = ..., task_id: _Optional[str] = ..., source: _Optional[str] = ..., expected_sha256: _Optional[str] = ..., managed: _Optional[bool] = ..., created_by: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., checksum_url: _Optional[str] = ...) -> None: ...
+
+class ListImagesRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListImagesResponse(_message.Message):
+    __slots__ = ("images", "revision")
+    IMAGES_FIELD_NUMBER: _ClassVar[int]
+    REVISION_FIELD_NUMBER: _ClassVar[int]
+    images: _containers.RepeatedCompositeFieldContainer[Image]
+    revision: int
+    def __init__(self, images: _Optional[_Iterable[_Union[Image, _Mapping]]] = ..., revision: _Optional[int] = ...) -> None: ...
+
+class GetImageRequest(_message.Message):
+    __slots__ = ("pool", "name")
+    POOL_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    pool: str
+    name: str
+    def __init__(self, pool: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
+
+class CreateUploadRequest(_message.Message):
+    __slots__ = ("pool", "name", "kind", "size_bytes", "sha256", "host", "source")
+    POOL_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    HOST_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    pool: str
+    name: str
+    kind: _common_pb2.ImageKind
+    size_bytes: int
+    sha256: str
+    host: str
+    source: str
+    def __init__(self, pool: _Optional[str] = ..., name: _Optional[str] = ..., kind: _Optional[_Union[_common_pb2.ImageKind, str]] = ..., size_bytes: _Optional[int] = ..., sha256: _Optional[str] = ..., host: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
+
+class CreateUploadResponse(_message.Message):
+    __slots__ = ("image", "task", "host", "node_address", "ticket", "expires_at")
+    IMAGE_FIELD_NUMBER: _ClassVar[int]
+    TASK_FIELD_NUMBER: _ClassVar[int]
+    HOST_FIELD_NUMBER: _ClassVar[int]
+    NODE_ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    TICKET_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    image: Image
+    task: Task
+    host: str
+    node_address: str
+    ticket: str
+    expires_at: _timestamp_pb2.Timestamp
+    def __init__(self, image: _Optional[_Union[Image, _Mapping]] = ..., task: _Optional[_Union[Task, _Mapping]] = ..., host: _Optional[str] = ..., node_address: _Optional[str] = ..., ticket: _Optional[str] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CreateDownloadRequest(_message.Message):
+    __slots__ = ("pool", "name", "kind", "url", "sha256", "checksum_url", "host", "catalog_id")
+    POOL_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    URL_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    CHECKSUM_URL_FIELD_NUMBER: _ClassVar[int]
+    HOST_FIELD_NUMBER: _ClassVar[int]
+    CATALOG_ID_FIELD_NUMBER: _ClassVar[int]
+    pool: str
+    name: str
+    kind: _common_pb2.ImageKind
+    url: str
+    sha256: str
+    checksum_url: str
+    host: str
+    catalog_id: str
+    def __init__(self, pool: _Optional[str] = ..., name: _Optional[str] = ..., kind: _Optional[_Union[_common_pb2.ImageKind, str]] = ..., url: _Optional[str] = ..., sha256: _Optional[str] = ..., checksum_url: _Optional[str] = ..., host: _Optional[str] = ..., catalog_id: _Optional[str] = ...) -> None: ...
+
+class RetryImageRequest(_message.Message):
+    __slots__ = ("pool", "name")
+    POOL_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    pool: str
+    name: str
+    def __init__(self, pool: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
+
+class DeleteImageRequest(_message.Message):
+    __slots__ = ("pool", "name")
+    POOL_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    pool: str
+    name: str
+    def __init__(self, pool: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
+
+class DeleteImageResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...

@@ -244,6 +244,36 @@ class CoordinatorStub:
                 request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ReportTaskProgressRequest.SerializeToString,
                 response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ReportTaskProgressResponse.FromString,
                 _registered_method=True)
+        self.ListImages = channel.unary_unary(
+                '/quantix.v1.Coordinator/ListImages',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListImagesRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListImagesResponse.FromString,
+                _registered_method=True)
+        self.GetImage = channel.unary_unary(
+                '/quantix.v1.Coordinator/GetImage',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.GetImageRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Image.FromString,
+                _registered_method=True)
+        self.CreateUpload = channel.unary_unary(
+                '/quantix.v1.Coordinator/CreateUpload',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreateUploadRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreateUploadResponse.FromString,
+                _registered_method=True)
+        self.CreateDownload = channel.unary_unary(
+                '/quantix.v1.Coordinator/CreateDownload',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreateDownloadRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Image.FromString,
+                _registered_method=True)
+        self.RetryImage = channel.unary_unary(
+                '/quantix.v1.Coordinator/RetryImage',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.RetryImageRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Image.FromString,
+                _registered_method=True)
+        self.DeleteImage = channel.unary_unary(
+                '/quantix.v1.Coordinator/DeleteImage',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteImageRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteImageResponse.FromString,
+                _registered_method=True)
 
 
 class CoordinatorServicer:
@@ -540,6 +570,53 @@ class CoordinatorServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListImages(self, request, context):
+        """Images: ISO and disk uploads, cloud-image downloads, OVA imports (each moved by a task),
+        and the volumes already in managed pools (managed = false). Also on Watch, keyed
+        "pool/name".
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetImage(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateUpload(self, request, context):
+        """Start an upload (an ISO, a disk image, or an OVA to import): checks the name, the pool (READY
+        on the host, able to take uploads, room for the size) and that no image or volume has that
+        name, records the image UPLOADING, starts its task and gives the host a single-use ticket for
+        the caller's identity. The caller then streams the file to that host's node daemon
+        (NodeDaemon.UploadImage) with the ticket: without one nothing is written.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateDownload(self, request, context):
+        """Download a URL (or a catalog entry) into a pool on a host, run there as a task.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RetryImage(self, request, context):
+        """A failed download again, resuming where it stopped (an HTTP Range request).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteImage(self, request, context):
+        """Remove the image's volumes from its pool and forget it. Refused while its task runs.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CoordinatorServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -752,6 +829,36 @@ def add_CoordinatorServicer_to_server(servicer, server):
                     servicer.ReportTaskProgress,
                     request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ReportTaskProgressRequest.FromString,
                     response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ReportTaskProgressResponse.SerializeToString,
+            ),
+            'ListImages': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListImages,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListImagesRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListImagesResponse.SerializeToString,
+            ),
+            'GetImage': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetImage,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.GetImageRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Image.SerializeToString,
+            ),
+            'CreateUpload': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateUpload,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreateUploadRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreateUploadResponse.SerializeToString,
+            ),
+            'CreateDownload': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateDownload,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreateDownloadRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Image.SerializeToString,
+            ),
+            'RetryImage': grpc.unary_unary_rpc_method_handler(
+                    servicer.RetryImage,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.RetryImageRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Image.SerializeToString,
+            ),
+            'DeleteImage': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteImage,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteImageRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteImageResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1888,6 +1995,168 @@ class Coordinator:
             '/quantix.v1.Coordinator/ReportTaskProgress',
             proto_dot_quantix_dot_v1_dot_coordinator__pb2.ReportTaskProgressRequest.SerializeToString,
             proto_dot_quantix_dot_v1_dot_coordinator__pb2.ReportTaskProgressResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListImages(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/ListImages',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListImagesRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListImagesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetImage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/GetImage',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.GetImageRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Image.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateUpload(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/CreateUpload',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreateUploadRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreateUploadResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateDownload(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/CreateDownload',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreateDownloadRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Image.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RetryImage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/RetryImage',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.RetryImageRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Image.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteImage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/DeleteImage',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteImageRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteImageResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,3 +1,6 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from proto.quantix.v1 import common_pb2 as _common_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -219,3 +222,109 @@ class GetSwitchHealthRequest(_message.Message):
     SPEC_FIELD_NUMBER: _ClassVar[int]
     spec: _common_pb2.SwitchSpec
     def __init__(self, spec: _Optional[_Union[_common_pb2.SwitchSpec, _Mapping]] = ...) -> None: ...
+
+class AddTransferTicketRequest(_message.Message):
+    __slots__ = ("task_id", "secret_sha256", "identity", "pool", "volume", "kind", "size_bytes", "expected_sha256", "expires_at")
+    TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    SECRET_SHA256_FIELD_NUMBER: _ClassVar[int]
+    IDENTITY_FIELD_NUMBER: _ClassVar[int]
+    POOL_FIELD_NUMBER: _ClassVar[int]
+    VOLUME_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_SHA256_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    task_id: str
+    secret_sha256: str
+    identity: str
+    pool: str
+    volume: str
+    kind: _common_pb2.ImageKind
+    size_bytes: int
+    expected_sha256: str
+    expires_at: _timestamp_pb2.Timestamp
+    def __init__(self, task_id: _Optional[str] = ..., secret_sha256: _Optional[str] = ..., identity: _Optional[str] = ..., pool: _Optional[str] = ..., volume: _Optional[str] = ..., kind: _Optional[_Union[_common_pb2.ImageKind, str]] = ..., size_bytes: _Optional[int] = ..., expected_sha256: _Optional[str] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class AddTransferTicketResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class UploadImageRequest(_message.Message):
+    __slots__ = ("ticket", "data", "hole", "sha256")
+    TICKET_FIELD_NUMBER: _ClassVar[int]
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    HOLE_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    ticket: str
+    data: UploadData
+    hole: UploadHole
+    sha256: str
+    def __init__(self, ticket: _Optional[str] = ..., data: _Optional[_Union[UploadData, _Mapping]] = ..., hole: _Optional[_Union[UploadHole, _Mapping]] = ..., sha256: _Optional[str] = ...) -> None: ...
+
+class UploadData(_message.Message):
+    __slots__ = ("offset", "data")
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    offset: int
+    data: bytes
+    def __init__(self, offset: _Optional[int] = ..., data: _Optional[bytes] = ...) -> None: ...
+
+class UploadHole(_message.Message):
+    __slots__ = ("offset", "length")
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    LENGTH_FIELD_NUMBER: _ClassVar[int]
+    offset: int
+    length: int
+    def __init__(self, offset: _Optional[int] = ..., length: _Optional[int] = ...) -> None: ...
+
+class UploadImageResponse(_message.Message):
+    __slots__ = ("facts",)
+    FACTS_FIELD_NUMBER: _ClassVar[int]
+    facts: _common_pb2.ImageFacts
+    def __init__(self, facts: _Optional[_Union[_common_pb2.ImageFacts, _Mapping]] = ...) -> None: ...
+
+class StartDownloadRequest(_message.Message):
+    __slots__ = ("task_id", "pool", "volume", "kind", "url", "sha256", "checksum_url", "resume")
+    TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    POOL_FIELD_NUMBER: _ClassVar[int]
+    VOLUME_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    URL_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    CHECKSUM_URL_FIELD_NUMBER: _ClassVar[int]
+    RESUME_FIELD_NUMBER: _ClassVar[int]
+    task_id: str
+    pool: str
+    volume: str
+    kind: _common_pb2.ImageKind
+    url: str
+    sha256: str
+    checksum_url: str
+    resume: bool
+    def __init__(self, task_id: _Optional[str] = ..., pool: _Optional[str] = ..., volume: _Optional[str] = ..., kind: _Optional[_Union[_common_pb2.ImageKind, str]] = ..., url: _Optional[str] = ..., sha256: _Optional[str] = ..., checksum_url: _Optional[str] = ..., resume: _Optional[bool] = ...) -> None: ...
+
+class StartDownloadResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class CancelJobRequest(_message.Message):
+    __slots__ = ("task_id",)
+    TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    task_id: str
+    def __init__(self, task_id: _Optional[str] = ...) -> None: ...
+
+class CancelJobResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DeleteVolumesRequest(_message.Message):
+    __slots__ = ("pool", "volumes")
+    POOL_FIELD_NUMBER: _ClassVar[int]
+    VOLUMES_FIELD_NUMBER: _ClassVar[int]
+    pool: str
+    volumes: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, pool: _Optional[str] = ..., volumes: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class DeleteVolumesResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...

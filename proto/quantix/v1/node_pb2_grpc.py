@@ -105,6 +105,31 @@ class NodeDaemonStub:
                 request_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.GetSwitchHealthRequest.SerializeToString,
                 response_deserializer=proto_dot_quantix_dot_v1_dot_common__pb2.SwitchHostHealth.FromString,
                 _registered_method=True)
+        self.AddTransferTicket = channel.unary_unary(
+                '/quantix.v1.NodeDaemon/AddTransferTicket',
+                request_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.AddTransferTicketRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.AddTransferTicketResponse.FromString,
+                _registered_method=True)
+        self.UploadImage = channel.stream_unary(
+                '/quantix.v1.NodeDaemon/UploadImage',
+                request_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.UploadImageRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.UploadImageResponse.FromString,
+                _registered_method=True)
+        self.StartDownload = channel.unary_unary(
+                '/quantix.v1.NodeDaemon/StartDownload',
+                request_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.StartDownloadRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.StartDownloadResponse.FromString,
+                _registered_method=True)
+        self.CancelJob = channel.unary_unary(
+                '/quantix.v1.NodeDaemon/CancelJob',
+                request_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.CancelJobRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.CancelJobResponse.FromString,
+                _registered_method=True)
+        self.DeleteVolumes = channel.unary_unary(
+                '/quantix.v1.NodeDaemon/DeleteVolumes',
+                request_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.DeleteVolumesRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.DeleteVolumesResponse.FromString,
+                _registered_method=True)
 
 
 class NodeDaemonServicer:
@@ -217,6 +242,47 @@ class NodeDaemonServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AddTransferTicket(self, request, context):
+        """Images. The coordinator hands this host a ticket for one upload (the SHA-256 of the secret,
+        never the secret): one caller identity, one task, one pool and volume name, one size, until
+        it expires. Coordinator only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UploadImage(self, request_iterator, context):
+        """Client streaming: the first message is the ticket, then the file's data and holes in order
+        (~1 MiB chunks), the last the sender's sha256. Used once, by the identity the ticket names.
+        The node checks size and sha256 before answering; on any failure (cancel, lost
+        connection, mismatch, full disk) the partial volume is removed. An OVA goes on to be
+        imported after the answer, as the same task.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StartDownload(self, request, context):
+        """Download a URL into a volume as a job, reported as the task it carries. Coordinator only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CancelJob(self, request, context):
+        """Stop the job of a task (its cleanups run; it reports CANCELLED). Unknown: already over (OK).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteVolumes(self, request, context):
+        """Delete volumes of a pool (an image's); one that does not exist is already gone.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_NodeDaemonServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -289,6 +355,31 @@ def add_NodeDaemonServicer_to_server(servicer, server):
                     servicer.GetSwitchHealth,
                     request_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.GetSwitchHealthRequest.FromString,
                     response_serializer=proto_dot_quantix_dot_v1_dot_common__pb2.SwitchHostHealth.SerializeToString,
+            ),
+            'AddTransferTicket': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddTransferTicket,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.AddTransferTicketRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.AddTransferTicketResponse.SerializeToString,
+            ),
+            'UploadImage': grpc.stream_unary_rpc_method_handler(
+                    servicer.UploadImage,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.UploadImageRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.UploadImageResponse.SerializeToString,
+            ),
+            'StartDownload': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartDownload,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.StartDownloadRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.StartDownloadResponse.SerializeToString,
+            ),
+            'CancelJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelJob,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.CancelJobRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.CancelJobResponse.SerializeToString,
+            ),
+            'DeleteVolumes': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteVolumes,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_node__pb2.DeleteVolumesRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_node__pb2.DeleteVolumesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -669,6 +760,141 @@ class NodeDaemon:
             '/quantix.v1.NodeDaemon/GetSwitchHealth',
             proto_dot_quantix_dot_v1_dot_node__pb2.GetSwitchHealthRequest.SerializeToString,
             proto_dot_quantix_dot_v1_dot_common__pb2.SwitchHostHealth.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddTransferTicket(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.NodeDaemon/AddTransferTicket',
+            proto_dot_quantix_dot_v1_dot_node__pb2.AddTransferTicketRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_node__pb2.AddTransferTicketResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UploadImage(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/quantix.v1.NodeDaemon/UploadImage',
+            proto_dot_quantix_dot_v1_dot_node__pb2.UploadImageRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_node__pb2.UploadImageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartDownload(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.NodeDaemon/StartDownload',
+            proto_dot_quantix_dot_v1_dot_node__pb2.StartDownloadRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_node__pb2.StartDownloadResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.NodeDaemon/CancelJob',
+            proto_dot_quantix_dot_v1_dot_node__pb2.CancelJobRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_node__pb2.CancelJobResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteVolumes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.NodeDaemon/DeleteVolumes',
+            proto_dot_quantix_dot_v1_dot_node__pb2.DeleteVolumesRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_node__pb2.DeleteVolumesResponse.FromString,
             options,
             channel_credentials,
             insecure,
