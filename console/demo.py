@@ -1,4 +1,6 @@
-"""``--demo``: a local fleet (coordinator + host-a, host-b, host-c) for the console's lifetime.
+"""``--demo``: a local fleet for the console's lifetime: a coordinator, host-a, host-b and host-c
+on libvirt's test driver, and host-d on this machine's own libvirt with a real pool for images
+(``console.demo_storage``).
 
 Qt-free. The fleet lives in a temporary directory that goes away when the demo stops.
 ``localfleet`` is imported when the demo starts, so a console installed without it still runs
@@ -15,6 +17,9 @@ import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from console import demo_storage
+from console.demo_storage import STORAGE_POOL
 
 if TYPE_CHECKING:
     from clients.channels import Endpoint
@@ -97,10 +102,12 @@ class DemoFleet:
         fleet: LocalFleet,
         workdir: tempfile.TemporaryDirectory[str],
         host_net: DemoHostNet | None = None,
+        storage_host: bool = False,
     ) -> None:
         self._fleet = fleet
         self._workdir = workdir
         self._host_net = host_net
+        self._storage_host = storage_host
 
     @property
     def coordinator_address(self) -> str:
@@ -116,6 +123,15 @@ class DemoFleet:
 
         workdir = tempfile.TemporaryDirectory(prefix="quantix-demo-")
         host_net = None
+        why_no_storage = await demo_storage.libvirt_unavailable()
+        if why_no_storage:
+            log.warning(
+                "demo without %s (uploads need a real libvirt): %s on %s",
+                demo_storage.STORAGE_HOST,
+                why_no_storage,
+                demo_storage.STORAGE_URI,
+            )
+        names = DEMO_NODE_NAMES + (() if why_no_storage else (demo_storage.STORAGE_HOST,))
         try:
             host_net = await DemoHostNet.create()
             netns = (
@@ -123,18 +139,21 @@ class DemoFleet:
             )
             fleet = await LocalFleet.start(
                 Path(workdir.name),
-                node_names=DEMO_NODE_NAMES,
+                node_names=names,
                 heartbeat_interval_s=DEMO_HEARTBEAT_INTERVAL_S,
                 netns=netns,
+                libvirt_uris={demo_storage.STORAGE_HOST: demo_storage.STORAGE_URI},
             )
         except BaseException:
             if host_net is not None:
                 await host_net.close()
             workdir.cleanup()
             raise
-        demo = cls(fleet, workdir, host_net)
+        demo = cls(fleet, workdir, host_net, storage_host=not why_no_storage)
         if host_net is not None:
             await demo._create_switch()
+        if demo._storage_host:
+            await demo._create_storage_pool()
         log.info(
             "demo fleet started in %s, coordinator %s", workdir.name, fleet.coordinator_address
         )
@@ -158,8 +177,40 @@ class DemoFleet:
         async with CoordinatorClient(self.coordinator_endpoint()) as client:
             await client.create_switch(switch_to_pb(spec))
 
+    async def _create_storage_pool(self) -> None:
+        """host-d's pool for images, as an admin would make it. A pool that fails (e.g. a
+        directory it may not write) is shown failed in the console; the demo goes on."""
+        from clients.coordinator import CoordinatorClient
+        from localfleet.fleet import wait_registered
+
+        demo_storage.images_dir().mkdir(parents=True, exist_ok=True)
+        await wait_registered(self.coordinator_endpoint(), (demo_storage.STORAGE_HOST,))
+        async with CoordinatorClient(self.coordinator_endpoint()) as client:
+            await client.create_pool(demo_storage.pool_spec())
+
+    async def _remove_storage_pool(self) -> None:
+        """Undefine the demo pool on host-d (its directory and images stay for the next demo):
+        the user's libvirt keeps no pool of a demo that has stopped."""
+        from clients.coordinator import CoordinatorClient
+
+        try:
+            async with CoordinatorClient(self.coordinator_endpoint()) as client:
+                await client.delete_pool(demo_storage.STORAGE_POOL, force=True)
+        except Exception as error:  # the fleet stops anyway; say what is left behind
+            log.warning(
+                "the demo pool %s may still be defined in %s: %s",
+                demo_storage.STORAGE_POOL,
+                demo_storage.STORAGE_URI,
+                error,
+            )
+
     async def stop(self) -> None:
         try:
+            if self._storage_host:
+                try:
+                    await asyncio.wait_for(self._remove_storage_pool(), DEMO_STOP_TIMEOUT_S)
+                except TimeoutError:
+                    log.warning("the demo pool %s was not removed in time", STORAGE_POOL)
             await asyncio.wait_for(self._fleet.stop(), DEMO_STOP_TIMEOUT_S)
         except TimeoutError:
             log.error("demo fleet did not stop within %.0f s", DEMO_STOP_TIMEOUT_S)

@@ -88,12 +88,15 @@ class LocalFleet:
         pools: dict[str, tuple[HostPool, ...]] | None = None,
         coordinator_args: Sequence[str] = (),
         netns: dict[str, str] | None = None,
+        libvirt_uris: dict[str, str] | None = None,
     ) -> LocalFleet:
         """Coordinator first (nodes need its address), then every node at once, each
         enrolling with a join token of its own (the path a real host takes).
 
         ``coordinator_args`` go to the coordinator as they are, e.g. ``("--pool-deadline", "5")``.
         ``netns``: node name -> the namespace it does host networking in (``localfleet.netns``).
+        ``libvirt_uris``: node name -> a libvirt it runs on as it is (otherwise a test-driver
+        host of its own).
         """
         fleet = cls(workdir, heartbeat_interval_s, coordinator_args)
         try:
@@ -103,7 +106,12 @@ class LocalFleet:
             for index, (name, join) in enumerate(zip(node_names, joins, strict=True)):
                 host_pools = (pools or {}).get(name)
                 fleet.add_node(
-                    name, index, host_pools, join=join, netns=(netns or {}).get(name, "")
+                    name,
+                    index,
+                    host_pools,
+                    join=join,
+                    netns=(netns or {}).get(name, ""),
+                    libvirt_uri=(libvirt_uris or {}).get(name),
                 )
             await asyncio.gather(*(node.wait_serving() for node in fleet.nodes.values()))
         except BaseException:

@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Start the console in demo mode: an embedded coordinator and three node daemons on libvirt's
-# test driver. Without a display (a server, CI, ssh without -X), run on a virtual screen.
+# Start the console in demo mode: an embedded coordinator, three node daemons on libvirt's
+# test driver and one (host-d) on this machine's libvirt, qemu:///session, so images have real
+# storage. Without a display (a server, CI, ssh without -X), run on a virtual screen.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# For a desktop user qemu:///session is a per-user libvirtd that libvirt starts by itself. For
+# root it is the system daemon, which nothing starts on a machine without systemd: start it
+# (it keeps running after the demo, as a system service would).
+if [[ $(id -u) -eq 0 ]]; then
+    VENV=.venv ./packaging/start-libvirtd.sh
+fi
 if [[ -n "${DISPLAY:-}" || -n "${WAYLAND_DISPLAY:-}" ]]; then
     exec .venv/bin/quantix-console --demo "$@"
 fi
