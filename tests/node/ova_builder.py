@@ -34,12 +34,17 @@ class SourceDisk:
         return self.vmdk.name
 
 
-def make_disk(directory: Path, name: str, virtual_size: int, seed: int) -> SourceDisk:
-    """A sparse raw disk with seeded random blocks at its start, middle and end, and its
+def make_disk(
+    directory: Path, name: str, virtual_size: int, seed: int, *, filled: bool = False
+) -> SourceDisk:
+    """A sparse raw disk with seeded random blocks at its start, middle and end (``filled``:
+    random data throughout, so that qemu-img has every byte to convert), and its
     streamOptimized VMDK (``qemu-img convert -O vmdk -o subformat=streamOptimized``)."""
     raw = directory / f"{name}.raw"
     rng = random.Random(seed)
     with raw.open("wb") as file:
+        if filled:
+            file.write(rng.randbytes(virtual_size))
         file.truncate(virtual_size)
         for offset in (0, virtual_size // 2, virtual_size - PATTERN_BLOCK):
             file.seek(offset)
@@ -383,12 +388,17 @@ def sample_ova(
     sizes: Sequence[int] = (16 * MIB, 8 * MIB),
     name: str = "web01",
     algorithm: str = "sha256",
+    with_manifest: bool = True,
+    filled: bool = False,
 ) -> SampleOva:
     """An OVA as ``producer`` ("vmware" or "virtualbox") exports it: the descriptor first,
     then the manifest (of the descriptor and every disk), then the disks."""
     source = directory / "source"
     source.mkdir(exist_ok=True)
-    disks = [make_disk(source, f"{name}-disk{i}", size, seed=i) for i, size in enumerate(sizes, 1)]
+    disks = [
+        make_disk(source, f"{name}-disk{i}", size, seed=i, filled=filled)
+        for i, size in enumerate(sizes, 1)
+    ]
     if producer == "vmware":
         descriptor = vmware_ovf(name, disks).encode()
         style = "ovftool"
@@ -396,10 +406,8 @@ def sample_ova(
         descriptor = virtualbox_ovf(name, disks).encode()
         style = "virtualbox"
     files = [(f"{name}.ovf", descriptor)] + [(disk.href, disk.vmdk.read_bytes()) for disk in disks]
-    members: list[Member] = [
-        files[0],
-        (f"{name}.mf", manifest(files, algorithm, style=style)),
-        *files[1:],
-    ]
+    members: list[Member] = [files[0], *files[1:]]
+    if with_manifest:
+        members.insert(1, (f"{name}.mf", manifest(files, algorithm, style=style)))
     path = build_ova(directory / f"{name}-{producer}.ova", members)
     return SampleOva(path, disks, descriptor, members)
