@@ -198,7 +198,7 @@ class _Import:
     ) -> list[int]:
         checks = len(descriptor.disks) + 1
         self.report(ImagePhase.VERIFYING, "verifying", 0, checks)
-        with _step("checking the manifest's digests"):
+        with _step("checking the files against the manifest and the OVF"):
             if manifest is not None:
                 check_digests(manifest, extracted)
             check_sizes(descriptor, extracted)

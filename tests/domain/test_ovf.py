@@ -17,6 +17,7 @@ from domain.ovf import (
     parse_ovf,
 )
 from tests.node.ova_builder import (
+    BILLION_LAUGHS,
     MIB,
     SourceDisk,
     digest,
@@ -97,17 +98,6 @@ def test_units_that_are_not_a_size_in_bytes_are_refused(units: str) -> None:
     with pytest.raises(OvfError, match="units"):
         allocation_unit_bytes(units, "disk vmdisk1's ovf:capacity")
 
-
-BILLION_LAUGHS = b"""<?xml version="1.0"?>
-<!DOCTYPE Envelope [
-  <!ENTITY lol "lol">
-  <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
-  <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
-  <!ENTITY lol9 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
-]>
-<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1"><VirtualSystem>&lol9;</VirtualSystem>
-</Envelope>
-"""
 
 EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
 <!DOCTYPE Envelope [<!ENTITY host SYSTEM "file:///etc/passwd">]>

@@ -63,6 +63,21 @@ def qemu_img(*args: str | Path) -> str:
     return result.stdout
 
 
+def qemu_img_processes(marker: Path) -> set[int]:
+    """Running qemu-img processes whose command line names ``marker`` (a test's own dir)."""
+    found: set[int] = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:  # it ended meanwhile
+            continue
+        if argv and argv[0].endswith(b"qemu-img") and any(str(marker).encode() in a for a in argv):
+            found.add(int(entry.name))
+    return found
+
+
 def raw_contents(image: Path, image_format: str, scratch: Path) -> bytes:
     """What a guest would read from ``image``: converted back to raw by qemu-img."""
     raw = scratch / f"{image.name}.back.raw"
@@ -320,6 +335,19 @@ def virtualbox_ovf(name: str, disks: Sequence[SourceDisk], *, version: str = "2.
       </Hardware>
     </vbox:Machine>
   </VirtualSystem>
+</Envelope>
+"""
+
+
+# The classic entity bomb: a few hundred bytes that expand to gigabytes in a naive parser.
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE Envelope [
+  <!ENTITY lol "lol">
+  <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+  <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+  <!ENTITY lol9 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+]>
+<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1"><VirtualSystem>&lol9;</VirtualSystem>
 </Envelope>
 """
 

@@ -20,6 +20,7 @@ from tests.node.ova_builder import (
     build_ova,
     manifest,
     qemu_img,
+    qemu_img_processes,
     raw_contents,
     sample_ova,
 )
@@ -194,21 +195,6 @@ def test_a_template_whose_volume_name_is_taken_is_refused_before_converting(
     assert [p.name for p in places.pool.iterdir()] == ["tmpl-disk2.qcow2"]
     assert taken.read_bytes() == b"someone else's volume"
     assert not reports.of(ImagePhase.CONVERTING)
-
-
-def qemu_img_processes(marker: Path) -> set[int]:
-    """Running qemu-img processes whose command line names ``marker`` (a test's own dir)."""
-    found: set[int] = set()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            argv = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:  # it ended meanwhile
-            continue
-        if argv and argv[0].endswith(b"qemu-img") and any(str(marker).encode() in a for a in argv):
-            found.add(int(entry.name))
-    return found
 
 
 def test_cancelling_during_conversion_kills_qemu_img_and_leaves_nothing_in_the_pool(
