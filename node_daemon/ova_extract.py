@@ -9,9 +9,12 @@ each member again, as a second line behind these rules.
 
 ``extract_members`` writes the members asked for, each file created exclusively (never
 through an existing file or link), hashing them with the manifest's algorithms as they are
-written so that verifying costs no second read. Both run on a worker thread, never on the
-event loop's; a cancelled extraction stops at its next chunk and the caller removes the work
-directory.
+written so that verifying costs no second read. (It copies each member itself rather than
+calling ``extractall(filter="data")``: that is what lets it hash, report progress per chunk
+and stop when cancelled; the filter still vets every member in ``scan_ova``.)
+
+Both run on a worker thread, never on the event loop's; a cancelled extraction stops at its
+next chunk and the caller removes the work directory.
 """
 
 from __future__ import annotations

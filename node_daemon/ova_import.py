@@ -25,6 +25,7 @@ import functools
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 from domain.images import ImagePhase, template_disk_name, validate_image_name
 from domain.ovf import ManifestEntry, OvfDescriptor, parse_manifest, parse_ovf
@@ -48,6 +49,7 @@ from node_daemon.qemu_convert import (
 from proto.quantix.v1 import common_pb2
 
 Report = Callable[[ImagePhase, str, int, int], None]
+T = TypeVar("T")
 
 
 class OvaRefused(Exception):
@@ -117,7 +119,9 @@ class _Import:
     ) -> common_pb2.ImageFacts:
         self.report(ImagePhase.EXTRACTING, "reading the archive", 0, 0)
         with _step("reading the archive"):
-            index = await asyncio.to_thread(scan_ova, self.archive, self.work_dir, extract_limits)
+            index = await _off_loop(
+                extract_limits.floor_s, scan_ova, self.archive, self.work_dir, extract_limits
+            )
         descriptor, manifest, small = await self._read_descriptor(index, extract_limits)
         with _step("checking the archive's contents"):
             check_contents(descriptor, manifest, index)
@@ -142,13 +146,13 @@ class _Import:
                 limits,
             )
         with _step(f"reading the OVF descriptor {index.descriptor}"):
-            data = await asyncio.to_thread(small[index.descriptor].path.read_bytes)
-            descriptor = parse_ovf(data)
+            read = small[index.descriptor].path.read_bytes
+            descriptor = parse_ovf(await _off_loop(limits.floor_s, read))
         manifest = None
         if index.manifest is not None:
             with _step(f"reading the manifest {index.manifest}"):
-                data = await asyncio.to_thread(small[index.manifest].path.read_bytes)
-                manifest = parse_manifest(data)
+                read = small[index.manifest].path.read_bytes
+                manifest = parse_manifest(await _off_loop(limits.floor_s, read))
         return descriptor, manifest, small
 
     async def _free_volume_names(self, descriptor: OvfDescriptor) -> list[Path]:
@@ -282,6 +286,18 @@ class _Import:
             ovf=_ovf_facts(descriptor, targets),
             volumes=[target.name for target in targets],
         )
+
+
+async def _off_loop(deadline_s: float, fn: Callable[..., T], *args: Any) -> T:
+    """``fn(*args)`` on a worker thread, waited for at most ``deadline_s``: reading headers
+    or a small file takes milliseconds, unless the disk under the work directory hangs."""
+    try:
+        async with asyncio.timeout(deadline_s):
+            return await asyncio.to_thread(fn, *args)
+    except TimeoutError:
+        raise OSError(
+            f"the work directory's disk did not answer within {deadline_s:.0f} s"
+        ) from None
 
 
 def _claim(target: Path) -> None:

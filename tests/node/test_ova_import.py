@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from domain.images import ImagePhase
+from node_daemon.ova_extract import ExtractLimits
 from node_daemon.ova_import import OvaImportFailed, OvaRefused, import_ova
 from node_daemon.qemu_convert import ConvertLimits
 from tests.node.ova_builder import (
@@ -262,3 +263,41 @@ def test_a_disk_qemu_img_cannot_convert_fails_with_its_error_and_removes_every_v
     assert "qemu-img: error while reading" in message  # qemu-img's own words
     assert reports.of(ImagePhase.CONVERTING)[-1][1] == "converting disk 2 of 2"
     assert list(places.pool.iterdir()) == []  # disk 1 was converted, and removed again
+
+
+def test_cancelling_during_extraction_stops_the_unpacking_thread(
+    tmp_path: Path, places: Places
+) -> None:
+    sample = sample_ova(tmp_path, "vmware", sizes=(4 * MIB,))
+    # A 128 MiB file the manifest names (so it is unpacked and hashed), in 64 KiB pieces:
+    # the cancel lands while most of it is still to be written.
+    filler = ("web01.iso", bytes(128 * MIB))
+    files = [m for m in sample.members if isinstance(m, tuple) and not m[0].endswith(".mf")]
+    files.append(filler)
+    members = [files[0], ("web01.mf", manifest(files, "sha256", style="ovftool")), *files[1:]]
+    build_ova(sample.path, members)
+    small_chunks = ExtractLimits(chunk_bytes=64 << 10)
+
+    async def scenario() -> None:
+        unpacking = asyncio.Event()
+
+        def report(phase: ImagePhase, step: str, done: int, total: int) -> None:
+            if phase is ImagePhase.EXTRACTING and done > 0:
+                unpacking.set()
+
+        task = asyncio.create_task(
+            import_ova(
+                sample.path, places.work, places.pool, "t", report, extract_limits=small_chunks
+            )
+        )
+        await asyncio.wait_for(unpacking.wait(), WAIT_S)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(scenario())
+
+    unpacked = places.work / "web01.iso"
+    written = unpacked.stat().st_size if unpacked.exists() else 0
+    assert written < 128 * MIB  # stopped part-way, not run to the end
+    assert list(places.pool.iterdir()) == []
