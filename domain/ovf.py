@@ -261,8 +261,12 @@ def _text(element: Element | None, what: str) -> str:
 
 
 def _bounded(text: str, what: str) -> str:
+    """Text the descriptor gives, fit for a one-line message or a card: bounded, one line
+    (character references such as "&#10;" can put control characters in an attribute)."""
     if len(text) > MAX_SHORT_TEXT:
         raise OvfError(f"{what} is {len(text)} characters long (at most {MAX_SHORT_TEXT})")
+    if has_control_characters(text):
+        raise OvfError(f"{what} has control characters (got {quoted(text)})")
     return text
 
 

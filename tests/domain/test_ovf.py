@@ -242,6 +242,14 @@ def test_the_default_deployment_option_decides_the_memory(tmp_path: Path) -> Non
     assert parse_ovf(first.encode()).memory_bytes == 1024 * MIB
 
 
+def test_an_id_with_a_line_break_is_refused(tmp_path: Path) -> None:
+    text = vmware_ovf("web01", disks_of(tmp_path, MIB)).replace(
+        'ovf:diskId="vmdisk1"', 'ovf:diskId="vm&#10;disk1"'
+    )
+    with pytest.raises(OvfError, match=r"a Disk's ovf:diskId has control characters"):
+        parse_ovf(text.encode())
+
+
 def test_a_disk_without_a_file_is_refused(tmp_path: Path) -> None:
     text = vmware_ovf("web01", disks_of(tmp_path, MIB)).replace('ovf:fileRef="file1" ', "")
     with pytest.raises(OvfError, match="disk vmdisk1 has no file"):
