@@ -37,8 +37,8 @@ log = logging.getLogger(__name__)
 
 KIND = pb.OBJECT_KIND_IMAGE
 
-# (pool, name) -> whether a managed image claims that volume name in that pool.
-Claims = Callable[[str, str], bool]
+# pool -> whether a managed image of that pool claims a volume name.
+Claims = Callable[[str], Callable[[str], bool]]
 
 
 class VolumeDiscovery:
@@ -158,9 +158,10 @@ class VolumeDiscovery:
                 extra={"node": host, "left_out": left_out},
             )
         listed = set()
+        claimed = self._claims(pool)
         for volume in kept:
             listed.add(volume.name)
-            if self._claims(pool, volume.name):
+            if claimed(volume.name):
                 continue
             key = image_key(pool, volume.name)
             current = self._inventory.get(KIND, key)

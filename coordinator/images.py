@@ -188,18 +188,21 @@ class ImageManager:
             raise ImageNotFound(pool, name)
         return image
 
-    def claims(self, pool: str, volume: str) -> bool:
-        """Whether a managed image of ``pool`` owns ``volume``: its own name, a template's
-        disks, or (while it is being moved) a partial file named after it."""
+    def claims(self, pool: str) -> Callable[[str], bool]:
+        """Whether a managed image of ``pool`` owns a volume name: its own name, a
+        template's disks, or (while it is being moved) a partial file named after it. Built
+        once per list a node gives, not per volume."""
+        owned: set[str] = set()
+        prefixes: list[str] = []
         for image in self.list():
             if not image.managed or image.pool != pool:
                 continue
-            if volume == image.name or volume in image.facts.volumes:
-                return True
-            busy = PHASE_OF.get(image.phase, ImagePhase.ERROR).busy
-            if busy and volume.startswith((f"{image.name}.", f"{image.name}-")):
-                return True
-        return False
+            owned.add(image.name)
+            owned.update(image.facts.volumes)
+            if PHASE_OF.get(image.phase, ImagePhase.ERROR).busy:
+                prefixes += [f"{image.name}.", f"{image.name}-"]
+        starts = tuple(prefixes)
+        return lambda volume: volume in owned or (bool(starts) and volume.startswith(starts))
 
     def _busy_tasks(self) -> dict[str, str]:
         return {
