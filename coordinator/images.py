@@ -48,7 +48,7 @@ from domain.images import (
     validate_size,
     validate_url,
 )
-from domain.limits import PATH_MAX, shortened, validate_text
+from domain.limits import PATH_MAX, quoted, shortened, validate_text
 from domain.pools import validate_pool_name
 from domain.tasks import FINISHED, MESSAGE_MAX, TaskKind, TaskPhase
 from domain.validation import validate_hostname
@@ -100,7 +100,7 @@ class ImageRefused(Exception):
 
 class NoSuchCatalogEntry(ValidationError):
     def __init__(self, entry: str) -> None:
-        super().__init__("catalog_id", f"unknown catalog entry (got {shortened(entry, 40)!r})")
+        super().__init__("catalog_id", f"unknown catalog entry (got {quoted(entry)})")
 
 
 @dataclass(frozen=True)
