@@ -18,6 +18,9 @@ from wire.proto_time import timestamp_of
 # DeletePool waits for every host, each with the coordinator's per-node deadline (30 s by
 # default), so its own deadline must be longer than that plus the coordinator's overhead.
 DELETE_DEADLINE_S = 60.0
+# Image calls that wait for one host (a ticket given, a download started, volumes deleted):
+# the same bound, for the same reason.
+HOST_CALL_DEADLINE_S = DELETE_DEADLINE_S
 
 
 class CoordinatorClient:
@@ -230,6 +233,29 @@ class CoordinatorClient:
         self, request: pb.ReportTaskProgressRequest
     ) -> pb.ReportTaskProgressResponse:
         return await self._stub.ReportTaskProgress(request, timeout=self.deadline_s)
+
+    async def list_images(self) -> pb.ListImagesResponse:
+        return await self._stub.ListImages(pb.ListImagesRequest(), timeout=self.deadline_s)
+
+    async def get_image(self, pool: str, name: str) -> pb.Image:
+        request = pb.GetImageRequest(pool=pool, name=name)
+        return await self._stub.GetImage(request, timeout=self.deadline_s)
+
+    async def create_upload(self, request: pb.CreateUploadRequest) -> pb.CreateUploadResponse:
+        """The image recorded, its task, and where to stream the file with which ticket (a
+        secret: never show or log ``ticket``)."""
+        return await self._stub.CreateUpload(request, timeout=HOST_CALL_DEADLINE_S)
+
+    async def create_download(self, request: pb.CreateDownloadRequest) -> pb.Image:
+        return await self._stub.CreateDownload(request, timeout=HOST_CALL_DEADLINE_S)
+
+    async def retry_image(self, pool: str, name: str) -> pb.Image:
+        request = pb.RetryImageRequest(pool=pool, name=name)
+        return await self._stub.RetryImage(request, timeout=HOST_CALL_DEADLINE_S)
+
+    async def delete_image(self, pool: str, name: str) -> pb.DeleteImageResponse:
+        request = pb.DeleteImageRequest(pool=pool, name=name)
+        return await self._stub.DeleteImage(request, timeout=HOST_CALL_DEADLINE_S)
 
     def watch(self, since_revision: int = 0) -> AsyncIterator[pb.WatchEvent]:
         """The Watch stream, one event at a time (they arrive in batches): no deadline (it

@@ -1,4 +1,4 @@
-"""Typed async client of a node daemon (host detail now; bulk transfers later)."""
+"""Typed async client of a node daemon: host detail, pools, networks, switches, images."""
 
 from __future__ import annotations
 
@@ -120,3 +120,25 @@ class NodeClient:
     async def get_switch_health(self, spec: common_pb2.SwitchSpec) -> common_pb2.SwitchHostHealth:
         request = node_pb2.GetSwitchHealthRequest(spec=spec)
         return await self._stub.GetSwitchHealth(request, timeout=self.deadline_s)
+
+    # --- images (the coordinator's calls; an upload's bytes go through UploadImage) --------
+
+    async def add_transfer_ticket(
+        self, request: node_pb2.AddTransferTicketRequest, timeout_s: float | None = None
+    ) -> None:
+        await self._stub.AddTransferTicket(request, timeout=timeout_s or self.deadline_s)
+
+    async def start_download(
+        self, request: node_pb2.StartDownloadRequest, timeout_s: float | None = None
+    ) -> None:
+        await self._stub.StartDownload(request, timeout=timeout_s or self.deadline_s)
+
+    async def cancel_job(self, task_id: str, timeout_s: float | None = None) -> None:
+        request = node_pb2.CancelJobRequest(task_id=task_id)
+        await self._stub.CancelJob(request, timeout=timeout_s or self.deadline_s)
+
+    async def delete_volumes(
+        self, pool: str, volumes: list[str], timeout_s: float | None = None
+    ) -> None:
+        request = node_pb2.DeleteVolumesRequest(pool=pool, volumes=volumes)
+        await self._stub.DeleteVolumes(request, timeout=timeout_s or self.deadline_s)

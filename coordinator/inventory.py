@@ -35,6 +35,7 @@ KINDS: dict[int, KindInfo] = {
     pb.OBJECT_KIND_SWITCH: KindInfo("switch", pb.Switch),
     pb.OBJECT_KIND_DISCOVERED_NETWORK: KindInfo("discovered_network", pb.DiscoveredNetwork),
     pb.OBJECT_KIND_TASK: KindInfo("task", pb.Task),
+    pb.OBJECT_KIND_IMAGE: KindInfo("image", pb.Image),
 }
 
 

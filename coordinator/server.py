@@ -15,6 +15,8 @@ from coordinator.audit import AuditLog
 from coordinator.discovery import DiscoveryManager
 from coordinator.enrolment import Enroller, HostBindings
 from coordinator.host_reports import ask_every_node
+from coordinator.image_discovery import VolumeDiscovery
+from coordinator.images import ImageManager
 from coordinator.inventory import Inventory
 from coordinator.join_tokens import JoinTokens
 from coordinator.network_discovery import NETWORKS, NetworkAdoption
@@ -176,6 +178,9 @@ async def serve(args: argparse.Namespace) -> None:
     audit = AuditLog(store, inventory, enforced=identity is not None)
     tasks = TaskRegistry(inventory, nodes.route)
     nodes.add_listener(tasks)
+    images = ImageManager(inventory, pools, nodes, realizer, tasks)
+    volumes = VolumeDiscovery(inventory, pools, nodes, realizer, images.claims)
+    images.host_changed = lambda host, pool: volumes.ask(host, [pool])
     # With --insecure nothing can be checked (no certificates), but changes are still audited.
     access = AccessControl(RULES, bindings, audit.record, CHANGES, enforce=identity is not None)
     credentials = _credentials(args, clients_prove_who=True) if identity is not None else None
@@ -207,6 +212,7 @@ async def serve(args: argparse.Namespace) -> None:
             enroller,
             audit,
             tasks,
+            images,
         ),
         server.server,
     )
@@ -221,11 +227,13 @@ async def serve(args: argparse.Namespace) -> None:
         extra={"address": bound, "enrolment_port": enrol_port, "db": str(args.db)},
     )
     tasks.recover()
+    images.recover()
     for manager in realized:
         manager.resume()
     # Held here: asyncio keeps only weak references to tasks.
     asked = asyncio.create_task(ask_every_node(realizer, nodes, discovery, pools))
     network_reports.ask_every_node()
+    volumes.ask_every_node()
     sweeper = asyncio.create_task(nodes.run_sweeper(stop))
     await stop.wait()
     log.info("coordinator stopping")
@@ -234,6 +242,8 @@ async def serve(args: argparse.Namespace) -> None:
     await sweeper
     asked.cancel()
     tasks.close()
+    await images.close()
+    await volumes.close()
     await network_reports.close()
     for manager in realized:
         await manager.close()

@@ -15,6 +15,8 @@ from coordinator.audit import AuditLog
 from coordinator.discovery import DiscoveryManager
 from coordinator.enrolment import Enroller, EnrolmentRefused, EnrolmentUnavailable, HostBindings
 from coordinator.host_reports import take_report
+from coordinator.image_rpcs import ImageRpcs
+from coordinator.images import ImageManager
 from coordinator.inventory import Inventory
 from coordinator.join_tokens import JoinTokens, TokenRefused, TooManyTokens, UnknownToken
 from coordinator.networking_rpcs import NetworkingRpcs, realized_errors
@@ -71,7 +73,7 @@ def _duration(seconds: float) -> Duration:
     return duration
 
 
-class CoordinatorServicer(NetworkingRpcs, TaskRpcs, pb_grpc.CoordinatorServicer):
+class CoordinatorServicer(NetworkingRpcs, TaskRpcs, ImageRpcs, pb_grpc.CoordinatorServicer):
     def __init__(
         self,
         inventory: Inventory,
@@ -89,6 +91,7 @@ class CoordinatorServicer(NetworkingRpcs, TaskRpcs, pb_grpc.CoordinatorServicer)
         enroller: Enroller,
         audit: AuditLog,
         tasks: TaskRegistry,
+        images: ImageManager,
     ) -> None:
         self._inventory = inventory
         self._hub = hub
@@ -105,6 +108,7 @@ class CoordinatorServicer(NetworkingRpcs, TaskRpcs, pb_grpc.CoordinatorServicer)
         self._enroller = enroller
         self._audit = audit
         self._tasks = tasks
+        self._images = images
 
     @validated
     @aborts_on({FleetFull: grpc.StatusCode.FAILED_PRECONDITION})
@@ -172,6 +176,8 @@ class CoordinatorServicer(NetworkingRpcs, TaskRpcs, pb_grpc.CoordinatorServicer)
         self, request: pb.ReportStoragePoolsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ReportStoragePoolsResponse:
         take_report(self._discovery, self._pools, request.hostname, request.pools, request.stamp)
+        # Reports carry the daemon's run: a new run no longer runs an earlier one's transfers.
+        self._images.host_booted(request.hostname, request.stamp.boot_id)
         return pb.ReportStoragePoolsResponse()
 
     # --- storage pools ----------------------------------------------------------------------

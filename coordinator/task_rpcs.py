@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import grpc
 
+from coordinator.image_codec import reported_phase, validate_facts
+from coordinator.images import ImageManager
 from coordinator.tasks import PHASE_OF, NotTheTasksHost, TaskRegistry, UnknownTask
 from domain.errors import ValidationError
 from domain.tasks import TaskRefused, validate_task_id
@@ -24,6 +26,7 @@ task_errors = aborts_on(
 
 class TaskRpcs:
     _tasks: TaskRegistry
+    _images: ImageManager
 
     async def ListTasks(
         self, request: pb.ListTasksRequest, context: grpc.aio.ServicerContext
@@ -57,6 +60,9 @@ class TaskRpcs:
         validate_task_id(request.id)
         if request.phase not in PHASE_OF and request.phase != pb.TASK_PHASE_UNSPECIFIED:
             raise ValidationError("phase", f"unknown task phase {request.phase}")
+        # The image's part is checked before anything changes, and taken after the task's.
+        image_phase = reported_phase(request.image_phase)
+        validate_facts(request.image_facts)
         cancel = self._tasks.report(
             request.hostname,
             request.id,
@@ -66,4 +72,5 @@ class TaskRpcs:
             request.bytes_total,
             request.message,
         )
+        self._images.task_reported(request.id, image_phase, request.image_facts)
         return pb.ReportTaskProgressResponse(cancel=cancel)

@@ -46,6 +46,8 @@ KIND = pb.OBJECT_KIND_TASK
 HISTORY = 1000
 
 RESTARTED = "coordinator restarted while it ran"
+# How a cancel is recorded on the task until its host confirms; managers read who asked from it.
+CANCEL_ASKED = "cancel asked by "
 
 PHASES: dict[TaskPhase, int] = {
     TaskPhase.QUEUED: pb.TASK_PHASE_QUEUED,
@@ -63,6 +65,13 @@ KINDS: dict[TaskKind, int] = {
 }
 
 CancelHook = Callable[[pb.Task], None]
+# Told of every task that finished, however it finished (a node's report, a cancel while its
+# host is offline, a restart), after the change is stored: managers keep their objects in step.
+FinishListener = Callable[[pb.Task], None]
+
+
+def new_task_id() -> str:
+    return secrets.token_hex(TASK_ID_LENGTH // 2)
 
 
 class UnknownTask(LookupError):
@@ -100,6 +109,10 @@ class TaskRegistry:
         self._monotonic = monotonic
         self._history = history
         self._live: dict[str, _Live] = {}
+        self._finish_listeners: list[FinishListener] = []
+
+    def on_finish(self, listener: FinishListener) -> None:
+        self._finish_listeners.append(listener)
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -130,12 +143,14 @@ class TaskRegistry:
         started_by: str,
         total: int = 0,
         on_cancel: CancelHook | None = None,
+        task_id: str = "",
     ) -> pb.Task:
         """A new QUEUED task; ``on_cancel`` is called when a user cancels it (the caller stops
-        the work on the host, which then reports CANCELLED)."""
+        the work on the host, which then reports CANCELLED). ``task_id``: one the caller made
+        with ``new_task_id`` (it told the host before the task existed)."""
         check_progress(0, total)
         task = pb.Task(
-            id=secrets.token_hex(TASK_ID_LENGTH // 2),
+            id=task_id or new_task_id(),
             kind=KINDS[kind],  # type: ignore[arg-type]
             object_name=object_name,
             pool=pool,
@@ -206,7 +221,7 @@ class TaskRegistry:
                 message=f"cancelled by {by} while {task.host} {state}: "
                 "whatever it had done there is left as it was",
             )
-        task = self._change(task_id, TaskPhase.CANCELLING, message=f"cancel asked by {by}")
+        task = self._change(task_id, TaskPhase.CANCELLING, message=f"{CANCEL_ASKED}{by}")
         hook = self._live[task_id].on_cancel
         if hook is not None:
             try:
@@ -299,7 +314,15 @@ class TaskRegistry:
         if finished:
             del self._live[task_id]
             self._prune()
+            self._tell_finished(task)
         return task
+
+    def _tell_finished(self, task: pb.Task) -> None:
+        for listener in self._finish_listeners:
+            try:
+                listener(task)
+            except Exception:
+                log.exception("task finish listener failed", extra={"task": task.id})
 
     def _publish(self, task_id: str) -> None:
         live = self._live[task_id]

@@ -15,11 +15,22 @@ from pathlib import Path
 
 
 @dataclass(frozen=True)
+class HostVolume:
+    """A volume already in a test host's pool (the test driver lists it; it stores no bytes)."""
+
+    name: str
+    capacity_bytes: int
+    allocation_bytes: int = 0
+    format: str = "raw"
+
+
+@dataclass(frozen=True)
 class HostPool:
     name: str
     type: str
     source: dict[str, str] = field(default_factory=dict)
     target: str = ""
+    volumes: tuple[HostVolume, ...] = ()
 
 
 # A spread of backends per host so the demo shows every kind of pool a fleet may have, including
@@ -95,6 +106,17 @@ def _pool_element(parent: ET.Element, pool: HostPool, host_name: str) -> None:
     if pool.target:
         target = _sub(element, "target")
         _sub(target, "path", pool.target)
+    for volume in pool.volumes:
+        _volume_element(element, volume)
+
+
+def _volume_element(pool: ET.Element, volume: HostVolume) -> None:
+    element = _sub(pool, "volume")
+    _sub(element, "name", volume.name)
+    _sub(element, "capacity", str(volume.capacity_bytes), unit="bytes")
+    _sub(element, "allocation", str(volume.allocation_bytes), unit="bytes")
+    target = _sub(element, "target")
+    _sub(target, "format", type=volume.format)
 
 
 def host_xml(name: str, index: int, pools: tuple[HostPool, ...]) -> ET.Element:
