@@ -231,6 +231,24 @@ class CoordinatorClient:
     ) -> pb.ReportTaskProgressResponse:
         return await self._stub.ReportTaskProgress(request, timeout=self.deadline_s)
 
+    # --- images ---------------------------------------------------------------------------
+
+    async def create_upload(self, request: pb.CreateUploadRequest) -> pb.CreateUploadResponse:
+        """The reply carries a single-use ticket: a secret, never to be logged or printed."""
+        return await self._stub.CreateUpload(request, timeout=self.deadline_s)
+
+    async def create_download(self, request: pb.CreateDownloadRequest) -> pb.Image:
+        return await self._stub.CreateDownload(request, timeout=self.deadline_s)
+
+    async def retry_image(self, pool: str, name: str) -> pb.Image:
+        request = pb.RetryImageRequest(pool=pool, name=name)
+        return await self._stub.RetryImage(request, timeout=self.deadline_s)
+
+    async def delete_image(self, pool: str, name: str) -> pb.DeleteImageResponse:
+        # Removing the volumes waits for their host, like DeletePool.
+        request = pb.DeleteImageRequest(pool=pool, name=name)
+        return await self._stub.DeleteImage(request, timeout=DELETE_DEADLINE_S)
+
     def watch(self, since_revision: int = 0) -> AsyncIterator[pb.WatchEvent]:
         """The Watch stream, one event at a time (they arrive in batches): no deadline (it
         lives as long as the connection); iterate it."""
