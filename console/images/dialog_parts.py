@@ -260,6 +260,8 @@ class ImageDialog(QDialog):
     def problem(self) -> tuple[str, str, bool] | None:
         """The first thing in the way: (field words, rule, whether it is an error the user
         must fix rather than a wait), or None when the request can go."""
+        if self.target() is None:  # nothing typed can help: said first
+            return "Pool", self.targets.none_text(self._what), True
         for row in self.rows:
             if not row.is_valid:
                 return _words(row), row.error, True
@@ -270,8 +272,6 @@ class ImageDialog(QDialog):
                 if facts.error:
                     row.set_external_error(facts.error, visible=True)
                     return _words(row), sentence(facts.error), True
-        if self.target() is None:
-            return "Pool", self.targets.none_text(self._what), True
         return None
 
     def revalidate(self) -> None:
@@ -320,11 +320,11 @@ class ImageDialog(QDialog):
             self.server_error.setText(text)
             self.server_error.setVisible(True)
             self._task = None
-            self.revalidate()
             if isinstance(error, Refused) and error.failure.field:
                 for row in self.rows:
                     if row.field == error.failure.field:
                         row.set_server_error(sentence(error.failure.details))
+            self.revalidate()
             return
         self._task = None
         self.submitted.emit(result)

@@ -162,7 +162,7 @@ class DownloadDialog(ImageDialog):
         name = self.name.text()
         if self.name.is_valid and target is not None and self._taken(target.pool, name):
             self.name.set_external_error(
-                f"{target.pool} already holds an image named {name}", visible=True
+                f"is already used in pool {target.pool}: choose another name", visible=True
             )
 
     def ready_text(self) -> str:

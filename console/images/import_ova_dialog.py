@@ -74,7 +74,7 @@ class ImportOvaDialog(ImageDialog):
             for taken in (name, template_disk_name(name, 1)):
                 if self._taken(target.pool, taken):
                     self.name.set_external_error(
-                        f"{target.pool} already holds an image named {taken}", visible=True
+                        f"is already used in pool {target.pool} (it holds {taken})", visible=True
                     )
                     break
 
