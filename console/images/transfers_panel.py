@@ -101,8 +101,15 @@ class VisibleTransfers(QSortFilterProxyModel):
         self.setSourceModel(tasks)
 
     def hide_tasks(self, task_ids: set[str]) -> None:
-        self._hidden |= task_ids
-        self.invalidateRowsFilter()
+        # begin/endFilterChange since Qt 6.10 (invalidateRowsFilter is deprecated there), as
+        # in console.kit.card_filter.
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            self._hidden |= task_ids
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self._hidden |= task_ids
+            self.invalidateRowsFilter()
 
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
