@@ -12,6 +12,7 @@ The dialogs take ``submit(request)``, a coroutine function (the transfer driver'
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import os
 import stat
@@ -201,7 +202,31 @@ class ImageDialog(QDialog):
         layout.addWidget(self.server_error)
         layout.addWidget(self.reason)
         layout.addWidget(self.buttons)
+        self._chain_focus()
         self.revalidate()
+
+    def _chain_focus(self) -> None:
+        """Tab goes down the form as it reads (the pool combo is made first, but sits where
+        the dialog puts it), then to the buttons; the first field has the focus."""
+        chain: list[QWidget] = []
+        for row in range(self.form.rowCount()):
+            item = self.form.itemAtPosition(row, 1)
+            if item is None:
+                continue
+            inner = item.layout()
+            widgets = (
+                [inner.itemAt(i).widget() for i in range(inner.count())]
+                if inner is not None
+                else [item.widget()]
+            )
+            chain += [
+                w for w in widgets if w is not None and w.focusPolicy() != Qt.FocusPolicy.NoFocus
+            ]
+        chain += [self.ok_button, self.buttons.button(QDialogButtonBox.StandardButton.Cancel)]
+        for first, second in itertools.pairwise(chain):
+            self.setTabOrder(first, second)
+        if chain:
+            chain[0].setFocus(Qt.FocusReason.OtherFocusReason)
 
     def browse(self, name_filter: str) -> QFileDialog:
         picker = QFileDialog(self, "Choose a file", "", name_filter)
