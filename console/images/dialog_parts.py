@@ -132,6 +132,7 @@ class ImageDialog(QDialog):
         self.left_out.setObjectName("fieldHint")
         self.left_out.setWordWrap(True)
         self.left_out.setTextFormat(Qt.TextFormat.PlainText)
+        self.left_out.setVisible(bool(targets.left_out))  # no empty line under the pool
         if targets.left_out:
             self.left_out.setText(
                 "Not offered: " + "; ".join(left.text for left in targets.left_out)

@@ -20,6 +20,7 @@ from console.models.pools_model import PoolsModel
 from proto.quantix.v1 import coordinator_pb2 as pb
 
 TRANSFERS_SHORTCUT = "Ctrl+Shift+T"
+DOCK_HEIGHT = 250
 
 
 def make_page(context: PageContext) -> QWidget:
@@ -35,6 +36,8 @@ def make_page(context: PageContext) -> QWidget:
     )
     dock = TransfersDock(TransfersPanel(tasks, transfers), context.window)
     context.window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    # Four transfers' rows: enough to follow them, leaving the page most of the window.
+    context.window.resizeDocks([dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
     dock.hide()
     return page
 

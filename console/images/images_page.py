@@ -62,12 +62,12 @@ from proto.quantix.v1 import coordinator_pb2 as pb
 # Starting widths in pixels (the user can resize every column); fixed rather than measured,
 # which would read every row on each change.
 COLUMN_WIDTHS: dict[Column, int] = {
-    Column.NAME: 230,
-    Column.KIND: 95,
+    Column.NAME: 240,
+    Column.KIND: 110,
     Column.SIZE: 80,
-    Column.POOL: 110,
-    Column.HOST: 90,
-    Column.PHASE: 110,
+    Column.POOL: 90,
+    Column.HOST: 80,
+    Column.PHASE: 130,
     Column.PROGRESS: 130,
 }
 
@@ -204,6 +204,8 @@ class ImagesPage(QWidget):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        # The detail's facts need ~8 lines; the table scrolls.
+        self.splitter.setSizes([300, 260])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)

@@ -102,7 +102,8 @@ class TransferDelegate(QStyledItemDelegate):
         # Line 1: the title, and where on the right (elided first: the title matters more).
         top = inner.top()
         line = QRect(inner.left(), top, inner.width(), bold_metrics.height())
-        where_width = min(plain_metrics.horizontalAdvance(row.where), inner.width() // 2)
+        # A few pixels over the text's advance: elidedText elides text that fits exactly.
+        where_width = min(plain_metrics.horizontalAdvance(row.where) + 4, inner.width() // 2)
         title_width = inner.width() - where_width - FIGURES_GAP
         painter.setFont(bold)
         painter.setPen(QColor(TEXT))
