@@ -12,6 +12,7 @@ from collections.abc import Callable
 from console import view_actions
 from console.audit import feature as audit
 from console.hosts import feature as hosts
+from console.images import feature as images
 from console.kit.pages import PageRegistry
 from console.networks import feature as networks
 from console.pages import placeholders
@@ -21,6 +22,7 @@ FEATURES: tuple[Callable[[PageRegistry], None], ...] = (
     hosts.register,
     storage.register,
     networks.register,
+    images.register,
     audit.register,
     placeholders.register,
     view_actions.register,

@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self._tasks: set[asyncio.Task[None]] = set()
         self._closing = False
         self._close_allowed = False
+        self._close_confirmed = False  # the user chose to quit despite work under way
 
         self.models: dict[str, QObject] = {}
         for spec in self.registry.models():
@@ -391,9 +392,25 @@ class MainWindow(QMainWindow):
             return
         # Stop the stream, reads and demo processes first; the window closes when that is done.
         event.ignore()
-        if not self._closing:
+        if not self._closing and not self._pages_ask_before_close():
             self._closing = True
             self._run(self._shut_down())
+
+    def _pages_ask_before_close(self) -> bool:
+        """A page with work that quitting would lose (uploads streaming from this console)
+        asks first: its ``ask_before_close(proceed)`` returns True when it asked, and calls
+        ``proceed`` if the user quits anyway. Asked once per close; a signal does not ask."""
+        if self._close_confirmed:
+            return False
+        for page in self.pages:
+            ask = getattr(page, "ask_before_close", None)
+            if callable(ask) and ask(self._close_anyway):
+                return True
+        return False
+
+    def _close_anyway(self) -> None:
+        self._close_confirmed = True
+        self.close()
 
     async def _shut_down(self) -> None:
         try:
@@ -425,5 +442,7 @@ class MainWindow(QMainWindow):
         await asyncio.shield(self.closed)
 
     def shut_down(self) -> None:
-        """Close as if the user closed the window (SIGINT, SIGTERM)."""
+        """Close as if the user closed the window (SIGINT, SIGTERM); nobody is there to answer
+        a question, so none is asked."""
+        self._close_confirmed = True
         self.close()

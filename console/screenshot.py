@@ -6,7 +6,8 @@ every phase, the detail, the dialogs and each page of the create-pool wizard:
 console.screenshot_storage), a node that stopped heartbeating, the connect dialog, a page not
 built yet and an unreachable coordinator. Run it under a display, e.g. ``xvfb-run -a -s
 "-screen 0 1440x900x24" python -m console.screenshot docs/screenshots`` (``--only storage``
-for the storage pictures alone). Not used by the console itself.
+for the storage pictures alone; ``--only images`` for the Images page and the transfers panel,
+with scripted data and no fleet). Not used by the console itself.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from clients.channels import Endpoint
 from clients.coordinator import CoordinatorClient
 from console.identity_store import IdentityStore
+from console.images.screenshot_images import images_tour
 from console.main_window import MainWindow
 from console.models.hosts_model import Column
 from console.screenshot_networks import TOUR_NICS, networks_tour
@@ -177,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("directory", type=Path, help="where to write the PNG files")
     parser.add_argument(
         "--only",
-        choices=("all", "storage", "networks"),
+        choices=("all", "storage", "networks", "images"),
         default="all",
         help="which pictures to take",
     )
@@ -187,7 +189,10 @@ def main(argv: list[str] | None = None) -> int:
     assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)
     apply_style(app)
-    qasync.run(tour(args.directory, args.only))
+    if args.only == "images":  # scripted data: no fleet needed
+        qasync.run(images_tour(save_to(args.directory)))
+    else:
+        qasync.run(tour(args.directory, args.only))
     return 0
 
 

@@ -33,14 +33,6 @@ PLACEHOLDERS: tuple[Placeholder, ...] = (
         "Clusters of hosts that share storage and networks, with their settings and the "
         "health of every member, will appear here.",
     ),
-    Placeholder(
-        "images",
-        "Images",
-        40,
-        "Ctrl+4",
-        "ISO images, cloud images and OVA templates, with upload and download progress, "
-        "will appear here.",
-    ),
 )
 
 
