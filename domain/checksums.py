@@ -43,6 +43,10 @@ class ChecksumFileError(ValueError):
     and why (shown to the user as the download's error)."""
 
 
+class NoLineForFile(ChecksumFileError):
+    """The checksum file is readable but does not list the file (under any name tried)."""
+
+
 class DigestAlgorithm(enum.Enum):
     SHA256 = "sha256"
     SHA512 = "sha512"
@@ -140,7 +144,7 @@ def find_digest_for_any(
         if matching:
             return _pick(matching, file_name, source)
     wanted = " or ".join(shortened(name, 100) for name in dict.fromkeys(file_names))
-    raise ChecksumFileError(f"{source} has no line for {wanted}")
+    raise NoLineForFile(f"{source} has no line for {wanted}")
 
 
 def _read_lines(content: bytes, source: str) -> list[_Line]:

@@ -11,6 +11,7 @@ from domain.checksums import (
     CHECKSUM_FILE_MAX_LINES,
     ChecksumFileError,
     DigestAlgorithm,
+    NoLineForFile,
     checksum_source,
     file_name_of,
     find_digest,
@@ -145,7 +146,7 @@ def test_the_digest_is_found_in_each_publishers_format(text, file_name, url, alg
 
 
 def test_a_file_not_listed_is_named_with_the_checksum_file_and_its_url():
-    with pytest.raises(ChecksumFileError) as error:
+    with pytest.raises(NoLineForFile) as error:
         find_digest(UBUNTU_SHA256SUMS.replace(NOBLE, "noble-other.img").encode(), NOBLE, UBUNTU_URL)
     assert str(error.value) == f"SHA256SUMS at {UBUNTU_URL} has no line for {NOBLE}"
 
