@@ -304,9 +304,7 @@ async def _receive(
             pending_bytes += len(piece)
             window_bytes += len(piece)
             if pending_bytes >= CHUNK_BYTES:
-                block = b"".join(pending)
-                pending.clear()
-                pending_bytes = 0
+                block, pending, pending_bytes = pending, [], 0
                 await sink.write(block)
                 _report(progress, sink.size, total)
             now = loop.time()
@@ -322,7 +320,7 @@ async def _receive(
         # What arrived is kept, also when the connection broke: a Retry resumes after it.
         # (Not when cancelled: the caller is waiting, and the partial file is valid either way.)
         if pending and not _cancelling():
-            await sink.write(b"".join(pending))
+            await sink.write(pending)
     _report(progress, sink.size, total)
 
 
@@ -429,10 +427,12 @@ class _Sink:
         """Open ``dest``: with ``keep``, a partial file stays and is hashed first."""
         self.size = await self._run(self._open, keep)
 
-    async def write(self, block: bytes) -> None:
+    async def write(self, block: list[bytes]) -> None:
+        """Hand over one block (the pieces as they arrived: not joined, which would copy
+        every byte once more on the event loop's thread)."""
         await self._wait_in_flight()
         self._in_flight = self._thread.submit(self._write, block)
-        self.size += len(block)
+        self.size += sum(map(len, block))
 
     async def restart(self) -> None:
         """Throw away what is there: the body that follows starts at byte 0."""
@@ -487,10 +487,11 @@ class _Sink:
             size += len(block)
         return size
 
-    def _write(self, block: bytes) -> None:
+    def _write(self, block: list[bytes]) -> None:
         assert self._file is not None
-        self._file.write(block)
-        self._hash(block)
+        self._file.writelines(block)
+        for piece in block:
+            self._hash(piece)
 
     def _hash(self, block: bytes) -> None:
         for digest in self._hashes.values():

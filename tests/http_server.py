@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
 import threading
 from dataclasses import dataclass, field
 
@@ -61,6 +62,7 @@ _REASONS = {
 
 @dataclass
 class HttpServer:
+    tls: ssl.SSLContext | None = None  # set: an HTTPS server
     routes: dict[str, Served | Redirect] = field(default_factory=dict)
     requests: list[Request] = field(default_factory=list)
     port: int = 0
@@ -89,7 +91,8 @@ class HttpServer:
         self._loop.close()
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        scheme = "https" if self.tls is not None else "http"
+        return f"{scheme}://127.0.0.1:{self.port}{path}"
 
     def serve(self, path: str, data: bytes, **options: object) -> str:
         self.routes[path] = Served(data, **options)  # type: ignore[arg-type]
@@ -114,7 +117,7 @@ class HttpServer:
     # --- the server's loop ---
 
     async def _start(self) -> asyncio.Server:
-        return await asyncio.start_server(self._connection, "127.0.0.1", 0)
+        return await asyncio.start_server(self._connection, "127.0.0.1", 0, ssl=self.tls)
 
     async def _stop(self) -> None:
         assert self._server is not None
@@ -130,7 +133,7 @@ class HttpServer:
         try:
             while await self._one_request(reader, writer):
                 pass
-        except (ConnectionError, asyncio.IncompleteReadError):
+        except (ConnectionError, asyncio.IncompleteReadError, ssl.SSLError):
             pass
         finally:
             self._handlers.discard(task)

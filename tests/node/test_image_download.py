@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import ssl
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from node_daemon.image_download import (
 )
 from tests.http_server import HttpServer
 from tests.node.conftest import free_port
+from trust import pki
 
 MIB = 1 << 20
 NOBLE = "noble-server-cloudimg-amd64.img"
@@ -35,6 +37,24 @@ def server() -> Iterator[HttpServer]:
     running = HttpServer().start()
     try:
         yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def https_server(tmp_path) -> Iterator[tuple[HttpServer, Path]]:
+    """An HTTPS server on loopback whose certificate a CA of the test's own signed; the CA's
+    PEM file is returned, for the test to make the host trust it or not."""
+    ca = pki.make_ca("Mirror test CA")
+    issued = pki.issue_server(ca, ["mirror.test"], ["127.0.0.1"])
+    (tmp_path / "server.pem").write_bytes(pki.cert_pem(issued.certificate))
+    (tmp_path / "server.key").write_bytes(pki.key_pem(issued.key))
+    (tmp_path / "ca.pem").write_bytes(pki.cert_pem(ca.certificate))
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(tmp_path / "server.pem", tmp_path / "server.key")
+    running = HttpServer(tls=context).start()
+    try:
+        yield running, tmp_path / "ca.pem"
     finally:
         running.stop()
 
@@ -296,3 +316,19 @@ def test_bad_input_is_refused_naming_the_field_before_anything_is_touched(tmp_pa
 def test_timeouts_that_cannot_work_are_refused():
     with pytest.raises(ValueError, match="read_s must be more than 0"):
         DownloadTimeouts(read_s=0)
+
+
+def test_https_is_verified_against_the_hosts_ca_store(https_server, tmp_path, monkeypatch):
+    server, ca_file = https_server
+    url = server.serve(f"/{NOBLE}", IMAGE)
+    message = failure(tmp_path / "noble.img", url)  # the host's store: this CA is not in it
+    assert message.startswith(f"GET {url}: cannot connect: [SSL: CERTIFICATE_VERIFY_FAILED]")
+    assert message.endswith("(ConnectError)")
+    assert server.requests_for(f"/{NOBLE}") == []
+
+    # An admin adds the mirror's CA to the host's store (OpenSSL's default location, pointed
+    # elsewhere here so the machine's own store is left alone): the download is trusted.
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))
+    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path / "no-such-dir"))
+    result = download(tmp_path / "noble.img", url, expected_sha256=IMAGE_SHA256)
+    assert result == DownloadResult(len(IMAGE), IMAGE_SHA256)
