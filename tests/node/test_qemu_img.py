@@ -74,8 +74,12 @@ def test_a_qcow2_with_a_backing_file_is_refused(tmp_path):
 
 def test_a_qcow2_with_an_external_data_file_is_refused(tmp_path):
     path = tmp_path / "split.qcow2"
-    qemu_img("create", "-q", "-f", "qcow2", "-o", "data_file=split.data", str(path), "16M")
-    assert refusal(path).startswith("the downloaded file keeps its data in another file")
+    data = tmp_path / "split.data"
+    qemu_img("create", "-q", "-f", "qcow2", "-o", f"data_file={data}", str(path), "16M")
+    assert refusal(path) == (
+        f"the downloaded file keeps its data in another file ({data}): only self-contained "
+        "images are accepted"
+    )
 
 
 def test_a_vmdk_is_refused_as_neither_qcow2_nor_raw(tmp_path):
