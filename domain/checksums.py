@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from domain.limits import quoted, shortened
+from domain.limits import has_control_characters, quoted, shortened
 
 # The largest checksum file read. Ubuntu's SHA256SUMS for a release directory is ~2 KB, Fedora's
 # CHECKSUM ~1 KB; a mirror's whole-tree SHA256SUMS can reach a few hundred KB. 1 MiB holds any
@@ -114,6 +114,12 @@ def url_for_message(url: str) -> str:
     return url[:half] + "…" + url[-half:]
 
 
+def shown_name(name: str, limit: int = 100) -> str:
+    """A file name as messages show it: as it is when it is plain text, quoted when it holds
+    control characters (a '%0A' in a URL decodes to a line break)."""
+    return quoted(name, limit) if has_control_characters(name) else shortened(name, limit)
+
+
 def file_name_of(url: str) -> str:
     """The last path segment of a URL, percent-decoded: the name a checksum file lists."""
     path = urlsplit(url).path
@@ -123,7 +129,7 @@ def file_name_of(url: str) -> str:
 def checksum_source(url: str) -> str:
     """'SHA256SUMS at https://…': how a checksum file is named in messages."""
     name = file_name_of(url) or "the checksum file"
-    return f"{shortened(name, 60)} at {url_for_message(url)}"
+    return f"{shown_name(name, 60)} at {url_for_message(url)}"
 
 
 def find_digest(content: bytes, file_name: str, checksum_url: str) -> PublishedDigest:
@@ -143,7 +149,7 @@ def find_digest_for_any(
         matching = [line for line in lines if _names_match(line.name, file_name)]
         if matching:
             return _pick(matching, file_name, source)
-    wanted = " or ".join(shortened(name, 100) for name in dict.fromkeys(file_names))
+    wanted = " or ".join(shown_name(name) for name in dict.fromkeys(file_names))
     raise NoLineForFile(f"{source} has no line for {wanted}")
 
 
@@ -223,7 +229,7 @@ def _names_match(listed: str, file_name: str) -> bool:
 
 
 def _pick(matching: list[_Line], file_name: str, source: str) -> PublishedDigest:
-    shown = shortened(file_name, 100)
+    shown = shown_name(file_name)
     for algorithm in (DigestAlgorithm.SHA256, DigestAlgorithm.SHA512):
         digests = {line.hex for line in matching if line.algorithm is algorithm}
         if len(digests) > 1:

@@ -14,7 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.images import IMAGE_SIZE_MAX
+from domain.limits import quoted
 from domain.units import format_bytes
+
+# A path quoted in a refusal: enough to recognise it, bounded (it comes from the image itself).
+PATH_SHOWN_MAX = 100
 
 DISK_FORMATS = ("qcow2", "raw")
 
@@ -50,14 +54,15 @@ def check_disk_image(
             f"{what} is a {info.format} image, but {expected_format} was expected{hint}"
         )
     if info.backing_file:
+        backing = quoted(info.backing_file, PATH_SHOWN_MAX)
         raise DiskImageRefused(
-            f"{what} is backed by another file ({info.backing_file[:80]}): only "
-            "self-contained images are accepted"
+            f"{what} is backed by another file ({backing}): only self-contained images are accepted"
         )
     if info.data_file:
+        data_file = quoted(info.data_file, PATH_SHOWN_MAX)
         raise DiskImageRefused(
-            f"{what} keeps its data in another file ({info.data_file[:80]}): only "
-            "self-contained images are accepted"
+            f"{what} keeps its data in another file ({data_file}): only self-contained images "
+            "are accepted"
         )
     if info.encrypted:
         raise DiskImageRefused(f"{what} is encrypted: a guest could not start from it")

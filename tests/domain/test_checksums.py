@@ -258,3 +258,9 @@ def test_urls_in_messages_lose_their_credentials_and_their_middle():
 
 def test_the_file_name_is_the_last_segment_percent_decoded():
     assert file_name_of("https://h.example/a/my%20image.qcow2?x=1") == "my image.qcow2"
+
+
+def test_a_name_with_a_line_break_is_quoted_in_the_message():
+    with pytest.raises(NoLineForFile) as error:
+        find_digest(UBUNTU_SHA256SUMS.encode(), "evil\nname.img", UBUNTU_URL)
+    assert str(error.value) == f"SHA256SUMS at {UBUNTU_URL} has no line for 'evil\\nname.img'"

@@ -67,8 +67,8 @@ def test_a_qcow2_with_a_backing_file_is_refused(tmp_path):
     qemu_img("create", "-q", "-f", "qcow2", "-b", str(base), "-F", "qcow2", str(overlay))
     assert info_of(overlay).backing_file == str(base)
     assert refusal(overlay) == (
-        f"the downloaded file is backed by another file ({base}): only self-contained images "
-        "are accepted"
+        f"the downloaded file is backed by another file ({str(base)!r}): only self-contained "
+        "images are accepted"
     )
 
 
@@ -77,7 +77,7 @@ def test_a_qcow2_with_an_external_data_file_is_refused(tmp_path):
     data = tmp_path / "split.data"
     qemu_img("create", "-q", "-f", "qcow2", "-o", f"data_file={data}", str(path), "16M")
     assert refusal(path) == (
-        f"the downloaded file keeps its data in another file ({data}): only self-contained "
+        f"the downloaded file keeps its data in another file ({str(data)!r}): only self-contained "
         "images are accepted"
     )
 
