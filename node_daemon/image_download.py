@@ -29,7 +29,12 @@ with the volume's path and reports ``progress(done, total)`` as the task's progr
 - TLS trusts the host's CA store (``ssl.create_default_context()``: OpenSSL's default paths,
   e.g. /etc/ssl/certs on Debian, /etc/pki/tls on RHEL; SSL_CERT_FILE/SSL_CERT_DIR honoured), not
   httpx's default certifi bundle: an admin who adds the company CA with update-ca-certificates
-  expects every tool on the host, curl included, to trust an internal mirror.
+  expects every tool on the host, curl included, to trust an internal mirror. Proxies set in
+  the daemon's environment (HTTPS_PROXY, NO_PROXY) are used, as curl would use them.
+- Speed: httpx reads the socket 64 KiB at a time (httpcore's READ_NUM_BYTES), which costs more
+  CPU per byte than curl; on a busy 2-core test VM over loopback, 1 GiB into tmpfs took
+  3.2-4.1 s (with SHA-256) against curl's 1.3-1.8 s (no hash). A 1 Gb/s link (~118 MB/s) is
+  the limit long before either.
 """
 
 from __future__ import annotations
@@ -55,6 +60,7 @@ from domain.checksums import (
     checksum_source,
     file_name_of,
     find_digest_for_any,
+    shown_name,
     url_for_message,
 )
 from domain.images import validate_sha256, validate_url
@@ -204,7 +210,7 @@ class _Checks:
         if actual != self.digest.hex:
             label = self.digest.algorithm.label
             raise DownloadFailed(
-                f"checksum mismatch: {file_name or url_for_message(url)} has {label} "
+                f"checksum mismatch: {shown_name(file_name) or url_for_message(url)} has {label} "
                 f"{actual[:16]}…, but {self.digest.source} says {self.digest.hex[:16]}…"
             )
 
