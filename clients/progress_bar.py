@@ -24,6 +24,8 @@ MIN_REDRAW_S = 0.2
 # The bar's cells between [ and ]; narrower when the terminal cannot fit it and the figures.
 BAR_CELLS = 30
 MIN_BAR_CELLS = 10
+# Characters of the label kept on a narrow terminal: enough to tell two transfers apart.
+MIN_LABEL = 16
 # When the terminal's width cannot be read (a pty nobody sized): the classic 80 columns.
 FALLBACK_COLUMNS = 80
 # Erase from the cursor to the end of the line (ANSI EL): a shorter redraw leaves no tail of
@@ -62,6 +64,22 @@ def bar_cells(progress: Progress, cells: int) -> str:
     return "[" + "#" * filled + "." * (cells - filled) + "]"
 
 
+def bar_line(label: str, progress: Progress, columns: int) -> str:
+    """The bar's line for a terminal ``columns`` wide, never as wide (a wrapped line cannot be
+    redrawn in place). The figures and the phase are kept whole; on a narrow terminal the
+    label is cut first (to MIN_LABEL characters), then the bar shrinks, then it goes."""
+    width = max(columns - 1, 1)
+    text = f"{progress_figures(progress)}  {progress.phase}"
+    shown = len(label)
+    if len(text) + len(" [] ") + MIN_BAR_CELLS + shown > width:
+        shown = max(MIN_LABEL, width - len(text) - len(" [] ") - MIN_BAR_CELLS)
+    name = label if shown >= len(label) else label[: max(shown - 1, 0)] + "…"
+    cells = min(BAR_CELLS, width - len(name) - len(" [] ") - len(text))
+    if cells >= MIN_BAR_CELLS:
+        return f"{name} {bar_cells(progress, cells)} {text}"
+    return f"{name} {text}"[:width]
+
+
 def is_terminal(stream: TextIO) -> bool:
     try:
         return stream.isatty()
@@ -88,6 +106,7 @@ class ProgressBar:
         self._last_phase: str | None = None
         self._latest: Progress | None = None
         self._on_line = False  # the cursor is on a drawn bar's line
+        self._drawn: Progress | None = None  # what that line shows
 
     @property
     def terminal(self) -> bool:
@@ -122,29 +141,27 @@ class ProgressBar:
             return
         if latest is not None:
             self._draw(latest)
-        if self._on_line:
-            self._stream.write("\n")
-            self._stream.flush()
-            self._on_line = False
+        self._end_line()
 
     def interrupt(self) -> None:
         """End the bar's line before something else is written (an error)."""
+        self._end_line()
+
+    def _draw(self, progress: Progress) -> None:
+        if progress == self._drawn:
+            return
+        line = bar_line(self._label, progress, _columns(self._stream))
+        self._stream.write(f"\r{line}{ERASE_LINE_END}")
+        self._stream.flush()
+        self._drawn = progress
+        self._on_line = True
+
+    def _end_line(self) -> None:
         if self._on_line:
             self._stream.write("\n")
             self._stream.flush()
             self._on_line = False
-
-    def _draw(self, progress: Progress) -> None:
-        figures = progress_figures(progress)
-        columns = _columns(self._stream)
-        fixed = len(self._label) + len(figures) + len(progress.phase) + len("  []    ")
-        cells = max(MIN_BAR_CELLS, min(BAR_CELLS, columns - fixed - 1))
-        line = f"{self._label} {bar_cells(progress, cells)} {figures}  {progress.phase}"
-        # Never wider than the terminal: a wrapped line cannot be redrawn in place.
-        line = line[: max(columns - 1, 1)]
-        self._stream.write(f"\r{line}{ERASE_LINE_END}")
-        self._stream.flush()
-        self._on_line = True
+            self._drawn = None
 
     def _write_line(self, text: str) -> None:
         self._stream.write(text + "\n")
