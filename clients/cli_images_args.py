@@ -76,20 +76,22 @@ class LocalFile:
 
 
 def local_file(text: str, field: str = "FILE") -> LocalFile:
-    """A regular file this user can read, of a size an image may have."""
+    """A regular file this user can read, of a size an image may have. Errors quote the
+    file's own name: a long path's first characters would not say which file it was."""
     if len(text) > PATH_MAX:
         raise too_long(field, PATH_MAX, text)
     path = Path(text)
+    shown = quoted(path.name or text)
     try:
         status = path.stat()
     except OSError as error:
-        raise ValidationError(field, f"cannot read {quoted(text)}: {error.strerror}") from None
+        raise ValidationError(field, f"cannot read {shown}: {error.strerror}") from None
     if not stat.S_ISREG(status.st_mode):
-        raise ValidationError(field, f"{quoted(text)} is not a regular file")
+        raise ValidationError(field, f"{shown} is not a regular file")
     try:
         os.close(os.open(path, os.O_RDONLY))
     except OSError as error:
-        raise ValidationError(field, f"cannot read {quoted(text)}: {error.strerror}") from None
+        raise ValidationError(field, f"cannot read {shown}: {error.strerror}") from None
     return LocalFile(path, validate_size(status.st_size, field))
 
 
