@@ -232,7 +232,10 @@ def test_wait_on_a_terminal_draws_a_bar_and_a_failure_exits_1_with_the_message(c
                 (32 * MIB, pb.TASK_PHASE_FAILED, {"message": f"upload to host-a: {mismatch}"}),
             )
             terminal = read_until(
-                master, seen, lambda text: "quantixctl: " in text, "the error line"
+                master,
+                seen,
+                lambda text: "quantixctl: " in text and text.endswith("\n"),
+                "the error line",
             )
             stdout = waiting.stdout.read()
             waiting.wait(timeout=READ_TIMEOUT_S)
