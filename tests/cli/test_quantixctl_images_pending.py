@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tarfile
 import threading
+import time
 import uuid
 
 import pytest
@@ -48,30 +49,60 @@ def real_node(start_fleet, start_system_node):
     return fleet
 
 
+def make_pool(fleet, directory):
+    """A dir pool on the real libvirtd, made with quantixctl and READY; its name, which no
+    other test uses."""
+    name = f"qt-cli-{uuid.uuid4().hex[:8]}"
+    created = run(
+        fleet, "pools", "create", name, "--backend", "local", "--path", str(directory),
+        "--host", HOST, "--wait",
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    return name
+
+
 @pytest.fixture
 def pool(real_node, tmp_path):
     """A READY dir pool on the real libvirtd, made with quantixctl under a name no other test
     uses; (name, directory). Deleted with quantixctl afterwards (--force: whatever volumes a
     failed test left)."""
-    name = f"qt-cli-{uuid.uuid4().hex[:8]}"
     directory = tmp_path / "pool"
-    created = run(
-        real_node,
-        "pools",
-        "create",
-        name,
-        "--backend",
-        "local",
-        "--path",
-        str(directory),
-        "--host",
-        HOST,
-        "--wait",
-    )
-    assert created.returncode == 0, created.stderr
+    name = make_pool(real_node, directory)
     yield name, directory
     deleted = run(real_node, "pools", "delete", name, "--force")
     assert deleted.returncode == 0, deleted.stderr
+
+
+def test_a_volume_found_in_a_pool_is_listed_and_shown_as_not_quantixs(real_node, tmp_path):
+    directory = tmp_path / "pool"
+    directory.mkdir()
+    sha = random_file(directory / "found.iso", MIB)
+    name = make_pool(real_node, directory)
+    try:
+        deadline = time.monotonic() + READ_TIMEOUT_S
+        while not json.loads(run(real_node, "images", "list", "--json").stdout):
+            assert time.monotonic() < deadline, "the found volume was never listed"
+            time.sleep(0.1)  # the coordinator asks the host for its volumes in the background
+        (found,) = json.loads(run(real_node, "images", "list", "--json").stdout)
+        assert (found["key"], found["managed"], found["kind"], found["phase"]) == (
+            f"{name}/found.iso",
+            False,
+            "ISO",
+            "READY",
+        )
+        table = run(real_node, "images", "list", "--kind", "iso").stdout.splitlines()
+        assert table[1].split()[:2] == [name, "found.iso"]
+        assert table[1].endswith("found in the pool (not put there by Quantix)")
+        assert run(real_node, "images", "list", "--kind", "ova").stdout.strip() == "No images."
+        shown = run(real_node, "images", "show", f"{name}/found.iso").stdout.splitlines()
+        assert "Managed           no: found in the pool (not put there by Quantix)" in shown
+        assert f"Path              {directory / 'found.iso'}" in shown
+        cancel = run(real_node, "images", "cancel", f"{name}/found.iso")
+        one_line_error(cancel, 1, f"quantixctl: image {name}/found.iso is READY: no transfer")
+        # The bytes were never Quantix's: listing and showing left them as they were.
+        assert hashlib.sha256((directory / "found.iso").read_bytes()).hexdigest() == sha
+    finally:
+        run(real_node, "pools", "delete", name, "--force")
 
 
 def random_file(path, size):
