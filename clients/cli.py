@@ -17,7 +17,17 @@ from typing import Any
 
 import grpc
 
-from clients import cli_audit, cli_join, cli_networks, cli_pki, cli_pools, cli_switches, present
+from clients import (
+    cli_audit,
+    cli_images,
+    cli_join,
+    cli_networks,
+    cli_pki,
+    cli_pools,
+    cli_switches,
+    cli_tasks,
+    present,
+)
 from clients.channels import Endpoint
 from clients.cli_format import format_table, print_json
 from clients.cli_realized import NotAsAsked
@@ -75,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     cli_pools.add_commands(topics)
     cli_networks.add_commands(topics)
     cli_switches.add_commands(topics)
+    cli_images.add_commands(topics)
+    cli_tasks.add_commands(topics)
     cli_audit.add_command(topics)
     cli_pki.add_commands(topics)
     return parser
@@ -155,6 +167,10 @@ async def run(args: argparse.Namespace) -> None:
                 await cli_networks.run(client, args)
             elif args.topic == "switches":
                 await cli_switches.run(client, args)
+            elif args.topic == "images":
+                await cli_images.run(client, args)
+            elif args.topic == "tasks":
+                await cli_tasks.run(client, args)
             elif args.topic == "audit":
                 await cli_audit.run(client, args)
             elif args.command == "join-token":
