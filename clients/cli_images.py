@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from clients import cli_images_calls as calls
 from clients.cli_format import print_json
 from clients.cli_images_args import (
     KIND_CHOICES,
@@ -120,7 +119,7 @@ def _print_image(image: pb.Image, as_json: bool) -> None:
 
 async def _list(client: CoordinatorClient, args: argparse.Namespace) -> None:
     pool = validate_pool_name(args.pool, "--pool") if args.pool is not None else None
-    images = ordered_images((await calls.list_images(client)).images)
+    images = ordered_images((await client.list_images()).images)
     if pool is not None:
         images = [i for i in images if i.pool == pool]
     if args.kind is not None:
@@ -173,18 +172,18 @@ async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
     if command == "download":
         request = download_request(args)  # before any call
         stall_s = stall_seconds(args.stall_timeout)
-        await _after_start(client, await calls.create_download(client, request), args, stall_s)
+        await _after_start(client, await client.create_download(request), args, stall_s)
         return
     pool, name = image_ref(args.ref)  # before any call
     if command == "show":
-        _print_image(await calls.get_image(client, pool, name), args.json)
+        _print_image(await client.get_image(pool, name), args.json)
         return
     if command == "retry":
         stall_s = stall_seconds(args.stall_timeout)
-        await _after_start(client, await calls.retry_image(client, pool, name), args, stall_s)
+        await _after_start(client, await client.retry_image(pool, name), args, stall_s)
         return
     if command == "cancel":
-        image = await calls.get_image(client, pool, name)
+        image = await client.get_image(pool, name)
         if not is_busy(image) or not image.task_id:
             raise NotAsAsked(
                 f"image {pool}/{name} is {image_phase_key(image.phase)}: no transfer to cancel"
@@ -193,7 +192,7 @@ async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
         return
     if command == "delete":
         confirm(f"Delete image {pool}/{name} and its volumes?", args.yes)
-        await calls.delete_image(client, pool, name)
+        await client.delete_image(pool, name)
         if args.json:
             print_json({"deleted": f"{pool}/{name}"})
         else:

@@ -19,7 +19,6 @@ from typing import Any
 
 import grpc
 
-from clients import cli_images_calls as calls
 from clients.channels import node_endpoint, open_channel
 from clients.cli_realized import WAIT_POLL_S, WAIT_SLACK_S, NotAsAsked
 from clients.cli_tasks_wait import wait_task
@@ -109,7 +108,7 @@ async def image_after_task(
     give_up = clock() + WAIT_SLACK_S
     while True:
         try:
-            image = await calls.get_image(client, pool, name)
+            image = await client.get_image(pool, name)
         except grpc.aio.AioRpcError as error:
             if error.code() != grpc.StatusCode.NOT_FOUND:
                 raise
@@ -167,7 +166,7 @@ async def upload(
 ) -> pb.Image:
     """Record the upload, stream the file, and (``wait``) follow the image until it settles.
     The image as it is at the end."""
-    reply = await calls.create_upload(client, request)
+    reply = await client.create_upload(request)
     pool, name = reply.image.pool or request.pool, reply.image.name or request.name
     verb = "import" if request.kind == cpb.IMAGE_KIND_OVA_TEMPLATE else "upload"
     bar = ProgressBar(stream or sys.stderr, f"{verb} {pool}/{name}")
@@ -175,4 +174,4 @@ async def upload(
     if wait:
         return await settle(client, reply.task.id or reply.image.task_id, pool, name, stall_s, bar)
     bar.finish()
-    return await calls.get_image(client, pool, name)
+    return await client.get_image(pool, name)
