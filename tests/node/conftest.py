@@ -276,3 +276,46 @@ def _remove_pool(conn: Any, name: str) -> None:
         except libvirt.libvirtError as error:
             if error.get_error_code() != libvirt.VIR_ERR_NO_SECRET:
                 raise
+
+
+# --- images ------------------------------------------------------------------------------------
+
+# A ticket's lifetime in the image tests: long enough for any upload here, as the coordinator's.
+TICKET_TTL_S = 600.0
+
+
+def new_task_id() -> str:
+    """A task id as the coordinator makes them (16 hex digits)."""
+    return uuid.uuid4().hex[:16]
+
+
+def ticket_request(
+    task_id: str,
+    secret: str,
+    pool: str,
+    volume: str,
+    size: int,
+    identity: str = "local-operator",
+    kind: int = 2,  # IMAGE_KIND_DISK
+    expected_sha256: str = "",
+    expires_in_s: float = TICKET_TTL_S,
+) -> Any:
+    """The AddTransferTicket the coordinator sends for an upload by ``identity`` (the
+    certificate name of the fleet's operator identity by default)."""
+    import hashlib
+    import time
+
+    from proto.quantix.v1 import node_pb2
+    from wire.proto_time import timestamp_of
+
+    return node_pb2.AddTransferTicketRequest(
+        task_id=task_id,
+        secret_sha256=hashlib.sha256(secret.encode()).hexdigest(),
+        identity=identity,
+        pool=pool,
+        volume=volume,
+        kind=kind,  # type: ignore[arg-type]
+        size_bytes=size,
+        expected_sha256=expected_sha256,
+        expires_at=timestamp_of(time.time() + expires_in_s),
+    )
