@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import socket
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from clients.channels import Endpoint, node_endpoint
+from clients.channels import Endpoint, node_endpoint, open_channel
 from localfleet.process import DaemonProcess, ProcessFailed
 from localfleet.trust import FleetTrust
+from proto.quantix.v1 import node_pb2_grpc as npb_grpc
+from tests.node.pool_specs import call, local_spec
 
 # Starting a daemon takes well under a second here; the deadline is generous for a loaded CI
 # machine and only matters when the daemon is broken (the test then fails with its log).
@@ -319,3 +322,28 @@ def ticket_request(
         expected_sha256=expected_sha256,
         expires_at=timestamp_of(time.time() + expires_in_s),
     )
+
+
+@pytest.fixture
+def dir_pool(
+    system_node: NodeProcess, system_pools: Callable[[str], str], tmp_path: Path
+) -> tuple[str, Path]:
+    """A directory pool of this test's own on the real libvirtd (removed after the test)."""
+    name = system_pools("img")
+    path = tmp_path / "pool"
+    call(system_node.as_coordinator, lambda c: c.init_storage_pool(local_spec(name, str(path))))
+    return name, path
+
+
+@contextlib.asynccontextmanager
+async def node_stubs(
+    node: NodeProcess, uploader: str = "operator"
+) -> AsyncIterator[tuple[npb_grpc.NodeDaemonStub, npb_grpc.NodeDaemonStub]]:
+    """(as the coordinator, as ``uploader``) on channels of their own."""
+    coordinator = open_channel(node.as_coordinator)
+    sender = open_channel(node.endpoint(uploader))
+    try:
+        yield npb_grpc.NodeDaemonStub(coordinator), npb_grpc.NodeDaemonStub(sender)
+    finally:
+        await coordinator.close()
+        await sender.close()

@@ -10,53 +10,28 @@ stays sparse, and every failure or refusal leaves nothing behind in the pool and
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import os
 import secrets
 import subprocess
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 import grpc
 import pytest
 
-from clients.channels import open_channel
 from clients.image_upload import send_file
 from node_daemon.transfer_journal import JOURNAL_NAME
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import node_pb2 as npb
 from proto.quantix.v1 import node_pb2_grpc as npb_grpc
-from tests.node.conftest import NodeProcess, new_task_id, ticket_request
-from tests.node.pool_specs import call, local_spec
+from tests.node.conftest import NodeProcess, new_task_id, node_stubs, ticket_request
+from tests.node.pool_specs import call
 
 MiB = 1024 * 1024
 # A condition the node reaches in well under a second here; the bound only fails a broken test.
 WAIT_S = 30.0
-
-
-@pytest.fixture
-def dir_pool(system_node: NodeProcess, system_pools, tmp_path: Path) -> tuple[str, Path]:
-    """A directory pool of this test's own on the real libvirtd (removed after the test)."""
-    name = system_pools("img")
-    path = tmp_path / "pool"
-    call(system_node.as_coordinator, lambda c: c.init_storage_pool(local_spec(name, str(path))))
-    return name, path
-
-
-@contextlib.asynccontextmanager
-async def node_stubs(
-    node: NodeProcess, uploader: str = "operator"
-) -> AsyncIterator[tuple[npb_grpc.NodeDaemonStub, npb_grpc.NodeDaemonStub]]:
-    """(as the coordinator, as ``uploader``) on channels of their own."""
-    coordinator = open_channel(node.as_coordinator)
-    sender = open_channel(node.endpoint(uploader))
-    try:
-        yield npb_grpc.NodeDaemonStub(coordinator), npb_grpc.NodeDaemonStub(sender)
-    finally:
-        await coordinator.close()
-        await sender.close()
 
 
 def random_file(path: Path, size: int) -> str:
