@@ -26,11 +26,20 @@ log = logging.getLogger(__name__)
 STREAM_PIECE = 256 * 1024
 
 
-def volume_xml(name: str, size: int) -> str:
+# Pool types whose volumes must be allocated in full: libvirt makes a logical volume with less
+# allocation than capacity as an LVM snapshot (``lvcreate --virtualsize``), not a plain LV.
+# Elsewhere (rbd, zfs, gluster, vstorage) an allocation of 0 asks for a thin volume, so holes
+# sent through the stream take no space; without it libvirt preallocates the whole capacity.
+FULLY_ALLOCATED_POOLS = frozenset({"logical"})
+
+
+def volume_xml(name: str, size: int, thin: bool) -> str:
     """A raw volume of ``size`` bytes, built with ElementTree (never string formatting)."""
     volume = ET.Element("volume")
     ET.SubElement(volume, "name").text = name
     ET.SubElement(volume, "capacity", unit="bytes").text = str(size)
+    if thin:
+        ET.SubElement(volume, "allocation", unit="bytes").text = "0"
     target = ET.SubElement(volume, "target")
     ET.SubElement(target, "format", type="raw")
     return ET.tostring(volume, encoding="unicode")
@@ -38,8 +47,15 @@ def volume_xml(name: str, size: int) -> str:
 
 class StreamWriter:
     def __init__(
-        self, task_id: str, pool: str, volume: str, size: int, call: LibvirtCaller[Any]
+        self,
+        task_id: str,
+        pool: str,
+        volume: str,
+        size: int,
+        call: LibvirtCaller[Any],
+        pool_type: str,
     ) -> None:
+        self._thin = pool_type not in FULLY_ALLOCATED_POOLS
         self._task_id = task_id
         self._pool = pool
         self._volume = volume
@@ -69,7 +85,7 @@ class StreamWriter:
                 raise
         else:
             raise VolumeExists(f"pool {self._pool} has a volume named {self._volume}")
-        volume = pool.createXML(volume_xml(self._volume, self._size), 0)
+        volume = pool.createXML(volume_xml(self._volume, self._size, self._thin), 0)
         self._key, self._path = volume.key(), volume.path()
         stream = conn.newStream(0)
         try:

@@ -313,7 +313,7 @@ class UploadJob:
             return FileWriter(ticket.task_id, ticket.pool, path)
         if support.mode is UploadMode.STREAM:
             return StreamWriter(
-                ticket.task_id, ticket.pool, ticket.volume, ticket.size, ctx.libvirt
+                ticket.task_id, ticket.pool, ticket.volume, ticket.size, ctx.libvirt, pool.type
             )
         raise self._refused(grpc.StatusCode.FAILED_PRECONDITION, support.reason)
 

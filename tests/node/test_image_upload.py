@@ -21,7 +21,7 @@ from pathlib import Path
 import grpc
 import pytest
 
-from clients.image_upload import send_file
+from clients.image_upload import FileChanged, send_file
 from node_daemon.transfer_journal import JOURNAL_NAME
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import node_pb2 as npb
@@ -409,3 +409,48 @@ def test_a_name_with_a_separator_dots_or_too_long_is_refused_when_the_ticket_is_
     assert refused.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert refused.details() == rule
     assert list(pool_dir.iterdir()) == []
+
+
+# --- the sender ------------------------------------------------------------------------------
+
+
+def test_zeros_written_in_full_are_sent_as_holes_and_a_file_that_grows_is_not_sent(
+    system_node, dir_pool, tmp_path: Path
+) -> None:
+    pool, pool_dir = dir_pool
+    written = tmp_path / "zeros.img"  # every block allocated, most of them zeros
+    data = os.urandom(MiB)
+    written.write_bytes(data + bytes(15 * MiB))
+    growing = tmp_path / "growing.img"
+    random_file(growing, 8 * MiB)
+    seen: list[int] = []
+
+    def grow(done: int, _total: int) -> None:
+        seen.append(done)
+        if len(seen) == 1:  # someone appends to the file while it is being sent
+            with growing.open("ab") as file:
+                file.write(b"more")
+
+    async def run() -> tuple[cpb.ImageFacts, BaseException]:
+        async with node_stubs(system_node) as (coordinator, operator):
+            first, second = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+            await coordinator.AddTransferTicket(
+                ticket_request(new_task_id(), first, pool, "zeros.img", 16 * MiB)
+            )
+            await coordinator.AddTransferTicket(
+                ticket_request(new_task_id(), second, pool, "growing.img", 8 * MiB)
+            )
+            facts = await send_file(operator, written, first)
+            with pytest.raises(FileChanged) as changed:
+                await send_file(operator, growing, second, grow)
+            await until(lambda: not (pool_dir / "growing.img").exists(), "the partial is removed")
+            return facts, changed.value
+
+    facts, changed = asyncio.run(run())
+
+    assert facts.sha256 == sha256_of(written)
+    assert os.stat(pool_dir / "zeros.img").st_blocks * 512 <= 2 * MiB
+    assert str(changed) == (
+        f"{growing} changed size while it was being read (it was {8 * MiB} bytes, now "
+        f"{8 * MiB + 4}): upload it again once nothing writes to it"
+    )
