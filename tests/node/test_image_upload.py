@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import re
 import secrets
 import subprocess
 import time
@@ -233,12 +234,23 @@ def test_a_broken_stream_leaves_no_volume(system_node, dir_pool, tmp_path: Path)
             upload, _half = await _half_sent(operator, secret, source, stored)
             upload.cancel()  # the console went away mid-upload
             await until(lambda: not stored.exists(), "the partial volume is removed")
+            # The job's failure, as its task's final report says it (the node's log has it).
+            await until(lambda: bool(failure_lines()), "the job fails saying why")
+
+    def failure_lines() -> list[str]:
+        return [
+            line
+            for line in system_node.log_text().splitlines()
+            if f"job {task} failed" in line and "connection lost" in line
+        ]
 
     asyncio.run(run())
 
     assert "broken.img" not in volume_names(system_node, pool)
-    assert "upload to host-real stopped at" in system_node.log_text()
-    assert "connection lost" in system_node.log_text()
+    assert re.search(
+        r"upload to host-real stopped at [\d.]+ MiB of 32\.0 MiB: connection lost",
+        failure_lines()[0],
+    )
 
 
 def test_a_checksum_mismatch_is_refused_and_nothing_is_left(
