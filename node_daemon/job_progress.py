@@ -2,8 +2,8 @@
 
 A job may report after every chunk it moves (thousands a second). The coalescer passes on the
 first report at once, then at most one per interval (the latest, when the interval ends); a
-new step is passed on at once, after the previous step's last figure; ``flush`` passes on
-what is still held, so the last report always arrives.
+new step (or a new image phase) is passed on at once, after the previous step's last figure;
+``flush`` passes on what is still held, so the last report always arrives.
 """
 
 from __future__ import annotations
@@ -12,12 +12,20 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from domain.images import ImagePhase
+
 
 @dataclass(frozen=True)
 class Progress:
     done: int  # units of the step done so far (bytes for transfers)
     total: int  # 0 while unknown (a download without Content-Length)
     step: str  # what the job is doing, e.g. "uploading", "converting disk1.vmdk"
+    image_phase: ImagePhase | None = None  # a job that moves an image: the image's phase
+
+    @property
+    def stage(self) -> tuple[str, ImagePhase | None]:
+        """What a change of passes on at once."""
+        return self.step, self.image_phase
 
 
 class ProgressCoalescer:
@@ -33,15 +41,15 @@ class ProgressCoalescer:
         # The loop's clock by default: the timer that flushes a held report runs on it too.
         self._clock = clock or self._loop.time
         self._held: Progress | None = None
-        self._latest_step: str | None = None
+        self._latest_stage: tuple[str, ImagePhase | None] | None = None
         self._sent_at: float | None = None
         self._timer: asyncio.TimerHandle | None = None
 
     def update(self, progress: Progress) -> None:
-        new_step = self._latest_step is not None and progress.step != self._latest_step
+        new_step = self._latest_stage is not None and progress.stage != self._latest_stage
         if new_step:
             self.flush()  # the previous step's last figure goes first
-        self._latest_step = progress.step
+        self._latest_stage = progress.stage
         self._held = progress
         if new_step or self._sent_at is None:
             self.flush()

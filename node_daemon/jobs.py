@@ -8,7 +8,13 @@ await, its ``finally`` blocks run, and it ends CANCELLED (distinct from FAILED).
 raises ends FAILED with the error's text. The outcome is how the coroutine ended: one that
 catches the cancellation and returns has SUCCEEDED (it did its work after all). Every change
 of state and the job's progress (through ``ProgressCoalescer``: a few reports a second) go to
-one listener as ``JobReport``s; the daemon will pass them to the coordinator as tasks.
+one listener as ``JobReport``s; the daemon passes them to the coordinator as tasks
+(``node_daemon.task_reports``).
+
+A job that moves an image also reports the image's phase (``JobContext.phase``: a new phase is
+passed on at once, like a new step), says in its own words where it stopped when it is
+cancelled (``JobContext.stopped``), and hands over what it found when it succeeds
+(``JobContext.succeed``): the final report carries both.
 
 Blocking libvirt calls in a job go through ``JobContext.libvirt``: the daemon's one libvirt
 executor (``LibvirtConnection.executor``), of which all jobs together hold at most
@@ -33,9 +39,11 @@ from typing import Any, TypeVar
 
 import libvirt
 
+from domain.images import ImagePhase
 from node_daemon.job_limits import JobLimits
 from node_daemon.job_progress import Progress, ProgressCoalescer
 from node_daemon.libvirt_conn import LibvirtConnection
+from proto.quantix.v1 import common_pb2
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +69,13 @@ class JobReport:
     job_id: str
     state: JobState
     progress: Progress | None  # None until the job reports any
-    error: str = ""  # FAILED: the error's text
+    error: str = ""  # FAILED: the error's text; CANCELLED: where the job said it stopped
+    facts: common_pb2.ImageFacts | None = None  # SUCCEEDED: what the job found, if it said
+
+    @property
+    def image_phase(self) -> ImagePhase | None:
+        """The image's phase as the job last reported it (None: it moves no image)."""
+        return self.progress.image_phase if self.progress is not None else None
 
 
 JobListener = Callable[[JobReport], None]
@@ -80,6 +94,9 @@ class JobContext:
         self._runner = runner
         self._coalescer = coalescer
         self.latest: Progress | None = None
+        self.image_phase: ImagePhase | None = None
+        self.facts: common_pb2.ImageFacts | None = None
+        self.stopped_message = ""
 
     def progress(self, done: int, total: int, step: str) -> None:
         """Report progress as often as convenient (every chunk): the runner coalesces.
@@ -88,8 +105,24 @@ class JobContext:
         """
         if done < 0 or total < 0:
             raise ValueError(f"progress cannot be negative (got {done} of {total})")
-        self.latest = Progress(done, total, step)
+        self.latest = Progress(done, total, step, self.image_phase)
         self._coalescer.update(self.latest)
+
+    def phase(self, phase: ImagePhase, step: str = "") -> None:
+        """The image moved on to ``phase`` (passed on at once, after the last figure of the
+        previous one); ``step`` defaults to the phase's own word. The byte counts stay."""
+        self.image_phase = phase
+        latest = self.latest or Progress(0, 0, "")
+        self.progress(latest.done, latest.total, step or phase.value)
+
+    def stopped(self, message: str) -> None:
+        """Where the job stopped, in its own words, for the CANCELLED report (e.g. "upload to
+        host-b stopped at 1.2 GiB of 4.0 GiB: cancelled")."""
+        self.stopped_message = message
+
+    def succeed(self, facts: common_pb2.ImageFacts) -> None:
+        """What the job found, sent with its SUCCEEDED report once it returns."""
+        self.facts = facts
 
     async def libvirt(self, step: str, fn: Callable[[libvirt.virConnect], T]) -> T:
         """``fn(conn)`` on the daemon's libvirt executor, as ``LibvirtConnection.call`` runs
@@ -116,8 +149,13 @@ class Job:
         self._done.set_result(report)
 
     def report(self, error: str = "") -> JobReport:
-        progress = self.context.latest if self.context is not None else None
-        return JobReport(self.id, self.state, progress, error)
+        context = self.context
+        if context is None:
+            return JobReport(self.id, self.state, None, error)
+        if self.state is JobState.CANCELLED and not error:
+            error = context.stopped_message
+        facts = context.facts if self.state is JobState.SUCCEEDED else None
+        return JobReport(self.id, self.state, context.latest, error, facts)
 
 
 class JobRunner:

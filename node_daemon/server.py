@@ -20,6 +20,7 @@ from node_daemon.options import NodeOptions, parse_args
 from node_daemon.pool_changes import PoolChanges
 from node_daemon.registration import Registrar
 from node_daemon.servicer import SERVICE_NAME, NodeDaemonServicer
+from node_daemon.task_reports import TaskReporter
 from node_daemon.version import __version__
 from proto.quantix.v1 import node_pb2_grpc
 from serving.access import AccessControl
@@ -91,6 +92,7 @@ async def _serve(options: NodeOptions, libvirt_conn: LibvirtConnection, stop: as
     try:
         return await _serve_as(name, servicer, options, stop)
     finally:
+        await servicer.stop_jobs()
         servicer.close()
 
 
@@ -179,6 +181,11 @@ async def _serve_as(
         options.netns or "the daemon's own",
         extra={"version": __version__},
     )
+    servicer.attach_reporter(
+        TaskReporter(Endpoint(coordinator, identity), name, cancel=servicer.jobs.cancel)
+    )
+    # What uploads a killed daemon left is removed, and their tasks reported FAILED.
+    recovery = asyncio.create_task(servicer.recover_transfers(), name="transfer recovery")
     registrar = Registrar(
         Endpoint(coordinator, identity),
         name,
@@ -192,8 +199,11 @@ async def _serve_as(
     await stop.wait()
     log.info("stopping: heartbeats, then the gRPC server, then libvirt")
     registration.cancel()
+    recovery.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await registration
+    with contextlib.suppress(asyncio.CancelledError):
+        await recovery
     await serving.stop()
     return EXIT_OK
 

@@ -6,6 +6,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import TypeVar
 
 import grpc
@@ -19,6 +20,11 @@ from domain.switch_layout import SwitchLayout, switch_layout
 from domain.switches import SwitchSpec, validate_switch
 from node_daemon import pool_errors
 from node_daemon.host_facts import read_host_info
+from node_daemon.image_rpcs import ImageRpcs
+from node_daemon.image_tickets import TicketBook
+from node_daemon.image_upload import OvaImporter
+from node_daemon.job_limits import JobLimits
+from node_daemon.jobs import JobReport, JobRunner
 from node_daemon.libvirt_conn import LibvirtCallError, LibvirtConnection
 from node_daemon.netns import NamespaceMissing
 from node_daemon.network_ops import destroy_network, init_network, network_xml
@@ -30,6 +36,8 @@ from node_daemon.pool_jobs import PoolWorker
 from node_daemon.pools import list_pools
 from node_daemon.switch_build import SwitchRefused
 from node_daemon.switches import SwitchWorker
+from node_daemon.task_reports import TaskReporter
+from node_daemon.transfer_journal import TransferJournal
 from proto.quantix.v1 import common_pb2, node_pb2, node_pb2_grpc
 from serving.grpc_server import validated
 from wire.metadata import REASON_KEY, STEP_KEY
@@ -80,7 +88,7 @@ def _reportable(pool: common_pb2.HostStoragePool) -> bool:
     return True
 
 
-class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
+class NodeDaemonServicer(ImageRpcs, node_pb2_grpc.NodeDaemonServicer):
     """Answers from libvirt; a libvirt failure becomes UNAVAILABLE or INTERNAL naming the host."""
 
     def __init__(
@@ -90,9 +98,20 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
         data_dir: str = DEFAULT_DATA_DIR,
         changes: PoolChanges | None = None,
         netns: str = "",
+        ova_importer: OvaImporter | None = None,
+        job_limits: JobLimits = JobLimits(),  # noqa: B008 (frozen: one shared default is safe)
     ) -> None:
         self.name = name
         self.libvirt = libvirt_conn
+        # Long work (uploads, downloads, imports): one runner per daemon; its reports go to
+        # the coordinator once the daemon knows where that is (attach_reporter).
+        self.jobs = JobRunner(libvirt_conn, self._job_report, job_limits)
+        self.reporter: TaskReporter | None = None
+        self.tickets = TicketBook()
+        self.data_dir = Path(data_dir)
+        self.journal = TransferJournal(self.data_dir)
+        # None until the OVA importer is plugged in: OVA uploads are refused, saying so.
+        self.ova_importer = ova_importer
         # Host networking (switches, the NICs in HostInfo) in this namespace ("": the host's).
         self.switches = SwitchWorker(netns)
         self.pools = PoolWorker(libvirt_conn, data_dir)
@@ -102,6 +121,23 @@ class NodeDaemonServicer(node_pb2_grpc.NodeDaemonServicer):
 
     def close(self) -> None:
         self.pools.close()
+
+    async def stop_jobs(self) -> None:
+        """Cancel every job (their cleanups run, their final reports are queued), then send
+        what is still queued, each bounded."""
+        await self.jobs.close()
+        if self.reporter is not None:
+            await self.reporter.close()
+
+    def attach_reporter(self, reporter: TaskReporter) -> None:
+        """Jobs' reports go to the coordinator through ``reporter`` from now on."""
+        self.reporter = reporter
+
+    def _job_report(self, report: JobReport) -> None:
+        if self.reporter is not None:
+            self.reporter(report)
+        else:
+            log.debug("job report not sent (no coordinator known yet): %s", report)
 
     @property
     def changes(self) -> PoolChanges | None:

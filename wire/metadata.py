@@ -5,6 +5,9 @@
 - ``quantix-reason``: what failed on a node, a stable code (a PoolErrorReason name) the
   coordinator keeps per host and the console words;
 - ``quantix-step``: the step of a node operation that failed (``mount``, ``start``...).
+
+And one initial-metadata key: ``quantix-upload: accepted``, sent by a node once an upload's
+checks passed and it takes bytes (a refusal ends the call without it).
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import grpc
 FIELD_KEY = "quantix-field"
 REASON_KEY = "quantix-reason"
 STEP_KEY = "quantix-step"
+UPLOAD_KEY = "quantix-upload"
+UPLOAD_ACCEPTED = "accepted"
 
 
 def trailing(error: grpc.aio.AioRpcError | grpc.RpcError, key: str) -> str:

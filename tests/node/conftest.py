@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import socket
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from clients.channels import Endpoint, node_endpoint
+from clients.channels import Endpoint, node_endpoint, open_channel
 from localfleet.process import DaemonProcess, ProcessFailed
 from localfleet.trust import FleetTrust
+from proto.quantix.v1 import node_pb2_grpc as npb_grpc
+from tests.node.pool_specs import call, local_spec
 
 # Starting a daemon takes well under a second here; the deadline is generous for a loaded CI
 # machine and only matters when the daemon is broken (the test then fails with its log).
@@ -276,3 +279,71 @@ def _remove_pool(conn: Any, name: str) -> None:
         except libvirt.libvirtError as error:
             if error.get_error_code() != libvirt.VIR_ERR_NO_SECRET:
                 raise
+
+
+# --- images ------------------------------------------------------------------------------------
+
+# A ticket's lifetime in the image tests: long enough for any upload here, as the coordinator's.
+TICKET_TTL_S = 600.0
+
+
+def new_task_id() -> str:
+    """A task id as the coordinator makes them (16 hex digits)."""
+    return uuid.uuid4().hex[:16]
+
+
+def ticket_request(
+    task_id: str,
+    secret: str,
+    pool: str,
+    volume: str,
+    size: int,
+    identity: str = "local-operator",
+    kind: int = 2,  # IMAGE_KIND_DISK
+    expected_sha256: str = "",
+    expires_in_s: float = TICKET_TTL_S,
+) -> Any:
+    """The AddTransferTicket the coordinator sends for an upload by ``identity`` (the
+    certificate name of the fleet's operator identity by default)."""
+    import hashlib
+    import time
+
+    from proto.quantix.v1 import node_pb2
+    from wire.proto_time import timestamp_of
+
+    return node_pb2.AddTransferTicketRequest(
+        task_id=task_id,
+        secret_sha256=hashlib.sha256(secret.encode()).hexdigest(),
+        identity=identity,
+        pool=pool,
+        volume=volume,
+        kind=kind,  # type: ignore[arg-type]
+        size_bytes=size,
+        expected_sha256=expected_sha256,
+        expires_at=timestamp_of(time.time() + expires_in_s),
+    )
+
+
+@pytest.fixture
+def dir_pool(
+    system_node: NodeProcess, system_pools: Callable[[str], str], tmp_path: Path
+) -> tuple[str, Path]:
+    """A directory pool of this test's own on the real libvirtd (removed after the test)."""
+    name = system_pools("img")
+    path = tmp_path / "pool"
+    call(system_node.as_coordinator, lambda c: c.init_storage_pool(local_spec(name, str(path))))
+    return name, path
+
+
+@contextlib.asynccontextmanager
+async def node_stubs(
+    node: NodeProcess, uploader: str = "operator"
+) -> AsyncIterator[tuple[npb_grpc.NodeDaemonStub, npb_grpc.NodeDaemonStub]]:
+    """(as the coordinator, as ``uploader``) on channels of their own."""
+    coordinator = open_channel(node.as_coordinator)
+    sender = open_channel(node.endpoint(uploader))
+    try:
+        yield npb_grpc.NodeDaemonStub(coordinator), npb_grpc.NodeDaemonStub(sender)
+    finally:
+        await coordinator.close()
+        await sender.close()
