@@ -21,6 +21,7 @@ from typing import Any, Protocol, TypeVar
 import grpc
 import libvirt
 
+from domain.disk_images import DiskImageRefused, check_disk_image
 from domain.errors import ValidationError
 from domain.images import (
     ImageKind,
@@ -34,7 +35,6 @@ from domain.images import (
 )
 from domain.pools import validate_pool_name
 from domain.units import format_bytes
-from node_daemon.image_facts import ImageInfoFailed, disk_info
 from node_daemon.image_file_writer import FileWriter
 from node_daemon.image_stream_writer import StreamWriter
 from node_daemon.image_tickets import TransferTicket
@@ -42,6 +42,7 @@ from node_daemon.image_writers import VolumeExists, VolumeWriter, WriteFailed
 from node_daemon.jobs import Job, JobContext, JobState
 from node_daemon.libvirt_conn import LibvirtCallError
 from node_daemon.pools import pool_facts_from_xml
+from node_daemon.qemu_img import QemuImgFailed, image_info
 from node_daemon.transfer_journal import TransferEntry, TransferJournal, remove_work_dir
 from proto.quantix.v1 import common_pb2, node_pb2
 
@@ -82,6 +83,11 @@ class OvaImporter(Protocol):
     async def __call__(
         self, ctx: JobContext, archive: Path, work_dir: Path, pool_dir: Path, template: str
     ) -> common_pb2.ImageFacts: ...
+
+
+class ImportRefused(Exception):
+    """What an OvaImporter raises when the archive cannot become a template; ``str()`` says
+    why for the user (the step and the cause), without the host, which the upload adds."""
 
 
 class UploadFailed(Exception):
@@ -243,8 +249,7 @@ class UploadJob:
         facts = await self._facts(ctx, self._writer, received_sha256)
         if ticket.kind is ImageKind.OVA_TEMPLATE:
             facts = await self._import(ctx, facts, pool)
-        else:
-            await self._refresh(ctx)
+        await self._refresh(ctx)
         self._kept = True
         self._journal.forget(ticket.task_id)
         ctx.succeed(facts)
@@ -416,17 +421,16 @@ class UploadJob:
             facts.format = "ova"
         else:
             try:
-                info = await disk_info(writer.path)
-            except ImageInfoFailed as error:
+                info = await image_info(Path(writer.path))
+            except QemuImgFailed as error:
                 raise UploadFailed(grpc.StatusCode.INTERNAL, self._stopped(str(error))) from None
-            if info.backing_file:
+            try:
+                # A backing or data file would have a guest read whatever host file it names.
+                check_disk_image(info, None, what="the uploaded file")
+            except DiskImageRefused as refused:
                 raise UploadFailed(
-                    grpc.StatusCode.INVALID_ARGUMENT,
-                    self._stopped(
-                        f"the {info.format} image names a backing file ({info.backing_file[:80]}): "
-                        "a guest would read that file of the host; upload a standalone image"
-                    ),
-                )
+                    grpc.StatusCode.INVALID_ARGUMENT, self._stopped(str(refused))
+                ) from None
             facts.format, facts.virtual_size_bytes = info.format, info.virtual_size
         facts.allocated_bytes = await writer.allocated()
         return facts
@@ -448,9 +452,18 @@ class UploadJob:
     ) -> common_pb2.ImageFacts:
         assert self._ova_importer is not None and self._work_dir is not None
         self.stored.set_result(archive)  # the uploader is answered; the import goes on
-        return await self._ova_importer(
-            ctx, Path(archive.path), self._work_dir, Path(pool.path), self.ticket.volume
-        )
+        try:
+            template = await self._ova_importer(
+                ctx, Path(archive.path), self._work_dir, Path(pool.path), self.ticket.volume
+            )
+        except ImportRefused as refused:
+            raise UploadFailed(
+                grpc.StatusCode.FAILED_PRECONDITION,
+                f"import of {self.ticket.volume} on {self.host} failed: {refused}",
+            ) from None
+        # What the user sent and may compare: the archive's size and sha256.
+        template.size_bytes, template.sha256 = archive.size_bytes, archive.sha256
+        return template
 
     async def _refresh(self, ctx: JobContext) -> None:
         """libvirt lists the new file only after a refresh of its pool."""

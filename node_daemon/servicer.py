@@ -30,6 +30,7 @@ from node_daemon.netns import NamespaceMissing
 from node_daemon.network_ops import destroy_network, init_network, network_xml
 from node_daemon.networks import list_networks
 from node_daemon.options import DEFAULT_DATA_DIR
+from node_daemon.ova_job import OvaTemplateImporter
 from node_daemon.pool_changes import PoolChanges
 from node_daemon.pool_errors import PoolOpError
 from node_daemon.pool_jobs import PoolWorker
@@ -98,7 +99,7 @@ class NodeDaemonServicer(ImageRpcs, node_pb2_grpc.NodeDaemonServicer):
         data_dir: str = DEFAULT_DATA_DIR,
         changes: PoolChanges | None = None,
         netns: str = "",
-        ova_importer: OvaImporter | None = None,
+        ova_importer: OvaImporter | None = OvaTemplateImporter(),  # noqa: B008 (stateless)
         job_limits: JobLimits = JobLimits(),  # noqa: B008 (frozen: one shared default is safe)
     ) -> None:
         self.name = name
@@ -110,7 +111,7 @@ class NodeDaemonServicer(ImageRpcs, node_pb2_grpc.NodeDaemonServicer):
         self.tickets = TicketBook()
         self.data_dir = Path(data_dir)
         self.journal = TransferJournal(self.data_dir)
-        # None until the OVA importer is plugged in: OVA uploads are refused, saying so.
+        # None: OVA uploads are refused, saying so (a daemon built without the importer).
         self.ova_importer = ova_importer
         # Host networking (switches, the NICs in HostInfo) in this namespace ("": the host's).
         self.switches = SwitchWorker(netns)

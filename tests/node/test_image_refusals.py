@@ -67,11 +67,16 @@ def test_a_disk_pool_and_an_unknown_pool_are_refused(pool_node, one_mib) -> None
     )
 
 
-def test_an_ova_is_refused_while_this_node_has_no_importer(pool_node, one_mib) -> None:
-    refused = refused_upload(pool_node, one_mib, "default", kind=cpb.IMAGE_KIND_OVA_TEMPLATE)
+def test_an_ova_into_a_pool_that_cannot_hold_qcow2_files_is_refused_before_any_byte(
+    pool_node, one_mib
+) -> None:
+    refused = refused_upload(pool_node, one_mib, "rbd1", kind=cpb.IMAGE_KIND_OVA_TEMPLATE)
 
     assert refused.code() == grpc.StatusCode.FAILED_PRECONDITION
-    assert refused.details() == "OVA import is not available on this node"
+    assert refused.details() == (
+        "upload of media.iso to pool rbd1 on host-t refused: an OVA template's disks are qcow2 "
+        "files, which a rbd pool cannot hold; choose a directory or NFS pool"
+    )
 
 
 def test_delete_volumes_removes_what_exists_and_refuses_bad_names(system_node, dir_pool) -> None:

@@ -1,0 +1,27 @@
+"""The daemon's OvaImporter: ``node_daemon.ova_import`` run inside an upload job, its phases and
+progress passed on as the job's, its refusals as ImportRefused (the upload words them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from domain.images import ImagePhase
+from node_daemon.image_upload import ImportRefused
+from node_daemon.jobs import JobContext
+from node_daemon.ova_import import OvaImportFailed, OvaRefused, import_ova
+from proto.quantix.v1 import common_pb2
+
+
+class OvaTemplateImporter:
+    async def __call__(
+        self, ctx: JobContext, archive: Path, work_dir: Path, pool_dir: Path, template: str
+    ) -> common_pb2.ImageFacts:
+        def report(phase: ImagePhase, step: str, done: int, total: int) -> None:
+            if phase is not ctx.image_phase:
+                ctx.phase(phase, step)
+            ctx.progress(done, total, step)
+
+        try:
+            return await import_ova(archive, work_dir, pool_dir, template, report)
+        except (OvaRefused, OvaImportFailed) as error:
+            raise ImportRefused(str(error)) from error
