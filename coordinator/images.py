@@ -41,6 +41,7 @@ from domain.images import (
     ImageKind,
     ImagePhase,
     image_key,
+    is_worded,
     stopped_message,
     template_disk_name,
     validate_image_name,
@@ -455,16 +456,15 @@ class ImageManager:
         self._stop_moving(task.id)
         if not isinstance(image, pb.Image) or image.task_id != task.id:
             return
-        cause = _cause(task.message)
-        if task.phase == pb.TASK_PHASE_CANCELLED:
-            by = self._cancelled_by.pop(task.id, "")
+        by = self._cancelled_by.pop(task.id, "")
+        if task.phase == pb.TASK_PHASE_FAILED and is_worded(task.message):
+            message = task.message  # the host's own account: what, where, how far, why
+        else:
             cause = f"cancelled by {by}" if by else _cause(task.message)
-        self._set_error(
-            image,
-            stopped_message(
+            message = stopped_message(
                 _verb(task.kind, image), task.host, task.bytes_done, task.bytes_total, cause
-            ),
-        )
+            )
+        self._set_error(image, message)
         self.host_changed(task.host, image.pool)
 
     def host_booted(self, host: str, boot_id: str) -> None:

@@ -215,3 +215,21 @@ def stopped_message(verb: str, host: str, done: int, total: int, cause: str) -> 
     """'upload to host-b stopped at 1.2 GiB of 4.0 GiB: connection lost'."""
     where = format_bytes(done) if total <= 0 else f"{format_bytes(done)} of {format_bytes(total)}"
     return f"{verb} {'to' if verb == 'upload' else 'on'} {host} stopped at {where}: {cause}"
+
+
+# How a node's own account of a transfer begins (stopped_message, and its refusals "upload of X
+# to pool P on host-b refused: ..."): such a message already says what, where and why, and is
+# shown as it is; any other failure text is a bare cause the coordinator words.
+_WORDED_PREFIXES = (
+    "upload to ",
+    "upload of ",
+    "download on ",
+    "download of ",
+    "import of ",
+    "import on ",
+)
+
+
+def is_worded(message: str) -> bool:
+    """True when ``message`` is a whole account of a transfer (see _WORDED_PREFIXES)."""
+    return message.startswith(_WORDED_PREFIXES)

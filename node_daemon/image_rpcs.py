@@ -13,11 +13,18 @@ import grpc
 import libvirt
 
 from domain.errors import ValidationError
-from domain.images import validate_image_name
+from domain.images import ImageKind, validate_image_name, validate_sha256, validate_url
 from domain.pools import validate_pool_name
 from domain.tasks import validate_task_id
+from node_daemon.download_job import DownloadJob
 from node_daemon.image_stream_writer import delete_volume_by_key
-from node_daemon.image_tickets import TicketBook, TicketRefused, TooManyTickets, ticket_from_request
+from node_daemon.image_tickets import (
+    IMAGE_KINDS,
+    TicketBook,
+    TicketRefused,
+    TooManyTickets,
+    ticket_from_request,
+)
 from node_daemon.image_upload import OvaImporter, UploadFailed, UploadFeed, UploadJob
 from node_daemon.jobs import JobRunner, JobRunnerClosed
 from node_daemon.libvirt_conn import LibvirtCallError, LibvirtConnection
@@ -125,6 +132,39 @@ class ImageRpcs:
             if reader is not None:
                 reader.cancel()
         return node_pb2.UploadImageResponse(facts=facts)
+
+    @validated
+    async def StartDownload(
+        self, request: node_pb2.StartDownloadRequest, context: grpc.aio.ServicerContext
+    ) -> node_pb2.StartDownloadResponse:
+        """Queue the download as a job and answer at once: its progress and outcome reach the
+        coordinator as the task's reports (a refusal found by the job too, worded in full)."""
+        task_id = validate_task_id(request.task_id, "task_id")
+        kind = IMAGE_KINDS.get(request.kind, ImageKind.DISK)
+        if kind is ImageKind.OVA_TEMPLATE:
+            raise ValidationError("kind", "an OVA is uploaded, then imported; it is not downloaded")
+        job = DownloadJob(
+            self.name,
+            task_id,
+            validate_pool_name(request.pool, "pool"),
+            validate_image_name(request.volume, "volume"),
+            kind,
+            validate_url(request.url, "url"),
+            validate_sha256(request.sha256, "sha256"),
+            validate_url(request.checksum_url, "checksum_url") if request.checksum_url else "",
+            request.resume,
+            self.journal,
+        )
+        try:
+            self.jobs.submit(job, task_id)
+        except JobRunnerClosed as error:
+            await context.abort(grpc.StatusCode.UNAVAILABLE, f"{self.name}: {error}")
+        except ValueError:
+            await context.abort(
+                grpc.StatusCode.ALREADY_EXISTS,
+                f"{self.name}: task {task_id} already runs on this host",
+            )
+        return node_pb2.StartDownloadResponse()
 
     @validated
     async def CancelJob(

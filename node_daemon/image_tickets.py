@@ -51,7 +51,7 @@ REMEMBERED_S = 3600.0
 # URL-safe base64); anything far longer is not a ticket and is not hashed.
 SECRET_MAX = 512
 
-_KINDS: dict[int, ImageKind] = {
+IMAGE_KINDS: dict[int, ImageKind] = {
     common_pb2.IMAGE_KIND_ISO: ImageKind.ISO,
     common_pb2.IMAGE_KIND_DISK: ImageKind.DISK,
     common_pb2.IMAGE_KIND_OVA_TEMPLATE: ImageKind.OVA_TEMPLATE,
@@ -59,7 +59,7 @@ _KINDS: dict[int, ImageKind] = {
 
 
 def image_kind(value: int, field: str = "kind") -> ImageKind:
-    kind = _KINDS.get(value)
+    kind = IMAGE_KINDS.get(value)
     if kind is None:
         raise ValidationError(field, f"must be ISO, DISK or OVA_TEMPLATE (got {value})")
     return kind

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import grpc
-import libvirt
 
 from domain.disk_images import DiskImageRefused, check_disk_image
 from domain.errors import ValidationError
@@ -36,12 +35,12 @@ from domain.images import (
 from domain.pools import validate_pool_name
 from domain.units import format_bytes
 from node_daemon.image_file_writer import FileWriter
+from node_daemon.image_pools import PoolTarget, look_up_pool, refresh_pool
 from node_daemon.image_stream_writer import StreamWriter
 from node_daemon.image_tickets import TransferTicket
 from node_daemon.image_writers import VolumeExists, VolumeWriter, WriteFailed
 from node_daemon.jobs import Job, JobContext, JobState
 from node_daemon.libvirt_conn import LibvirtCallError
-from node_daemon.pools import pool_facts_from_xml
 from node_daemon.qemu_img import QemuImgFailed, image_info
 from node_daemon.transfer_journal import TransferEntry, TransferJournal, remove_work_dir
 from proto.quantix.v1 import common_pb2, node_pb2
@@ -147,11 +146,6 @@ class UploadFeed:
         if item is _END:
             return None
         return item
-
-
-class _PoolTarget:
-    def __init__(self, name: str, pool_type: str, path: str, active: bool) -> None:
-        self.name, self.type, self.path, self.active = name, pool_type, path, active
 
 
 class UploadJob:
@@ -269,34 +263,23 @@ class UploadJob:
         except ValidationError as error:
             raise self._refused(grpc.StatusCode.INVALID_ARGUMENT, str(error)) from error
 
-    async def _pool(self, ctx: JobContext) -> _PoolTarget:
+    async def _pool(self, ctx: JobContext) -> PoolTarget:
         name = self.ticket.pool
-
-        def read(conn: libvirt.virConnect) -> _PoolTarget | None:
-            try:
-                pool = conn.storagePoolLookupByName(name)
-            except libvirt.libvirtError as error:
-                if error.get_error_code() == libvirt.VIR_ERR_NO_STORAGE_POOL:
-                    return None
-                raise
-            facts = pool_facts_from_xml(pool.XMLDesc(0))
-            return _PoolTarget(name, facts.type, facts.target_path, bool(pool.isActive()))
-
         try:
-            pool = await ctx.libvirt(f"looking up pool {name}", read)
+            pool = await look_up_pool(ctx, name)
         except LibvirtCallError as error:
             raise self._refused(grpc.StatusCode.UNAVAILABLE, str(error)) from error
         if pool is None:
             raise self._refused(grpc.StatusCode.NOT_FOUND, f"there is no pool named {name}")
         return pool
 
-    def _check_active(self, pool: _PoolTarget) -> None:
+    def _check_active(self, pool: PoolTarget) -> None:
         if not pool.active:
             raise self._refused(
                 grpc.StatusCode.FAILED_PRECONDITION, f"pool {pool.name} is not active on this host"
             )
 
-    def _writer_for(self, ctx: JobContext, pool: _PoolTarget) -> VolumeWriter:
+    def _writer_for(self, ctx: JobContext, pool: PoolTarget) -> VolumeWriter:
         ticket = self.ticket
         if ticket.kind is ImageKind.OVA_TEMPLATE:
             if not supports_templates(pool.type):
@@ -448,7 +431,7 @@ class UploadJob:
         )
 
     async def _import(
-        self, ctx: JobContext, archive: common_pb2.ImageFacts, pool: _PoolTarget
+        self, ctx: JobContext, archive: common_pb2.ImageFacts, pool: PoolTarget
     ) -> common_pb2.ImageFacts:
         assert self._ova_importer is not None and self._work_dir is not None
         self.stored.set_result(archive)  # the uploader is answered; the import goes on
@@ -466,13 +449,8 @@ class UploadJob:
         return template
 
     async def _refresh(self, ctx: JobContext) -> None:
-        """libvirt lists the new file only after a refresh of its pool."""
-        name = self.ticket.pool
         try:
-            await ctx.libvirt(
-                f"refreshing pool {name}",
-                lambda conn: conn.storagePoolLookupByName(name).refresh(0),
-            )
+            await refresh_pool(ctx, self.ticket.pool)
         except LibvirtCallError as error:
             # The volume is complete and verified; the next refresh (any pool report) lists it.
             log.warning("%s: %s; the volume is stored all the same", self.host, error)

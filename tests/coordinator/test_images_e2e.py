@@ -1,10 +1,8 @@
 """Images end to end with a node daemon that takes tickets, starts downloads, cancels jobs and
 deletes volumes (NodeDaemon.AddTransferTicket, StartDownload, CancelJob, DeleteVolumes).
 
-PENDING: these need the node side of issue 9, built in another branch. Until it is merged
-the test-driver node answers UNIMPLEMENTED and every test here fails at its first node call;
-once merged they must pass unchanged. Everything the coordinator does without those calls
-is tested in test_images_fleet.py and test_images_tasks.py.
+What the coordinator does without those calls is tested in test_images_fleet.py and
+test_images_tasks.py.
 """
 
 from __future__ import annotations

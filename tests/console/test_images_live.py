@@ -2,14 +2,9 @@
 coordinator, a node daemon "real-host" on it, a dir pool in a directory of the test's own, the
 real main window on the qasync loop, driven by keyboard.
 
-PENDING THE MERGE of issue 9's other branches: it is written against the contract
-(coordinator.proto's CreateUpload, node.proto's UploadImage, ``clients.image_upload.send_file``,
-the coordinator publishing Image and Task on Watch) and fails on the console branch alone,
-where the coordinator answers CreateUpload "not implemented".
-
-- Ctrl+4, Ctrl+U, a file of 8 MiB: the transfers panel opens by itself, its bar moves and
+- Ctrl+4, Ctrl+U, a file of 1 GiB: the transfers panel opens by itself, its bar moves and
   reaches 100 %, the image lands READY with the file's SHA-256, in the pool on real-host.
-- A 64 MiB upload cancelled from the panel (Delete): CancelTask on the coordinator, the task
+- A 1 GiB upload cancelled from the panel (Delete): CancelTask on the coordinator, the task
   ends cancelled, and no volume of that name is left in the pool.
 - Closing the window while an upload streams asks first; "Keep running" keeps the window.
 """
@@ -93,11 +88,18 @@ def window(qtbot, settings, run, real_fleet, pool) -> Iterator[MainWindow]:
     main.deleteLater()
 
 
-def a_file(tmp_path: Path, name: str, size: int) -> tuple[Path, str]:
+def a_long_file(tmp_path: Path, name: str) -> tuple[Path, str]:
+    """1 GiB of data (a random MiB over and over: no zero runs, which would go as holes): a
+    few seconds of upload here, so a cancel or a close asked at its first progress always
+    comes while it runs (a cancel reaches the node in milliseconds)."""
     path = tmp_path / name
-    data = os.urandom(size)
-    path.write_bytes(data)
-    return path, hashlib.sha256(data).hexdigest()
+    block = os.urandom(MiB)
+    digest = hashlib.sha256()
+    with path.open("wb") as out:
+        for _ in range(1024):
+            out.write(block)
+            digest.update(block)
+    return path, digest.hexdigest()
 
 
 def upload(qtbot, window: MainWindow, path: Path, pool: str) -> ImagesPage:
@@ -134,7 +136,7 @@ def volumes(uri: str, pool: str) -> list[str]:
 
 
 def test_an_upload_lands_ready_with_a_moving_bar(qtbot, window, pool, tmp_path):
-    path, sha = a_file(tmp_path, "tiny.iso", 8 * MiB)
+    path, sha = a_long_file(tmp_path, "media.iso")
     tasks = window.context.model("tasks", TasksModel)
     images = window.context.model("images", ImagesModel)
     dock = window.findChild(TransfersDock)
@@ -155,28 +157,35 @@ def test_an_upload_lands_ready_with_a_moving_bar(qtbot, window, pool, tmp_path):
 
     qtbot.waitUntil(finished, timeout=SETTLE_TIMEOUT_MS)
     assert seen[-1] == 1.0
-    image = images.image(f"{pool}/tiny.iso")
+    # The bar moved: it showed parts of the way, never going back.
+    assert any(0.0 < fraction < 1.0 for fraction in seen), seen
+    assert seen == sorted(seen)
+    image = images.image(f"{pool}/media.iso")
     qtbot.waitUntil(
         lambda: (
-            (i := images.image(f"{pool}/tiny.iso")) is not None and i.phase == cpb.IMAGE_PHASE_READY
+            (i := images.image(f"{pool}/media.iso")) is not None
+            and i.phase == cpb.IMAGE_PHASE_READY
         ),
         timeout=SETTLE_TIMEOUT_MS,
     )
-    image = images.image(f"{pool}/tiny.iso")
+    image = images.image(f"{pool}/media.iso")
     assert image is not None and image.facts.sha256 == sha and image.host == HOST
     assert tasks.running_count() == 0
-    assert page.select_image(pool, "tiny.iso")
+    assert page.select_image(pool, "media.iso")
     assert page.detail.facts["SHA-256"].text() == sha
 
 
 def test_cancel_from_the_panel_leaves_no_volume(qtbot, window, pool, tmp_path, system_libvirt_uri):
-    path, _sha = a_file(tmp_path, "big.iso", 64 * MiB)
+    path, _sha = a_long_file(tmp_path, "big.iso")
     upload(qtbot, window, path, pool)
     dock = window.findChild(TransfersDock)
     assert dock is not None
     panel = dock.panel
     qtbot.waitUntil(lambda: panel.selected_task() is not None, timeout=20_000)
+    # Delete on the transfer's row: the panel's keyboard way to cancel it.
+    activate(qtbot, window)
     panel.view.setFocus()
+    qtbot.waitUntil(panel.view.hasFocus)
     press(qtbot, Qt.Key.Key_Delete)
     qtbot.waitUntil(
         lambda: (
@@ -191,7 +200,7 @@ def test_cancel_from_the_panel_leaves_no_volume(qtbot, window, pool, tmp_path, s
 
 
 def test_closing_with_an_upload_running_asks_first(qtbot, window, pool, tmp_path):
-    path, _sha = a_file(tmp_path, "slow.iso", 256 * MiB)
+    path, _sha = a_long_file(tmp_path, "slow.iso")
     page = upload(qtbot, window, path, pool)
     qtbot.waitUntil(lambda: page.transfers.running_uploads() != [], timeout=20_000)
     window.close()
