@@ -37,6 +37,7 @@ from coordinator.realize import HostOutcome, Realizer
 from coordinator.tasks import CANCEL_ASKED, TaskRegistry, UnknownTask, new_task_id
 from coordinator.tasks import PHASE_OF as TASK_PHASE_OF
 from domain.errors import ValidationError
+from domain.image_catalog import catalog_entry
 from domain.images import (
     ImageKind,
     ImagePhase,
@@ -49,7 +50,7 @@ from domain.images import (
     validate_size,
     validate_url,
 )
-from domain.limits import PATH_MAX, quoted, shortened, validate_text
+from domain.limits import PATH_MAX, shortened, validate_text
 from domain.pools import validate_pool_name
 from domain.tasks import FINISHED, MESSAGE_MAX, TaskKind, TaskPhase
 from domain.validation import validate_hostname
@@ -99,11 +100,6 @@ class ImageRefused(Exception):
     """FAILED_PRECONDITION: valid, but not possible now; the message says why."""
 
 
-class NoSuchCatalogEntry(ValidationError):
-    def __init__(self, entry: str) -> None:
-        super().__init__("catalog_id", f"unknown catalog entry (got {quoted(entry)})")
-
-
 @dataclass(frozen=True)
 class UploadTicket:
     """What CreateUpload answers: the caller streams to ``node_address`` with ``secret``."""
@@ -114,18 +110,6 @@ class UploadTicket:
     node_address: str
     secret: str
     expires_at: float
-
-
-def _catalog_entry(entry_id: str) -> Any | None:
-    """The built-in catalog's entry (id, url, checksum_url), once domain.image_catalog
-    exists (another part of issue 9); until then every id is unknown."""
-    try:
-        from domain import image_catalog  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    entries = getattr(image_catalog, "ENTRIES", getattr(image_catalog, "CATALOG", ()))
-    values = entries.values() if isinstance(entries, dict) else entries
-    return next((e for e in values if getattr(e, "id", None) == entry_id), None)
 
 
 def _verb(task_kind: int, image: pb.Image) -> str:
@@ -305,10 +289,8 @@ class ImageManager:
             return url, checksum_url
         if request.url or request.checksum_url:
             raise ValidationError("catalog_id", "give a catalog entry or a URL, not both")
-        entry = _catalog_entry(request.catalog_id)
-        if entry is None:
-            raise NoSuchCatalogEntry(request.catalog_id)
-        return validate_url(entry.url, "catalog_id"), entry.checksum_url
+        entry = catalog_entry(request.catalog_id, "catalog_id")
+        return entry.url, entry.checksum_url
 
     async def _start_download(self, image: pb.Image, resume: bool) -> pb.Image:
         start = node_pb2.StartDownloadRequest(

@@ -1,6 +1,6 @@
 """Download cloud image…: the chosen host fetches a URL (or a catalog entry) into a pool.
 
-A catalog entry (console.images.catalog) fills the URL and the publisher's checksum file, which
+A catalog entry (domain.image_catalog) fills the URL and the publisher's checksum file, which
 the host reads the SHA-256 from; any other http(s) URL can be typed, with an optional SHA-256
 or checksum-file URL. The name is pre-filled from the URL's last segment until the user types
 one; the kind is guessed from it (a disk image unless it ends in .iso). Only pools READY on a
@@ -14,13 +14,13 @@ from urllib.parse import urlsplit
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
-from console.images.catalog import CatalogEntry
 from console.images.dialog_parts import ImageDialog, Submit
 from console.images.image_text import KIND_TO_PB
 from console.images.pool_targets import Targets
 from console.images.upload_dialog import SHA_HINT, Taken, check_sha256
 from console.wizards.field_row import FieldRow
 from domain.errors import ValidationError
+from domain.image_catalog import CatalogImage
 from domain.images import ImageKind, kind_for_file, name_for_file, validate_image_name, validate_url
 from proto.quantix.v1 import coordinator_pb2 as pb
 
@@ -45,7 +45,7 @@ class DownloadDialog(ImageDialog):
         targets: Targets,
         submit: Submit,
         taken: Taken,
-        catalog: Sequence[CatalogEntry] = (),
+        catalog: Sequence[CatalogImage] = (),
         parent: QWidget | None = None,
     ) -> None:
         super().__init__("Download Cloud Image", "&Download", targets, "a download", submit, parent)
@@ -125,7 +125,7 @@ class DownloadDialog(ImageDialog):
 
     # --- what follows from what -------------------------------------------------------------
 
-    def entry(self) -> CatalogEntry | None:
+    def entry(self) -> CatalogImage | None:
         entry_id = self.source_combo.currentData()
         return next((e for e in self.catalog if e.id == entry_id), None)
 

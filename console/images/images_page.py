@@ -40,7 +40,6 @@ from PySide6.QtWidgets import (
 
 from console.connection import EndpointSource
 from console.images import image_text, pool_targets
-from console.images.catalog import CatalogEntry, catalog_entries
 from console.images.dialog_parts import ImageDialog
 from console.images.download_dialog import DownloadDialog
 from console.images.image_detail import ImageDetail
@@ -56,6 +55,7 @@ from console.models.pools_model import PoolsModel
 from console.watch import ConnectionState, EmptyListTexts, Phase
 from console.widgets.detail_parts import action_button
 from console.widgets.list_page_parts import PageTopBar, TableOrMessage, setup_row_table
+from domain.image_catalog import CATALOG, CatalogImage
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 
@@ -111,7 +111,7 @@ class ImagesPage(QWidget):
         endpoint: EndpointSource,
         transfers: TransferManager,
         parent: QWidget | None = None,
-        catalog: Sequence[CatalogEntry] | None = None,
+        catalog: Sequence[CatalogImage] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("imagesPage")
@@ -120,7 +120,7 @@ class ImagesPage(QWidget):
         self.pools = pools
         self.transfers = transfers
         self._endpoint = endpoint
-        self.catalog = tuple(catalog_entries() if catalog is None else catalog)
+        self.catalog = tuple(CATALOG if catalog is None else catalog)
         self._selected_key = ""
         self._connection = ConnectionState(Phase.IDLE, "")
         self.dialog: ImageDialog | None = None

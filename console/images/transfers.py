@@ -28,6 +28,7 @@ from pathlib import Path
 import grpc
 from PySide6.QtCore import QObject, Signal
 
+from clients import image_upload
 from clients.channels import node_endpoint, open_channel
 from clients.coordinator import CoordinatorClient
 from clients.errors import describe_rpc_error
@@ -82,14 +83,6 @@ class UploadRequest:
             host=self.host,
             source=self.path.name,
         )
-
-
-def _send_file() -> SendFile:
-    """clients.image_upload.send_file, imported when first needed (written in another branch
-    of issue 9; a console without it says so when an upload starts, not at start-up)."""
-    from clients.image_upload import send_file
-
-    return send_file  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -173,7 +166,7 @@ class TransferManager(QObject):
             upload.sent = done
 
         try:
-            send_file = self._send_file or _send_file()
+            send_file = self._send_file or image_upload.send_file
             channel = open_channel(node_endpoint(address, upload.host, identity))
             try:
                 await send_file(channel, request.path, ticket, progress)

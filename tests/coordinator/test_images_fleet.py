@@ -46,7 +46,7 @@ BAD_DOWNLOADS = [
     ({"kind": cpb.IMAGE_KIND_OVA_TEMPLATE}, "kind: a download is a DISK or an ISO"),
     ({"sha256": "12"}, "sha256: must be 64 hex digits"),
     ({"name": "a/b"}, "name: must not contain a path separator"),
-    ({"url": "", "catalog_id": "no-such-entry"}, "catalog_id: unknown catalog entry"),
+    ({"url": "", "catalog_id": "no-such-entry"}, "catalog_id: is not an image of th"),
     ({"catalog_id": "no-such-entry"}, "catalog_id: give a catalog entry or a URL, not both"),
 ]
 
