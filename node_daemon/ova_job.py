@@ -11,12 +11,19 @@ from node_daemon.jobs import JobContext
 from node_daemon.ova_import import OvaImportFailed, OvaRefused, import_ova
 from proto.quantix.v1 import common_pb2
 
+# import_ova counts bytes while extracting and converting, and items (digests checked, disks
+# registered) in its other phases: a task's figures are bytes, so those counts go into the step.
+_BYTE_PHASES = frozenset({ImagePhase.EXTRACTING, ImagePhase.CONVERTING})
+
 
 class OvaTemplateImporter:
     async def __call__(
         self, ctx: JobContext, archive: Path, work_dir: Path, pool_dir: Path, template: str
     ) -> common_pb2.ImageFacts:
         def report(phase: ImagePhase, step: str, done: int, total: int) -> None:
+            if phase not in _BYTE_PHASES:
+                ctx.phase(phase, f"{step} ({done} of {total})" if total else step)
+                return
             if phase is not ctx.image_phase:
                 ctx.phase(phase, step)
             ctx.progress(done, total, step)
