@@ -19,6 +19,7 @@ from pathlib import Path
 from domain.disk_images import DiskImageRefused, check_disk_image
 from domain.errors import ValidationError
 from domain.images import (
+    IMAGE_SIZE_MAX,
     ImageKind,
     ImagePhase,
     UploadMode,
@@ -29,7 +30,7 @@ from domain.images import (
     validate_url,
 )
 from domain.pools import validate_pool_name
-from node_daemon.image_download import DownloadFailed, download_into
+from node_daemon.image_download import BadDownload, DownloadFailed, download_into
 from node_daemon.image_file_writer import VOLUME_MODE
 from node_daemon.image_pools import look_up_pool, refresh_pool
 from node_daemon.jobs import JobContext
@@ -41,6 +42,9 @@ from proto.quantix.v1 import common_pb2
 log = logging.getLogger(__name__)
 
 STEP_DOWNLOADING = "downloading"
+# A download never takes a pool's last GiB: the pool's disk is shared with the guests' disks,
+# and a guest that cannot write pauses. A GiB is a few minutes of a busy guest's writes.
+FREE_SPACE_RESERVE = 1 << 30
 STEP_CHECKING = "checking the image"
 
 
@@ -121,12 +125,13 @@ class DownloadJob:
                 checksum_url=self.checksum_url,
                 resume=self.resume,
                 progress=progress,
+                max_bytes=await asyncio.to_thread(_room_for, dest),
             )
         except DownloadFailed as failed:
-            cause = str(failed)
-            # What arrived is good for a Retry unless the bytes themselves are wrong.
-            self._keep_partial = "checksum mismatch" not in cause
-            raise DownloadStopped(self._stopped(cause)) from None
+            # What arrived is kept for a Retry, unless it is no good (wrong checksum, larger
+            # than allowed) or the disk is full (guests share it: it is given back at once).
+            self._keep_partial = not isinstance(failed, BadDownload)
+            raise DownloadStopped(self._stopped(str(failed))) from None
         except ValidationError as error:
             raise DownloadStopped(self._refused(str(error))) from None
         self._done = self._total = result.size
@@ -218,3 +223,12 @@ class DownloadJob:
 
     def _refused(self, reason: str) -> str:
         return f"download of {self.volume} to pool {self.pool} on {self.host} refused: {reason}"
+
+
+def _room_for(dest: Path) -> int:
+    """The most a download into ``dest`` may write: the largest image there is, and no more
+    than the pool's free space less FREE_SPACE_RESERVE (what a resumed file holds counts)."""
+    stat = os.statvfs(dest.parent)
+    have = dest.stat().st_size if dest.exists() else 0
+    room = stat.f_bavail * stat.f_frsize - FREE_SPACE_RESERVE + have
+    return max(0, min(IMAGE_SIZE_MAX, room))

@@ -40,7 +40,9 @@ with the volume's path and reports ``progress(done, total)`` as the task's progr
 from __future__ import annotations
 
 import asyncio
+import errno
 import hashlib
+import os
 import ssl
 import threading
 from collections.abc import Callable
@@ -63,7 +65,7 @@ from domain.checksums import (
     shown_name,
     url_for_message,
 )
-from domain.images import validate_sha256, validate_url
+from domain.images import IMAGE_SIZE_MAX, validate_sha256, validate_url
 from domain.units import format_bytes
 
 # Blocks written and hashed at a time: 1 MiB keeps the per-block overhead (a thread hand-off,
@@ -113,6 +115,11 @@ class DownloadFailed(Exception):
     cause ("GET https://example.org/x.img: 404 Not Found")."""
 
 
+class BadDownload(DownloadFailed):
+    """What arrived is no good and must not be kept for a Retry: a checksum mismatch, a body
+    larger than allowed, a disk that filled up."""
+
+
 async def download_into(
     dest: Path,
     url: str,
@@ -122,6 +129,7 @@ async def download_into(
     resume: bool = False,
     progress: ProgressCallback | None = None,
     timeouts: DownloadTimeouts = DownloadTimeouts(),  # frozen: one shared default is safe
+    max_bytes: int = IMAGE_SIZE_MAX,
 ) -> DownloadResult:
     """Download ``url`` into ``dest`` (see the module's docstring); DownloadFailed when it
     cannot, ValidationError for a bad URL or checksum before anything is touched."""
@@ -134,7 +142,7 @@ async def download_into(
         if not expected_sha256 and checksum_url:
             content = await _fetch_checksum_file(client, checksum_url, timeouts)
             checks.read_checksum_file(content, checksum_url, url)
-        sink = _Sink(dest, checks.algorithms())
+        sink = _Sink(dest, checks.algorithms(), max_bytes)
         try:
             await sink.open(keep=resume)
             final_url = await _transfer(client, url, sink, checks, progress, timeouts)
@@ -209,7 +217,7 @@ class _Checks:
         actual = sink.hexdigest(self.digest.algorithm)
         if actual != self.digest.hex:
             label = self.digest.algorithm.label
-            raise DownloadFailed(
+            raise BadDownload(
                 f"checksum mismatch: {shown_name(file_name) or url_for_message(url)} has {label} "
                 f"{actual[:16]}…, but {self.digest.source} says {self.digest.hex[:16]}…"
             )
@@ -418,9 +426,11 @@ class _Sink:
     error surfaces at the next ``write``/``finish`` as DownloadFailed naming the file.
     """
 
-    def __init__(self, dest: Path, algorithms: tuple[DigestAlgorithm, ...]) -> None:
+    def __init__(self, dest: Path, algorithms: tuple[DigestAlgorithm, ...], max_bytes: int) -> None:
         self.dest = dest
         self.size = 0
+        # A body may say any length, or none, and go on for ever: it stops here.
+        self.max_bytes = max_bytes
         self._algorithms = algorithms
         self._hashes = {a: hashlib.new(a.value) for a in algorithms}
         self._file: BinaryIO | None = None
@@ -436,9 +446,16 @@ class _Sink:
     async def write(self, block: list[bytes]) -> None:
         """Hand over one block (the pieces as they arrived: not joined, which would copy
         every byte once more on the event loop's thread)."""
+        length = sum(map(len, block))
+        if self.size + length > self.max_bytes:
+            raise BadDownload(
+                f"writing {self.dest}: the download is larger than the "
+                f"{format_bytes(self.max_bytes)} it may take (the largest image, or the pool's "
+                "free space less a reserve)"
+            )
         await self._wait_in_flight()
         self._in_flight = self._thread.submit(self._write, block)
-        self.size += sum(map(len, block))
+        self.size += length
 
     async def restart(self) -> None:
         """Throw away what is there: the body that follows starts at byte 0."""
@@ -477,15 +494,23 @@ class _Sink:
             return await future
         except OSError as error:
             where = f" at {format_bytes(self.size)}" if self.size else ""
-            raise DownloadFailed(f"writing {self.dest}{where}: {error.strerror or error}") from None
+            failure = BadDownload if error.errno == errno.ENOSPC else DownloadFailed
+            raise failure(f"writing {self.dest}{where}: {error.strerror or error}") from None
 
     # On the worker thread:
 
     def _open(self, keep: bool) -> int:
-        if keep and self.dest.exists():
-            self._file = self.dest.open("r+b")
-        else:
-            self._file = self.dest.open("wb")
+        # Never through a symbolic link: the pool's directory may be writable by others, and
+        # the daemon runs as root.
+        flags = os.O_RDWR | os.O_CLOEXEC | os.O_NOFOLLOW
+        try:
+            fd = os.open(self.dest, flags if keep else flags | os.O_CREAT | os.O_TRUNC, 0o600)
+        except FileNotFoundError:
+            fd = os.open(self.dest, flags | os.O_CREAT, 0o600)
+            keep = False
+        self._file = os.fdopen(fd, "r+b")
+        if not keep:
+            self._file.truncate(0)
             return 0
         size = 0
         while not self._stop.is_set() and (block := self._file.read(CHUNK_BYTES)):

@@ -99,6 +99,17 @@ class ImageRpcs:
             log.warning("%s", message, extra={"caller": peer.name if peer else ""})
             await context.abort(grpc.StatusCode.PERMISSION_DENIED, message)
             raise AssertionError("abort() returns only by raising") from None
+        if self.reporter is not None:
+            # The coordinator hears at once that the ticket is in use: a transfer waiting here
+            # for a free slot is not taken for one that never started.
+            self.reporter.send(
+                coordinator_pb2.ReportTaskProgressRequest(
+                    hostname=self.name,
+                    id=ticket.task_id,
+                    phase=coordinator_pb2.TASK_PHASE_RUNNING,
+                    step="waiting for a transfer slot on this host",
+                )
+            )
         feed = UploadFeed()
         upload = UploadJob(self.name, ticket, feed, self.journal, self.data_dir, self.ova_importer)
         try:
@@ -171,6 +182,8 @@ class ImageRpcs:
         self, request: node_pb2.CancelJobRequest, context: grpc.aio.ServicerContext
     ) -> node_pb2.CancelJobResponse:
         task_id = validate_task_id(request.task_id, "task_id")
+        if self.tickets.revoke(task_id):
+            log.info("upload ticket revoked before use", extra={"task": task_id})
         if self.jobs.cancel(task_id):
             log.info("job cancelled", extra={"task": task_id})
         return node_pb2.CancelJobResponse()

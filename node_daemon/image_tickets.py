@@ -120,6 +120,7 @@ class TooManyTickets(Exception):
 class _Entry:
     ticket: TransferTicket
     used: bool = False
+    cancelled: bool = False
 
 
 class TicketBook:
@@ -176,6 +177,8 @@ class TicketBook:
         if found is None:
             raise TicketRefused("the ticket is not one this host holds (unknown or mistyped)")
         ticket = found.ticket
+        if found.cancelled:
+            raise TicketRefused(f"the upload of task {ticket.task_id} was cancelled")
         if found.used:
             raise TicketRefused(
                 f"the ticket of task {ticket.task_id} has been used already: a ticket is "
@@ -193,6 +196,16 @@ class TicketBook:
                 f"{_ago(now - ticket.expires_at)} ago: start the upload again for a new one"
             )
         return ticket
+
+    def revoke(self, task_id: str) -> bool:
+        """The task was cancelled: its ticket opens nothing from now on. True when it had not
+        been used (no upload of it runs here, so nothing on this host will report it)."""
+        unused = False
+        for entry in self._entries:
+            if entry.ticket.task_id == task_id:
+                unused = unused or not entry.used
+                entry.used = entry.cancelled = True
+        return unused
 
     def _forget(self, now: float, room_for: int) -> None:
         """Drop what is no longer worth remembering; when the book would still be too full,

@@ -50,8 +50,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MiB = 1024 * 1024
-# A data part larger than this is refused: gRPC's default receive limit is 4 MiB per message
-# (NOTES.md), the sender's parts are ~1 MiB, and the node buffers QUEUE_PARTS of them.
+# A data part larger than this is refused as it is read, before it is queued: the sender's
+# parts are ~1 MiB, and the node buffers QUEUE_PARTS of them (gRPC itself takes messages up to
+# clients.channels.MAX_MESSAGE_BYTES, 16 MiB).
 MAX_DATA_PART = 4 * MiB
 # Parts held between the gRPC handler and the job: 8 x ~1 MiB keeps the disk busy while the
 # next parts arrive, and bounds what one upload holds in memory (at most 32 MiB of
@@ -118,6 +119,12 @@ class UploadFeed:
         """Read ``requests`` (the rest of the RPC's stream) into the feed until it ends."""
         try:
             async for request in requests:
+                if request.WhichOneof("part") == "data" and len(request.data.data) > MAX_DATA_PART:
+                    self.lost(
+                        f"a data part of {format_bytes(len(request.data.data))} is larger than "
+                        f"{format_bytes(MAX_DATA_PART)}: send ~1 MiB parts"
+                    )
+                    return
                 await self._queue.put(request)
         except asyncio.CancelledError:
             raise
@@ -243,8 +250,13 @@ class UploadJob:
         facts = await self._facts(ctx, self._writer, received_sha256)
         if ticket.kind is ImageKind.OVA_TEMPLATE:
             facts = await self._import(ctx, facts, pool)
-        await self._refresh(ctx)
+        # Complete and verified: it stays whatever happens now, and a cancel that comes during
+        # the refresh is too late to undo it (the job then ends SUCCEEDED, with its facts).
         self._kept = True
+        try:
+            await self._refresh(ctx)
+        except asyncio.CancelledError:
+            log.info("cancel after the upload was verified: kept", extra={"task": ticket.task_id})
         self._journal.forget(ticket.task_id)
         ctx.succeed(facts)
         if not self.stored.done():

@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 from domain.images import ImagePhase, template_disk_name, validate_image_name
 from domain.ovf import ManifestEntry, OvfDescriptor, parse_manifest, parse_ovf
+from node_daemon.image_file_writer import VOLUME_MODE
 from node_daemon.ova_extract import ExtractedFile, ExtractLimits, OvaIndex, extract, scan_ova
 from node_daemon.ova_verify import (
     ALL_ALGORITHMS,
@@ -304,7 +305,7 @@ def _claim(target: Path) -> None:
     """Create the volume's file, failing if anything has that name: two imports (or an
     upload) racing for a name cannot overwrite each other; qemu-img then writes into it."""
     try:
-        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644))
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, VOLUME_MODE))
     except FileExistsError:
         raise OvaRefused(
             f"creating the template's volumes: {target.name} appeared in the pool meanwhile"

@@ -16,6 +16,7 @@ import pytest
 from domain.errors import ValidationError
 from node_daemon.image_download import (
     MAX_REDIRECTS,
+    BadDownload,
     DownloadFailed,
     DownloadResult,
     DownloadTimeouts,
@@ -101,6 +102,25 @@ def test_a_redirected_download_arrives_whole_with_its_size_sha256_and_progress(s
 def test_a_404_is_named_with_the_url(server, tmp_path):
     url = server.url("/images/missing.img")
     assert failure(tmp_path / "x.img", url) == f"GET {url}: 404 Not Found"
+
+
+def test_a_body_larger_than_allowed_is_stopped_and_not_kept_for_a_retry(server, tmp_path):
+    server.serve(f"/images/{NOBLE}", IMAGE)
+    dest = tmp_path / "noble.img"
+    with pytest.raises(BadDownload) as stopped:
+        download(dest, server.url(f"/images/{NOBLE}"), max_bytes=len(IMAGE) // 2)
+    assert "the download is larger than the" in str(stopped.value)
+    assert dest.stat().st_size <= len(IMAGE) // 2  # it stopped there
+
+
+def test_a_symbolic_link_at_the_destination_is_not_followed(server, tmp_path):
+    server.serve(f"/images/{NOBLE}", IMAGE)
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"keep me")
+    (tmp_path / "noble.img").symlink_to(victim)
+    with pytest.raises(DownloadFailed, match="Too many levels of symbolic links"):
+        download(tmp_path / "noble.img", server.url(f"/images/{NOBLE}"))
+    assert victim.read_bytes() == b"keep me"
 
 
 def test_an_error_after_a_redirect_names_both_urls(server, tmp_path):

@@ -310,7 +310,8 @@ def test_tickets_that_do_not_allow_the_upload_are_refused_and_nothing_is_written
     source = tmp_path / "t.iso"
     random_file(source, MiB)
     iso = cpb.IMAGE_KIND_ISO
-    used, wrong_identity, expired = (secrets.token_urlsafe(32) for _ in range(3))
+    used, wrong_identity, expired, cancelled = (secrets.token_urlsafe(32) for _ in range(4))
+    cancelled_task = new_task_id()
 
     async def run() -> dict[str, grpc.aio.AioRpcError]:
         refusals = {}
@@ -323,8 +324,15 @@ def test_tickets_that_do_not_allow_the_upload_are_refused_and_nothing_is_written
                 await coordinator.AddTransferTicket(
                     ticket_request(new_task_id(), secret, pool, volume, MiB, kind=iso, **options)
                 )
+            await coordinator.AddTransferTicket(
+                ticket_request(cancelled_task, cancelled, pool, "gone.iso", MiB, kind=iso)
+            )
+            # Cancelled before its upload began (the coordinator's CancelTask): the ticket
+            # opens nothing any more.
+            await coordinator.CancelJob(npb.CancelJobRequest(task_id=cancelled_task))
             await send_file(operator, source, used)
             for label, secret in (
+                ("cancelled", cancelled),
                 ("reused", used),
                 ("identity", wrong_identity),
                 ("expired", expired),
@@ -345,6 +353,9 @@ def test_tickets_that_do_not_allow_the_upload_are_refused_and_nothing_is_written
 
     assert {error.code() for error in refusals.values()} == {grpc.StatusCode.PERMISSION_DENIED}
     details = {label: error.details() for label, error in refusals.items()}
+    assert details["cancelled"] == (
+        f"host-real: upload refused: the upload of task {cancelled_task} was cancelled"
+    )
     assert details["reused"].startswith("host-real: upload refused: the ticket of task ")
     assert details["reused"].endswith(
         "has been used already: a ticket is good for one upload; "
