@@ -39,6 +39,7 @@ from coordinator.tasks import PHASE_OF as TASK_PHASE_OF
 from domain.errors import ValidationError
 from domain.image_catalog import catalog_entry
 from domain.images import (
+    FOUND_NOT_DELETED,
     ImageKind,
     ImagePhase,
     image_key,
@@ -337,8 +338,12 @@ class ImageManager:
         retried.message = ""
         retried.task_id = task.id
         retried.updated_at.CopyFrom(timestamp_of(self._clock()))
+        # Resumed only onto the file the earlier attempt made; otherwise a fresh start, which
+        # the host refuses if a file of that name is there (it is not Quantix's).
+        resume = image.volume_made
+        retried.volume_made = resume
         self._put(retried)
-        return await self._start_download(retried, resume=True)
+        return await self._start_download(retried, resume=resume)
 
     def _was_download(self, image: pb.Image) -> bool:
         try:
@@ -351,8 +356,18 @@ class ImageManager:
 
     async def delete(self, pool: str, name: str) -> None:
         image = self.get(pool, name)
+        if not image.managed:
+            raise ImageRefused(f"{name} in pool {pool}: {FOUND_NOT_DELETED}")
         self._refuse_if_busy(image, "deleted")
         key = image_key(pool, name)
+        if image.phase != cpb.IMAGE_PHASE_READY and not (
+            image.volume_made and self._was_download(image)
+        ):
+            # Nothing of it is on the host: a failed upload's or import's host removed what it
+            # made, and a refused one made nothing (a file of that name there is not ours).
+            self._inventory.remove(KIND, key)
+            log.info("failed image forgotten", extra={"image": key, "host": image.host})
+            return
         volumes = list(image.facts.volumes) or [name]
         what = "its volumes" if len(volumes) > 1 else f"volume {name}"
         self._deleting.add(key)
@@ -389,6 +404,19 @@ class ImageManager:
             )
 
     # --- what nodes report -------------------------------------------------------------------
+
+    def volume_made(self, host: str, task_id: str) -> None:
+        """``host`` reports that the task made its image's file (see Image.volume_made)."""
+        key = self._moving.get(task_id)
+        image = self._inventory.get(KIND, key) if key else None
+        if not isinstance(image, pb.Image) or image.task_id != task_id or image.volume_made:
+            return
+        if image.host != host:
+            return  # not the task's host: the registry refuses its report
+        changed = pb.Image()
+        changed.CopyFrom(image)
+        changed.volume_made = True
+        self._put(changed)
 
     def task_reported(
         self, task_id: str, image_phase: ImagePhase | None, facts: cpb.ImageFacts

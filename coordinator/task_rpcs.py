@@ -63,6 +63,10 @@ class TaskRpcs:
         # The image's part is checked before anything changes, and taken after the task's.
         image_phase = reported_phase(request.image_phase)
         validate_facts(request.image_facts)
+        if image_phase is not None:
+            # A host names an image phase only once it has made the image's file; taken before
+            # the task's change, which may finish the task and the image with it.
+            self._images.volume_made(request.hostname, request.id)
         cancel = self._tasks.report(
             request.hostname,
             request.id,

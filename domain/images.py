@@ -54,6 +54,14 @@ class ImagePhase(enum.Enum):
         return self not in (ImagePhase.READY, ImagePhase.ERROR)
 
 
+# A volume found in a pool was not put there by Quantix (an installer's, an admin's, a guest's
+# disk): it is listed so that it can be used, never deleted, as Quantix never changes what it did
+# not make.
+FOUND_NOT_DELETED = (
+    "a volume found in the pool: Quantix did not put it there and does not delete it"
+)
+
+
 def image_key(pool: str, name: str) -> str:
     """The image's key on Watch and in the store: a name is unique within its pool."""
     return f"{pool}/{name}"

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from clients import present
 from console.images import task_text
 from console.pool_text import SettingRow
-from domain.images import ImageKind, ImagePhase
+from domain.images import FOUND_NOT_DELETED, ImageKind, ImagePhase
 from domain.units import format_bytes
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
@@ -238,7 +238,7 @@ def delete_refusal(image: pb.Image | None) -> str | None:
     if image is None:
         return "Select the image to delete first"
     if not image.managed:
-        return "A volume found in the pool: Quantix did not put it there and does not delete it"
+        return FOUND_NOT_DELETED[0].upper() + FOUND_NOT_DELETED[1:]
     if is_busy(image):
         return f"{image.name} is {phase_label(image).lower()}: cancel its transfer first"
     return None

@@ -5,12 +5,21 @@ deadline short (a paused host is reported within 2 s)."""
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
+
 from clients.coordinator import CoordinatorClient
 from localfleet.testhosts import HostPool, HostVolume
 from proto.quantix.v1 import common_pb2 as cpb
 from tests.helpers import eventually
 
 GIB = 1 << 30
+# host-a's pool directory: a download there writes a real file (the test driver stores only
+# the volumes it lists), so it is a directory of this test run, never the machine's own
+# /var/lib/libvirt/images.
+POOL_DIR = tempfile.mkdtemp(prefix="quantix-image-tests-")
+atexit.register(shutil.rmtree, POOL_DIR, True)
 HOSTS = ("host-a", "host-b")
 FOUND = (
     HostVolume("found.iso", GIB, GIB // 2),
@@ -18,7 +27,7 @@ FOUND = (
     HostVolume("Bad Name.img", GIB),  # libvirt takes it; no image call could name it
 )
 POOLS = {
-    "host-a": (HostPool("default", "dir", target="/var/lib/libvirt/images", volumes=FOUND),),
+    "host-a": (HostPool("default", "dir", target=POOL_DIR, volumes=FOUND),),
     "host-b": (),
 }
 DEADLINE_S = 2

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import time
 
+import grpc
+
 from clients.coordinator import CoordinatorClient
 from clients.node import NodeClient
 from proto.quantix.v1 import common_pb2 as cpb
@@ -101,8 +103,14 @@ def test_cancel_of_an_upload_not_begun_asks_the_host_and_ends_cancelled(start_fl
     )
 
 
-def test_a_download_starts_on_the_host_and_a_found_volume_is_deleted_there(start_fleet):
+def test_a_failed_download_is_deleted_with_its_file_and_a_found_volume_is_not_deleted(
+    start_fleet,
+):
     fleet = start_fleet(HOSTS, **OPTIONS)
+
+    async def volumes() -> set[str]:
+        async with NodeClient(fleet.node_endpoint("host-a", "coordinator"), "host-a") as node:
+            return {v.name for v in await node.list_volumes("default")}
 
     async def main():
         await wait_registered(fleet.coordinator_endpoint(), HOSTS)
@@ -113,13 +121,31 @@ def test_a_download_starts_on_the_host_and_a_found_volume_is_deleted_there(start
                     pool="default", name="cloud.qcow2", url="http://127.0.0.1:1/cloud.qcow2"
                 )
             )
-            await admin.delete_image("default", "found.iso")
-            async with NodeClient(fleet.node_endpoint("host-a", "coordinator"), "host-a") as node:
-                left = {v.name for v in await node.list_volumes("default")}
-            return download, left, (await admin.list_images()).images
+            failed = await eventually(
+                lambda: admin.get_image("default", "cloud.qcow2"),
+                lambda i: i.phase == cpb.IMAGE_PHASE_ERROR,
+                what="the download failed (nothing listens on port 1)",
+            )
+            await admin.delete_image("default", "cloud.qcow2")
+            try:
+                await admin.delete_image("default", "found.iso")
+            except grpc.aio.AioRpcError as error:
+                refused = error
+            return download, failed, await volumes(), refused, await admin.list_images()
 
-    download, left, images = asyncio.run(main())
+    download, failed, after, refused, images = asyncio.run(main())
     assert download.phase == cpb.IMAGE_PHASE_DOWNLOADING
     assert download.source == "http://127.0.0.1:1/cloud.qcow2"
-    assert "found.iso" not in left
-    assert "found.iso" not in {i.name for i in images}
+    assert failed.volume_made and "127.0.0.1:1" in failed.message, failed.message
+    # The failed download's file is Quantix's (kept for a retry), so deleting the image asks
+    # the host to delete it (removing it is a real libvirt's part: the test driver lists only
+    # the volumes of its XML); the record is gone.
+    assert "cloud.qcow2" not in {i.name for i in images.images}
+    # A volume Quantix did not put there is never deleted by it.
+    assert refused.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert refused.details() == (
+        "found.iso in pool default: a volume found in the pool: Quantix did not put it there "
+        "and does not delete it"
+    )
+    assert "found.iso" in after
+    assert "found.iso" in {i.name for i in images.images}

@@ -808,7 +808,7 @@ class ReportTaskProgressResponse(_message.Message):
     def __init__(self, cancel: _Optional[bool] = ...) -> None: ...
 
 class Image(_message.Message):
-    __slots__ = ("pool", "name", "kind", "host", "phase", "message", "facts", "task_id", "source", "expected_sha256", "managed", "created_by", "created_at", "updated_at", "checksum_url")
+    __slots__ = ("pool", "name", "kind", "host", "phase", "message", "facts", "task_id", "source", "expected_sha256", "managed", "created_by", "created_at", "updated_at", "checksum_url", "volume_made")
     POOL_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
@@ -824,6 +824,7 @@ class Image(_message.Message):
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
     CHECKSUM_URL_FIELD_NUMBER: _ClassVar[int]
+    VOLUME_MADE_FIELD_NUMBER: _ClassVar[int]
     pool: str
     name: str
     kind: _common_pb2.ImageKind
@@ -839,7 +840,8 @@ class Image(_message.Message):
     created_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
     checksum_url: str
-    def __init__(self, pool: _Optional[str] = ..., name: _Optional[str] = ..., kind: _Optional[_Union[_common_pb2.ImageKind, str]] = ..., host: _Optional[str] = ..., phase: _Optional[_Union[_common_pb2.ImagePhase, str]] = ..., message: _Optional[str] = ..., facts: _Optional[_Union[_common_pb2.ImageFacts, _Mapping]] = ..., task_id: _Optional[str] = ..., source: _Optional[str] = ..., expected_sha256: _Optional[str] = ..., managed: _Optional[bool] = ..., created_by: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., checksum_url: _Optional[str] = ...) -> None: ...
+    volume_made: bool
+    def __init__(self, pool: _Optional[str] = ..., name: _Optional[str] = ..., kind: _Optional[_Union[_common_pb2.ImageKind, str]] = ..., host: _Optional[str] = ..., phase: _Optional[_Union[_common_pb2.ImagePhase, str]] = ..., message: _Optional[str] = ..., facts: _Optional[_Union[_common_pb2.ImageFacts, _Mapping]] = ..., task_id: _Optional[str] = ..., source: _Optional[str] = ..., expected_sha256: _Optional[str] = ..., managed: _Optional[bool] = ..., created_by: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., checksum_url: _Optional[str] = ..., volume_made: _Optional[bool] = ...) -> None: ...
 
 class ListImagesRequest(_message.Message):
     __slots__ = ()
