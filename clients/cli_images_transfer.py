@@ -11,6 +11,7 @@ runs without it and says so when asked to upload.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -29,7 +30,7 @@ from clients.present_images import image_phase_key, image_ref, is_busy
 from clients.present_tasks import task_phase_text
 from clients.progress_bar import Progress, ProgressBar
 from domain.errors import ValidationError
-from domain.images import ImagePhase
+from domain.images import ImagePhase, is_worded
 from domain.limits import quoted
 from domain.tasks import RateWindow, eta_seconds
 from proto.quantix.v1 import common_pb2 as cpb
@@ -81,10 +82,15 @@ async def send_to_node(
         return await send_file(channel, path, reply.ticket, UploadProgress(bar))
     except grpc.aio.AioRpcError as error:
         bar.interrupt()
+        said = error.details() or ""
+        if is_worded(said):
+            raise NotAsAsked(said) from None  # the node's own account: what, where, why
+        await _cancel_quietly(client, reply.task.id)
         node = f"node {host} ({reply.node_address})"
         raise NotAsAsked(f"upload of {where} failed: {describe_rpc_error(error, node)}") from None
     except (OSError, ValueError) as error:
         bar.interrupt()
+        await _cancel_quietly(client, reply.task.id)
         cause = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         raise NotAsAsked(f"upload of {where} stopped: reading {path}: {cause}") from None
     finally:
@@ -170,3 +176,10 @@ async def upload(
         return await settle(client, reply.task.id or reply.image.task_id, pool, name, stall_s, bar)
     bar.finish()
     return await client.get_image(pool, name)
+
+
+async def _cancel_quietly(client: CoordinatorClient, task_id: str) -> None:
+    """Tell the coordinator the upload will not come (the node may never have seen a byte), so
+    its task ends now rather than when the ticket expires; a refusal (it ended) is fine."""
+    with contextlib.suppress(grpc.aio.AioRpcError):
+        await client.cancel_task(task_id)

@@ -270,7 +270,7 @@ class ImageRpcs:
                     hostname=self.name,
                     id=entry.task_id,
                     phase=coordinator_pb2.TASK_PHASE_FAILED,
-                    message=f"{self.name}: {RESTARTED}",
+                    message=RESTARTED,  # the coordinator words it with the host and how far
                     image_phase=common_pb2.IMAGE_PHASE_ERROR,
                 )
             )

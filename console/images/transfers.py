@@ -36,7 +36,7 @@ from console.connection import EndpointSource
 from console.images import task_text
 from console.images.tasks_model import TasksModel
 from console.pool_ops import Failure, call_coordinator
-from domain.images import stopped_message
+from domain.images import is_worded, stopped_message
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from trust.credentials import Identity
@@ -175,11 +175,20 @@ class TransferManager(QObject):
         except asyncio.CancelledError:
             raise
         except Exception as error:
-            if isinstance(error, grpc.RpcError):
-                cause = describe_rpc_error(error, target)
+            said = error.details() or "" if isinstance(error, grpc.aio.AioRpcError) else ""
+            if is_worded(said):
+                text = said  # the node's own account: what, where, how far, why
             else:
-                cause = f"{type(error).__name__}: {error}"
-            text = stopped_message("upload", upload.host, upload.sent, request.size_bytes, cause)
+                if isinstance(error, grpc.RpcError):
+                    cause = describe_rpc_error(error, target)
+                else:
+                    cause = f"{type(error).__name__}: {error}"
+                text = stopped_message(
+                    "upload", upload.host, upload.sent, request.size_bytes, cause
+                )
+                # The node may never have seen a byte (the file could not be read, the node
+                # not reached): the coordinator is told now rather than when the ticket expires.
+                self.cancel(task_id)
             log.warning("upload of %s (task %s) failed: %s", request.path.name, task_id, text)
             self.tasks.set_note(task_id, f"This console: {text}")
             self.notice.emit(text)

@@ -238,7 +238,7 @@ def test_a_node_killed_mid_upload_removes_the_partial_volume_when_it_starts_agai
     failed = asyncio.run(after())
 
     assert failed.message == (
-        "host-up: the node daemon restarted while it ran; the partial volume was removed"
+        "the node daemon restarted while it ran; the partial volume was removed"
     )
     assert json.loads((site.data_dir / "transfers.json").read_text()) == {"transfers": []}
     assert (site.data_dir / "transfers.json").stat().st_mode & 0o777 == 0o600
