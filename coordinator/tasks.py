@@ -187,12 +187,19 @@ class TaskRegistry:
         (a cancel is under way)."""
         validate_text(step, "step", STEP_MAX)
         validate_text(message, "message", MESSAGE_MAX)
-        task = self.get(task_id)
+        try:
+            task = self.get(task_id)
+        except UnknownTask:
+            return True  # forgotten here (pruned, or a database replaced): nobody wants it
         if task.host != host:
             raise NotTheTasksHost(f"task {task_id} runs on {task.host}, not on {host}")
         if phase in (TaskPhase.QUEUED, TaskPhase.CANCELLING):
             raise TaskRefused("a node reports RUNNING or how the task finished")
         current = PHASE_OF[task.phase]
+        if current in FINISHED:
+            # Ended here without its host (failed at a restart, cancelled while the host was
+            # away, never started in time): whatever still runs there is stopped, not kept.
+            return True
         if phase is TaskPhase.RUNNING and current is TaskPhase.CANCELLING:
             phase = None  # still stopping: it stays CANCELLING
         self._change(

@@ -82,11 +82,55 @@ class ExtractedFile:
 # --- scanning --------------------------------------------------------------------------------
 
 
+# A pax extended header or a GNU long name/link holds a few names and times (a long path is
+# ~4 KiB at most): 64 KiB is far above any real one. tarfile reads such a header's whole
+# payload into memory before anything here sees the member, so it is checked first, raw.
+EXTENDED_HEADER_MAX = 64 * 1024
+_BLOCK = 512
+_EXTENDED_TYPES = frozenset(b"xgLK")
+
+
+def _check_extended_headers(archive: Path, max_members: int) -> None:
+    """Walk the raw 512-byte headers and refuse an extended header (pax, GNU long name) larger
+    than EXTENDED_HEADER_MAX before tarfile reads one; what is not a header is left to tarfile
+    to refuse. Each member takes at most a few headers, so the walk is bounded."""
+    with archive.open("rb") as raw:
+        offset = 0
+        for _ in range(4 * max_members + 4):
+            raw.seek(offset)
+            header = raw.read(_BLOCK)
+            if len(header) < _BLOCK or header.count(0) == _BLOCK:
+                return  # the end (or something tarfile will refuse)
+            size = _header_size(header[124:136])
+            if size is None:
+                return
+            if header[156] in _EXTENDED_TYPES and size > EXTENDED_HEADER_MAX:
+                raise ArchiveRefused(
+                    f"the archive has an extended tar header of {format_bytes(size)}; real ones "
+                    f"are a few KiB (at most {format_bytes(EXTENDED_HEADER_MAX)} is read)"
+                )
+            offset += _BLOCK + -(-size // _BLOCK) * _BLOCK
+
+
+def _header_size(field: bytes) -> int | None:
+    """A tar header's size field: octal digits, or base-256 when its first bit is set."""
+    if field[0] & 0x80:
+        return int.from_bytes(field[1:], "big")
+    text = field.rstrip(b"\0 ").lstrip(b" ")
+    if not text:
+        return 0
+    try:
+        return int(text, 8)
+    except ValueError:
+        return None
+
+
 def scan_ova(archive: Path, work_dir: Path, limits: ExtractLimits) -> OvaIndex:
     """Every member's header checked; nothing written. Blocking: run it on a worker thread."""
     archive_size = archive.stat().st_size
     root = work_dir.resolve()
     members: dict[str, tarfile.TarInfo] = {}
+    _check_extended_headers(archive, limits.max_members)
     try:
         with tarfile.open(archive, mode="r:") as tar:
             for info in _headers(tar, limits.max_members):

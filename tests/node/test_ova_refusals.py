@@ -307,3 +307,25 @@ def _one_disk_descriptor(tmp_path: Path, href: str, size: int) -> str:
     stand_in.parent.mkdir(exist_ok=True)
     stand_in.write_bytes(b"\0" * size)
     return vmware_ovf("web01", [SourceDisk(stand_in, stand_in, 1 * MIB)])
+
+
+def test_a_huge_extended_header_is_refused_before_tarfile_reads_it_into_memory(
+    tmp_path: Path,
+) -> None:
+    # A pax header announcing 2 GiB of attributes (the file is sparse: it takes no disk):
+    # tarfile would read it whole into memory to parse it.
+    info = tarfile.TarInfo("././@PaxHeader")
+    info.type = tarfile.XHDTYPE
+    info.size = 2 << 30
+    archive = tmp_path / "huge-header.ova"
+    with archive.open("wb") as out:
+        out.write(info.tobuf(format=tarfile.USTAR_FORMAT))
+        out.truncate(512 + info.size + 1024)
+
+    text, work, _pool = refused_archive(tmp_path, archive)
+
+    assert text == (
+        "reading the archive: the archive has an extended tar header of 2.0 GiB; real ones are "
+        "a few KiB (at most 64.0 KiB is read)"
+    )
+    assert list(work.iterdir()) == []
