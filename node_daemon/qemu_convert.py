@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from node_daemon.qemu_img import limited
+
 QEMU_IMG = "qemu-img"
 
 # qemu-img -p prints "    (12.34/100%)\r" to stdout as it goes (also when stdout is a pipe).
@@ -137,10 +139,16 @@ async def remove_file(path: Path) -> None:
 
 
 async def _spawn(args: list[str]) -> asyncio.subprocess.Process:
+    # info parses an archive's disk headers: under qemu_img's limits. A conversion runs for as
+    # long as the disk takes and has its own deadline.
+    if not os.access(QEMU_IMG, os.X_OK):  # said here: under prlimit it would be prlimit's error
+        raise QemuImgError(
+            f"{QEMU_IMG} is not installed on this host (Debian's package qemu-utils)"
+        )
+    command = limited([QEMU_IMG, *args]) if args[0] == "info" else [QEMU_IMG, *args]
     try:
         return await asyncio.create_subprocess_exec(
-            QEMU_IMG,
-            *args,
+            *command,
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,

@@ -44,12 +44,16 @@ def _command(path: Path) -> list[str]:
             f"qemu-img info {path}: qemu-img is not installed on this host "
             "(Debian/Ubuntu package qemu-utils, Fedora/RHEL qemu-img)"
         )
-    command = [qemu_img, "info", "--output=json", "--force-share", str(path.absolute())]
+    return limited([qemu_img, "info", "--output=json", "--force-share", str(path.absolute())])
+
+
+def limited(command: list[str]) -> list[str]:
+    """``command`` under prlimit's memory and CPU limits: every ``qemu-img info`` of a file
+    from outside runs so (a crafted image has made qemu-img's parser run away: CVE-2015-5162)."""
     prlimit = shutil.which("prlimit")  # util-linux: on every Debian and RHEL host
-    if prlimit is not None:
-        limits = [f"--as={ADDRESS_SPACE_LIMIT}", f"--cpu={CPU_SECONDS_LIMIT}", "--"]
-        command = [prlimit, *limits, *command]
-    return command
+    if prlimit is None:
+        return command
+    return [prlimit, f"--as={ADDRESS_SPACE_LIMIT}", f"--cpu={CPU_SECONDS_LIMIT}", "--", *command]
 
 
 async def image_info(path: Path, *, timeout_s: float = INFO_TIMEOUT_S) -> DiskImageInfo:
