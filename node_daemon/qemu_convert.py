@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,7 +142,7 @@ async def remove_file(path: Path) -> None:
 async def _spawn(args: list[str]) -> asyncio.subprocess.Process:
     # info parses an archive's disk headers: under qemu_img's limits. A conversion runs for as
     # long as the disk takes and has its own deadline.
-    if not os.access(QEMU_IMG, os.X_OK):  # said here: under prlimit it would be prlimit's error
+    if shutil.which(QEMU_IMG) is None:  # said here: under prlimit it would be prlimit's error
         raise QemuImgError(
             f"{QEMU_IMG} is not installed on this host (Debian's package qemu-utils)"
         )
