@@ -33,9 +33,10 @@ from clients.cli_tasks import add_stall_flag
 from clients.cli_tasks_view import task_json, task_text
 from clients.cli_tasks_wait import stall_seconds
 from clients.coordinator import CoordinatorClient
-from clients.present_images import PB_KIND, image_phase_key, is_busy
+from clients.present_images import image_phase_key, is_busy
 from domain.pools import validate_pool_name
 from proto.quantix.v1 import coordinator_pb2 as pb
+from wire.image_codec import KIND_TO_PB
 
 
 def add_commands(topics: Any) -> None:
@@ -123,7 +124,7 @@ async def _list(client: CoordinatorClient, args: argparse.Namespace) -> None:
     if pool is not None:
         images = [i for i in images if i.pool == pool]
     if args.kind is not None:
-        images = [i for i in images if i.kind == PB_KIND[LIST_KINDS[args.kind]]]
+        images = [i for i in images if i.kind == KIND_TO_PB[LIST_KINDS[args.kind]]]
     tasks: dict[str, pb.Task] = {}
     if not args.json and any(is_busy(i) and i.task_id for i in images):
         tasks = {t.id: t for t in (await client.list_tasks()).tasks}

@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from clients.cli_images_catalog import catalog_entry
-from clients.present_images import PB_KIND
 from domain.errors import ValidationError
 from domain.images import (
     ImageKind,
@@ -28,6 +27,7 @@ from domain.limits import PATH_MAX, quoted, too_long
 from domain.pools import validate_pool_name
 from domain.validation import validate_hostname
 from proto.quantix.v1 import coordinator_pb2 as pb
+from wire.image_codec import KIND_TO_PB
 
 # What --kind accepts for an upload or a download (an OVA has its own command).
 KIND_CHOICES = {"iso": ImageKind.ISO, "disk": ImageKind.DISK}
@@ -123,7 +123,7 @@ def upload_plan(args: argparse.Namespace, ova: bool) -> UploadPlan:
     request = pb.CreateUploadRequest(
         pool=pool,
         name=derived_name(args.name, file.path.name),
-        kind=PB_KIND[kind],  # type: ignore[arg-type]
+        kind=KIND_TO_PB[kind],  # type: ignore[arg-type]
         size_bytes=file.size,
         sha256=sha256,
         host=optional_host(args.host),
@@ -162,6 +162,6 @@ def download_request(args: argparse.Namespace) -> pb.CreateDownloadRequest:
             "names an OVA: downloads take disk images and ISOs; import an OVA from a file "
             "with `quantixctl images import-ova`",
         )
-    request.kind = PB_KIND[kind]  # type: ignore[assignment]
+    request.kind = KIND_TO_PB[kind]  # type: ignore[assignment]
     request.name = derived_name(args.name, file_name)
     return request

@@ -4,27 +4,11 @@ rules (names, which phases are busy) are ``domain.images``'."""
 
 from __future__ import annotations
 
-from domain.images import ImageKind, ImagePhase, image_key
+from domain.images import image_key
 from domain.units import format_bytes
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
-
-KIND_OF: dict[int, ImageKind] = {
-    cpb.IMAGE_KIND_ISO: ImageKind.ISO,
-    cpb.IMAGE_KIND_DISK: ImageKind.DISK,
-    cpb.IMAGE_KIND_OVA_TEMPLATE: ImageKind.OVA_TEMPLATE,
-}
-PB_KIND: dict[ImageKind, int] = {kind: value for value, kind in KIND_OF.items()}
-PHASE_OF: dict[int, ImagePhase] = {
-    cpb.IMAGE_PHASE_UPLOADING: ImagePhase.UPLOADING,
-    cpb.IMAGE_PHASE_DOWNLOADING: ImagePhase.DOWNLOADING,
-    cpb.IMAGE_PHASE_EXTRACTING: ImagePhase.EXTRACTING,
-    cpb.IMAGE_PHASE_VERIFYING: ImagePhase.VERIFYING,
-    cpb.IMAGE_PHASE_CONVERTING: ImagePhase.CONVERTING,
-    cpb.IMAGE_PHASE_REGISTERING: ImagePhase.REGISTERING,
-    cpb.IMAGE_PHASE_READY: ImagePhase.READY,
-    cpb.IMAGE_PHASE_ERROR: ImagePhase.ERROR,
-}
+from wire.image_codec import KIND_OF, PHASE_OF
 
 NONE = "—"
 # What an image Quantix did not put in its pool says instead of a message.

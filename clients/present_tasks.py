@@ -9,23 +9,11 @@ from collections.abc import Sequence
 from google.protobuf.duration_pb2 import Duration
 
 from clients.present import timestamp_seconds
-from domain.tasks import TaskKind, TaskPhase
 from domain.units import format_bytes
 from proto.quantix.v1 import coordinator_pb2 as pb
+from wire.image_codec import TASK_KIND_OF as KIND_OF
+from wire.image_codec import TASK_PHASE_OF as PHASE_OF
 
-KIND_OF: dict[int, TaskKind] = {
-    pb.TASK_KIND_UPLOAD: TaskKind.UPLOAD,
-    pb.TASK_KIND_DOWNLOAD: TaskKind.DOWNLOAD,
-    pb.TASK_KIND_OVA_IMPORT: TaskKind.OVA_IMPORT,
-}
-PHASE_OF: dict[int, TaskPhase] = {
-    pb.TASK_PHASE_QUEUED: TaskPhase.QUEUED,
-    pb.TASK_PHASE_RUNNING: TaskPhase.RUNNING,
-    pb.TASK_PHASE_CANCELLING: TaskPhase.CANCELLING,
-    pb.TASK_PHASE_SUCCEEDED: TaskPhase.SUCCEEDED,
-    pb.TASK_PHASE_FAILED: TaskPhase.FAILED,
-    pb.TASK_PHASE_CANCELLED: TaskPhase.CANCELLED,
-}
 FINISHED_PHASES = frozenset(
     {pb.TASK_PHASE_SUCCEEDED, pb.TASK_PHASE_FAILED, pb.TASK_PHASE_CANCELLED}
 )

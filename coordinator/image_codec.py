@@ -15,25 +15,7 @@ from domain.images import (
 )
 from domain.limits import DESCRIPTION_MAX, MAX_SHORT_TEXT, PATH_MAX, validate_text
 from proto.quantix.v1 import common_pb2 as cpb
-
-KIND_TO_PB: dict[ImageKind, int] = {
-    ImageKind.ISO: cpb.IMAGE_KIND_ISO,
-    ImageKind.DISK: cpb.IMAGE_KIND_DISK,
-    ImageKind.OVA_TEMPLATE: cpb.IMAGE_KIND_OVA_TEMPLATE,
-}
-KIND_OF = {value: kind for kind, value in KIND_TO_PB.items()}
-
-PHASE_TO_PB: dict[ImagePhase, int] = {
-    ImagePhase.UPLOADING: cpb.IMAGE_PHASE_UPLOADING,
-    ImagePhase.DOWNLOADING: cpb.IMAGE_PHASE_DOWNLOADING,
-    ImagePhase.EXTRACTING: cpb.IMAGE_PHASE_EXTRACTING,
-    ImagePhase.VERIFYING: cpb.IMAGE_PHASE_VERIFYING,
-    ImagePhase.CONVERTING: cpb.IMAGE_PHASE_CONVERTING,
-    ImagePhase.REGISTERING: cpb.IMAGE_PHASE_REGISTERING,
-    ImagePhase.READY: cpb.IMAGE_PHASE_READY,
-    ImagePhase.ERROR: cpb.IMAGE_PHASE_ERROR,
-}
-PHASE_OF = {value: phase for phase, value in PHASE_TO_PB.items()}
+from wire.image_codec import KIND_OF, KIND_TO_PB, PHASE_OF, PHASE_TO_PB  # noqa: F401 (re-exported)
 
 # A format name as qemu-img prints it ("qcow2", "vmdk", "iso"): a short word.
 FORMAT_MAX = 32

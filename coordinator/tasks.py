@@ -35,6 +35,9 @@ from domain.tasks import (
     publish_delay,
 )
 from proto.quantix.v1 import coordinator_pb2 as pb
+from wire.image_codec import TASK_KIND_TO_PB as KINDS
+from wire.image_codec import TASK_PHASE_OF as PHASE_OF
+from wire.image_codec import TASK_PHASE_TO_PB as PHASES
 
 log = logging.getLogger(__name__)
 
@@ -49,20 +52,6 @@ RESTARTED = "coordinator restarted while it ran"
 # How a cancel is recorded on the task until its host confirms; managers read who asked from it.
 CANCEL_ASKED = "cancel asked by "
 
-PHASES: dict[TaskPhase, int] = {
-    TaskPhase.QUEUED: pb.TASK_PHASE_QUEUED,
-    TaskPhase.RUNNING: pb.TASK_PHASE_RUNNING,
-    TaskPhase.CANCELLING: pb.TASK_PHASE_CANCELLING,
-    TaskPhase.SUCCEEDED: pb.TASK_PHASE_SUCCEEDED,
-    TaskPhase.FAILED: pb.TASK_PHASE_FAILED,
-    TaskPhase.CANCELLED: pb.TASK_PHASE_CANCELLED,
-}
-PHASE_OF = {value: phase for phase, value in PHASES.items()}
-KINDS: dict[TaskKind, int] = {
-    TaskKind.UPLOAD: pb.TASK_KIND_UPLOAD,
-    TaskKind.DOWNLOAD: pb.TASK_KIND_DOWNLOAD,
-    TaskKind.OVA_IMPORT: pb.TASK_KIND_OVA_IMPORT,
-}
 
 CancelHook = Callable[[pb.Task], None]
 # Told of every task that finished, however it finished (a node's report, a cancel while its

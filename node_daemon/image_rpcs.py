@@ -19,7 +19,6 @@ from domain.tasks import validate_task_id
 from node_daemon.download_job import DownloadJob
 from node_daemon.image_stream_writer import delete_volume_by_key
 from node_daemon.image_tickets import (
-    IMAGE_KINDS,
     TicketBook,
     TicketRefused,
     TooManyTickets,
@@ -38,6 +37,7 @@ from node_daemon.transfer_journal import (
 from proto.quantix.v1 import common_pb2, coordinator_pb2, node_pb2
 from serving.access import peer_of
 from serving.grpc_server import validated
+from wire.image_codec import KIND_OF
 from wire.metadata import UPLOAD_ACCEPTED, UPLOAD_KEY
 
 log = logging.getLogger(__name__)
@@ -151,7 +151,7 @@ class ImageRpcs:
         """Queue the download as a job and answer at once: its progress and outcome reach the
         coordinator as the task's reports (a refusal found by the job too, worded in full)."""
         task_id = validate_task_id(request.task_id, "task_id")
-        kind = IMAGE_KINDS.get(request.kind, ImageKind.DISK)
+        kind = KIND_OF.get(request.kind, ImageKind.DISK)
         if kind is ImageKind.OVA_TEMPLATE:
             raise ValidationError("kind", "an OVA is uploaded, then imported; it is not downloaded")
         job = DownloadJob(

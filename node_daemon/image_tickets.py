@@ -29,7 +29,8 @@ from domain.images import (
 from domain.limits import MAX_SHORT_TEXT, validate_text
 from domain.pools import validate_pool_name
 from domain.tasks import validate_task_id
-from proto.quantix.v1 import common_pb2, node_pb2
+from proto.quantix.v1 import node_pb2
+from wire.image_codec import KIND_OF
 from wire.proto_time import timestamp_seconds
 
 log = logging.getLogger(__name__)
@@ -51,15 +52,9 @@ REMEMBERED_S = 3600.0
 # URL-safe base64); anything far longer is not a ticket and is not hashed.
 SECRET_MAX = 512
 
-IMAGE_KINDS: dict[int, ImageKind] = {
-    common_pb2.IMAGE_KIND_ISO: ImageKind.ISO,
-    common_pb2.IMAGE_KIND_DISK: ImageKind.DISK,
-    common_pb2.IMAGE_KIND_OVA_TEMPLATE: ImageKind.OVA_TEMPLATE,
-}
-
 
 def image_kind(value: int, field: str = "kind") -> ImageKind:
-    kind = IMAGE_KINDS.get(value)
+    kind = KIND_OF.get(value)
     if kind is None:
         raise ValidationError(field, f"must be ISO, DISK or OVA_TEMPLATE (got {value})")
     return kind

@@ -25,8 +25,8 @@ from domain.images import ImagePhase
 from domain.limits import shortened
 from domain.tasks import MESSAGE_MAX, STEP_MAX
 from node_daemon.jobs import JobReport, JobState
-from proto.quantix.v1 import common_pb2
 from proto.quantix.v1 import coordinator_pb2 as pb
+from wire.image_codec import PHASE_TO_PB
 
 log = logging.getLogger(__name__)
 
@@ -52,16 +52,6 @@ _PHASES = {
     JobState.FAILED: pb.TASK_PHASE_FAILED,
     JobState.CANCELLED: pb.TASK_PHASE_CANCELLED,
 }
-IMAGE_PHASES: dict[ImagePhase, int] = {
-    ImagePhase.UPLOADING: common_pb2.IMAGE_PHASE_UPLOADING,
-    ImagePhase.DOWNLOADING: common_pb2.IMAGE_PHASE_DOWNLOADING,
-    ImagePhase.EXTRACTING: common_pb2.IMAGE_PHASE_EXTRACTING,
-    ImagePhase.VERIFYING: common_pb2.IMAGE_PHASE_VERIFYING,
-    ImagePhase.CONVERTING: common_pb2.IMAGE_PHASE_CONVERTING,
-    ImagePhase.REGISTERING: common_pb2.IMAGE_PHASE_REGISTERING,
-    ImagePhase.READY: common_pb2.IMAGE_PHASE_READY,
-    ImagePhase.ERROR: common_pb2.IMAGE_PHASE_ERROR,
-}
 FINAL_PHASES = frozenset({pb.TASK_PHASE_SUCCEEDED, pb.TASK_PHASE_FAILED, pb.TASK_PHASE_CANCELLED})
 
 
@@ -82,7 +72,7 @@ def report_request(host: str, report: JobReport) -> pb.ReportTaskProgressRequest
     elif report.state in (JobState.FAILED, JobState.CANCELLED):
         image_phase = ImagePhase.ERROR if image_phase is not None else None
     if image_phase is not None:
-        request.image_phase = IMAGE_PHASES[image_phase]  # type: ignore[assignment]
+        request.image_phase = PHASE_TO_PB[image_phase]  # type: ignore[assignment]
     if report.state is JobState.FAILED:
         request.message = report.error or "failed"
     elif report.state is JobState.CANCELLED:

@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from console.images.dialog_parts import ImageDialog, Submit
-from console.images.image_text import KIND_TO_PB
 from console.images.pool_targets import Targets
 from console.images.upload_dialog import SHA_HINT, Taken, check_sha256
 from console.wizards.field_row import FieldRow
@@ -23,6 +22,7 @@ from domain.errors import ValidationError
 from domain.image_catalog import CatalogImage
 from domain.images import ImageKind, kind_for_file, name_for_file, validate_image_name, validate_url
 from proto.quantix.v1 import coordinator_pb2 as pb
+from wire.image_codec import KIND_TO_PB
 
 ANY_URL = ""  # the source combo's data for "a URL of my own"
 

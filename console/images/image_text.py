@@ -14,28 +14,11 @@ from collections.abc import Iterable
 from clients import present
 from console.images import task_text
 from console.pool_text import SettingRow
-from domain.images import FOUND_NOT_DELETED, ImageKind, ImagePhase
+from domain.images import FOUND_NOT_DELETED, ImagePhase
 from domain.units import format_bytes
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
-
-KIND_FROM_PB: dict[int, ImageKind] = {
-    cpb.IMAGE_KIND_ISO: ImageKind.ISO,
-    cpb.IMAGE_KIND_DISK: ImageKind.DISK,
-    cpb.IMAGE_KIND_OVA_TEMPLATE: ImageKind.OVA_TEMPLATE,
-}
-KIND_TO_PB: dict[ImageKind, int] = {kind: value for value, kind in KIND_FROM_PB.items()}
-
-PHASE_FROM_PB: dict[int, ImagePhase] = {
-    cpb.IMAGE_PHASE_UPLOADING: ImagePhase.UPLOADING,
-    cpb.IMAGE_PHASE_DOWNLOADING: ImagePhase.DOWNLOADING,
-    cpb.IMAGE_PHASE_EXTRACTING: ImagePhase.EXTRACTING,
-    cpb.IMAGE_PHASE_VERIFYING: ImagePhase.VERIFYING,
-    cpb.IMAGE_PHASE_CONVERTING: ImagePhase.CONVERTING,
-    cpb.IMAGE_PHASE_REGISTERING: ImagePhase.REGISTERING,
-    cpb.IMAGE_PHASE_READY: ImagePhase.READY,
-    cpb.IMAGE_PHASE_ERROR: ImagePhase.ERROR,
-}
+from wire.image_codec import KIND_OF, PHASE_OF
 
 # Not an ImagePhase: the "phase" of a volume found in a pool (``managed`` false). Filter tabs,
 # badges and tones key on it like on the phases of Quantix's own images.
@@ -48,14 +31,14 @@ FOUND_NOTE = (
 
 
 def kind_label(kind: int) -> str:
-    known = KIND_FROM_PB.get(kind)
+    known = KIND_OF.get(kind)
     if known is None:
         return f"Unknown kind ({kind})"
     return known.value[:1].upper() + known.value[1:]
 
 
 def image_phase(image: pb.Image) -> ImagePhase | None:
-    return PHASE_FROM_PB.get(image.phase)
+    return PHASE_OF.get(image.phase)
 
 
 def filter_phase(image: pb.Image) -> int:

@@ -7,27 +7,14 @@ so every console shows the same figures; this module only words them.
 
 from __future__ import annotations
 
-from domain.tasks import FINISHED, TaskKind, TaskPhase
+from domain.tasks import FINISHED, TaskPhase
 from domain.units import format_bytes
 from proto.quantix.v1 import coordinator_pb2 as pb
-
-KIND_FROM_PB: dict[int, TaskKind] = {
-    pb.TASK_KIND_UPLOAD: TaskKind.UPLOAD,
-    pb.TASK_KIND_DOWNLOAD: TaskKind.DOWNLOAD,
-    pb.TASK_KIND_OVA_IMPORT: TaskKind.OVA_IMPORT,
-}
-PHASE_FROM_PB: dict[int, TaskPhase] = {
-    pb.TASK_PHASE_QUEUED: TaskPhase.QUEUED,
-    pb.TASK_PHASE_RUNNING: TaskPhase.RUNNING,
-    pb.TASK_PHASE_CANCELLING: TaskPhase.CANCELLING,
-    pb.TASK_PHASE_SUCCEEDED: TaskPhase.SUCCEEDED,
-    pb.TASK_PHASE_FAILED: TaskPhase.FAILED,
-    pb.TASK_PHASE_CANCELLED: TaskPhase.CANCELLED,
-}
+from wire.image_codec import TASK_KIND_OF, TASK_PHASE_OF
 
 
 def phase_of(task: pb.Task) -> TaskPhase | None:
-    return PHASE_FROM_PB.get(task.phase)
+    return TASK_PHASE_OF.get(task.phase)
 
 
 def is_finished(task: pb.Task) -> bool:
@@ -35,7 +22,7 @@ def is_finished(task: pb.Task) -> bool:
 
 
 def kind_word(task: pb.Task) -> str:
-    kind = KIND_FROM_PB.get(task.kind)
+    kind = TASK_KIND_OF.get(task.kind)
     return kind.value if kind is not None else "task"
 
 

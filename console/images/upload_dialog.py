@@ -15,7 +15,6 @@ from pathlib import Path
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from console.images.dialog_parts import ImageDialog, Submit
-from console.images.image_text import KIND_TO_PB
 from console.images.pool_targets import Targets
 from console.images.transfers import UploadRequest
 from console.wizards.field_row import FieldRow
@@ -27,6 +26,7 @@ from domain.images import (
     validate_image_name,
     validate_sha256,
 )
+from wire.image_codec import KIND_TO_PB
 
 # (pool, name) -> whether an image of that name is in that pool already.
 Taken = Callable[[str, str], bool]
