@@ -42,11 +42,21 @@ from console.latest_task import LatestTask
 from console.style import set_state_property
 from console.wizards.field_row import FieldRow, sentence
 from domain.errors import ValidationError
-from domain.images import validate_size
+from domain.images import ImageKind, validate_image_name, validate_sha256, validate_size
 from domain.limits import quoted
 from domain.units import format_bytes
 
 log = logging.getLogger(__name__)
+
+# (pool, name) -> whether an image of that name is in that pool already.
+Taken = Callable[[str, str], bool]
+NAME_HINT = "The volume's name in the pool: letters, digits, '.', '_', '+', '-'"
+SHA_HINT = "Optional: 64 hex digits; the host refuses the file if it hashes to anything else"
+
+
+def check_sha256(text: str) -> str:
+    return validate_sha256(text, "sha256")
+
 
 Submit = Callable[[Any], Awaitable[object]]
 # A path longer than Linux's PATH_MAX cannot name a file: refused before it is looked at.
@@ -186,6 +196,42 @@ class ImageDialog(QDialog):
         self.rows.append(row)
         self.file_row = row
         return row
+
+    def add_kind_row(self, kinds: tuple[ImageKind, ...], hint: str) -> FieldRow:
+        """The image's kind, guessed from its file or URL until the user picks one
+        (``kind_chosen``)."""
+        self.kind_chosen = False
+        self.kind_combo = QComboBox(self)
+        self.kind_combo.setObjectName("imageKind")
+        for kind in kinds:
+            self.kind_combo.addItem(kind.value[:1].upper() + kind.value[1:], kind.name)
+        self.kind_combo.activated.connect(self._on_kind_chosen)
+        self.kind = self.add_row(FieldRow(self, "&Kind:", self.kind_combo, field="kind", hint=hint))
+        return self.kind
+
+    def _on_kind_chosen(self, _index: int) -> None:
+        self.kind_chosen = True
+
+    def add_name_row(self, label: str, hint: str) -> FieldRow:
+        self.name = self.add_row(
+            FieldRow(
+                self, label, QLineEdit(self), field="name", hint=hint, validator=validate_image_name
+            )
+        )
+        return self.name
+
+    def add_sha256_row(self) -> FieldRow:
+        self.sha256 = self.add_row(
+            FieldRow(
+                self,
+                "&SHA-256:",
+                QLineEdit(self),
+                field="sha256",
+                hint=SHA_HINT,
+                validator=check_sha256,
+            )
+        )
+        return self.sha256
 
     def add_target_row(self) -> None:
         label = QLabel("&Pool:", self)

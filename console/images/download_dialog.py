@@ -14,13 +14,12 @@ from urllib.parse import urlsplit
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
-from console.images.dialog_parts import ImageDialog, Submit
+from console.images.dialog_parts import NAME_HINT, ImageDialog, Submit, Taken
 from console.images.pool_targets import Targets
-from console.images.upload_dialog import SHA_HINT, Taken, check_sha256
 from console.wizards.field_row import FieldRow
 from domain.errors import ValidationError
 from domain.image_catalog import CatalogImage
-from domain.images import ImageKind, kind_for_file, name_for_file, validate_image_name, validate_url
+from domain.images import ImageKind, kind_for_file, name_for_file, validate_url
 from proto.quantix.v1 import coordinator_pb2 as pb
 from wire.image_codec import KIND_TO_PB
 
@@ -52,7 +51,6 @@ class DownloadDialog(ImageDialog):
         self.setObjectName("downloadDialog")
         self._taken = taken
         self.catalog = tuple(catalog)
-        self._kind_chosen = False
         self.source_combo = QComboBox(self)
         self.source_combo.setObjectName("catalogEntry")
         self.source_combo.addItem("Any URL (type it below)", ANY_URL)
@@ -92,34 +90,9 @@ class DownloadDialog(ImageDialog):
                 validator=lambda text: optional_url(text, "checksum_url"),
             )
         )
-        self.sha256 = self.add_row(
-            FieldRow(
-                self,
-                "&SHA-256:",
-                QLineEdit(self),
-                field="sha256",
-                hint=SHA_HINT,
-                validator=check_sha256,
-            )
-        )
-        self.kind_combo = QComboBox(self)
-        self.kind_combo.setObjectName("imageKind")
-        for kind in (ImageKind.DISK, ImageKind.ISO):
-            self.kind_combo.addItem(kind.value[:1].upper() + kind.value[1:], kind.name)
-        self.kind_combo.activated.connect(self._on_kind_chosen)
-        self.kind = self.add_row(
-            FieldRow(self, "&Kind:", self.kind_combo, field="kind", hint="Guessed from the URL")
-        )
-        self.name = self.add_row(
-            FieldRow(
-                self,
-                "&Name:",
-                QLineEdit(self),
-                field="name",
-                hint="The volume's name in the pool: letters, digits, '.', '_', '+', '-'",
-                validator=validate_image_name,
-            )
-        )
+        self.add_sha256_row()
+        self.add_kind_row((ImageKind.DISK, ImageKind.ISO), "Guessed from the URL")
+        self.add_name_row("&Name:", NAME_HINT)
         self.add_target_row()
         self.finish_layout()
 
@@ -148,12 +121,9 @@ class DownloadDialog(ImageDialog):
             return
         if not self.name.touched:
             self.name.set_text(name_for_file(segment))
-        if not self._kind_chosen:
+        if not self.kind_chosen:
             guess = kind_for_file(segment)
             self.kind.set_text((ImageKind.ISO if guess is ImageKind.ISO else ImageKind.DISK).name)
-
-    def _on_kind_chosen(self, _index: int) -> None:
-        self._kind_chosen = True
 
     # --- checking -------------------------------------------------------------------------
 

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QWidget
 
-from console.images.dialog_parts import ImageDialog, Submit
+from console.images.dialog_parts import ImageDialog, Submit, Taken
 from console.images.pool_targets import Targets
 from console.images.transfers import UploadRequest
-from console.images.upload_dialog import SHA_HINT, Taken, check_sha256
-from console.wizards.field_row import FieldRow
 from domain.errors import ValidationError
-from domain.images import name_for_file, template_disk_name, validate_image_name
+from domain.images import name_for_file, template_disk_name
 from proto.quantix.v1 import common_pb2 as cpb
 
 NOT_OVA = "must be an .ova archive (an OVF descriptor, its disks and manifest in one tar file)"
@@ -36,27 +34,11 @@ class ImportOvaDialog(ImageDialog):
             "An .ova exported by VMware, VirtualBox or another OVF tool",
             "OVA archives (*.ova);;All files (*)",
         )
-        self.name = self.add_row(
-            FieldRow(
-                self,
-                "&Template:",
-                QLineEdit(self),
-                field="name",
-                hint="The template's name; its disks become <name>-disk1.qcow2, ...",
-                validator=validate_image_name,
-            )
+        self.add_name_row(
+            "&Template:", "The template's name; its disks become <name>-disk1.qcow2, ..."
         )
         self.add_target_row()
-        self.sha256 = self.add_row(
-            FieldRow(
-                self,
-                "&SHA-256:",
-                QLineEdit(self),
-                field="sha256",
-                hint=SHA_HINT,
-                validator=check_sha256,
-            )
-        )
+        self.add_sha256_row()
         self.finish_layout()
 
     def file_chosen(self, path: Path) -> None:

@@ -9,33 +9,22 @@ offered (console.images.pool_targets); the others are listed with the reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QWidget
 
-from console.images.dialog_parts import ImageDialog, Submit
+from console.images.dialog_parts import NAME_HINT, ImageDialog, Submit, Taken
 from console.images.pool_targets import Targets
 from console.images.transfers import UploadRequest
-from console.wizards.field_row import FieldRow
 from domain.errors import ValidationError
 from domain.images import (
     ImageKind,
     kind_for_file,
     name_for_file,
-    validate_image_name,
-    validate_sha256,
 )
 from wire.image_codec import KIND_TO_PB
 
-# (pool, name) -> whether an image of that name is in that pool already.
-Taken = Callable[[str, str], bool]
 OVA_INSTEAD = "is an OVA: Import OVA… (Ctrl+I) unpacks it into a template"
-SHA_HINT = "Optional: 64 hex digits; the host refuses the file if it hashes to anything else"
-
-
-def check_sha256(text: str) -> str:
-    return validate_sha256(text, "sha256")
 
 
 class UploadDialog(ImageDialog):
@@ -47,51 +36,22 @@ class UploadDialog(ImageDialog):
         )
         self.setObjectName("uploadDialog")
         self._taken = taken
-        self._kind_chosen = False
         self.file = self.add_file_row(
             "&File:",
             "An ISO or a disk image (qcow2, raw) on this machine",
             "Images (*.iso *.qcow2 *.img *.raw);;All files (*)",
         )
-        self.kind_combo = QComboBox(self)
-        self.kind_combo.setObjectName("imageKind")
-        for kind in (ImageKind.ISO, ImageKind.DISK):
-            self.kind_combo.addItem(kind.value[:1].upper() + kind.value[1:], kind.name)
-        self.kind_combo.activated.connect(self._on_kind_chosen)
-        self.kind = self.add_row(
-            FieldRow(self, "&Kind:", self.kind_combo, field="kind", hint="Guessed from the suffix")
-        )
-        self.name = self.add_row(
-            FieldRow(
-                self,
-                "&Name:",
-                QLineEdit(self),
-                field="name",
-                hint="The volume's name in the pool: letters, digits, '.', '_', '+', '-'",
-                validator=validate_image_name,
-            )
-        )
+        self.add_kind_row((ImageKind.ISO, ImageKind.DISK), "Guessed from the suffix")
+        self.add_name_row("&Name:", NAME_HINT)
         self.add_target_row()
-        self.sha256 = self.add_row(
-            FieldRow(
-                self,
-                "&SHA-256:",
-                QLineEdit(self),
-                field="sha256",
-                hint=SHA_HINT,
-                validator=check_sha256,
-            )
-        )
+        self.add_sha256_row()
         self.finish_layout()
-
-    def _on_kind_chosen(self, _index: int) -> None:
-        self._kind_chosen = True
 
     def file_chosen(self, path: Path) -> None:
         if not self.name.touched:
             self.name.set_text(name_for_file(path.name))
         guess = kind_for_file(path.name)
-        if not self._kind_chosen and guess is not ImageKind.OVA_TEMPLATE:
+        if not self.kind_chosen and guess is not ImageKind.OVA_TEMPLATE:
             self.kind.set_text(guess.name)
 
     def selected_kind(self) -> ImageKind:
