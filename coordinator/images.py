@@ -470,7 +470,9 @@ class ImageManager:
         if task.phase == pb.TASK_PHASE_FAILED and is_worded(task.message):
             message = task.message  # the host's own account: what, where, how far, why
         else:
-            cause = f"cancelled by {by}" if by else _cause(task.message)
+            # A node's bare cause may begin with its name, which the wording says already.
+            said = task.message.removeprefix(f"{task.host}: ")
+            cause = f"cancelled by {by}" if by else _cause(said)
             message = stopped_message(
                 _verb(task.kind, image), task.host, task.bytes_done, task.bytes_total, cause
             )
