@@ -470,9 +470,7 @@ class ImageManager:
         if task.phase == pb.TASK_PHASE_FAILED and is_worded(task.message):
             message = task.message  # the host's own account: what, where, how far, why
         else:
-            # A node's bare cause may begin with its name, which the wording says already.
-            said = task.message.removeprefix(f"{task.host}: ")
-            cause = f"cancelled by {by}" if by else _cause(said)
+            cause = f"cancelled by {by}" if by else _cause(task.message)
             message = stopped_message(
                 _verb(task.kind, image), task.host, task.bytes_done, task.bytes_total, cause
             )

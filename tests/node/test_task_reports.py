@@ -9,11 +9,12 @@ import asyncio
 
 from clients.coordinator import CoordinatorClient
 from domain.images import ImagePhase
-from node_daemon.task_reports import IMAGE_PHASES, TaskReporter
+from node_daemon.task_reports import TaskReporter
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.coordinator.test_images_tasks import FACTS, SIZE, coordinator
 from tests.coordinator.transfer_site import ImageWatch
+from wire.image_codec import PHASE_TO_PB
 
 __all__ = ["coordinator"]  # the fixture, used by name
 
@@ -34,7 +35,7 @@ def running(task_id: str, phase: ImagePhase, done: int) -> pb.ReportTaskProgress
         step=phase.value,
         bytes_done=done,
         bytes_total=SIZE,
-        image_phase=IMAGE_PHASES[phase],  # type: ignore[arg-type]
+        image_phase=PHASE_TO_PB[phase],  # type: ignore[arg-type]
     )
 
 
