@@ -191,14 +191,19 @@ class TaskRegistry:
             return True
         if phase is TaskPhase.RUNNING and current is TaskPhase.CANCELLING:
             phase = None  # still stopping: it stays CANCELLING
-        self._change(
-            task_id,
-            phase or current,
-            step=step,
-            bytes_done=bytes_done,
-            bytes_total=bytes_total or task.bytes_total,
-            message=message,
-        )
+        if phase in FINISHED and not step and not bytes_done:
+            # An end without figures (a restarted daemon's account of a job its previous run
+            # left): the last figures stay, so "stopped at" says how far it really got.
+            self._change(task_id, phase, message=message)
+        else:
+            self._change(
+                task_id,
+                phase or current,
+                step=step,
+                bytes_done=bytes_done,
+                bytes_total=bytes_total or task.bytes_total,
+                message=message,
+            )
         return current is TaskPhase.CANCELLING
 
     def cancel(self, task_id: str, by: str) -> pb.Task:

@@ -335,7 +335,9 @@ async def _receive(
         # (Not when cancelled: the caller is waiting, and the partial file is valid either way.)
         if pending and not _cancelling():
             await sink.write(pending)
-    _report(progress, sink.size, total)
+        # Also when the connection broke: the job says how far it got ("stopped at") from the
+        # last report, which must count the bytes just kept.
+        _report(progress, sink.size, total)
 
 
 def _cancelling() -> bool:

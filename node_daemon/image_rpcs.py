@@ -53,6 +53,10 @@ RESTARTED = "the node daemon restarted while it ran; the partial volume was remo
 # Removing what a killed daemon left: a file unlink and a libvirt volume delete per entry take
 # milliseconds; the bound keeps a hung pool (an NFS server gone) from holding start-up work.
 RECOVERY_DEADLINE_S = 60.0
+# How long the start waits for those tasks' FAILED reports to be delivered: a final report is
+# retried for up to ~15 s (task_reports.FINAL_ATTEMPTS) when the coordinator is unreachable;
+# after this the daemon registers all the same.
+RECOVERY_REPORTS_DEADLINE_S = 20.0
 
 
 class ImageRpcs:
@@ -243,7 +247,8 @@ class ImageRpcs:
 
     async def recover_transfers(self) -> None:
         """Remove what the uploads a killed daemon left behind, and tell the coordinator
-        those tasks FAILED (best effort: each removal and report has a deadline)."""
+        those tasks FAILED (best effort: each removal and report has a deadline). Returns once
+        the reports are delivered (or their deadline passed)."""
         leftovers = self.journal.leftovers()
         if not leftovers:
             return
@@ -274,6 +279,7 @@ class ImageRpcs:
                     image_phase=common_pb2.IMAGE_PHASE_ERROR,
                 )
             )
+        await self.reporter.delivered(RECOVERY_REPORTS_DEADLINE_S)
 
     async def _remove_leftovers(self, leftovers: list[TransferEntry]) -> None:
         for entry in leftovers:

@@ -242,7 +242,10 @@ class UploadJob:
         ctx.phase(ImagePhase.UPLOADING, STEP_UPLOADING)
         ctx.progress(0, ticket.size, STEP_UPLOADING)
         received_sha256 = await self._receive(ctx, self._writer)
-        ctx.phase(ImagePhase.VERIFYING, STEP_VERIFYING)
+        # An OVA's archive is checked as the end of its upload: the import's own VERIFYING (the
+        # manifest's digests) comes after EXTRACTING, and the image's phase never goes back.
+        checking = ImagePhase.UPLOADING if ticket.kind is ImageKind.OVA_TEMPLATE else None
+        ctx.phase(checking or ImagePhase.VERIFYING, STEP_VERIFYING)
         try:
             await self._writer.finish(ticket.size)
         except WriteFailed as error:

@@ -184,8 +184,6 @@ async def _serve_as(
     servicer.attach_reporter(
         TaskReporter(Endpoint(coordinator, identity), name, cancel=servicer.jobs.cancel)
     )
-    # What uploads a killed daemon left is removed, and their tasks reported FAILED.
-    recovery = asyncio.create_task(servicer.recover_transfers(), name="transfer recovery")
     registrar = Registrar(
         Endpoint(coordinator, identity),
         name,
@@ -195,15 +193,23 @@ async def _serve_as(
         pools=servicer.storage_pools,
         changes=servicer.changes,
     )
-    registration = asyncio.create_task(registrar.run(), name="registration")
+
+    async def recover_then_register() -> None:
+        # What uploads a killed daemon left is removed and their tasks reported FAILED before
+        # the daemon registers: the coordinator hears this account of them (what was removed)
+        # before it learns of the new run, which ends whatever the old run left open anyway.
+        try:
+            await servicer.recover_transfers()
+        except Exception:  # a bug there must not keep the host out of the fleet
+            log.exception("removing what interrupted transfers left failed; registering anyway")
+        await registrar.run()
+
+    registration = asyncio.create_task(recover_then_register(), name="registration")
     await stop.wait()
     log.info("stopping: heartbeats, then the gRPC server, then libvirt")
     registration.cancel()
-    recovery.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await registration
-    with contextlib.suppress(asyncio.CancelledError):
-        await recovery
     await serving.stop()
     return EXIT_OK
 

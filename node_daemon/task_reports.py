@@ -1,8 +1,9 @@
 """The job runner's reports, sent to the coordinator as its tasks' progress.
 
 The runner already coalesces progress (a few reports a second per job). Here each task has at
-most one ReportTaskProgress in flight; reports that arrive meanwhile replace each other, and
-the latest goes next, so a slow coordinator sees fewer, never older, values. Every call has a
+most one ReportTaskProgress in flight; reports that arrive meanwhile replace each other within
+one image phase, and the latest goes next, so a slow coordinator sees fewer, never older,
+values, and still every phase the image went through, in order. Every call has a
 deadline. A coordinator that cannot be reached never holds up a job: a progress report that
 fails is dropped (the next one carries newer figures), logged once per task; a final report
 (SUCCEEDED, FAILED, CANCELLED) is tried a few times, with backoff, then dropped with a log
@@ -13,8 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import grpc
 
@@ -53,6 +55,10 @@ _PHASES = {
     JobState.CANCELLED: pb.TASK_PHASE_CANCELLED,
 }
 FINAL_PHASES = frozenset({pb.TASK_PHASE_SUCCEEDED, pb.TASK_PHASE_FAILED, pb.TASK_PHASE_CANCELLED})
+# Reports of one task waiting to be sent, one per image phase: a job goes through at most the
+# eight ImagePhases, so 16 holds any real job's and bounds a job that flips between phases
+# (beyond it the newest replaces the last waiting one, as within a phase).
+MAX_WAITING = 16
 
 
 def report_request(host: str, report: JobReport) -> pb.ReportTaskProgressRequest | None:
@@ -85,9 +91,10 @@ def report_request(host: str, report: JobReport) -> pb.ReportTaskProgressRequest
 
 @dataclass
 class _TaskLine:
-    """One task's reports: the one waiting to go, and the sender working through them."""
+    """One task's reports waiting to go (oldest first, the latest of each image phase), and
+    the sender working through them."""
 
-    pending: pb.ReportTaskProgressRequest | None = None
+    pending: deque[pb.ReportTaskProgressRequest] = field(default_factory=deque)
     sender: asyncio.Task[None] | None = None
     warned: bool = False
 
@@ -118,19 +125,31 @@ class TaskReporter:
             self.send(request)
 
     def send(self, request: pb.ReportTaskProgressRequest) -> None:
-        """Queue ``request`` for its task: it replaces one still waiting there."""
+        """Queue ``request`` for its task: it replaces the last one still waiting there if
+        that is of the same image phase; a new phase waits behind it."""
         if self._closed:
             log.info("not reporting task %s: the daemon is stopping", request.id)
             return
         line = self._lines.setdefault(request.id, _TaskLine())
-        waiting = line.pending
+        waiting = line.pending[-1] if line.pending else None
         if waiting is not None and waiting.phase in FINAL_PHASES:
             return  # a final report is never replaced (nothing follows it)
-        line.pending = request
+        if waiting is not None and (
+            waiting.image_phase == request.image_phase or len(line.pending) >= MAX_WAITING
+        ):
+            line.pending[-1] = request
+        else:
+            line.pending.append(request)
         if line.sender is None:
             line.sender = asyncio.create_task(
                 self._send_all(request.id, line), name=f"task report {request.id}"
             )
+
+    async def delivered(self, deadline_s: float) -> None:
+        """Wait (bounded) until the reports queued so far are sent or dropped."""
+        senders = [line.sender for line in self._lines.values() if line.sender is not None]
+        if senders:
+            await asyncio.wait(senders, timeout=deadline_s)
 
     async def close(self, deadline_s: float = CLOSE_DEADLINE_S) -> None:
         """Wait (bounded) for reports still going, then close the channel."""
@@ -149,13 +168,13 @@ class TaskReporter:
     async def _send_all(self, task_id: str, line: _TaskLine) -> None:
         finished = False
         try:
-            while line.pending is not None and not finished:
-                request, line.pending = line.pending, None
+            while line.pending and not finished:
+                request = line.pending.popleft()
                 finished = request.phase in FINAL_PHASES
                 await self._send(request, line, attempts=FINAL_ATTEMPTS if finished else 1)
         finally:
             line.sender = None
-            if finished or line.pending is None:
+            if finished or not line.pending:
                 self._lines.pop(task_id, None)
 
     async def _send(

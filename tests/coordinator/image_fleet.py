@@ -44,6 +44,16 @@ def found_names(images) -> set[str]:
 
 async def adopt_default(client: CoordinatorClient) -> list:
     """Adopt host-a's pool "default"; its volumes then show as found images."""
+    # Registered is not yet reported: adopting before host-a's first pool report is refused
+    # ("no host reports a pool named default").
+    await eventually(
+        client.list_discovered_pools,
+        lambda r: any(
+            p.name == "default" and "host-a" in {h.host for h in p.hosts} for p in r.pools
+        ),
+        timeout_s=60,
+        what="host-a reporting its pool default",
+    )
     await client.adopt_pool("default", ["host-a"])
     listed = await eventually(
         client.list_images,
