@@ -362,7 +362,10 @@ class UploadJob:
             ctx.progress(self.received, size, STEP_UPLOADING)
 
     async def _data(self, writer: VolumeWriter, data: node_pb2.UploadData) -> None:
-        length = len(data.data)
+        # Read once: every read of a bytes field makes a new copy of it (the protobuf runtime's
+        # objects are views of its own memory), 1 MiB a part.
+        payload = data.data
+        length = len(payload)
         self._check_part(data.offset, length, "data")
         if length > MAX_DATA_PART:
             raise self._protocol(
@@ -370,7 +373,7 @@ class UploadJob:
                 f"{format_bytes(MAX_DATA_PART)}: send ~1 MiB parts"
             )
         try:
-            await writer.write(data.offset, data.data, self._hash.update)
+            await writer.write(data.offset, payload, self._hash.update)
         except WriteFailed as error:
             raise UploadFailed(_write_code(error), self._stopped(str(error))) from error
         self.received += length

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import grpc
 import pytest
 
 from clients.channels import Endpoint, node_endpoint, open_channel
@@ -333,6 +334,19 @@ def dir_pool(
     path = tmp_path / "pool"
     call(system_node.as_coordinator, lambda c: c.init_storage_pool(local_spec(name, str(path))))
     return name, path
+
+
+@contextlib.asynccontextmanager
+async def uploader_channel(
+    node: NodeProcess, uploader: str = "operator"
+) -> AsyncIterator[grpc.aio.Channel]:
+    """A channel to ``node`` as ``uploader``: what clients.image_upload.send_file streams over
+    (the console and quantixctl open theirs the same way)."""
+    channel = open_channel(node.endpoint(uploader))
+    try:
+        yield channel
+    finally:
+        await channel.close()
 
 
 @contextlib.asynccontextmanager

@@ -15,7 +15,13 @@ import pytest
 from clients.image_upload import send_file
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import node_pb2 as npb
-from tests.node.conftest import NodeProcess, new_task_id, node_stubs, ticket_request
+from tests.node.conftest import (
+    NodeProcess,
+    new_task_id,
+    node_stubs,
+    ticket_request,
+    uploader_channel,
+)
 from tests.node.test_image_upload import MiB, random_file, volume_names
 
 
@@ -25,7 +31,10 @@ def refused_upload(
     secret = secrets.token_urlsafe(32)
 
     async def run() -> grpc.aio.AioRpcError:
-        async with node_stubs(node) as (coordinator, operator):
+        async with (
+            node_stubs(node) as (coordinator, _operator),
+            uploader_channel(node) as operator,
+        ):
             await coordinator.AddTransferTicket(
                 ticket_request(new_task_id(), secret, pool, "media.iso", MiB, kind=kind)
             )

@@ -134,7 +134,7 @@ def test_progress_reaches_the_coordinator_coalesced_and_ends_on_the_stored_bytes
             channel = open_channel(site.node.endpoint("operator"))
             started = time.monotonic()
             try:
-                await send_file(npb_grpc.NodeDaemonStub(channel), source, secret)
+                await send_file(channel, source, secret)
             finally:
                 await channel.close()
             await asyncio.wait_for(watching, 30)

@@ -22,12 +22,18 @@ from pathlib import Path
 import grpc
 import pytest
 
-from clients.image_upload import FileChanged, send_file
+from clients.image_upload import FileChanged, encoded_data, send_file
 from node_daemon.transfer_journal import JOURNAL_NAME
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import node_pb2 as npb
 from proto.quantix.v1 import node_pb2_grpc as npb_grpc
-from tests.node.conftest import NodeProcess, new_task_id, node_stubs, ticket_request
+from tests.node.conftest import (
+    NodeProcess,
+    new_task_id,
+    node_stubs,
+    ticket_request,
+    uploader_channel,
+)
 from tests.node.pool_specs import call
 
 MiB = 1024 * 1024
@@ -89,7 +95,10 @@ def test_a_64_mib_file_lands_in_the_pool_verified_with_its_facts(
     seen: list[tuple[int, int]] = []
 
     async def run() -> cpb.ImageFacts:
-        async with node_stubs(system_node) as (coordinator, operator):
+        async with (
+            node_stubs(system_node) as (coordinator, _operator),
+            uploader_channel(system_node) as operator,
+        ):
             await coordinator.AddTransferTicket(
                 ticket_request(task, secret, pool, "disk.img", size, expected_sha256=digest)
             )
@@ -123,7 +132,10 @@ def test_a_qcow2_image_is_read_by_qemu_img_for_its_format_and_virtual_size(
     task, secret = new_task_id(), secrets.token_urlsafe(32)
 
     async def run() -> cpb.ImageFacts:
-        async with node_stubs(system_node) as (coordinator, operator):
+        async with (
+            node_stubs(system_node) as (coordinator, _operator),
+            uploader_channel(system_node) as operator,
+        ):
             await coordinator.AddTransferTicket(
                 ticket_request(task, secret, pool, "cloud.qcow2", size)
             )
@@ -150,7 +162,10 @@ def test_a_sparse_1_gib_file_with_8_mib_of_data_arrives_sparse(
     seen: list[tuple[int, int]] = []
 
     async def run() -> cpb.ImageFacts:
-        async with node_stubs(system_node) as (coordinator, operator):
+        async with (
+            node_stubs(system_node) as (coordinator, _operator),
+            uploader_channel(system_node) as operator,
+        ):
             await coordinator.AddTransferTicket(
                 ticket_request(task, secret, pool, "sparse.img", size, kind=cpb.IMAGE_KIND_DISK)
             )
@@ -263,7 +278,10 @@ def test_a_checksum_mismatch_is_refused_and_nothing_is_left(
 
     async def run() -> list[grpc.aio.AioRpcError]:
         refusals = []
-        async with node_stubs(system_node) as (coordinator, operator):
+        async with (
+            node_stubs(system_node) as (coordinator, operator),
+            uploader_channel(system_node) as sender,
+        ):
             # The sender read other bytes than the node received.
             secret = secrets.token_urlsafe(32)
             await coordinator.AddTransferTicket(
@@ -283,7 +301,7 @@ def test_a_checksum_mismatch_is_refused_and_nothing_is_left(
                 ticket_request(new_task_id(), secret, pool, "a.img", 4 * MiB, expected_sha256=other)
             )
             with pytest.raises(grpc.aio.AioRpcError) as refused:
-                await send_file(operator, source, secret)
+                await send_file(sender, source, secret)
             refusals.append(refused.value)
         return refusals
 
@@ -315,7 +333,10 @@ def test_tickets_that_do_not_allow_the_upload_are_refused_and_nothing_is_written
 
     async def run() -> dict[str, grpc.aio.AioRpcError]:
         refusals = {}
-        async with node_stubs(system_node) as (coordinator, operator):
+        async with (
+            node_stubs(system_node) as (coordinator, _operator),
+            uploader_channel(system_node) as operator,
+        ):
             for secret, volume, options in (
                 (used, "used.iso", {}),
                 (wrong_identity, "admin.iso", {"identity": "local-admin"}),
@@ -344,7 +365,7 @@ def test_tickets_that_do_not_allow_the_upload_are_refused_and_nothing_is_written
                 refusals[label] = refused.value
             # A spent ticket stays spent, even for the identity it was issued to.
             with pytest.raises(grpc.aio.AioRpcError) as refused:
-                async with node_stubs(system_node, "admin") as (_c, admin):
+                async with uploader_channel(system_node, "admin") as admin:
                     await send_file(admin, source, wrong_identity)
             refusals["spent"] = refused.value
         return refusals
@@ -388,7 +409,10 @@ def test_a_name_that_is_taken_is_refused_before_any_byte_and_the_file_is_kept(
     task, secret = new_task_id(), secrets.token_urlsafe(32)
 
     async def run() -> grpc.aio.AioRpcError:
-        async with node_stubs(system_node) as (coordinator, operator):
+        async with (
+            node_stubs(system_node) as (coordinator, _operator),
+            uploader_channel(system_node) as operator,
+        ):
             await coordinator.AddTransferTicket(
                 ticket_request(task, secret, pool, "taken.iso", 2 * MiB, kind=cpb.IMAGE_KIND_ISO)
             )
@@ -437,6 +461,16 @@ def test_a_name_with_a_separator_dots_or_too_long_is_refused_when_the_ticket_is_
 # --- the sender ------------------------------------------------------------------------------
 
 
+def test_data_parts_go_on_the_wire_exactly_as_the_protobuf_runtime_would_encode_them() -> None:
+    # The sender encodes data parts itself (one copy, no message object per MiB); any byte of
+    # difference would be a part the node reads wrongly. Offsets and lengths at the edges of
+    # protobuf's 7-bit varint groups, the offset 0 that proto3 leaves out, and a whole part.
+    for offset in (0, 1, 127, 128, 16_383, 16_384, 5 << 30, 2**64 - 1):
+        for length in (1, 127, 128, MiB, MiB + 3):
+            payload = os.urandom(length)
+            assert encoded_data(offset, payload) == data_part(payload, offset).SerializeToString()
+
+
 def test_zeros_written_in_full_are_sent_as_holes_and_a_file_that_grows_is_not_sent(
     system_node, dir_pool, tmp_path: Path
 ) -> None:
@@ -455,7 +489,10 @@ def test_zeros_written_in_full_are_sent_as_holes_and_a_file_that_grows_is_not_se
                 file.write(b"more")
 
     async def run() -> tuple[cpb.ImageFacts, BaseException]:
-        async with node_stubs(system_node) as (coordinator, operator):
+        async with (
+            node_stubs(system_node) as (coordinator, _operator),
+            uploader_channel(system_node) as operator,
+        ):
             first, second = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
             await coordinator.AddTransferTicket(
                 ticket_request(new_task_id(), first, pool, "zeros.img", 16 * MiB)
