@@ -129,6 +129,9 @@ def validate_url(value: str, field: str = "url") -> str:
         raise ValidationError(field, f"must start with http:// or https:// (got {quoted(value)})")
     if not parts.hostname:
         raise ValidationError(field, f"must name a host (got {quoted(value)})")
+    if parts.username is not None or parts.password is not None:
+        # A URL is shown to every console and kept in the audit log: no secret may ride in it.
+        raise ValidationError(field, "must not carry a user name or password (user:pass@host)")
     try:
         parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
     except ValueError:

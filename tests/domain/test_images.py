@@ -115,6 +115,7 @@ def test_http_urls_pass(url: str) -> None:
         ("file:///etc/shadow", "must start with http:// or https://"),
         ("https:///x.img", "must name a host"),
         ("https://example.org:99999/x", "has a bad port"),
+        ("https://alice:s3cret@mirror.example/x.img", "must not carry a user name or password"),
         ("https://example.org/a b", "must not contain spaces"),
         ("https://example.org/x\n", "must not contain spaces or control characters"),
         ("https://e.org/" + "a" * URL_MAX, f"at most {URL_MAX} characters"),
