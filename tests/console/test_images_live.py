@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,8 +49,9 @@ SETTLE_TIMEOUT_MS = 90_000
 
 
 @pytest.fixture
-def pool(tmp_path, run, real_fleet, pool_names) -> str:
-    """A dir pool on real-host in a directory of this test's own, READY before the test."""
+def pool(tmp_path, run, real_fleet, pool_names) -> Iterator[str]:
+    """A dir pool on real-host in a directory of this test's own, READY before the test; the
+    directory (and the GiB images in it) removed after it."""
     name = pool_names("img")
     directory = Path("/var/tmp") / f"quantix-console-{uuid.uuid4().hex[:8]}"
     directory.mkdir()
@@ -60,8 +62,11 @@ def pool(tmp_path, run, real_fleet, pool_names) -> str:
             await client.create_pool(spec_to_pb(spec, include_secrets=True))
 
     run(wait_registered(real_fleet.coordinator_endpoint(), (HOST,)), 90)
-    run(create())
-    return name
+    try:
+        run(create())
+        yield name
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture
@@ -86,6 +91,18 @@ def window(qtbot, settings, run, real_fleet, pool) -> Iterator[MainWindow]:
         main.close()
         run(main.wait_closed(), 60)
     main.deleteLater()
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> Iterator[Path]:
+    """Where a test's source files go, removed after it: a GiB each, too much to leave to
+    pytest's keeping of the last runs' temporary directories."""
+    directory = tmp_path / "sources"
+    directory.mkdir()
+    try:
+        yield directory
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def a_long_file(tmp_path: Path, name: str) -> tuple[Path, str]:
@@ -135,8 +152,8 @@ def volumes(uri: str, pool: str) -> list[str]:
         conn.close()
 
 
-def test_an_upload_lands_ready_with_a_moving_bar(qtbot, window, pool, tmp_path):
-    path, sha = a_long_file(tmp_path, "media.iso")
+def test_an_upload_lands_ready_with_a_moving_bar(qtbot, window, pool, sources):
+    path, sha = a_long_file(sources, "media.iso")
     tasks = window.context.model("tasks", TasksModel)
     images = window.context.model("images", ImagesModel)
     dock = window.findChild(TransfersDock)
@@ -175,8 +192,8 @@ def test_an_upload_lands_ready_with_a_moving_bar(qtbot, window, pool, tmp_path):
     assert page.detail.facts["SHA-256"].text() == sha
 
 
-def test_cancel_from_the_panel_leaves_no_volume(qtbot, window, pool, tmp_path, system_libvirt_uri):
-    path, _sha = a_long_file(tmp_path, "big.iso")
+def test_cancel_from_the_panel_leaves_no_volume(qtbot, window, pool, sources, system_libvirt_uri):
+    path, _sha = a_long_file(sources, "big.iso")
     upload(qtbot, window, path, pool)
     dock = window.findChild(TransfersDock)
     assert dock is not None
@@ -199,8 +216,8 @@ def test_cancel_from_the_panel_leaves_no_volume(qtbot, window, pool, tmp_path, s
     assert "big.iso" not in volumes(system_libvirt_uri, pool)
 
 
-def test_closing_with_an_upload_running_asks_first(qtbot, window, pool, tmp_path):
-    path, _sha = a_long_file(tmp_path, "slow.iso")
+def test_closing_with_an_upload_running_asks_first(qtbot, window, pool, sources):
+    path, _sha = a_long_file(sources, "slow.iso")
     page = upload(qtbot, window, path, pool)
     qtbot.waitUntil(lambda: page.transfers.running_uploads() != [], timeout=20_000)
     window.close()
