@@ -40,6 +40,7 @@ from console.images.pool_targets import PoolTarget, Targets
 from console.images.transfers import Refused
 from console.latest_task import LatestTask
 from console.style import set_state_property
+from console.wizards.dialog_footer import dialog_footer
 from console.wizards.field_row import FieldRow, sentence
 from domain.errors import ValidationError
 from domain.images import ImageKind, validate_image_name, validate_sha256, validate_size
@@ -148,24 +149,9 @@ class ImageDialog(QDialog):
                 "Not offered: " + "; ".join(left.text for left in targets.left_out)
             )
 
-        self.reason = QLabel(self)  # why OK is disabled: the broken rule, naming the field
-        self.reason.setObjectName("fieldHint")
-        self.reason.setWordWrap(True)
-        self.reason.setTextFormat(Qt.TextFormat.PlainText)
-        self.server_error = QLabel(self)  # the coordinator's refusal, as it came
-        self.server_error.setObjectName("serverError")
-        self.server_error.setWordWrap(True)
-        self.server_error.setTextFormat(Qt.TextFormat.PlainText)
-        self.server_error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        set_state_property(self.server_error, "state", "error")
-        self.server_error.setVisible(False)
-        self.buttons = QDialogButtonBox(self)
-        self.ok_button = QPushButton(action_text, self)
-        self.ok_button.setDefault(True)
-        self.buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        footer = dialog_footer(self, action_text)
+        self.reason, self.server_error = footer.reason, footer.server_error
+        self.buttons, self.ok_button = footer.buttons, footer.ok_button
 
     # --- building -------------------------------------------------------------------------
 

@@ -16,15 +16,12 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCompleter,
     QDialog,
-    QDialogButtonBox,
     QGridLayout,
-    QLabel,
     QLineEdit,
-    QPushButton,
     QStyledItemDelegate,
     QVBoxLayout,
     QWidget,
@@ -32,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from console.models.hosts_model import HostsModel
 from console.style import set_state_property
+from console.wizards.dialog_footer import dialog_footer
 from console.wizards.field_row import FieldRow, sentence
 from domain.errors import ValidationError
 from domain.networks import parse_vlan
@@ -135,24 +133,9 @@ class SwitchDialog(QDialog):
         self.rows: list[FieldRow] = []
         self.form = QGridLayout()
         self.form.setColumnStretch(1, 1)
-        self.reason = QLabel(self)  # why OK is disabled: the broken rule, naming the field
-        self.reason.setObjectName("fieldHint")
-        self.reason.setWordWrap(True)
-        self.reason.setTextFormat(Qt.TextFormat.PlainText)
-        self.server_error = QLabel(self)  # the coordinator's refusal, as it came
-        self.server_error.setObjectName("serverError")
-        self.server_error.setWordWrap(True)
-        self.server_error.setTextFormat(Qt.TextFormat.PlainText)
-        self.server_error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        set_state_property(self.server_error, "state", "error")
-        self.server_error.setVisible(False)
-        self.buttons = QDialogButtonBox(self)
-        self.ok_button = QPushButton(action_text, self)
-        self.ok_button.setDefault(True)
-        self.buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        footer = dialog_footer(self, action_text)
+        self.reason, self.server_error = footer.reason, footer.server_error
+        self.buttons, self.ok_button = footer.buttons, footer.ok_button
 
     def finish_layout(self, *extra: QWidget) -> None:
         layout = QVBoxLayout(self)
