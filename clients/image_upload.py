@@ -27,6 +27,7 @@ from typing import Any
 
 import grpc
 
+from domain.checksums import hash_zeros
 from proto.quantix.v1 import common_pb2, node_pb2
 from wire.metadata import UPLOAD_ACCEPTED, UPLOAD_KEY
 
@@ -129,13 +130,13 @@ class _FileParts:
                 continue
             if hole_length:
                 yield "hole", hole_at, hole_length
-                self._hash_zeros(hole_length)
+                hash_zeros(self._hash, hole_length)
                 hole_length = 0
             self._hash.update(piece)
             yield "data", offset, piece
         if hole_length:
             yield "hole", hole_at, hole_length
-            self._hash_zeros(hole_length)
+            hash_zeros(self._hash, hole_length)
         self._check_size()
 
     def _pieces(self) -> Iterator[tuple[int, bytes | int]]:
@@ -173,13 +174,6 @@ class _FileParts:
                 raise
             data_end = self.size
         return data_at, min(data_end, self.size)
-
-    def _hash_zeros(self, length: int) -> None:
-        whole, rest = divmod(length, CHUNK)
-        for _ in range(whole):
-            self._hash.update(_ZEROS)
-        if rest:
-            self._hash.update(_ZEROS[:rest])
 
     def _check_size(self) -> None:
         now = os.fstat(self._fd).st_size

@@ -20,6 +20,7 @@ from typing import Any, Protocol, TypeVar
 
 import grpc
 
+from domain.checksums import hash_zeros
 from domain.disk_images import DiskImageRefused, check_disk_image
 from domain.errors import ValidationError
 from domain.images import (
@@ -62,10 +63,6 @@ QUEUE_PARTS = 8
 # connection). Senders hand parts to gRPC continuously, so a minute of silence is no pause;
 # gRPC's keepalive would notice a dead peer only after the kernel's much longer TCP timeout.
 IDLE_TIMEOUT_S = 60.0
-# Zero runs are hashed in pieces of this size from one shared zero buffer (hashing runs at
-# ~2 GB/s here, so a 1 GiB hole costs ~0.5 s of a worker thread, never the loop's).
-ZERO_PIECE = MiB
-_ZEROS = bytes(ZERO_PIECE)
 # Checksums are quoted by this many hex digits in messages: enough to tell two apart at a
 # glance; the full values are in the node's log.
 SHA256_SHOWN = 8
@@ -384,7 +381,7 @@ class UploadJob:
             await writer.hole(hole.offset, hole.length)
         except WriteFailed as error:
             raise UploadFailed(_write_code(error), self._stopped(str(error))) from error
-        await asyncio.to_thread(_hash_zeros, self._hash, hole.length)
+        await asyncio.to_thread(hash_zeros, self._hash, hole.length)
         self.received += hole.length
 
     def _check_part(self, offset: int, length: int, what: str) -> None:
@@ -525,15 +522,6 @@ class UploadJob:
                 f"upload of {self.ticket.volume} to {self.host} was cancelled before it started",
             )
         raise UploadFailed(grpc.StatusCode.INTERNAL, f"{self.host}: {report.error}")
-
-
-def _hash_zeros(hasher: Any, length: int) -> None:
-    """Hash ``length`` zero bytes (a hole) into ``hasher``; runs in a worker thread."""
-    whole, rest = divmod(length, ZERO_PIECE)
-    for _ in range(whole):
-        hasher.update(_ZEROS)
-    if rest:
-        hasher.update(_ZEROS[:rest])
 
 
 def _write_code(error: WriteFailed) -> grpc.StatusCode:
