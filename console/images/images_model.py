@@ -71,8 +71,9 @@ class ImagesModel(WatchListModel[pb.Image]):
     def set_tasks(self, tasks: TasksModel) -> None:
         """Read each image's progress from ``tasks``, and follow its changes."""
         self._tasks = tasks
+        # Once per applied batch of task events (every change of a task comes in one), not
+        # once per changed run of rows within it: 20 transfers' progress is one redraw.
         tasks.batch_applied.connect(self._on_tasks_changed)
-        tasks.dataChanged.connect(self._on_tasks_changed)
 
     # --- caches ---------------------------------------------------------------------------
 
