@@ -66,6 +66,15 @@ _RULES: dict[str, Rule] = {
     "CreateDownload": at_least("operator"),
     "RetryImage": at_least("operator"),
     "DeleteImage": at_least("admin"),
+    "ListClusters": at_least("viewer"),
+    "GetCluster": at_least("viewer"),
+    "GetUsageHistory": at_least("viewer"),
+    # Clusters carry HA and DRS policy for every host in them: an admin's decision.
+    "CreateCluster": at_least("admin"),
+    "UpdateCluster": at_least("admin"),
+    "DeleteCluster": at_least("admin"),
+    "AddClusterHosts": at_least("admin"),
+    "RemoveClusterHosts": at_least("admin"),
 }
 
 # Names kept in an audit entry: every valid host or pool name fits (MAX_AUDITED_NAME cuts
@@ -106,6 +115,11 @@ _CHANGES: dict[str, Subject] = {
     "CreateDownload": ("image", "name", NAME_KEPT),
     "RetryImage": ("image", "name", NAME_KEPT),
     "DeleteImage": ("image", "name", NAME_KEPT),
+    "CreateCluster": ("cluster", "spec.name", NAME_KEPT),
+    "UpdateCluster": ("cluster", "spec.name", NAME_KEPT),
+    "DeleteCluster": ("cluster", "name", NAME_KEPT),
+    "AddClusterHosts": ("cluster", "name", NAME_KEPT),
+    "RemoveClusterHosts": ("cluster", "name", NAME_KEPT),
 }
 
 RULES = {f"/{SERVICE}/{method}": rule for method, rule in _RULES.items()}

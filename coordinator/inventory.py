@@ -36,6 +36,7 @@ KINDS: dict[int, KindInfo] = {
     pb.OBJECT_KIND_DISCOVERED_NETWORK: KindInfo("discovered_network", pb.DiscoveredNetwork),
     pb.OBJECT_KIND_TASK: KindInfo("task", pb.Task),
     pb.OBJECT_KIND_IMAGE: KindInfo("image", pb.Image),
+    pb.OBJECT_KIND_CLUSTER: KindInfo("cluster", pb.Cluster),
 }
 
 

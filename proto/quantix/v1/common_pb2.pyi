@@ -10,6 +10,12 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class UsageSource(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    USAGE_SOURCE_UNSPECIFIED: _ClassVar[UsageSource]
+    USAGE_SOURCE_LIBVIRT: _ClassVar[UsageSource]
+    USAGE_SOURCE_KERNEL: _ClassVar[UsageSource]
+
 class StoragePoolState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     STORAGE_POOL_STATE_UNSPECIFIED: _ClassVar[StoragePoolState]
@@ -74,6 +80,9 @@ class ImagePhase(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     IMAGE_PHASE_REGISTERING: _ClassVar[ImagePhase]
     IMAGE_PHASE_READY: _ClassVar[ImagePhase]
     IMAGE_PHASE_ERROR: _ClassVar[ImagePhase]
+USAGE_SOURCE_UNSPECIFIED: UsageSource
+USAGE_SOURCE_LIBVIRT: UsageSource
+USAGE_SOURCE_KERNEL: UsageSource
 STORAGE_POOL_STATE_UNSPECIFIED: StoragePoolState
 STORAGE_POOL_STATE_INACTIVE: StoragePoolState
 STORAGE_POOL_STATE_BUILDING: StoragePoolState
@@ -139,6 +148,18 @@ class HostInfo(_message.Message):
     pool_types_source: str
     libvirt_uri: str
     def __init__(self, hostname: _Optional[str] = ..., cpu: _Optional[_Union[CpuInfo, _Mapping]] = ..., memory_bytes: _Optional[int] = ..., nics: _Optional[_Iterable[_Union[NetworkInterface, _Mapping]]] = ..., libvirt_version: _Optional[str] = ..., hypervisor: _Optional[str] = ..., hypervisor_version: _Optional[str] = ..., supported_pool_types: _Optional[_Iterable[str]] = ..., pool_types_source: _Optional[str] = ..., libvirt_uri: _Optional[str] = ...) -> None: ...
+
+class HostUsage(_message.Message):
+    __slots__ = ("cpu_fraction", "memory_used_bytes", "memory_total_bytes", "source")
+    CPU_FRACTION_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_USED_BYTES_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_TOTAL_BYTES_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    cpu_fraction: float
+    memory_used_bytes: int
+    memory_total_bytes: int
+    source: UsageSource
+    def __init__(self, cpu_fraction: _Optional[float] = ..., memory_used_bytes: _Optional[int] = ..., memory_total_bytes: _Optional[int] = ..., source: _Optional[_Union[UsageSource, str]] = ...) -> None: ...
 
 class CpuInfo(_message.Message):
     __slots__ = ("model", "arch", "sockets", "cores_per_socket", "threads_per_core", "logical_cpus", "mhz")

@@ -1,6 +1,7 @@
 import datetime
 
 from google.protobuf import duration_pb2 as _duration_pb2
+from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from proto.quantix.v1 import common_pb2 as _common_pb2
 from google.protobuf.internal import containers as _containers
@@ -31,6 +32,8 @@ class ObjectKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     OBJECT_KIND_DISCOVERED_NETWORK: _ClassVar[ObjectKind]
     OBJECT_KIND_TASK: _ClassVar[ObjectKind]
     OBJECT_KIND_IMAGE: _ClassVar[ObjectKind]
+    OBJECT_KIND_CLUSTER: _ClassVar[ObjectKind]
+    OBJECT_KIND_HOST_USAGE: _ClassVar[ObjectKind]
 
 class JoinTokenState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -56,6 +59,37 @@ class TaskPhase(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     TASK_PHASE_SUCCEEDED: _ClassVar[TaskPhase]
     TASK_PHASE_FAILED: _ClassVar[TaskPhase]
     TASK_PHASE_CANCELLED: _ClassVar[TaskPhase]
+
+class RestartPriority(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    RESTART_PRIORITY_UNSPECIFIED: _ClassVar[RestartPriority]
+    RESTART_PRIORITY_LOWEST: _ClassVar[RestartPriority]
+    RESTART_PRIORITY_LOW: _ClassVar[RestartPriority]
+    RESTART_PRIORITY_MEDIUM: _ClassVar[RestartPriority]
+    RESTART_PRIORITY_HIGH: _ClassVar[RestartPriority]
+    RESTART_PRIORITY_HIGHEST: _ClassVar[RestartPriority]
+
+class IsolationResponse(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ISOLATION_RESPONSE_UNSPECIFIED: _ClassVar[IsolationResponse]
+    ISOLATION_RESPONSE_LEAVE_POWERED_ON: _ClassVar[IsolationResponse]
+    ISOLATION_RESPONSE_SHUT_DOWN: _ClassVar[IsolationResponse]
+    ISOLATION_RESPONSE_POWER_OFF: _ClassVar[IsolationResponse]
+
+class DrsAutomation(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    DRS_AUTOMATION_UNSPECIFIED: _ClassVar[DrsAutomation]
+    DRS_AUTOMATION_MANUAL: _ClassVar[DrsAutomation]
+    DRS_AUTOMATION_PARTIALLY_AUTOMATED: _ClassVar[DrsAutomation]
+    DRS_AUTOMATION_FULLY_AUTOMATED: _ClassVar[DrsAutomation]
+
+class ClusterStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CLUSTER_STATUS_UNSPECIFIED: _ClassVar[ClusterStatus]
+    CLUSTER_STATUS_HEALTHY: _ClassVar[ClusterStatus]
+    CLUSTER_STATUS_WARNING: _ClassVar[ClusterStatus]
+    CLUSTER_STATUS_CRITICAL: _ClassVar[ClusterStatus]
+    CLUSTER_STATUS_EMPTY: _ClassVar[ClusterStatus]
 NODE_STATUS_UNSPECIFIED: NodeStatus
 NODE_STATUS_CONNECTED: NodeStatus
 NODE_STATUS_OFFLINE: NodeStatus
@@ -70,6 +104,8 @@ OBJECT_KIND_SWITCH: ObjectKind
 OBJECT_KIND_DISCOVERED_NETWORK: ObjectKind
 OBJECT_KIND_TASK: ObjectKind
 OBJECT_KIND_IMAGE: ObjectKind
+OBJECT_KIND_CLUSTER: ObjectKind
+OBJECT_KIND_HOST_USAGE: ObjectKind
 JOIN_TOKEN_STATE_UNSPECIFIED: JoinTokenState
 JOIN_TOKEN_STATE_VALID: JoinTokenState
 JOIN_TOKEN_STATE_USED: JoinTokenState
@@ -86,6 +122,25 @@ TASK_PHASE_CANCELLING: TaskPhase
 TASK_PHASE_SUCCEEDED: TaskPhase
 TASK_PHASE_FAILED: TaskPhase
 TASK_PHASE_CANCELLED: TaskPhase
+RESTART_PRIORITY_UNSPECIFIED: RestartPriority
+RESTART_PRIORITY_LOWEST: RestartPriority
+RESTART_PRIORITY_LOW: RestartPriority
+RESTART_PRIORITY_MEDIUM: RestartPriority
+RESTART_PRIORITY_HIGH: RestartPriority
+RESTART_PRIORITY_HIGHEST: RestartPriority
+ISOLATION_RESPONSE_UNSPECIFIED: IsolationResponse
+ISOLATION_RESPONSE_LEAVE_POWERED_ON: IsolationResponse
+ISOLATION_RESPONSE_SHUT_DOWN: IsolationResponse
+ISOLATION_RESPONSE_POWER_OFF: IsolationResponse
+DRS_AUTOMATION_UNSPECIFIED: DrsAutomation
+DRS_AUTOMATION_MANUAL: DrsAutomation
+DRS_AUTOMATION_PARTIALLY_AUTOMATED: DrsAutomation
+DRS_AUTOMATION_FULLY_AUTOMATED: DrsAutomation
+CLUSTER_STATUS_UNSPECIFIED: ClusterStatus
+CLUSTER_STATUS_HEALTHY: ClusterStatus
+CLUSTER_STATUS_WARNING: ClusterStatus
+CLUSTER_STATUS_CRITICAL: ClusterStatus
+CLUSTER_STATUS_EMPTY: ClusterStatus
 
 class Node(_message.Message):
     __slots__ = ("name", "address", "status", "status_message", "last_seen", "registered_at", "host_info", "daemon_version", "offline_since")
@@ -130,10 +185,12 @@ class RegisterNodeResponse(_message.Message):
     def __init__(self, node: _Optional[_Union[Node, _Mapping]] = ..., heartbeat_interval: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
 
 class HeartbeatRequest(_message.Message):
-    __slots__ = ("hostname",)
+    __slots__ = ("hostname", "usage")
     HOSTNAME_FIELD_NUMBER: _ClassVar[int]
+    USAGE_FIELD_NUMBER: _ClassVar[int]
     hostname: str
-    def __init__(self, hostname: _Optional[str] = ...) -> None: ...
+    usage: _common_pb2.HostUsage
+    def __init__(self, hostname: _Optional[str] = ..., usage: _Optional[_Union[_common_pb2.HostUsage, _Mapping]] = ...) -> None: ...
 
 class HeartbeatResponse(_message.Message):
     __slots__ = ("heartbeat_interval",)
@@ -202,7 +259,7 @@ class WatchRequest(_message.Message):
     def __init__(self, since_revision: _Optional[int] = ...) -> None: ...
 
 class WatchEvent(_message.Message):
-    __slots__ = ("type", "revision", "kind", "key", "node", "pool", "discovered_pool", "audit_entry", "network", "switch", "discovered_network", "task", "image")
+    __slots__ = ("type", "revision", "kind", "key", "node", "pool", "discovered_pool", "audit_entry", "network", "switch", "discovered_network", "task", "image", "cluster", "usage")
     class Type(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         TYPE_UNSPECIFIED: _ClassVar[WatchEvent.Type]
@@ -230,6 +287,8 @@ class WatchEvent(_message.Message):
     DISCOVERED_NETWORK_FIELD_NUMBER: _ClassVar[int]
     TASK_FIELD_NUMBER: _ClassVar[int]
     IMAGE_FIELD_NUMBER: _ClassVar[int]
+    CLUSTER_FIELD_NUMBER: _ClassVar[int]
+    USAGE_FIELD_NUMBER: _ClassVar[int]
     type: WatchEvent.Type
     revision: int
     kind: ObjectKind
@@ -243,7 +302,9 @@ class WatchEvent(_message.Message):
     discovered_network: DiscoveredNetwork
     task: Task
     image: Image
-    def __init__(self, type: _Optional[_Union[WatchEvent.Type, str]] = ..., revision: _Optional[int] = ..., kind: _Optional[_Union[ObjectKind, str]] = ..., key: _Optional[str] = ..., node: _Optional[_Union[Node, _Mapping]] = ..., pool: _Optional[_Union[Pool, _Mapping]] = ..., discovered_pool: _Optional[_Union[DiscoveredPool, _Mapping]] = ..., audit_entry: _Optional[_Union[AuditEntry, _Mapping]] = ..., network: _Optional[_Union[Network, _Mapping]] = ..., switch: _Optional[_Union[Switch, _Mapping]] = ..., discovered_network: _Optional[_Union[DiscoveredNetwork, _Mapping]] = ..., task: _Optional[_Union[Task, _Mapping]] = ..., image: _Optional[_Union[Image, _Mapping]] = ...) -> None: ...
+    cluster: Cluster
+    usage: UsageSamples
+    def __init__(self, type: _Optional[_Union[WatchEvent.Type, str]] = ..., revision: _Optional[int] = ..., kind: _Optional[_Union[ObjectKind, str]] = ..., key: _Optional[str] = ..., node: _Optional[_Union[Node, _Mapping]] = ..., pool: _Optional[_Union[Pool, _Mapping]] = ..., discovered_pool: _Optional[_Union[DiscoveredPool, _Mapping]] = ..., audit_entry: _Optional[_Union[AuditEntry, _Mapping]] = ..., network: _Optional[_Union[Network, _Mapping]] = ..., switch: _Optional[_Union[Switch, _Mapping]] = ..., discovered_network: _Optional[_Union[DiscoveredNetwork, _Mapping]] = ..., task: _Optional[_Union[Task, _Mapping]] = ..., image: _Optional[_Union[Image, _Mapping]] = ..., cluster: _Optional[_Union[Cluster, _Mapping]] = ..., usage: _Optional[_Union[UsageSamples, _Mapping]] = ...) -> None: ...
 
 class Pool(_message.Message):
     __slots__ = ("spec", "realization", "capacity_bytes", "allocation_bytes", "available_bytes", "created_at", "updated_at")
@@ -936,3 +997,220 @@ class DeleteImageRequest(_message.Message):
 class DeleteImageResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class HaSettings(_message.Message):
+    __slots__ = ("enabled", "admission_control", "host_failures_to_tolerate", "host_monitoring", "vm_monitoring", "restart_priority", "isolation_response")
+    ENABLED_FIELD_NUMBER: _ClassVar[int]
+    ADMISSION_CONTROL_FIELD_NUMBER: _ClassVar[int]
+    HOST_FAILURES_TO_TOLERATE_FIELD_NUMBER: _ClassVar[int]
+    HOST_MONITORING_FIELD_NUMBER: _ClassVar[int]
+    VM_MONITORING_FIELD_NUMBER: _ClassVar[int]
+    RESTART_PRIORITY_FIELD_NUMBER: _ClassVar[int]
+    ISOLATION_RESPONSE_FIELD_NUMBER: _ClassVar[int]
+    enabled: bool
+    admission_control: bool
+    host_failures_to_tolerate: int
+    host_monitoring: bool
+    vm_monitoring: bool
+    restart_priority: RestartPriority
+    isolation_response: IsolationResponse
+    def __init__(self, enabled: _Optional[bool] = ..., admission_control: _Optional[bool] = ..., host_failures_to_tolerate: _Optional[int] = ..., host_monitoring: _Optional[bool] = ..., vm_monitoring: _Optional[bool] = ..., restart_priority: _Optional[_Union[RestartPriority, str]] = ..., isolation_response: _Optional[_Union[IsolationResponse, str]] = ...) -> None: ...
+
+class DrsSettings(_message.Message):
+    __slots__ = ("enabled", "automation", "migration_threshold", "power_management")
+    ENABLED_FIELD_NUMBER: _ClassVar[int]
+    AUTOMATION_FIELD_NUMBER: _ClassVar[int]
+    MIGRATION_THRESHOLD_FIELD_NUMBER: _ClassVar[int]
+    POWER_MANAGEMENT_FIELD_NUMBER: _ClassVar[int]
+    enabled: bool
+    automation: DrsAutomation
+    migration_threshold: int
+    power_management: bool
+    def __init__(self, enabled: _Optional[bool] = ..., automation: _Optional[_Union[DrsAutomation, str]] = ..., migration_threshold: _Optional[int] = ..., power_management: _Optional[bool] = ...) -> None: ...
+
+class ClusterSpec(_message.Message):
+    __slots__ = ("name", "description", "labels", "ha", "drs", "default_pool", "default_network")
+    class LabelsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    LABELS_FIELD_NUMBER: _ClassVar[int]
+    HA_FIELD_NUMBER: _ClassVar[int]
+    DRS_FIELD_NUMBER: _ClassVar[int]
+    DEFAULT_POOL_FIELD_NUMBER: _ClassVar[int]
+    DEFAULT_NETWORK_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    description: str
+    labels: _containers.ScalarMap[str, str]
+    ha: HaSettings
+    drs: DrsSettings
+    default_pool: str
+    default_network: str
+    def __init__(self, name: _Optional[str] = ..., description: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., ha: _Optional[_Union[HaSettings, _Mapping]] = ..., drs: _Optional[_Union[DrsSettings, _Mapping]] = ..., default_pool: _Optional[str] = ..., default_network: _Optional[str] = ...) -> None: ...
+
+class ClusterFigures(_message.Message):
+    __slots__ = ("hosts_online", "hosts_total", "cores", "memory_bytes", "storage_capacity_bytes", "storage_available_bytes")
+    HOSTS_ONLINE_FIELD_NUMBER: _ClassVar[int]
+    HOSTS_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    CORES_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_BYTES_FIELD_NUMBER: _ClassVar[int]
+    STORAGE_CAPACITY_BYTES_FIELD_NUMBER: _ClassVar[int]
+    STORAGE_AVAILABLE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    hosts_online: int
+    hosts_total: int
+    cores: int
+    memory_bytes: int
+    storage_capacity_bytes: int
+    storage_available_bytes: int
+    def __init__(self, hosts_online: _Optional[int] = ..., hosts_total: _Optional[int] = ..., cores: _Optional[int] = ..., memory_bytes: _Optional[int] = ..., storage_capacity_bytes: _Optional[int] = ..., storage_available_bytes: _Optional[int] = ...) -> None: ...
+
+class Cluster(_message.Message):
+    __slots__ = ("spec", "hosts", "status", "status_message", "figures", "pools", "networks", "created_by", "created_at", "updated_at")
+    SPEC_FIELD_NUMBER: _ClassVar[int]
+    HOSTS_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    STATUS_MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    FIGURES_FIELD_NUMBER: _ClassVar[int]
+    POOLS_FIELD_NUMBER: _ClassVar[int]
+    NETWORKS_FIELD_NUMBER: _ClassVar[int]
+    CREATED_BY_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    spec: ClusterSpec
+    hosts: _containers.RepeatedScalarFieldContainer[str]
+    status: ClusterStatus
+    status_message: str
+    figures: ClusterFigures
+    pools: _containers.RepeatedScalarFieldContainer[str]
+    networks: _containers.RepeatedScalarFieldContainer[str]
+    created_by: str
+    created_at: _timestamp_pb2.Timestamp
+    updated_at: _timestamp_pb2.Timestamp
+    def __init__(self, spec: _Optional[_Union[ClusterSpec, _Mapping]] = ..., hosts: _Optional[_Iterable[str]] = ..., status: _Optional[_Union[ClusterStatus, str]] = ..., status_message: _Optional[str] = ..., figures: _Optional[_Union[ClusterFigures, _Mapping]] = ..., pools: _Optional[_Iterable[str]] = ..., networks: _Optional[_Iterable[str]] = ..., created_by: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CreateClusterRequest(_message.Message):
+    __slots__ = ("spec", "hosts")
+    SPEC_FIELD_NUMBER: _ClassVar[int]
+    HOSTS_FIELD_NUMBER: _ClassVar[int]
+    spec: ClusterSpec
+    hosts: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, spec: _Optional[_Union[ClusterSpec, _Mapping]] = ..., hosts: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class GetClusterRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class ListClustersRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListClustersResponse(_message.Message):
+    __slots__ = ("clusters", "revision")
+    CLUSTERS_FIELD_NUMBER: _ClassVar[int]
+    REVISION_FIELD_NUMBER: _ClassVar[int]
+    clusters: _containers.RepeatedCompositeFieldContainer[Cluster]
+    revision: int
+    def __init__(self, clusters: _Optional[_Iterable[_Union[Cluster, _Mapping]]] = ..., revision: _Optional[int] = ...) -> None: ...
+
+class UpdateClusterRequest(_message.Message):
+    __slots__ = ("spec", "update_mask")
+    SPEC_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    spec: ClusterSpec
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, spec: _Optional[_Union[ClusterSpec, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+
+class DeleteClusterRequest(_message.Message):
+    __slots__ = ("name", "release_hosts")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_HOSTS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    release_hosts: bool
+    def __init__(self, name: _Optional[str] = ..., release_hosts: _Optional[bool] = ...) -> None: ...
+
+class DeleteClusterResponse(_message.Message):
+    __slots__ = ("released_hosts",)
+    RELEASED_HOSTS_FIELD_NUMBER: _ClassVar[int]
+    released_hosts: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, released_hosts: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class AddClusterHostsRequest(_message.Message):
+    __slots__ = ("name", "hosts")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    HOSTS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    hosts: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., hosts: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class RemoveClusterHostsRequest(_message.Message):
+    __slots__ = ("name", "hosts")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    HOSTS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    hosts: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., hosts: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class UsageSeries(_message.Message):
+    __slots__ = ("host", "start", "step_seconds", "cpu", "memory", "memory_total_bytes", "logical_cpus", "source")
+    HOST_FIELD_NUMBER: _ClassVar[int]
+    START_FIELD_NUMBER: _ClassVar[int]
+    STEP_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    CPU_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_TOTAL_BYTES_FIELD_NUMBER: _ClassVar[int]
+    LOGICAL_CPUS_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    host: str
+    start: _timestamp_pb2.Timestamp
+    step_seconds: int
+    cpu: _containers.RepeatedScalarFieldContainer[float]
+    memory: _containers.RepeatedScalarFieldContainer[float]
+    memory_total_bytes: int
+    logical_cpus: int
+    source: _common_pb2.UsageSource
+    def __init__(self, host: _Optional[str] = ..., start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., step_seconds: _Optional[int] = ..., cpu: _Optional[_Iterable[float]] = ..., memory: _Optional[_Iterable[float]] = ..., memory_total_bytes: _Optional[int] = ..., logical_cpus: _Optional[int] = ..., source: _Optional[_Union[_common_pb2.UsageSource, str]] = ...) -> None: ...
+
+class GetUsageHistoryRequest(_message.Message):
+    __slots__ = ("hosts", "window")
+    HOSTS_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_FIELD_NUMBER: _ClassVar[int]
+    hosts: _containers.RepeatedScalarFieldContainer[str]
+    window: _duration_pb2.Duration
+    def __init__(self, hosts: _Optional[_Iterable[str]] = ..., window: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+
+class GetUsageHistoryResponse(_message.Message):
+    __slots__ = ("series", "now")
+    SERIES_FIELD_NUMBER: _ClassVar[int]
+    NOW_FIELD_NUMBER: _ClassVar[int]
+    series: _containers.RepeatedCompositeFieldContainer[UsageSeries]
+    now: _timestamp_pb2.Timestamp
+    def __init__(self, series: _Optional[_Iterable[_Union[UsageSeries, _Mapping]]] = ..., now: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class HostUsageSample(_message.Message):
+    __slots__ = ("host", "cpu", "memory", "memory_total_bytes", "source")
+    HOST_FIELD_NUMBER: _ClassVar[int]
+    CPU_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_FIELD_NUMBER: _ClassVar[int]
+    MEMORY_TOTAL_BYTES_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    host: str
+    cpu: float
+    memory: float
+    memory_total_bytes: int
+    source: _common_pb2.UsageSource
+    def __init__(self, host: _Optional[str] = ..., cpu: _Optional[float] = ..., memory: _Optional[float] = ..., memory_total_bytes: _Optional[int] = ..., source: _Optional[_Union[_common_pb2.UsageSource, str]] = ...) -> None: ...
+
+class UsageSamples(_message.Message):
+    __slots__ = ("time", "samples")
+    TIME_FIELD_NUMBER: _ClassVar[int]
+    SAMPLES_FIELD_NUMBER: _ClassVar[int]
+    time: _timestamp_pb2.Timestamp
+    samples: _containers.RepeatedCompositeFieldContainer[HostUsageSample]
+    def __init__(self, time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., samples: _Optional[_Iterable[_Union[HostUsageSample, _Mapping]]] = ...) -> None: ...

@@ -274,6 +274,46 @@ class CoordinatorStub:
                 request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteImageRequest.SerializeToString,
                 response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteImageResponse.FromString,
                 _registered_method=True)
+        self.CreateCluster = channel.unary_unary(
+                '/quantix.v1.Coordinator/CreateCluster',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreateClusterRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Cluster.FromString,
+                _registered_method=True)
+        self.GetCluster = channel.unary_unary(
+                '/quantix.v1.Coordinator/GetCluster',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.GetClusterRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Cluster.FromString,
+                _registered_method=True)
+        self.ListClusters = channel.unary_unary(
+                '/quantix.v1.Coordinator/ListClusters',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListClustersRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListClustersResponse.FromString,
+                _registered_method=True)
+        self.UpdateCluster = channel.unary_unary(
+                '/quantix.v1.Coordinator/UpdateCluster',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.UpdateClusterRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Cluster.FromString,
+                _registered_method=True)
+        self.DeleteCluster = channel.unary_unary(
+                '/quantix.v1.Coordinator/DeleteCluster',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteClusterRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteClusterResponse.FromString,
+                _registered_method=True)
+        self.AddClusterHosts = channel.unary_unary(
+                '/quantix.v1.Coordinator/AddClusterHosts',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.AddClusterHostsRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Cluster.FromString,
+                _registered_method=True)
+        self.RemoveClusterHosts = channel.unary_unary(
+                '/quantix.v1.Coordinator/RemoveClusterHosts',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.RemoveClusterHostsRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Cluster.FromString,
+                _registered_method=True)
+        self.GetUsageHistory = channel.unary_unary(
+                '/quantix.v1.Coordinator/GetUsageHistory',
+                request_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.GetUsageHistoryRequest.SerializeToString,
+                response_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.GetUsageHistoryResponse.FromString,
+                _registered_method=True)
 
 
 class CoordinatorServicer:
@@ -617,6 +657,62 @@ class CoordinatorServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateCluster(self, request, context):
+        """---- clusters (domain.clusters holds their rules) ----
+        Groups of hosts with HA and DRS policy and default pool and network. Every change is on
+        Watch (OBJECT_KIND_CLUSTER, keyed by name) and in the audit log.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCluster(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListClusters(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateCluster(self, request, context):
+        """Change the fields the mask names (every field but the name when it is empty).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteCluster(self, request, context):
+        """Refused while the cluster has hosts, unless release_hosts says to take them out first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddClusterHosts(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RemoveClusterHosts(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetUsageHistory(self, request, context):
+        """---- host usage over time (domain.usage holds the layout) ----
+        Each host's CPU and memory usage as its heartbeats carried it, at the resolution that
+        covers the window asked for. Live samples arrive on Watch as OBJECT_KIND_HOST_USAGE.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CoordinatorServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -859,6 +955,46 @@ def add_CoordinatorServicer_to_server(servicer, server):
                     servicer.DeleteImage,
                     request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteImageRequest.FromString,
                     response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteImageResponse.SerializeToString,
+            ),
+            'CreateCluster': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateCluster,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreateClusterRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Cluster.SerializeToString,
+            ),
+            'GetCluster': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCluster,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.GetClusterRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Cluster.SerializeToString,
+            ),
+            'ListClusters': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListClusters,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListClustersRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListClustersResponse.SerializeToString,
+            ),
+            'UpdateCluster': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateCluster,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.UpdateClusterRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Cluster.SerializeToString,
+            ),
+            'DeleteCluster': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteCluster,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteClusterRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteClusterResponse.SerializeToString,
+            ),
+            'AddClusterHosts': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddClusterHosts,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.AddClusterHostsRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Cluster.SerializeToString,
+            ),
+            'RemoveClusterHosts': grpc.unary_unary_rpc_method_handler(
+                    servicer.RemoveClusterHosts,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.RemoveClusterHostsRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.Cluster.SerializeToString,
+            ),
+            'GetUsageHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetUsageHistory,
+                    request_deserializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.GetUsageHistoryRequest.FromString,
+                    response_serializer=proto_dot_quantix_dot_v1_dot_coordinator__pb2.GetUsageHistoryResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -2157,6 +2293,222 @@ class Coordinator:
             '/quantix.v1.Coordinator/DeleteImage',
             proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteImageRequest.SerializeToString,
             proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteImageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateCluster(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/CreateCluster',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.CreateClusterRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Cluster.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCluster(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/GetCluster',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.GetClusterRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Cluster.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListClusters(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/ListClusters',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListClustersRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.ListClustersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateCluster(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/UpdateCluster',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.UpdateClusterRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Cluster.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteCluster(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/DeleteCluster',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteClusterRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.DeleteClusterResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddClusterHosts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/AddClusterHosts',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.AddClusterHostsRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Cluster.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RemoveClusterHosts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/RemoveClusterHosts',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.RemoveClusterHostsRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.Cluster.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetUsageHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/quantix.v1.Coordinator/GetUsageHistory',
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.GetUsageHistoryRequest.SerializeToString,
+            proto_dot_quantix_dot_v1_dot_coordinator__pb2.GetUsageHistoryResponse.FromString,
             options,
             channel_credentials,
             insecure,
