@@ -33,7 +33,7 @@ from domain.pools import validate_host_names, validate_pool_name
 from domain.validation import validate_hostname
 from proto.quantix.v1 import coordinator_pb2 as pb
 from proto.quantix.v1 import coordinator_pb2_grpc as pb_grpc
-from serving.access import note_audit_object, peer_of
+from serving.access import caller_name, note_audit_object, peer_of
 from serving.grpc_server import aborts_on, validated
 from trust.config import ADMIN_ROLE
 from wire.proto_time import timestamp_seconds
@@ -59,12 +59,6 @@ def _check_pool_request(name: str, hosts: Sequence[str] = ()) -> None:
     FAILED_PRECONDITION because the (well-formed) pool it names does not exist."""
     validate_pool_name(name, "name")
     validate_host_names(hosts)
-
-
-def _caller(context: grpc.aio.ServicerContext) -> str:
-    """Who made a call, as records name them: the certificate's name."""
-    peer = peer_of(context)
-    return peer.name if peer is not None else "anonymous (--insecure)"
 
 
 def _duration(seconds: float) -> Duration:
@@ -262,7 +256,7 @@ class CoordinatorServicer(NetworkingRpcs, TaskRpcs, ImageRpcs, pb_grpc.Coordinat
     ) -> pb.CreateJoinTokenResponse:
         ttl = request.ttl.ToSeconds() if request.HasField("ttl") else DEFAULT_JOIN_TTL_S
         fingerprint = self._enroller.ca_fingerprint  # refused first without a CA
-        row, token = self._tokens.create(ttl, _caller(context))
+        row, token = self._tokens.create(ttl, caller_name(context))
         note_audit_object(f"join token {row.id}")
         return pb.CreateJoinTokenResponse(
             token=self._tokens.to_proto(row),
@@ -281,7 +275,7 @@ class CoordinatorServicer(NetworkingRpcs, TaskRpcs, ImageRpcs, pb_grpc.Coordinat
     async def RevokeJoinToken(
         self, request: pb.RevokeJoinTokenRequest, context: grpc.aio.ServicerContext
     ) -> pb.JoinToken:
-        return self._tokens.revoke(validate_token_id(request.id), _caller(context))
+        return self._tokens.revoke(validate_token_id(request.id), caller_name(context))
 
     @validated
     @_enrolment_errors
