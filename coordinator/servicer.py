@@ -12,6 +12,8 @@ from google.protobuf.duration_pb2 import Duration
 
 from coordinator.adoption import Adopter
 from coordinator.audit import AuditLog
+from coordinator.cluster_rpcs import ClusterRpcs
+from coordinator.clusters import ClusterManager
 from coordinator.discovery import DiscoveryManager
 from coordinator.enrolment import Enroller, EnrolmentRefused, EnrolmentUnavailable, HostBindings
 from coordinator.host_reports import take_report
@@ -67,7 +69,9 @@ def _duration(seconds: float) -> Duration:
     return duration
 
 
-class CoordinatorServicer(NetworkingRpcs, TaskRpcs, ImageRpcs, pb_grpc.CoordinatorServicer):
+class CoordinatorServicer(
+    NetworkingRpcs, TaskRpcs, ImageRpcs, ClusterRpcs, pb_grpc.CoordinatorServicer
+):
     def __init__(
         self,
         inventory: Inventory,
@@ -86,6 +90,7 @@ class CoordinatorServicer(NetworkingRpcs, TaskRpcs, ImageRpcs, pb_grpc.Coordinat
         audit: AuditLog,
         tasks: TaskRegistry,
         images: ImageManager,
+        clusters: ClusterManager,
     ) -> None:
         self._inventory = inventory
         self._hub = hub
@@ -103,6 +108,7 @@ class CoordinatorServicer(NetworkingRpcs, TaskRpcs, ImageRpcs, pb_grpc.Coordinat
         self._audit = audit
         self._tasks = tasks
         self._images = images
+        self._clusters = clusters
 
     @validated
     @aborts_on({FleetFull: grpc.StatusCode.FAILED_PRECONDITION})
