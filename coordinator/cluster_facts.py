@@ -8,7 +8,7 @@ so the cluster manager recomputes every cluster from one reading and stores only
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from coordinator import host_statuses as hs
@@ -45,28 +45,48 @@ class Fleet:
     usage: UsageOf
 
 
-def read_fleet(inventory: Inventory, usage: UsageOf) -> Fleet:
+class Placements:
+    """Each managed pool's and network's placement, read again only when its stored message
+    changed: the inventory's rule is that a change is a new message through ``put``, never an
+    edit of the stored one, so an unchanged object is the very same message. A pool on 1,000
+    hosts is 1,000 statuses to read; most refreshes follow a change of one object."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[int, str], tuple[object, Placed]] = {}
+
+    def read(self, inventory: Inventory, kind: int) -> dict[str, Placed]:
+        placed = {}
+        for obj in inventory.list(kind):
+            name = obj.spec.name  # type: ignore[attr-defined]
+            seen = self._seen.get((kind, name))
+            if seen is None or seen[0] is not obj:
+                seen = (obj, _placement(obj))
+                self._seen[(kind, name)] = seen
+            placed[name] = seen[1]
+        for key in [k for k in self._seen if k[0] == kind and k[1] not in placed]:
+            del self._seen[key]
+        return placed
+
+
+def read_fleet(inventory: Inventory, usage: UsageOf, placements: Placements) -> Fleet:
     nodes = {
         node.name: node for node in inventory.list(pb.OBJECT_KIND_NODE) if isinstance(node, pb.Node)
     }
     return Fleet(
         nodes,
-        _placed(inventory.list(pb.OBJECT_KIND_POOL)),
-        _placed(inventory.list(pb.OBJECT_KIND_NETWORK)),
+        placements.read(inventory, pb.OBJECT_KIND_POOL),
+        placements.read(inventory, pb.OBJECT_KIND_NETWORK),
         usage,
     )
 
 
-def _placed(objects: Iterable[object]) -> dict[str, Placed]:
-    placed = {}
-    for obj in objects:
-        storage = {
-            status.host: status.storage
-            for status in obj.realization.hosts  # type: ignore[attr-defined]
-            if status.phase == cpb.PHASE_READY and status.HasField("storage")
-        }
-        placed[obj.spec.name] = Placed(frozenset(hs.host_names(obj)), storage)  # type: ignore[attr-defined]
-    return placed
+def _placement(obj: object) -> Placed:
+    storage = {
+        status.host: status.storage
+        for status in obj.realization.hosts  # type: ignore[attr-defined]
+        if status.phase == cpb.PHASE_READY and status.HasField("storage")
+    }
+    return Placed(frozenset(hs.host_names(obj)), storage)
 
 
 def node_status(node: pb.Node) -> NodeStatus:

@@ -10,12 +10,13 @@ cluster is stored again only when one of them actually moved (no Watch churn).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
-from coordinator.cluster_facts import Fleet, derived, read_fleet
+from coordinator.cluster_facts import Fleet, Placements, derived, read_fleet
 from coordinator.inventory import Inventory
 from coordinator.nodes import NodeRegistry
 from coordinator.realized_errors import ObjectExists, ObjectNotFound, Refused
@@ -56,6 +57,13 @@ REFUSAL_MAX = 2048
 # Sentences of one kind (e.g. hosts already in other clusters) quoted before "and N more".
 REFUSALS_LISTED = 5
 
+# Changes in the fleet are followed this long after the first one, all at once: after a
+# coordinator start every host reports its pools within a second or two, and recomputing every
+# cluster on each report would be one pass per report (~30 ms each with 1,000 hosts and 100
+# clusters, measured); 0.2 s is below what a person notices between a host's row and its
+# cluster's card changing.
+FOLLOW_DELAY_S = 0.2
+
 
 class LatestUsage(Protocol):
     """Each host's latest usage, kept by the usage history (coordinator's usage part)."""
@@ -95,6 +103,8 @@ class ClusterManager:
         self._nodes = nodes
         self.usage: LatestUsage = usage or NoUsage()
         self._clock = clock
+        self._placements = Placements()
+        self._follow: asyncio.TimerHandle | None = None
         for kind in (pb.OBJECT_KIND_NODE, pb.OBJECT_KIND_POOL, pb.OBJECT_KIND_NETWORK):
             inventory.on_change(kind, self._fleet_changed)
         # What changed while the coordinator was down (a node removed, code that derives
@@ -232,9 +242,25 @@ class ClusterManager:
         for cluster in clusters:
             self._save(cluster, fleet)
 
+    def close(self) -> None:
+        if self._follow is not None:
+            self._follow.cancel()
+            self._follow = None
+
     def _fleet_changed(self) -> None:
-        # Called inside another object's change (a node's heartbeat, a pool's report): a bug
-        # here must not fail that change, only leave the clusters' figures behind.
+        if self._follow is not None:
+            return  # a refresh is due already and will see this change too
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._follow_now()  # no event loop (a tool, a test in process): at once
+            return
+        self._follow = loop.call_later(FOLLOW_DELAY_S, self._follow_now)
+
+    def _follow_now(self) -> None:
+        self._follow = None
+        # Runs after another object's change (a node's heartbeat, a pool's report): a bug here
+        # must not fail that change, only leave the clusters' figures behind.
         try:
             self.refresh()
         except Exception:
@@ -243,7 +269,7 @@ class ClusterManager:
     # --- helpers --------------------------------------------------------------------------
 
     def _fleet(self) -> Fleet:
-        return read_fleet(self._inventory, self.usage.latest)
+        return read_fleet(self._inventory, self.usage.latest, self._placements)
 
     def _save(self, cluster: pb.Cluster, fleet: Fleet) -> pb.Cluster:
         """Store ``cluster`` with its derived fields, unless the stored one is equal."""

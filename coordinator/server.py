@@ -245,6 +245,7 @@ async def serve(args: argparse.Namespace) -> None:
     await sweeper
     asked.cancel()
     tasks.close()
+    clusters.close()
     await images.close()
     await volumes.close()
     await network_reports.close()

@@ -1,9 +1,11 @@
 """The cluster manager over a real inventory, SQLite store and node registry, in process: a
 cluster follows its hosts' usage, and is stored (and published) again only when something in
-it moved."""
+it moved. Without an event loop it follows each change at once; with one, a burst of changes
+once, after coordinator.clusters.FOLLOW_DELAY_S."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from coordinator.clusters import ClusterManager
@@ -14,6 +16,7 @@ from coordinator.store import SQLiteStore
 from coordinator.watch import WatchHub
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.coordinator.cluster_wire import cluster_spec, registration
+from tests.helpers import eventually
 
 
 class Usage:
@@ -109,3 +112,23 @@ def test_derived_fields_are_recomputed_at_start_from_what_is_stored(tmp_path):
         "host-b memory at 99%",
     )
     assert list(again.clusters.get("prod").hosts) == ["host-a", "host-b"]
+
+
+def test_changes_in_the_fleet_within_the_follow_delay_are_followed_in_one_store(tmp_path):
+    async def main():
+        coordinator = started(tmp_path)
+        start = coordinator.inventory.revision
+        coordinator.nodes.set_maintenance("host-a", True)
+        coordinator.nodes.set_maintenance("host-b", True)
+        assert coordinator.cluster_events_after(start) == []  # not yet: within the delay
+
+        async def probe():
+            return coordinator.cluster_events_after(start)
+
+        return await eventually(probe, bool, what="the cluster follows its hosts")
+
+    [followed] = asyncio.run(main())
+    assert status(followed.cluster) == (
+        "CLUSTER_STATUS_WARNING",
+        "host-a in maintenance; host-b in maintenance",
+    )

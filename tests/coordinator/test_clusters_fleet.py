@@ -17,7 +17,6 @@ from tests.helpers import eventually
 HOSTS = ("host-a", "host-b", "host-c")
 HEALTHY = pb.CLUSTER_STATUS_HEALTHY
 WARNING = pb.CLUSTER_STATUS_WARNING
-CRITICAL = pb.CLUSTER_STATUS_CRITICAL
 
 
 async def cluster_until(client, accept, what):
@@ -34,7 +33,9 @@ def test_maintenance_warns_through_heartbeats_and_stopped_hosts_go_offline_then_
             await wait_connected(client, 3)
             created = await client.create_cluster(cluster_spec("prod"), HOSTS)
             entered = await client.set_maintenance("host-b", True)
-            warned = await client.get_cluster("prod")
+            warned = await cluster_until(
+                client, lambda c: c.status != HEALTHY, "the cluster follows host-b"
+            )
             # host-b beats on (every 0.5 s): two intervals of heartbeats later, it is still
             # in maintenance and so is the cluster's reason.
             after = entered.last_seen.ToNanoseconds() + 1_000_000_000
@@ -46,7 +47,9 @@ def test_maintenance_warns_through_heartbeats_and_stopped_hosts_go_offline_then_
             )
             still = await client.get_cluster("prod")
             await client.set_maintenance("host-b", False)
-            back = await client.get_cluster("prod")
+            back = await cluster_until(
+                client, lambda c: c.status != WARNING, "the cluster follows host-b back"
+            )
             await fleet.stop_node("host-c")
             one_down = await cluster_until(
                 client, lambda c: c.figures.hosts_online == 2, "host-c offline"
