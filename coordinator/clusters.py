@@ -127,7 +127,7 @@ class ClusterManager:
 
     def create(self, spec_pb: pb.ClusterSpec, hosts: Sequence[str], caller: str) -> pb.Cluster:
         spec = spec_from_pb(spec_pb)
-        members = sorted(validate_host_names(hosts))
+        named = validate_host_names(hosts)
         if self._inventory.get(KIND, spec.name) is not None:
             raise ObjectExists(NOUN, spec.name)
         if len(self.list()) >= MAX_CLUSTERS:
@@ -135,7 +135,8 @@ class ClusterManager:
                 f"this coordinator holds {MAX_CLUSTERS} clusters, its limit; delete unused "
                 "ones first"
             )
-        self._check_registered(members)
+        self._check_registered(named)  # names hosts[i] as the request has them
+        members = sorted(named)
         self._check_joinable(spec.name, members)
         fleet = self._fleet()
         problems = [admission_problem(spec.ha, len(members))]

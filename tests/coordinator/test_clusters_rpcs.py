@@ -162,10 +162,10 @@ BAD_INPUT = [
     ),
     (
         "unknown host",
-        lambda c: c.create_cluster(cluster_spec("x"), ["host-d", "host-zz"]),
+        lambda c: c.create_cluster(cluster_spec("x"), ["host-zz", "host-d", "host-yy"]),
         Code.INVALID_ARGUMENT,
-        "hosts[1]",
-        "hosts[1]: no host named host-zz is registered",
+        "hosts[0]",
+        "hosts[0]: no hosts named host-zz, host-yy are registered",
     ),
     (
         "a host named twice",
@@ -329,6 +329,13 @@ BAD_INPUT = [
         Code.INVALID_ARGUMENT,
         "hosts",
         "name at least one host to add",
+    ),
+    (
+        "adding an unknown host",
+        lambda c: c.add_cluster_hosts("prod", ["host-d", "host-zz"]),
+        Code.INVALID_ARGUMENT,
+        "hosts[1]",
+        "hosts[1]: no host named host-zz is registered",
     ),
     (
         "adding a malformed host name",
