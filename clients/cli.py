@@ -19,6 +19,7 @@ import grpc
 
 from clients import (
     cli_audit,
+    cli_clusters,
     cli_images,
     cli_join,
     cli_networks,
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_pools.add_commands(topics)
     cli_networks.add_commands(topics)
     cli_switches.add_commands(topics)
+    cli_clusters.add_commands(topics)
     cli_images.add_commands(topics)
     cli_tasks.add_commands(topics)
     cli_audit.add_command(topics)
@@ -167,6 +169,8 @@ async def run(args: argparse.Namespace) -> None:
                 await cli_networks.run(client, args)
             elif args.topic == "switches":
                 await cli_switches.run(client, args)
+            elif args.topic == "clusters":
+                await cli_clusters.run(client, args)
             elif args.topic == "images":
                 await cli_images.run(client, args)
             elif args.topic == "tasks":
