@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Sequence
 
 import grpc
 from google.protobuf.duration_pb2 import Duration
+from google.protobuf.field_mask_pb2 import FieldMask
 
 from clients.channels import UNARY_DEADLINE_S, Endpoint, open_channel
 from domain.join import JoinString, JoinToken
@@ -256,6 +257,37 @@ class CoordinatorClient:
     async def delete_image(self, pool: str, name: str) -> pb.DeleteImageResponse:
         request = pb.DeleteImageRequest(pool=pool, name=name)
         return await self._stub.DeleteImage(request, timeout=HOST_CALL_DEADLINE_S)
+
+    async def create_cluster(self, spec: pb.ClusterSpec, hosts: Sequence[str] = ()) -> pb.Cluster:
+        request = pb.CreateClusterRequest(spec=spec, hosts=hosts)
+        return await self._stub.CreateCluster(request, timeout=self.deadline_s)
+
+    async def get_cluster(self, name: str) -> pb.Cluster:
+        request = pb.GetClusterRequest(name=name)
+        return await self._stub.GetCluster(request, timeout=self.deadline_s)
+
+    async def list_clusters(self) -> pb.ListClustersResponse:
+        return await self._stub.ListClusters(pb.ListClustersRequest(), timeout=self.deadline_s)
+
+    async def update_cluster(self, spec: pb.ClusterSpec, paths: Sequence[str] = ()) -> pb.Cluster:
+        """Change the fields ``paths`` name (domain.clusters.UPDATABLE_PATHS; none: every
+        field but the name) to ``spec``'s; ``spec.name`` says which cluster."""
+        request = pb.UpdateClusterRequest(spec=spec, update_mask=FieldMask(paths=paths))
+        return await self._stub.UpdateCluster(request, timeout=self.deadline_s)
+
+    async def delete_cluster(
+        self, name: str, release_hosts: bool = False
+    ) -> pb.DeleteClusterResponse:
+        request = pb.DeleteClusterRequest(name=name, release_hosts=release_hosts)
+        return await self._stub.DeleteCluster(request, timeout=self.deadline_s)
+
+    async def add_cluster_hosts(self, name: str, hosts: Sequence[str]) -> pb.Cluster:
+        request = pb.AddClusterHostsRequest(name=name, hosts=hosts)
+        return await self._stub.AddClusterHosts(request, timeout=self.deadline_s)
+
+    async def remove_cluster_hosts(self, name: str, hosts: Sequence[str]) -> pb.Cluster:
+        request = pb.RemoveClusterHostsRequest(name=name, hosts=hosts)
+        return await self._stub.RemoveClusterHosts(request, timeout=self.deadline_s)
 
     def watch(self, since_revision: int = 0) -> AsyncIterator[pb.WatchEvent]:
         """The Watch stream, one event at a time (they arrive in batches): no deadline (it

@@ -15,7 +15,7 @@ from coordinator.realized_errors import ObjectNotFound
 from domain.images import validate_image_name
 from domain.pools import validate_pool_name
 from proto.quantix.v1 import coordinator_pb2 as pb
-from serving.access import note_audit_object, peer_of
+from serving.access import caller_name, note_audit_object
 from serving.grpc_server import aborts_on, validated
 from wire.proto_time import timestamp_of
 
@@ -27,11 +27,6 @@ image_errors = aborts_on(
         ImageRefused: grpc.StatusCode.FAILED_PRECONDITION,
     }
 )
-
-
-def _caller(context: grpc.aio.ServicerContext) -> str:
-    peer = peer_of(context)
-    return peer.name if peer is not None else "anonymous (--insecure)"
 
 
 def _audited(pool: str, name: str) -> None:
@@ -67,7 +62,7 @@ class ImageRpcs:
     ) -> pb.CreateUploadResponse:
         validate_image_name(request.name, "name")  # before the pool: the name's rule first
         _audited(request.pool, request.name)
-        ticket = await self._images.create_upload(request, _caller(context))
+        ticket = await self._images.create_upload(request, caller_name(context))
         return pb.CreateUploadResponse(
             image=ticket.image,
             task=ticket.task,
@@ -84,7 +79,7 @@ class ImageRpcs:
     ) -> pb.Image:
         validate_image_name(request.name, "name")
         _audited(request.pool, request.name)
-        return await self._images.create_download(request, _caller(context))
+        return await self._images.create_download(request, caller_name(context))
 
     @validated
     @image_errors
@@ -92,7 +87,7 @@ class ImageRpcs:
         self, request: pb.RetryImageRequest, context: grpc.aio.ServicerContext
     ) -> pb.Image:
         _audited(request.pool, request.name)
-        return await self._images.retry(request.pool, request.name, _caller(context))
+        return await self._images.retry(request.pool, request.name, caller_name(context))
 
     @validated
     @image_errors

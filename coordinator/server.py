@@ -12,6 +12,7 @@ import grpc
 from coordinator.access_rules import CHANGES, RULES
 from coordinator.adoption import Adopter, PoolAdoption
 from coordinator.audit import AuditLog
+from coordinator.clusters import ClusterManager
 from coordinator.discovery import DiscoveryManager
 from coordinator.enrolment import Enroller, HostBindings
 from coordinator.host_reports import ask_every_node
@@ -179,6 +180,7 @@ async def serve(args: argparse.Namespace) -> None:
     tasks = TaskRegistry(inventory, nodes.route)
     nodes.add_listener(tasks)
     images = ImageManager(inventory, pools, nodes, realizer, tasks)
+    clusters = ClusterManager(inventory, nodes)
     volumes = VolumeDiscovery(inventory, pools, nodes, realizer, images.claims)
     images.host_changed = lambda host, pool: volumes.ask(host, [pool])
     # With --insecure nothing can be checked (no certificates), but changes are still audited.
@@ -213,6 +215,7 @@ async def serve(args: argparse.Namespace) -> None:
             audit,
             tasks,
             images,
+            clusters,
         ),
         server.server,
     )

@@ -12,6 +12,8 @@ from google.protobuf.duration_pb2 import Duration
 
 from coordinator.adoption import Adopter
 from coordinator.audit import AuditLog
+from coordinator.cluster_rpcs import ClusterRpcs
+from coordinator.clusters import ClusterManager
 from coordinator.discovery import DiscoveryManager
 from coordinator.enrolment import Enroller, EnrolmentRefused, EnrolmentUnavailable, HostBindings
 from coordinator.host_reports import take_report
@@ -33,7 +35,7 @@ from domain.pools import validate_host_names, validate_pool_name
 from domain.validation import validate_hostname
 from proto.quantix.v1 import coordinator_pb2 as pb
 from proto.quantix.v1 import coordinator_pb2_grpc as pb_grpc
-from serving.access import note_audit_object, peer_of
+from serving.access import caller_name, note_audit_object, peer_of
 from serving.grpc_server import aborts_on, validated
 from trust.config import ADMIN_ROLE
 from wire.proto_time import timestamp_seconds
@@ -61,19 +63,15 @@ def _check_pool_request(name: str, hosts: Sequence[str] = ()) -> None:
     validate_host_names(hosts)
 
 
-def _caller(context: grpc.aio.ServicerContext) -> str:
-    """Who made a call, as records name them: the certificate's name."""
-    peer = peer_of(context)
-    return peer.name if peer is not None else "anonymous (--insecure)"
-
-
 def _duration(seconds: float) -> Duration:
     duration = Duration()
     duration.FromNanoseconds(int(seconds * 1e9))
     return duration
 
 
-class CoordinatorServicer(NetworkingRpcs, TaskRpcs, ImageRpcs, pb_grpc.CoordinatorServicer):
+class CoordinatorServicer(
+    NetworkingRpcs, TaskRpcs, ImageRpcs, ClusterRpcs, pb_grpc.CoordinatorServicer
+):
     def __init__(
         self,
         inventory: Inventory,
@@ -92,6 +90,7 @@ class CoordinatorServicer(NetworkingRpcs, TaskRpcs, ImageRpcs, pb_grpc.Coordinat
         audit: AuditLog,
         tasks: TaskRegistry,
         images: ImageManager,
+        clusters: ClusterManager,
     ) -> None:
         self._inventory = inventory
         self._hub = hub
@@ -109,6 +108,7 @@ class CoordinatorServicer(NetworkingRpcs, TaskRpcs, ImageRpcs, pb_grpc.Coordinat
         self._audit = audit
         self._tasks = tasks
         self._images = images
+        self._clusters = clusters
 
     @validated
     @aborts_on({FleetFull: grpc.StatusCode.FAILED_PRECONDITION})
@@ -262,7 +262,7 @@ class CoordinatorServicer(NetworkingRpcs, TaskRpcs, ImageRpcs, pb_grpc.Coordinat
     ) -> pb.CreateJoinTokenResponse:
         ttl = request.ttl.ToSeconds() if request.HasField("ttl") else DEFAULT_JOIN_TTL_S
         fingerprint = self._enroller.ca_fingerprint  # refused first without a CA
-        row, token = self._tokens.create(ttl, _caller(context))
+        row, token = self._tokens.create(ttl, caller_name(context))
         note_audit_object(f"join token {row.id}")
         return pb.CreateJoinTokenResponse(
             token=self._tokens.to_proto(row),
@@ -281,7 +281,7 @@ class CoordinatorServicer(NetworkingRpcs, TaskRpcs, ImageRpcs, pb_grpc.Coordinat
     async def RevokeJoinToken(
         self, request: pb.RevokeJoinTokenRequest, context: grpc.aio.ServicerContext
     ) -> pb.JoinToken:
-        return self._tokens.revoke(validate_token_id(request.id), _caller(context))
+        return self._tokens.revoke(validate_token_id(request.id), caller_name(context))
 
     @validated
     @_enrolment_errors

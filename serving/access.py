@@ -107,6 +107,13 @@ def peer_of(context: grpc.aio.ServicerContext) -> Peer | None:
     return _peer(certificates[0]) if certificates else None
 
 
+def caller_name(context: grpc.aio.ServicerContext) -> str:
+    """Who made a call, as records name them (an image's or a cluster's ``created_by``, a
+    join token's maker): the certificate's name."""
+    peer = peer_of(context)
+    return peer.name if peer is not None else "anonymous (--insecure)"
+
+
 def method_name(full: str) -> str:
     """``DeletePool`` of ``/quantix.v1.Coordinator/DeletePool``."""
     return full.rpartition("/")[2]

@@ -172,12 +172,17 @@ class Servers:
             tokens = await _unary(
                 channel, COORDINATOR_SERVICE, "ListJoinTokens", pb.ListJoinTokensRequest()
             )
+            clusters = await _unary(
+                channel, COORDINATOR_SERVICE, "ListClusters", pb.ListClustersRequest()
+            )
             return (
                 sorted(
                     (n.name, n.address, n.status == pb.NODE_STATUS_MAINTENANCE) for n in nodes.nodes
                 ),
                 sorted((p.spec.name, p.spec.SerializeToString()) for p in pools.pools),
                 sorted((t.id, t.state) for t in tokens.tokens),
+                # What requests set; status and figures follow the hosts' liveness.
+                [(c.spec.SerializeToString(), list(c.hosts)) for c in clusters.clusters],
             )
 
         return self.run(read())
