@@ -86,9 +86,14 @@ def ha_summary(ha: HaSettings) -> str:
         f"On: tolerates {plural(ha.host_failures_to_tolerate, 'host failure')}, admission "
         f"control {on_off(ha.admission_control)}, host monitoring {on_off(ha.host_monitoring)}, "
         f"VM monitoring {on_off(ha.vm_monitoring)}, restart priority "
-        f"{RESTART_PRIORITY_LABELS[ha.restart_priority].lower()}, isolation: "
-        f"{ISOLATION_RESPONSE_LABELS[ha.isolation_response].lower()}"
+        f"{_lower_first(RESTART_PRIORITY_LABELS[ha.restart_priority])}, isolation: "
+        f"{_lower_first(ISOLATION_RESPONSE_LABELS[ha.isolation_response])}"
     )
+
+
+def _lower_first(label: str) -> str:
+    """A label inside a sentence: "Power off VMs" -> "power off VMs"."""
+    return label[:1].lower() + label[1:]
 
 
 def threshold_text(threshold: int) -> str:
