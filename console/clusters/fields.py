@@ -65,15 +65,16 @@ WIZARD_LABELS: Mapping[str, str] = {
     "default_pool": "Default storage &pool:",
     "default_network": "Default net&work:",
 }
-# One form with Save (Alt+S) and Revert (Alt+T): every mnemonic once.
+# One form in the main window, with Save (Alt+S) and Revert (Alt+T): every mnemonic once, and
+# none of the menu bar's (File, View, Help).
 SETTINGS_LABELS: Mapping[str, str] = {
     "description": "D&escription:",
     "labels": "&Labels:",
-    "ha.enabled": "&High availability (HA): restart the VMs of a failed host elsewhere",
+    "ha.enabled": "High availa&bility (HA): restart the VMs of a failed host elsewhere",
     "ha.admission_control": "Admission &control: keep room to restart them",
-    "ha.host_failures_to_tolerate": "Host &failures to tolerate:",
+    "ha.host_failures_to_tolerate": "&Number of host failures to tolerate:",
     "ha.host_monitoring": "Host &monitoring",
-    "ha.vm_monitoring": "&VM monitoring (restart a VM whose guest stops responding)",
+    "ha.vm_monitoring": "VM monitoring (restart a VM whose g&uest stops responding)",
     "ha.restart_priority": "&Restart priority:",
     "ha.isolation_response": "&Isolation response:",
     "drs.enabled": "Load balancing (&DRS): move VMs between hosts to even out load",

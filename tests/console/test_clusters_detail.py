@@ -135,7 +135,7 @@ def test_save_sends_exactly_the_changed_paths_and_revert_restores(detail, calls,
     form = tab.form
     form.basics.description.editor.setFocus()
     qtbot.keyClicks(form.basics.description.editor, " EU")
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: not form.ha.vm_monitoring.isChecked())
     form.drs.threshold.editor.setFocus()
     qtbot.keyClick(form.drs.threshold.editor, Qt.Key.Key_Up)  # 5 -> 4
