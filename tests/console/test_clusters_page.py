@@ -8,10 +8,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
+from console.clusters import feature
 from console.clusters.clusters_model import BADGES_ROLE, ClustersModel, Column
 from console.clusters.clusters_page import ClustersPage
+from console.kit.pages import PageContext
 from console.kit.phase_style import AMBER
 from console.models.hosts_model import HostsModel
 from console.models.pools_model import PoolsModel
@@ -209,3 +211,21 @@ def test_enter_opens_the_detail_which_follows_watch(page, qtbot):
     assert detail.summary.values["Hosts"].text() == "3/4 online"
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not page.showing_detail)
+
+
+def test_the_feature_plugs_in_a_registered_usage_store(qtbot, models, unreachable):
+    """The usage part registers its store as the Watch-fed model "usage": the page made by
+    the feature reads it; without it the bars say "no usage yet"."""
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    clusters, hosts, pools, networks = models
+    keyed = {"clusters": clusters, "hosts": hosts, "pools": pools, "networks": networks}
+    without = feature.make_page(PageContext(window, lambda: unreachable, keyed))
+    assert isinstance(without, ClustersPage) and without.usage is None
+
+    store = UsageStandIn()
+    page = feature.make_page(PageContext(window, lambda: unreachable, {**keyed, "usage": store}))
+    assert isinstance(page, ClustersPage) and page.usage is not None
+    store.samples = {"host-a": (0.9, 0.9), "host-b": (0.9, 0.9)}
+    store.changed.emit(frozenset({"host-a"}))
+    assert cell(page, "prod", Column.CPU) == "90%"
