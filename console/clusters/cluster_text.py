@@ -169,8 +169,14 @@ def storage_bar(figures: pb.ClusterFigures) -> Bar:
     facts = assess(capacity, used, available)
     if facts.fraction is None:
         return Bar(None, Usage.UNKNOWN, facts.problem or NO_STORAGE)
-    return Bar(
-        facts.fraction,
-        facts.usage,
-        f"{format_bytes(used)} of {format_bytes(capacity)} used",
-    )
+    return Bar(facts.fraction, facts.usage, f"{facts.fraction:.0%} of {format_bytes(capacity)}")
+
+
+def storage_text(figures: pb.ClusterFigures) -> str:
+    """``"5.0 TiB of 8.0 TiB used"``: the storage bar's words in full (summary, tooltip)."""
+    capacity = figures.storage_capacity_bytes
+    bar = storage_bar(figures)
+    if bar.fraction is None:
+        return bar.text
+    used = max(0, capacity - figures.storage_available_bytes)
+    return f"{format_bytes(used)} of {format_bytes(capacity)} used"

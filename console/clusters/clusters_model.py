@@ -241,6 +241,8 @@ class ClustersModel(WatchListModel[pb.Cluster]):
             return ", ".join(cluster.hosts) or "No hosts in this cluster"
         if column == Column.NAME and spec.description:
             return spec.description
+        if column == Column.STORAGE:
+            return cluster_text.storage_text(cluster.figures)
         if column in BAR_COLUMNS:
             return self._bar(cluster, column).text
         return None

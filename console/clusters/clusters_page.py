@@ -50,13 +50,13 @@ from proto.quantix.v1 import coordinator_pb2 as pb
 
 # Starting widths in pixels (every column can be resized); the reason takes the rest.
 COLUMN_WIDTHS: dict[Column, int] = {
-    Column.NAME: 150,
+    Column.NAME: 120,
     Column.STATUS: 100,
-    Column.POLICY: 160,
-    Column.HOSTS: 90,
-    Column.CPU: 110,
-    Column.MEMORY: 110,
-    Column.STORAGE: 200,
+    Column.POLICY: 150,
+    Column.HOSTS: 85,
+    Column.CPU: 115,
+    Column.MEMORY: 115,
+    Column.STORAGE: 175,
 }
 EMPTY_TEXTS = EmptyListTexts(
     "Connect to a coordinator to see its clusters (File › Connect to Coordinator…).",

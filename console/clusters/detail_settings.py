@@ -80,6 +80,10 @@ class SettingsForm(FieldsPage):
             "A managed network on every member, or None.",
         )
         self.grid.setRowStretch(self.grid.rowCount(), 1)
+        # Labels and editors keep to the left (the editors have a maximum width); the rest
+        # of a wide window stays empty rather than pushing them apart.
+        self.grid.setColumnStretch(1, 0)
+        self.grid.setColumnStretch(2, 1)
         self.fields_ready = True
         self.revalidate()
 

@@ -35,7 +35,7 @@ def summary_rows(cluster: pb.Cluster, usage: UsageFractions) -> list[SettingRow]
         SettingRow("Capacity", cluster_text.capacity_text(figures)),
         SettingRow("CPU in use", cluster_text.usage_bar(usage.cpu).text),
         SettingRow("Memory in use", cluster_text.usage_bar(usage.memory).text),
-        SettingRow("Storage", cluster_text.storage_bar(figures).text),
+        SettingRow("Storage", cluster_text.storage_text(figures)),
         SettingRow("High availability", cluster_text.ha_summary(spec.ha)),
         SettingRow("Load balancing (DRS)", cluster_text.drs_summary(spec.drs)),
         SettingRow("Default pool", cluster_text.optional(spec.default_pool)),

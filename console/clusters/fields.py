@@ -101,6 +101,7 @@ def enum_validator(kind: type[E], field: str) -> Validator:
 
 def enum_combo(parent: QWidget, labels: Mapping[E, str]) -> QComboBox:
     combo = QComboBox(parent)
+    combo.setMaximumWidth(CHOICE_WIDTH)
     for member, text in labels.items():
         combo.addItem(text, member.value)
     return combo
@@ -124,10 +125,27 @@ def add_check(page: FieldsPage, text: str, tip: str) -> QCheckBox:
 
 
 def add_heading(page: FieldsPage, text: str) -> QLabel:
+    """A bold title over a group of fields, with room above it (not above the first)."""
     label = QLabel(text, page)
-    label.setObjectName("sectionTitle")
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    if page.grid.rowCount() > 1:
+        label.setContentsMargins(0, 10, 0, 2)
     page.grid.addWidget(label, page.grid.rowCount(), 0, 1, 2)
     return label
+
+
+# Editors stop growing here: a choice of a few words in a field as wide as the window reads
+# as a text box, and the eye loses the row.
+CHOICE_WIDTH = 320
+TEXT_WIDTH = 520
+
+
+def labels_text(text: str) -> str:
+    """The labels field's rule: as ``parse_labels`` reads them, written back the way the
+    field shows them ("rack=r12 env=prod" is used as "env=prod, rack=r12")."""
+    return format_labels(parse_labels(text))
 
 
 def _recheck(page: FieldsPage) -> None:
@@ -175,8 +193,10 @@ class BasicsFields:
             labels_edit,
             field="labels",
             hint="Optional: key=value pairs separated by commas, e.g. env=prod, rack=r12.",
-            validator=parse_labels,
+            validator=labels_text,
         )
+        for row in (self.description, self.labels):
+            row.editor.setMaximumWidth(TEXT_WIDTH)
 
     def _validate_name(self, text: str) -> str:
         name = validate_cluster_name(text)
@@ -185,7 +205,10 @@ class BasicsFields:
         return name
 
     def apply(self, spec: ClusterSpec) -> ClusterSpec:
-        labels = self.labels.value if isinstance(self.labels.value, tuple) else spec.labels
+        try:
+            labels = parse_labels(self.labels.text())
+        except ValidationError:
+            labels = spec.labels  # shown as broken under the field; Next and Save are off
         return dataclasses.replace(
             spec,
             name=self.name.text().strip() if self.name is not None else spec.name,
@@ -320,6 +343,7 @@ class DrsFields:
             validator=enum_validator(DrsAutomation, "drs.automation"),
         )
         threshold = QComboBox(page)
+        threshold.setMaximumWidth(CHOICE_WIDTH)
         for value, text in MIGRATION_THRESHOLD_LABELS.items():
             threshold.addItem(text, str(value))
         self.threshold = page.add_row(
@@ -395,6 +419,7 @@ class DefaultChoice:
         self._stored = ""  # the value saved already: kept acceptable, whatever changed since
         combo = QComboBox(page)
         combo.setMinimumContentsLength(24)
+        combo.setMaximumWidth(TEXT_WIDTH)
         self.row = page.add_row(
             label, combo, field=self.field, hint=hint, validator=self._validate, required=False
         )

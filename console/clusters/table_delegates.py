@@ -47,14 +47,18 @@ class BarDelegate(_CellDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         track = QRectF(rect.left(), rect.center().y() - BAR_HEIGHT / 2 + 1, BAR_WIDTH, BAR_HEIGHT)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(BAR_TRACK))
-        painter.drawRoundedRect(track, BAR_HEIGHT / 2, BAR_HEIGHT / 2)
+        if bar.fraction is None:
+            # Nothing to measure: the words alone, with the whole cell for them.
+            track.setWidth(-GAP)
+        else:
+            painter.setBrush(QColor(BAR_TRACK))
+            painter.drawRoundedRect(track, BAR_HEIGHT / 2, BAR_HEIGHT / 2)
         if bar.fraction is not None and bar.fraction > 0:
             filled = QRectF(track)
             filled.setWidth(max(BAR_HEIGHT, BAR_WIDTH * min(1.0, bar.fraction)))
             painter.setBrush(QColor(USAGE_FILL[bar.level]))
             painter.drawRoundedRect(filled, BAR_HEIGHT / 2, BAR_HEIGHT / 2)
-        text_rect = QRect(rect.left() + BAR_WIDTH + GAP, rect.top(), 0, rect.height())
+        text_rect = QRect(int(track.right()) + GAP, rect.top(), 0, rect.height())
         text_rect.setRight(rect.right())
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         colour = (

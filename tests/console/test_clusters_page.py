@@ -123,7 +123,10 @@ def test_each_cluster_shows_status_with_reason_badges_hosts_and_bars(page):
     )
     assert cell(page, "prod", Column.POLICY, BADGES_ROLE) == (("HA", True), ("DRS auto", True))
     assert cell(page, "prod", Column.HOSTS) == "2/3 online"
-    assert cell(page, "prod", Column.STORAGE) == "768.0 GiB of 1.0 TiB used"
+    assert cell(page, "prod", Column.STORAGE) == "75% of 1.0 TiB"
+    assert cell(page, "prod", Column.STORAGE, Qt.ItemDataRole.ToolTipRole) == (
+        "768.0 GiB of 1.0 TiB used"
+    )
     assert cell(page, "prod", Column.CPU) == "no usage yet"
     assert cell(page, "prod", Column.MEMORY) == "no usage yet"
     assert cell(page, "lab", Column.STATUS) == "Empty"
