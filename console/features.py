@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from console import view_actions
 from console.audit import feature as audit
+from console.clusters import feature as clusters
 from console.hosts import feature as hosts
 from console.images import feature as images
 from console.kit.pages import PageRegistry
@@ -22,6 +23,7 @@ FEATURES: tuple[Callable[[PageRegistry], None], ...] = (
     hosts.register,
     storage.register,
     networks.register,
+    clusters.register,
     images.register,
     audit.register,
     placeholders.register,
