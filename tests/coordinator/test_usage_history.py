@@ -3,6 +3,7 @@ moment): slots, tiers, gaps, running means, the memory bound, forgetting a host.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import sys
 import tracemalloc
@@ -10,7 +11,9 @@ import tracemalloc
 import pytest
 
 from coordinator.usage_history import UsageHistory
-from domain.usage import FINEST, TIERS, estimated_bytes
+from coordinator.usage_watch import UsagePublisher
+from coordinator.watch import WatchHub
+from domain.usage import FINEST, PUBLISH_INTERVAL_S, TIERS, estimated_bytes
 from proto.quantix.v1 import common_pb2 as cpb
 
 GiB = 1 << 30
@@ -184,3 +187,34 @@ def _array_sizes(history: UsageHistory) -> list[int]:
         for ring in entry.rings
         for a in ring.arrays()
     ]
+
+
+def test_listeners_hear_which_hosts_each_publish_carried():
+    """What a cluster's status follows: after each publish, the hosts whose samples it took
+    (a removed host's held sample is not published)."""
+
+    async def run() -> tuple[list[list[str]], tuple[float, float] | None]:
+        heard: list[list[str]] = []
+        second = asyncio.Event()
+
+        def listener(hosts: list[str]) -> None:
+            heard.append(hosts)
+            if len(heard) == 2:
+                second.set()
+
+        history = UsageHistory(UsagePublisher(WatchHub(), lambda: 7))
+        history.add_listener(listener)
+        history.record("host-b", usage(0.1))  # the first after a quiet spell: at once
+        history.record("host-a", usage(0.2))  # the rest wait for the publish interval
+        history.record("host-c", usage(0.3))
+        history.record("host-x", usage(0.3))
+        history.record("host-a", usage(0.4))
+        history.forget("host-x")
+        async with asyncio.timeout(10 * PUBLISH_INTERVAL_S):
+            await second.wait()
+        return heard, history.latest("host-a")
+
+    heard, latest = asyncio.run(run())
+
+    assert heard == [["host-b"], ["host-a", "host-c"]]
+    assert latest == pytest.approx((0.4, 0.25))
