@@ -113,6 +113,7 @@ class Registrar:
         # that outlives its heartbeat's wait is not started again on top of itself).
         self._reading: asyncio.Future[common_pb2.HostUsage | None] | None = None
         self._usage_failing = False
+        self._usage_refused = False
 
     async def run(self) -> None:
         # The channel is created here, inside the running loop (grpc.aio requires it).
@@ -263,11 +264,13 @@ class Registrar:
         if usage is None:
             return await client.heartbeat(self.name)
         try:
-            return await client.heartbeat(self.name, usage)
+            reply = await client.heartbeat(self.name, usage)
         except grpc.aio.AioRpcError as error:
             if error.code() != grpc.StatusCode.INVALID_ARGUMENT:
                 raise
-            log.warning(
+            # A wrong reading is likely wrong again next time: warned of once, until accepted.
+            log.log(
+                logging.DEBUG if self._usage_refused else logging.WARNING,
                 "%s refused this host's usage; heartbeat sent without it: %s",
                 client.target,
                 describe_rpc_error(error, client.target),
@@ -277,7 +280,10 @@ class Registrar:
                     "memory_total_bytes": usage.memory_total_bytes,
                 },
             )
-        return await client.heartbeat(self.name)
+            self._usage_refused = True
+            return await client.heartbeat(self.name)
+        self._usage_refused = False
+        return reply
 
     async def _read_usage(self, interval: float) -> common_pb2.HostUsage | None:
         """The host's usage now, or None: no reader, the baseline, a failed or slow reading
