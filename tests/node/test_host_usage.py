@@ -165,6 +165,16 @@ async def history_of(client: CoordinatorClient, host: str) -> pb.UsageSeries:
     return (await client.get_usage_history([host])).series[0]
 
 
+async def history_once_registered(client: CoordinatorClient, host: str) -> pb.UsageSeries:
+    """The host's history; an empty series while it has not registered yet (NOT_FOUND)."""
+    try:
+        return await history_of(client, host)
+    except grpc.aio.AioRpcError as error:
+        if error.code() != grpc.StatusCode.NOT_FOUND:
+            raise
+        return pb.UsageSeries(host=host)
+
+
 def has_samples(series: pb.UsageSeries) -> bool:
     return any(not math.isnan(v) for v in series.cpu)
 
@@ -178,7 +188,9 @@ def test_a_daemon_on_the_test_driver_sends_kernel_usage_and_logs_the_fallback_on
         async with CoordinatorClient(coordinator.endpoint("viewer")) as viewer:
             # Several heartbeats with usage (0.5 s apart): the fallback is decided once.
             await eventually(
-                lambda: history_of(viewer, "host-a"), has_samples, what="host-a's usage"
+                lambda: history_once_registered(viewer, "host-a"),
+                has_samples,
+                what="host-a's usage",
             )
             node_before = await viewer.get_node("host-a")
             await eventually(
