@@ -32,6 +32,8 @@ from coordinator.servicer import CoordinatorServicer
 from coordinator.store import SQLiteStore
 from coordinator.switches import SwitchManager
 from coordinator.tasks import TaskRegistry
+from coordinator.usage_history import UsageHistory
+from coordinator.usage_watch import UsagePublisher
 from coordinator.watch import WatchHub
 from domain.node_status import DEFAULT_HEARTBEAT_INTERVAL_S
 from proto.quantix.v1 import coordinator_pb2_grpc as pb_grpc
@@ -180,9 +182,14 @@ async def serve(args: argparse.Namespace) -> None:
     tasks = TaskRegistry(inventory, nodes.route)
     nodes.add_listener(tasks)
     images = ImageManager(inventory, pools, nodes, realizer, tasks)
-    clusters = ClusterManager(inventory, nodes)
     volumes = VolumeDiscovery(inventory, pools, nodes, realizer, images.claims)
     images.host_changed = lambda host, pool: volumes.ask(host, [pool])
+    usage_publisher = UsagePublisher(hub, lambda: inventory.revision)
+    usage = UsageHistory(usage_publisher)
+    # Cluster status reads each member's latest usage (WARNING above 90 %) and is recomputed
+    # for the hosts each coalesced publish carried.
+    clusters = ClusterManager(inventory, nodes, usage=usage)
+    usage.add_listener(clusters.usage_changed)
     # With --insecure nothing can be checked (no certificates), but changes are still audited.
     access = AccessControl(RULES, bindings, audit.record, CHANGES, enforce=identity is not None)
     credentials = _credentials(args, clients_prove_who=True) if identity is not None else None
@@ -216,6 +223,7 @@ async def serve(args: argparse.Namespace) -> None:
             tasks,
             images,
             clusters,
+            usage,
         ),
         server.server,
     )
@@ -240,6 +248,7 @@ async def serve(args: argparse.Namespace) -> None:
     sweeper = asyncio.create_task(nodes.run_sweeper(stop))
     await stop.wait()
     log.info("coordinator stopping")
+    usage_publisher.close()
     hub.close_all()
     await server.stop()
     await sweeper

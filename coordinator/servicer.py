@@ -28,6 +28,8 @@ from coordinator.pools import PoolManager
 from coordinator.switches import SwitchManager
 from coordinator.task_rpcs import TaskRpcs
 from coordinator.tasks import TaskRegistry
+from coordinator.usage_history import UsageHistory
+from coordinator.usage_rpcs import UsageRpcs, validate_usage
 from coordinator.watch import SubscriberTooSlow, WatchHub
 from domain.join import DEFAULT_JOIN_TTL_S, parse_token, validate_token_id
 from domain.limits import CEPH_KEY_LENGTH, CHAP_SECRET_MAX, validate_text
@@ -70,7 +72,7 @@ def _duration(seconds: float) -> Duration:
 
 
 class CoordinatorServicer(
-    NetworkingRpcs, TaskRpcs, ImageRpcs, ClusterRpcs, pb_grpc.CoordinatorServicer
+    NetworkingRpcs, TaskRpcs, ImageRpcs, ClusterRpcs, UsageRpcs, pb_grpc.CoordinatorServicer
 ):
     def __init__(
         self,
@@ -91,6 +93,7 @@ class CoordinatorServicer(
         tasks: TaskRegistry,
         images: ImageManager,
         clusters: ClusterManager,
+        usage: UsageHistory,
     ) -> None:
         self._inventory = inventory
         self._hub = hub
@@ -109,6 +112,7 @@ class CoordinatorServicer(
         self._tasks = tasks
         self._images = images
         self._clusters = clusters
+        self._usage = usage
 
     @validated
     @aborts_on({FleetFull: grpc.StatusCode.FAILED_PRECONDITION})
@@ -125,7 +129,15 @@ class CoordinatorServicer(
     async def Heartbeat(
         self, request: pb.HeartbeatRequest, context: grpc.aio.ServicerContext
     ) -> pb.HeartbeatResponse:
+        # A usage that breaks a rule refuses the whole heartbeat, before anything changes: the
+        # node logs the refusal and sends the heartbeat again without usage at once
+        # (node_daemon.registration), so the host is never taken for offline by it, and a
+        # wrong reading is never stored nor graphed.
+        if request.HasField("usage"):
+            validate_usage(request.usage)
         self._nodes.heartbeat(request.hostname)
+        if request.HasField("usage"):
+            self._usage.record(request.hostname, request.usage)
         return pb.HeartbeatResponse(heartbeat_interval=_duration(self._nodes.heartbeat_interval_s))
 
     async def ListNodes(
@@ -165,6 +177,7 @@ class CoordinatorServicer(
         self._networks.forget_host(name, request.force)
         self._switches.forget_host(name, request.force)
         self._nodes.remove(name)
+        self._usage.forget(name)
         self._discovery.forget_host(name)
         self._network_discovery.forget_host(name)
         self._bindings.forget(name)

@@ -35,7 +35,7 @@ LONGEST_SPAN_S = TIERS[-1].span_s
 
 # Bytes a slot costs in the coordinator: two float32 (CPU, memory) in array('f') rings, plus
 # the tiers' count per coarse slot (uint16) for the running mean. Used by the README's estimate
-# and checked against a measurement by bench/usage_bench.py.
+# and checked against a measurement by bench/usage_memory_bench.py.
 BYTES_PER_SLOT = 4 + 4 + 2
 
 # Live samples are published on Watch at most this often, all hosts' in one event: a heartbeat
