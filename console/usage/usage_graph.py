@@ -103,7 +103,9 @@ class UsageGraph(QWidget):
         view = self.view
         if index is None or view is None:
             return ""
-        return point_text(view.time_of(index), view.end_s, view.cpu[index], view.memory[index])
+        # "now" is the newest slot, as the time axis's right end says.
+        newest = view.time_of(len(view.cpu) - 1)
+        return point_text(view.time_of(index), newest, view.cpu[index], view.memory[index])
 
     def set_marker_at(self, x: float) -> None:
         """Put the marker on the slot under ``x`` (a widget coordinate)."""
