@@ -257,15 +257,6 @@ class CoordinatorClient:
         request = pb.DeleteImageRequest(pool=pool, name=name)
         return await self._stub.DeleteImage(request, timeout=HOST_CALL_DEADLINE_S)
 
-    async def get_usage_history(
-        self, hosts: Sequence[str] = (), window_s: float = 0.0
-    ) -> pb.GetUsageHistoryResponse:
-        """Each host's usage over the last ``window_s`` (0: the finest tier's span), at the
-        resolution that covers it (domain.usage.tier_for_window); ``hosts`` empty: all."""
-        request = pb.GetUsageHistoryRequest(hosts=list(hosts))
-        request.window.FromNanoseconds(int(window_s * 1e9))
-        return await self._stub.GetUsageHistory(request, timeout=self.deadline_s)
-
     def watch(self, since_revision: int = 0) -> AsyncIterator[pb.WatchEvent]:
         """The Watch stream, one event at a time (they arrive in batches): no deadline (it
         lives as long as the connection); iterate it."""
