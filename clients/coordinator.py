@@ -115,9 +115,22 @@ class CoordinatorClient:
     async def register_node(self, request: pb.RegisterNodeRequest) -> pb.RegisterNodeResponse:
         return await self._stub.RegisterNode(request, timeout=self.deadline_s)
 
-    async def heartbeat(self, hostname: str) -> pb.HeartbeatResponse:
-        request = pb.HeartbeatRequest(hostname=hostname)
+    async def heartbeat(
+        self, hostname: str, usage: common_pb2.HostUsage | None = None
+    ) -> pb.HeartbeatResponse:
+        """A node's heartbeat, with its host's usage when it could read it."""
+        request = pb.HeartbeatRequest(hostname=hostname, usage=usage)
         return await self._stub.Heartbeat(request, timeout=self.deadline_s)
+
+    async def get_usage_history(
+        self, hosts: Sequence[str] = (), window_s: float = 0.0
+    ) -> pb.GetUsageHistoryResponse:
+        """Each host's usage over the last ``window_s`` seconds (0: the finest tier's span;
+        no hosts: every host)."""
+        window = Duration()
+        window.FromNanoseconds(int(window_s * 1e9))
+        request = pb.GetUsageHistoryRequest(hosts=list(hosts), window=window)
+        return await self._stub.GetUsageHistory(request, timeout=self.deadline_s)
 
     async def wait_ready(self, timeout_s: float) -> None:
         """Wait until the channel connects; TimeoutError after ``timeout_s``."""

@@ -31,6 +31,8 @@ from coordinator.servicer import CoordinatorServicer
 from coordinator.store import SQLiteStore
 from coordinator.switches import SwitchManager
 from coordinator.tasks import TaskRegistry
+from coordinator.usage_history import UsageHistory
+from coordinator.usage_watch import UsagePublisher
 from coordinator.watch import WatchHub
 from domain.node_status import DEFAULT_HEARTBEAT_INTERVAL_S
 from proto.quantix.v1 import coordinator_pb2_grpc as pb_grpc
@@ -181,6 +183,8 @@ async def serve(args: argparse.Namespace) -> None:
     images = ImageManager(inventory, pools, nodes, realizer, tasks)
     volumes = VolumeDiscovery(inventory, pools, nodes, realizer, images.claims)
     images.host_changed = lambda host, pool: volumes.ask(host, [pool])
+    usage_publisher = UsagePublisher(hub, lambda: inventory.revision)
+    usage = UsageHistory(usage_publisher)
     # With --insecure nothing can be checked (no certificates), but changes are still audited.
     access = AccessControl(RULES, bindings, audit.record, CHANGES, enforce=identity is not None)
     credentials = _credentials(args, clients_prove_who=True) if identity is not None else None
@@ -213,6 +217,7 @@ async def serve(args: argparse.Namespace) -> None:
             audit,
             tasks,
             images,
+            usage,
         ),
         server.server,
     )
@@ -237,6 +242,7 @@ async def serve(args: argparse.Namespace) -> None:
     sweeper = asyncio.create_task(nodes.run_sweeper(stop))
     await stop.wait()
     log.info("coordinator stopping")
+    usage_publisher.close()
     hub.close_all()
     await server.stop()
     await sweeper

@@ -26,6 +26,8 @@ from coordinator.pools import PoolManager
 from coordinator.switches import SwitchManager
 from coordinator.task_rpcs import TaskRpcs
 from coordinator.tasks import TaskRegistry
+from coordinator.usage_history import UsageHistory
+from coordinator.usage_rpcs import UsageRpcs, validate_usage
 from coordinator.watch import SubscriberTooSlow, WatchHub
 from domain.join import DEFAULT_JOIN_TTL_S, parse_token, validate_token_id
 from domain.limits import CEPH_KEY_LENGTH, CHAP_SECRET_MAX, validate_text
@@ -73,7 +75,9 @@ def _duration(seconds: float) -> Duration:
     return duration
 
 
-class CoordinatorServicer(NetworkingRpcs, TaskRpcs, ImageRpcs, pb_grpc.CoordinatorServicer):
+class CoordinatorServicer(
+    NetworkingRpcs, TaskRpcs, ImageRpcs, UsageRpcs, pb_grpc.CoordinatorServicer
+):
     def __init__(
         self,
         inventory: Inventory,
@@ -92,6 +96,7 @@ class CoordinatorServicer(NetworkingRpcs, TaskRpcs, ImageRpcs, pb_grpc.Coordinat
         audit: AuditLog,
         tasks: TaskRegistry,
         images: ImageManager,
+        usage: UsageHistory,
     ) -> None:
         self._inventory = inventory
         self._hub = hub
@@ -109,6 +114,7 @@ class CoordinatorServicer(NetworkingRpcs, TaskRpcs, ImageRpcs, pb_grpc.Coordinat
         self._audit = audit
         self._tasks = tasks
         self._images = images
+        self._usage = usage
 
     @validated
     @aborts_on({FleetFull: grpc.StatusCode.FAILED_PRECONDITION})
@@ -125,7 +131,15 @@ class CoordinatorServicer(NetworkingRpcs, TaskRpcs, ImageRpcs, pb_grpc.Coordinat
     async def Heartbeat(
         self, request: pb.HeartbeatRequest, context: grpc.aio.ServicerContext
     ) -> pb.HeartbeatResponse:
+        # A usage that breaks a rule refuses the whole heartbeat, before anything changes: the
+        # node logs the refusal and sends the heartbeat again without usage at once
+        # (node_daemon.registration), so the host is never taken for offline by it, and a
+        # wrong reading is never stored nor graphed.
+        if request.HasField("usage"):
+            validate_usage(request.usage)
         self._nodes.heartbeat(request.hostname)
+        if request.HasField("usage"):
+            self._usage.record(request.hostname, request.usage)
         return pb.HeartbeatResponse(heartbeat_interval=_duration(self._nodes.heartbeat_interval_s))
 
     async def ListNodes(
@@ -165,6 +179,7 @@ class CoordinatorServicer(NetworkingRpcs, TaskRpcs, ImageRpcs, pb_grpc.Coordinat
         self._networks.forget_host(name, request.force)
         self._switches.forget_host(name, request.force)
         self._nodes.remove(name)
+        self._usage.forget(name)
         self._discovery.forget_host(name)
         self._network_discovery.forget_host(name)
         self._bindings.forget(name)

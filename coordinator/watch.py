@@ -25,6 +25,12 @@ BATCH_BYTES = 1024 * 1024
 BATCH_INTERVAL_S = 0.01
 
 
+# Kinds whose events are never logged nor in a snapshot (live host usage): no backlog ever
+# carried one, so a stream sends each whatever its revision. They carry the inventory's current
+# revision without advancing it, which the filter below would otherwise take for "already sent".
+UNLOGGED_KINDS = frozenset({pb.OBJECT_KIND_HOST_USAGE})
+
+
 class SubscriberTooSlow(Exception):
     """The stream fell more than SUBSCRIBER_QUEUE_SIZE events behind."""
 
@@ -110,7 +116,8 @@ def _drain(
     subscriber: _Subscriber, first: Sized | None, after_revision: int
 ) -> tuple[list[pb.WatchEvent], bool]:
     """``first`` and whatever is queued behind it, up to BATCH_BYTES, leaving out what the
-    backlog already carried; and whether the hub is closing."""
+    backlog already carried (a stored change at or below its revision; an unlogged kind is
+    never in a backlog, so it is always sent); and whether the hub is closing."""
     batch: list[pb.WatchEvent] = []
     size = 0
     item = first
@@ -118,7 +125,7 @@ def _drain(
         if subscriber.overflowed and subscriber.queue.empty():
             raise SubscriberTooSlow(f"watch stream fell {SUBSCRIBER_QUEUE_SIZE} events behind")
         event, event_size = item
-        if event.revision > after_revision:
+        if event.revision > after_revision or event.kind in UNLOGGED_KINDS:
             batch.append(event)
             size += event_size
         if size >= BATCH_BYTES or subscriber.queue.empty():

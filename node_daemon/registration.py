@@ -11,6 +11,12 @@ Two phases, forever:
 Storage pools are reported (ReportStoragePools) right after each registration and whenever
 they change (``PoolChanges``); a report that fails is sent again with the next heartbeat.
 
+Each heartbeat carries the host's usage (``node_daemon.host_usage``), read just before it
+within ``usage_read_bound``: a reading that fails or takes longer goes without usage, so the
+heartbeat (the host's liveness) never waits on it. The coordinator refuses a heartbeat whose
+usage breaks a rule (INVALID_ARGUMENT naming the field); the node logs that and sends the same
+heartbeat again at once without usage, so a bad reading never makes a host look offline.
+
 Each transition is logged once at info/warning; individual retries only at debug.
 """
 
@@ -28,6 +34,7 @@ from clients.coordinator import CoordinatorClient
 from clients.errors import describe_rpc_error
 from domain.backoff import Backoff
 from domain.node_status import DEFAULT_HEARTBEAT_INTERVAL_S, MISSED_HEARTBEATS_FOR_OFFLINE
+from node_daemon.host_usage import UsageUnreadable
 from node_daemon.libvirt_conn import LibvirtCallError
 from node_daemon.pool_changes import PoolChanges
 from proto.quantix.v1 import common_pb2
@@ -48,7 +55,14 @@ MIN_HEARTBEAT_INTERVAL_S = 0.1
 # long enough not to flood the log with tracebacks, short enough to recover quickly.
 UNEXPECTED_FAILURE_PAUSE_S = 10.0
 
+# A usage reading takes at most this long before the heartbeat goes without it: libvirt's node
+# statistics and /proc answer in about a millisecond, so a second means libvirtd is stuck, and
+# the heartbeat matters more than one point of a graph.
+USAGE_READ_DEADLINE_S = 1.0
+
 HostInfoReader = Callable[[], Awaitable[common_pb2.HostInfo]]
+# The host's usage since the previous call; None for the first (a baseline).
+UsageReader = Callable[[], Awaitable[common_pb2.HostUsage | None]]
 PoolsReader = Callable[
     [], Awaitable[tuple[list[common_pb2.HostStoragePool], common_pb2.ChangeStamp | None]]
 ]
@@ -60,6 +74,14 @@ def interval_from(duration: duration_pb2.Duration, fallback: float) -> float:
     if seconds <= 0:
         return fallback
     return max(seconds, MIN_HEARTBEAT_INTERVAL_S)
+
+
+def usage_read_bound(interval: float) -> float:
+    """How long a heartbeat waits for its usage reading: USAGE_READ_DEADLINE_S, and never more
+    than half an interval. The coordinator marks a host OFFLINE after several missed
+    intervals, so a heartbeat half an interval late is never taken for silence, even at the
+    tests' 0.1 s intervals."""
+    return min(USAGE_READ_DEADLINE_S, interval / 2)
 
 
 class Registrar:
@@ -75,6 +97,7 @@ class Registrar:
         backoff_factory: Callable[[], Backoff] = Backoff,
         pools: PoolsReader | None = None,
         changes: PoolChanges | None = None,
+        usage: UsageReader | None = None,
     ) -> None:
         self.coordinator = coordinator
         self.name = name
@@ -85,6 +108,11 @@ class Registrar:
         self._pools = pools
         self._changes = changes
         self._report_pending = False
+        self._usage = usage
+        # The reading under way: at most one at a time, however slow libvirt is (a reading
+        # that outlives its heartbeat's wait is not started again on top of itself).
+        self._reading: asyncio.Future[common_pb2.HostUsage | None] | None = None
+        self._usage_failing = False
 
     async def run(self) -> None:
         # The channel is created here, inside the running loop (grpc.aio requires it).
@@ -100,6 +128,8 @@ class Registrar:
                     log.exception("registration failed unexpectedly; starting over")
                     await asyncio.sleep(UNEXPECTED_FAILURE_PAUSE_S)
         finally:
+            if self._reading is not None:
+                self._reading.cancel()
             await client.close()
 
     async def _register(self, client: CoordinatorClient) -> float:
@@ -184,6 +214,9 @@ class Registrar:
         in between whenever they change."""
         loop = asyncio.get_running_loop()
         failures = 0
+        if self._usage is not None:
+            # The baseline the first heartbeat's CPU share is measured from.
+            await self._read_usage(interval)
         while True:
             due = loop.time() + interval
             while (left := due - loop.time()) > 0:
@@ -192,7 +225,7 @@ class Registrar:
             if self._report_pending:
                 await self._report(client)
             try:
-                reply = await client.heartbeat(self.name)
+                reply = await self._send_heartbeat(client, await self._read_usage(interval))
             except grpc.aio.AioRpcError as error:
                 if error.code() == grpc.StatusCode.NOT_FOUND:
                     log.warning(
@@ -221,3 +254,67 @@ class Registrar:
                 log.info("heartbeat interval is now %.1f s", new_interval)
                 interval = new_interval
             log.debug("heartbeat sent")
+
+    async def _send_heartbeat(
+        self, client: CoordinatorClient, usage: common_pb2.HostUsage | None
+    ) -> pb.HeartbeatResponse:
+        """One heartbeat with ``usage``; again at once without it when the coordinator refuses
+        the usage (the reading is wrong, the host is alive all the same)."""
+        if usage is None:
+            return await client.heartbeat(self.name)
+        try:
+            return await client.heartbeat(self.name, usage)
+        except grpc.aio.AioRpcError as error:
+            if error.code() != grpc.StatusCode.INVALID_ARGUMENT:
+                raise
+            log.warning(
+                "%s refused this host's usage; heartbeat sent without it: %s",
+                client.target,
+                describe_rpc_error(error, client.target),
+                extra={
+                    "cpu_fraction": usage.cpu_fraction,
+                    "memory_used_bytes": usage.memory_used_bytes,
+                    "memory_total_bytes": usage.memory_total_bytes,
+                },
+            )
+        return await client.heartbeat(self.name)
+
+    async def _read_usage(self, interval: float) -> common_pb2.HostUsage | None:
+        """The host's usage now, or None: no reader, the baseline, a failed or slow reading
+        (logged when failures start and when they end, not at every heartbeat)."""
+        if self._usage is None:
+            return None
+        if self._reading is None or self._reading.done():
+            self._reading = asyncio.ensure_future(self._usage())
+            # A reading that ends after its heartbeat stopped waiting is dropped: its
+            # outcome is taken here so asyncio does not report it as never retrieved.
+            self._reading.add_done_callback(_drop_outcome)
+        try:
+            usage = await asyncio.wait_for(
+                asyncio.shield(self._reading), usage_read_bound(interval)
+            )
+        except TimeoutError:
+            self._usage_failed(
+                f"{self.name}: reading usage took longer than "
+                f"{usage_read_bound(interval):g} s; heartbeat sent without it"
+            )
+            return None
+        except (LibvirtCallError, UsageUnreadable) as error:
+            self._usage_failed(f"{self.name}: reading usage failed: {error}")
+            return None
+        if self._usage_failing:
+            log.info("%s: usage readings resumed", self.name)
+            self._usage_failing = False
+        return usage
+
+    def _usage_failed(self, why: str) -> None:
+        if self._usage_failing:
+            log.debug("%s", why)
+        else:
+            log.warning("%s (heartbeats go without usage until a reading succeeds)", why)
+            self._usage_failing = True
+
+
+def _drop_outcome(reading: asyncio.Future[common_pb2.HostUsage | None]) -> None:
+    if not reading.cancelled():
+        reading.exception()

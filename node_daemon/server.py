@@ -13,6 +13,7 @@ from clients.enrolment import EnrolmentFailed, enrol
 from domain.join import JoinString
 from domain.validation import Address
 from node_daemon.access_rules import RULES
+from node_daemon.host_usage import UsageSampler
 from node_daemon.libvirt_conn import LibvirtCallError, LibvirtConnection
 from node_daemon.libvirt_loop import EVENTS_LOGGER, setup_libvirt
 from node_daemon.netns import namespace_exists, namespace_path
@@ -192,6 +193,7 @@ async def _serve_as(
         daemon_version=__version__,
         pools=servicer.storage_pools,
         changes=servicer.changes,
+        usage=UsageSampler(servicer.libvirt, name).read,
     )
 
     async def recover_then_register() -> None:
