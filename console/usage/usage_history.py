@@ -9,7 +9,7 @@ loop runs between pages.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 
 import grpc
 
@@ -39,16 +39,37 @@ def hosts_text(hosts: Sequence[str], shown: int = 3) -> str:
 
 
 async def read_history(
-    endpoint: Endpoint, hosts: Sequence[str]
+    endpoint: Endpoint, hosts: Sequence[str], known: Callable[[str], bool]
 ) -> AsyncIterator[pb.GetUsageHistoryResponse]:
     """The finest tier (15 min at 5 s) of ``hosts``, one reply per page, each within the
-    client's unary deadline; a failure raises HistoryError and ends the read."""
+    client's unary deadline; a failure raises HistoryError and ends the read.
+
+    The coordinator refuses a whole page (NOT_FOUND) when one of its hosts is no longer
+    registered; such a host was removed since the read began, and its removal reaches the
+    caller on Watch too: the page is asked again once, for the hosts ``known`` still holds.
+    """
     async with CoordinatorClient(endpoint) as client:
         for page in pages(hosts):
             try:
                 yield await client.get_usage_history(page, FINEST.span_s)
             except grpc.aio.AioRpcError as error:
-                cause = describe_rpc_error(error, client.target)
-                raise HistoryError(
-                    f"Usage history of {hosts_text(page)} (GetUsageHistory): {cause}"
-                ) from error
+                remaining = [host for host in page if known(host)]
+                if error.code() == grpc.StatusCode.NOT_FOUND and len(remaining) < len(page):
+                    if remaining:
+                        yield await _page(client, remaining)
+                    continue
+                raise _failed(page, client, error) from error
+
+
+async def _page(client: CoordinatorClient, page: list[str]) -> pb.GetUsageHistoryResponse:
+    try:
+        return await client.get_usage_history(page, FINEST.span_s)
+    except grpc.aio.AioRpcError as error:
+        raise _failed(page, client, error) from error
+
+
+def _failed(
+    page: Sequence[str], client: CoordinatorClient, error: grpc.aio.AioRpcError
+) -> HistoryError:
+    cause = describe_rpc_error(error, client.target)
+    return HistoryError(f"Usage history of {hosts_text(page)} (GetUsageHistory): {cause}")

@@ -224,7 +224,7 @@ class UsageStore(QObject):
 
     async def _read_history(self, endpoint: Endpoint, hosts: list[str]) -> None:
         try:
-            async for reply in read_history(endpoint, hosts):
+            async for reply in read_history(endpoint, hosts, self._hosts.__contains__):
                 self.merge_history(reply)
         except HistoryError as error:
             log.warning("%s", error)
