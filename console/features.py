@@ -18,8 +18,10 @@ from console.kit.pages import PageRegistry
 from console.networks import feature as networks
 from console.pages import placeholders
 from console.storage import feature as storage
+from console.usage import feature as usage
 
 FEATURES: tuple[Callable[[PageRegistry], None], ...] = (
+    usage.register,  # before the pages that read it; its model takes Node events too
     hosts.register,
     storage.register,
     networks.register,

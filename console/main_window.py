@@ -86,6 +86,9 @@ class MainWindow(QMainWindow):
         self.models: dict[str, QObject] = {}
         for spec in self.registry.models():
             self.models[spec.key] = spec.factory(self)  # type: ignore[assignment]
+            bind_endpoint = getattr(self.models[spec.key], "bind_endpoint", None)
+            if callable(bind_endpoint):  # a model that reads the coordinator itself
+                bind_endpoint(self._endpoint)
         self.watch = WatchBridge(self)
         self.watch.event_received.connect(self._on_watch_event)
         self.watch.state_changed.connect(self._on_connection_state_changed)
@@ -422,8 +425,8 @@ class MainWindow(QMainWindow):
                 task.cancel()
             await asyncio.gather(*others, return_exceptions=True)
             await self.watch.stop()
-            for page in self.pages:
-                stop = getattr(page, "stop", None)
+            for part in [*self.pages, *self.models.values()]:
+                stop = getattr(part, "stop", None)
                 if callable(stop):
                     await stop()
             if self.demo is not None:

@@ -8,6 +8,7 @@ from console.kit.pages import PageContext, PageRegistry, PageSpec, WatchModelSpe
 from console.models.hosts_model import HostsModel
 from console.models.pools_model import PoolsModel
 from console.pages.hosts_page import HostsPage
+from console.usage.usage_store import UsageStore
 from proto.quantix.v1 import coordinator_pb2 as pb
 
 
@@ -18,6 +19,7 @@ def make_page(context: PageContext) -> QWidget:
         context.window,
         pools.managed_on,
         endpoint=context.endpoint,
+        usage=context.model("usage", UsageStore),
     )
 
 

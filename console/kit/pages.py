@@ -12,6 +12,9 @@ Pages are plain widgets. The window calls these optional hooks when a page has t
 ``focus_target() -> QWidget`` (where Ctrl+<n> puts the focus), ``set_connection_state(state)``,
 ``async stop()`` (on close), a ``notice`` signal (a line for the status bar), ``refresh()``
 (F5) and ``search_field() -> QLineEdit`` (Ctrl+F).
+
+Watch-fed models may have hooks too: ``bind_endpoint(source)`` (called once, for a model that
+reads the coordinator itself, e.g. the usage store's history) and ``async stop()`` (on close).
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ T = TypeVar("T")
 
 
 class WatchFed(Protocol):
-    """A model that takes Watch events (console.models.watch_list_model.WatchListModel)."""
+    """A model that takes Watch events (console.models.watch_list_model.WatchListModel, or a
+    store of what is not an object, like console.usage.usage_store.UsageStore)."""
 
     def apply_event(self, event: pb.WatchEvent) -> None: ...
 

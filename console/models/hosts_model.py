@@ -3,7 +3,9 @@
 Batching (a 1,000-host snapshot becomes a handful of row insertions, a storm of updates one
 ``dataChanged`` per changed row), RESET keeping the rows until SYNCED, and key -> row come from
 WatchListModel. Rows stay in arrival order; sorting and filtering are a QSortFilterProxyModel's
-job. "Status" and "Last seen" count seconds, so they are redrawn once a second.
+job. "Status" and "Last seen" count seconds, so they are redrawn once a second. "CPU usage"
+and "Memory usage" are the current % from a usage source (console.usage.usage_store, given
+with ``set_usage``), redrawn for the hosts it says changed; a delegate draws their sparklines.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from enum import IntEnum
-from typing import Any
+from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, SignalInstance
 
 from clients import present
 from console.models.watch_list_model import (  # the batching constants: still importable here
@@ -24,6 +26,7 @@ from console.models.watch_list_model import (  # the batching constants: still i
     WatchListModel,
 )
 from console.style import status_colour, status_icon
+from console.usage.usage_text import percent, source_text
 from domain.units import format_bytes
 from proto.quantix.v1 import coordinator_pb2 as pb
 
@@ -37,8 +40,13 @@ class Column(IntEnum):
     STATUS = 2
     CPU = 3
     MEMORY = 4
-    LIBVIRT = 5
-    LAST_SEEN = 6
+    CPU_USAGE = 5
+    MEMORY_USAGE = 6
+    LIBVIRT = 7
+    LAST_SEEN = 8
+
+
+USAGE_COLUMNS = (Column.CPU_USAGE, Column.MEMORY_USAGE)
 
 
 HEADERS: dict[Column, str] = {
@@ -47,6 +55,8 @@ HEADERS: dict[Column, str] = {
     Column.STATUS: "Status",
     Column.CPU: "CPU",
     Column.MEMORY: "Memory",
+    Column.CPU_USAGE: "CPU usage",
+    Column.MEMORY_USAGE: "Memory usage",
     Column.LIBVIRT: "libvirt",
     Column.LAST_SEEN: "Last seen",
 }
@@ -54,6 +64,8 @@ HEADERS: dict[Column, str] = {
 HEADER_TOOLTIPS: dict[Column, str] = {
     Column.ADDRESS: "Where the host's node daemon listens",
     Column.STATUS: "As the coordinator sees the host; hover a cell for the full reason",
+    Column.CPU_USAGE: "Share of all logical CPUs busy: the last 15 minutes, and now",
+    Column.MEMORY_USAGE: "Share of memory in use: the last 15 minutes, and now",
     Column.LIBVIRT: "libvirt library version on the host",
     Column.LAST_SEEN: "When the coordinator last heard from a host that is not connected",
 }
@@ -69,6 +81,17 @@ _STATUS_SORT_ORDER = {
     pb.NODE_STATUS_MAINTENANCE: 2,
     pb.NODE_STATUS_CONNECTED: 3,
 }
+
+
+class UsageSource(Protocol):
+    """What the usage columns read (console.usage.usage_store.UsageStore)."""
+
+    @property
+    def changed(self) -> SignalInstance: ...  # frozenset[str] of hosts
+
+    def latest(self, host: str) -> tuple[float, float] | None: ...
+
+    def source(self, host: str) -> int: ...
 
 
 class HostsModel(WatchListModel[pb.Node]):
@@ -87,6 +110,19 @@ class HostsModel(WatchListModel[pb.Node]):
         self._age_timer.setInterval(AGE_REFRESH_MS)
         self._age_timer.timeout.connect(self._on_age_timer)
         self.batch_applied.connect(self._update_age_timer)
+        self._usage: UsageSource | None = None
+
+    def set_usage(self, usage: UsageSource) -> None:
+        """Fill the usage columns from ``usage``; their cells are redrawn for the hosts it
+        says changed (only those columns: the proxy does not re-sort by name for them)."""
+        self._usage = usage
+        usage.changed.connect(self._on_usage_changed)
+
+    def _on_usage_changed(self, hosts: frozenset[str]) -> None:
+        row_of = self._row_of
+        rows = [row_of[host] for host in hosts if host in row_of]
+        roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SORT_ROLE]
+        self._announce_changed_rows(rows, (USAGE_COLUMNS[0], USAGE_COLUMNS[-1]), roles)
 
     def _update_age_timer(self) -> None:
         if self._items and not self._age_timer.isActive():
@@ -157,7 +193,7 @@ class HostsModel(WatchListModel[pb.Node]):
                 return status_icon(node.status)
             if role == Qt.ItemDataRole.ForegroundRole:
                 return status_colour(node.status)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.MEMORY:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.MEMORY, *USAGE_COLUMNS):
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None
 
@@ -175,7 +211,16 @@ class HostsModel(WatchListModel[pb.Node]):
             return format_bytes(info.memory_bytes) if info.memory_bytes else ""
         if column == Column.LIBVIRT:
             return info.libvirt_version
+        if column in USAGE_COLUMNS:
+            figure = self._usage_figure(node.name, column)
+            return "" if figure is None else percent(figure)
         return present.last_seen_text(node, self._clock())
+
+    def _usage_figure(self, host: str, column: Column) -> float | None:
+        latest = self._usage.latest(host) if self._usage is not None else None
+        if latest is None:
+            return None
+        return latest[0] if column == Column.CPU_USAGE else latest[1]
 
     def _tooltip(self, node: pb.Node, column: Column) -> str | None:
         if column == Column.STATUS:
@@ -189,6 +234,13 @@ class HostsModel(WatchListModel[pb.Node]):
             return "Last heartbeat: " + time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(seen))
         if column == Column.CPU and node.HasField("host_info"):
             return present.cpu_topology(node.host_info.cpu)
+        if column in USAGE_COLUMNS and self._usage is not None:
+            figure = self._usage_figure(node.name, column)
+            what = "CPU busy" if column == Column.CPU_USAGE else "Memory in use"
+            where = source_text(self._usage.source(node.name))
+            if figure is None:
+                return f"{what}: no figure in the last 15 s (source: {where})"
+            return f"{what}: {percent(figure)} now; the line: the last 15 minutes ({where})"
         if column == Column.LIBVIRT and node.host_info.hypervisor:
             info = node.host_info
             return f"Hypervisor: {info.hypervisor} {info.hypervisor_version}".strip()
@@ -202,6 +254,9 @@ class HostsModel(WatchListModel[pb.Node]):
             return node.host_info.memory_bytes
         if column == Column.CPU:
             return node.host_info.cpu.logical_cpus
+        if column in USAGE_COLUMNS:
+            figure = self._usage_figure(node.name, column)
+            return -1.0 if figure is None else figure  # no figure sorts below 0 %
         if column == Column.LAST_SEEN:
             if node.status == pb.NODE_STATUS_CONNECTED:
                 return float("inf")

@@ -24,7 +24,7 @@ override of it is never called. A changed row is announced across all its column
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
 from google.protobuf.message import Message
@@ -228,7 +228,11 @@ class WatchListModel(QAbstractTableModel, Generic[M]):
                 start = end = row
         self._row_of = {key: row for row, key in enumerate(self._keys)}
 
-    def _announce_changed_rows(self, rows: list[int]) -> None:
+    def _announce_changed_rows(
+        self, rows: list[int], columns: tuple[int, int] | None = None, roles: Sequence[int] = ()
+    ) -> None:
+        """``dataChanged`` for ``rows`` (in ranges), across all columns or ``columns`` (first,
+        last), for ``roles`` (empty: all)."""
         if not rows:
             return
         rows.sort()
@@ -240,9 +244,11 @@ class WatchListModel(QAbstractTableModel, Generic[M]):
                 ranges.append((row, row))
         if len(ranges) > MAX_CHANGED_RANGES:
             ranges = [(rows[0], rows[-1])]
-        last_column = self.columnCount() - 1
+        first_column, last_column = columns or (0, self.columnCount() - 1)
         for first, last in ranges:
-            self.dataChanged.emit(self.index(first, 0), self.index(last, last_column))
+            self.dataChanged.emit(
+                self.index(first, first_column), self.index(last, last_column), list(roles)
+            )
 
     # --- hooks for subclasses (caches derived from an object) -------------------------------
 

@@ -35,6 +35,8 @@ from console.connection import EndpointSource, identity_of, not_connected
 from console.dialogs.add_host_dialog import AddHostDialog
 from console.dialogs.remove_host_dialog import RemoveHostDialog, removed_notice
 from console.models.hosts_model import KEY_ROLE, SORT_ROLE, Column, HostsModel
+from console.usage.sparkline_delegate import Metric, SparklineDelegate
+from console.usage.usage_store import UsageStore
 from console.watch import ConnectionState, EmptyListTexts, Phase
 from console.widgets.detail_parts import action_button
 from console.widgets.host_detail import HostDetailPanel
@@ -49,6 +51,8 @@ COLUMN_WIDTHS: dict[Column, int] = {
     Column.STATUS: 250,
     Column.CPU: 200,
     Column.MEMORY: 90,
+    Column.CPU_USAGE: 150,  # a sparkline of 15 min and "100 %"
+    Column.MEMORY_USAGE: 150,
     Column.LIBVIRT: 70,
     Column.LAST_SEEN: 90,
 }
@@ -80,6 +84,7 @@ class HostsPage(QWidget):
         parent: QWidget | None = None,
         managed_pools: Callable[[str], set[str]] = lambda _host: set(),
         endpoint: EndpointSource = not_connected,
+        usage: UsageStore | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("hostsPage")
@@ -135,6 +140,17 @@ class HostsPage(QWidget):
         setup_row_table(self.table, "Hosts")
         for column, width in COLUMN_WIDTHS.items():
             self.table.setColumnWidth(column, width)
+        if usage is not None:
+            model.set_usage(usage)
+            self.sparklines = {
+                metric: SparklineDelegate(usage, metric, self.table)
+                for metric in (Metric.CPU, Metric.MEMORY)
+            }
+            self.table.setItemDelegateForColumn(Column.CPU_USAGE, self.sparklines[Metric.CPU])
+            self.table.setItemDelegateForColumn(Column.MEMORY_USAGE, self.sparklines[Metric.MEMORY])
+        else:  # nothing would fill them
+            for column in (Column.CPU_USAGE, Column.MEMORY_USAGE):
+                self.table.setColumnHidden(column, True)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_context_menu)
@@ -148,7 +164,7 @@ class HostsPage(QWidget):
         self.table_stack = TableOrMessage(self.table, TEXT_NOT_CONNECTED, self)
         self.empty_label = self.table_stack.message
 
-        self.detail = HostDetailPanel(self, managed_pools, identity_of(endpoint))
+        self.detail = HostDetailPanel(self, managed_pools, identity_of(endpoint), usage)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setChildrenCollapsible(False)

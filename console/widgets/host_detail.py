@@ -2,7 +2,8 @@
 
 CPU, memory, NICs, libvirt and hypervisor versions, the pool types the host supports, its
 storage pools and its networks. What could not be read is said in place, in full, next to
-what could.
+what could. Its CPU and memory usage over the last 15 minutes come from the coordinator
+(console.usage), with where the host's figures come from.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ from console.connection import IdentitySource, no_identity
 from console.kit.card_style import USAGE_TEXT
 from console.latest_task import LatestTask
 from console.node_detail import HostDetail, fetch_host_detail
+from console.usage.usage_graph import UsageGraph
+from console.usage.usage_store import UsageStore
+from console.usage.usage_text import source_text
 from console.widgets.detail_parts import form_scroll, placeholder_stack, value_label
 from console.widgets.error_view import SELECTABLE, ErrorView
 from console.widgets.tables import Cell
@@ -129,9 +133,12 @@ class HostDetailPanel(QWidget):
         parent: QWidget | None = None,
         managed_pools: Callable[[str], set[str]] = lambda _host: set(),
         identity: IdentitySource = no_identity,
+        usage: UsageStore | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("hostDetail")
+        self._usage = usage
+        self.usage_graph: UsageGraph | None = None
         self._identity = identity
         # The names of the pools Quantix manages on a host (from the coordinator's pools).
         self._managed_pools = managed_pools
@@ -181,6 +188,8 @@ class HostDetailPanel(QWidget):
         self.tabs = QTabWidget(page)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self._build_overview(), "&Overview")
+        if self._usage is not None:
+            self.tabs.addTab(self._build_usage(self._usage), "&Usage")
         self.nics_table = _table(page, ("Name", "MAC address", "MTU", "Speed", "Link"))
         self.tabs.addTab(self.nics_table, "I&nterfaces")
         self.pools_table = _table(
@@ -221,6 +230,30 @@ class HostDetailPanel(QWidget):
             form.addRow(f"{caption}:", value)
         return scroll
 
+    def _build_usage(self, usage: UsageStore) -> QWidget:
+        page = QWidget(self)
+        self.usage_graph = UsageGraph(usage, page)
+        self.usage_source_label = value_label(page)
+        self.usage_source_label.setObjectName("usageSource")
+        usage.changed.connect(self._on_usage_changed)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.usage_graph, 1)
+        layout.addWidget(self.usage_source_label)
+        return page
+
+    def _on_usage_changed(self, hosts: frozenset[str]) -> None:
+        if self._node is not None and self._node.name in hosts:
+            self._show_usage_source(self._node.name)
+
+    def _show_usage_source(self, host: str) -> None:
+        if self._usage is None:
+            return
+        self.usage_source_label.setText(
+            f"Source of the figures: {source_text(self._usage.source(host))} "
+            "(read by the host's node daemon before each heartbeat)"
+        )
+
     # --- public ---------------------------------------------------------------------------
 
     @property
@@ -235,12 +268,17 @@ class HostDetailPanel(QWidget):
         if node is None:
             self._read.cancel()
             self.detail = None
+            if self.usage_graph is not None:
+                self.usage_graph.show_hosts([])
             self._stack.setCurrentIndex(0)
             self._age_timer.stop()
             return
         self._stack.setCurrentIndex(1)
         self._show_header(node)
         self._show_stale(node)
+        if self.usage_graph is not None and (previous is None or previous.name != node.name):
+            self.usage_graph.show_hosts([node.name])
+            self._show_usage_source(node.name)
         came_back = (
             previous is not None
             and previous.status != pb.NODE_STATUS_CONNECTED

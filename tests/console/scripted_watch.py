@@ -35,7 +35,7 @@ class ScriptedWatchServer(pb_grpc.CoordinatorServicer):
     since_revision, in order."""
 
     def __init__(
-        self, nodes: list[pb.Node], trust: FleetTrust, cut_first_snapshot_after: int
+        self, nodes: list[pb.Node], trust: FleetTrust, cut_first_snapshot_after: int | None
     ) -> None:
         self.trust = trust
         self.nodes = list(nodes)
@@ -83,5 +83,12 @@ class ScriptedWatchServer(pb_grpc.CoordinatorServicer):
                     events=[event(pb.WatchEvent.TYPE_ADDED, node.name, node, revision)]
                 )
         yield pb.WatchBatch(events=[event(pb.WatchEvent.TYPE_SYNCED, revision=self.revision)])
-        # The live phase, with no changes to send: open until the client cancels or stop().
+        async for batch in self.live(context):
+            yield batch
+        # Nothing more to send: open until the client cancels or stop().
         await self._stopping.wait()
+
+    async def live(self, context: grpc.aio.ServicerContext) -> AsyncIterator[pb.WatchBatch]:
+        """The live phase's batches, after SYNCED (a subclass scripts them; none here)."""
+        return
+        yield

@@ -91,7 +91,19 @@ def test_snapshot_fills_every_column(model, qtbot):
     assert keys(model) == ["host-a", "host-b", "host-c"]
     assert model.columnCount() == len(Column)
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in Column]
-    assert headers == ["Name", "Address", "Status", "CPU", "Memory", "libvirt", "Last seen"]
+    assert headers == [
+        "Name",
+        "Address",
+        "Status",
+        "CPU",
+        "Memory",
+        "CPU usage",
+        "Memory usage",
+        "libvirt",
+        "Last seen",
+    ]
+    # No usage source given: no figure, not a made-up 0 %.
+    assert cell(model, "host-a", Column.CPU_USAGE) == ""
 
     assert cell(model, "host-a", Column.NAME) == "host-a"
     assert cell(model, "host-a", Column.ADDRESS) == "127.0.0.1:7501"
