@@ -1,48 +1,25 @@
 """The Clusters page (the list, the Create Cluster wizard, a cluster's detail) and its
 Watch-fed model, registered under the key, order and shortcut its placeholder had.
 
-CPU and memory come from the usage part (console.usage: the Watch-fed model ``"usage"``, a
-``UsageStore``, and its ``UsageGraph``) when it is registered: ``ClustersPage.set_usage`` is
-the hook (console.clusters.usage_hook says what it reads). Without it the page says "no usage
-yet" there, so either part ships without the other.
+CPU and memory come from the usage feature's store (console.usage: the Watch-fed model
+``"usage"``) and its ``UsageGraph``: ``ClustersPage.set_usage`` plugs them in
+(console.clusters.usage_hook says what it reads).
 """
 
 from __future__ import annotations
-
-import importlib
 
 from PySide6.QtWidgets import QWidget
 
 from console.clusters.cluster_ops import ClusterCalls
 from console.clusters.clusters_model import ClustersModel
 from console.clusters.clusters_page import ClustersPage
-from console.clusters.usage_hook import GraphFactory, UsageSource
 from console.kit.pages import PageContext, PageRegistry, PageSpec, WatchModelSpec
 from console.models.hosts_model import HostsModel
 from console.models.pools_model import PoolsModel
 from console.networks.networks_model import NetworksModel
+from console.usage.usage_graph import UsageGraph
+from console.usage.usage_store import UsageStore
 from proto.quantix.v1 import coordinator_pb2 as pb
-
-USAGE_MODEL = "usage"  # the key console.usage registers its store under
-USAGE_GRAPH = ("console.usage.usage_graph", "UsageGraph")
-
-
-def usage_of(context: PageContext) -> UsageSource | None:
-    """The usage store, when the usage part is registered (read through its published API)."""
-    store = context.models.get(USAGE_MODEL)
-    if store is None or not callable(getattr(store, "latest", None)):
-        return None
-    return store  # type: ignore[return-value]
-
-
-def graph_factory(store: UsageSource) -> GraphFactory | None:
-    """``UsageGraph(store, parent)`` when the usage part is in this build."""
-    module_name, class_name = USAGE_GRAPH
-    try:
-        graph = getattr(importlib.import_module(module_name), class_name)
-    except (ModuleNotFoundError, AttributeError):
-        return None
-    return lambda parent: graph(store, parent)
 
 
 def make_page(context: PageContext) -> QWidget:
@@ -54,9 +31,8 @@ def make_page(context: PageContext) -> QWidget:
         ClusterCalls(context.endpoint),
         context.window,
     )
-    store = usage_of(context)
-    if store is not None:
-        page.set_usage(store, graph_factory(store))
+    store = context.model("usage", UsageStore)
+    page.set_usage(store, lambda parent: UsageGraph(store, parent))
     return page
 
 

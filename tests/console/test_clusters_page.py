@@ -6,7 +6,8 @@ it releases; Enter opening the detail, which follows Watch (a host added elsewhe
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QObject, Qt, Signal
+from google.protobuf.timestamp_pb2 import Timestamp
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
@@ -18,6 +19,7 @@ from console.kit.phase_style import AMBER
 from console.models.hosts_model import HostsModel
 from console.models.pools_model import PoolsModel
 from console.networks.networks_model import NetworksModel
+from console.usage.usage_store import UsageStore
 from domain.clusters import (
     ClusterSpec,
     DrsAutomation,
@@ -56,18 +58,26 @@ PROD = make_cluster(
 LAB = make_cluster(ClusterSpec("lab"))
 
 
-class UsageStandIn(QObject):
-    """What the page reads of console.usage's UsageStore (its published API): latest
-    samples and the ``changed`` signal. That store is another part of this issue."""
+def usage_store(*hosts: str) -> UsageStore:
+    """console.usage's store, knowing ``hosts`` (their Node events, as the Watch brings them)."""
+    store = UsageStore()
+    for event in nodes_snapshot(*(make_node(host) for host in hosts)):
+        store.apply_event(event)
+    return store
 
-    changed = Signal(object)
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.samples: dict[str, tuple[float, float]] = {}
-
-    def latest(self, host: str) -> tuple[float, float] | None:
-        return self.samples.get(host)
+def feed(store: UsageStore, samples: dict[str, tuple[float, float]]) -> None:
+    """A Watch usage batch with these (cpu, memory) samples, taken and announced at once."""
+    store.take_samples(
+        pb.UsageSamples(
+            time=Timestamp(seconds=1_800_000_000),
+            samples=[
+                pb.HostUsageSample(host=host, cpu=cpu, memory=memory)
+                for host, (cpu, memory) in samples.items()
+            ],
+        )
+    )
+    store.flush()
 
 
 @pytest.fixture
@@ -162,12 +172,11 @@ def test_search_matches_names_labels_and_hosts_by_keyboard(page, qtbot):
 
 
 def test_cpu_and_memory_bars_take_the_members_latest_usage_weighted(page, qtbot):
-    store = UsageStandIn()
+    store = usage_store("host-a", "host-b", "host-c", "host-d")
     page.set_usage(store)
     assert cell(page, "prod", Column.CPU) == "no usage yet"
     # host-a has 16 CPUs at 50 %, host-b 48 at 10 %: (8 + 4.8) / 64 = 20 % of the cluster.
-    store.samples = {"host-a": (0.5, 0.25), "host-b": (0.1, 0.75), "host-d": (1.0, 1.0)}
-    store.changed.emit(frozenset({"host-a", "host-b", "host-d"}))
+    feed(store, {"host-a": (0.5, 0.25), "host-b": (0.1, 0.75), "host-d": (1.0, 1.0)})
     assert cell(page, "prod", Column.CPU) == "20%"
     # Both have 64 GiB: memory is the plain mean.
     assert cell(page, "prod", Column.MEMORY) == "50%"
@@ -216,19 +225,15 @@ def test_enter_opens_the_detail_which_follows_watch(page, qtbot):
     qtbot.waitUntil(lambda: not page.showing_detail)
 
 
-def test_the_feature_plugs_in_a_registered_usage_store(qtbot, models, unreachable):
-    """The usage part registers its store as the Watch-fed model "usage": the page made by
-    the feature reads it; without it the bars say "no usage yet"."""
+def test_the_feature_plugs_in_the_usage_store(qtbot, models, unreachable):
+    """The usage feature registers its store as the Watch-fed model "usage": the page made by
+    the feature reads it, and its bars follow the store's samples."""
     window = QMainWindow()
     qtbot.addWidget(window)
     clusters, hosts, pools, networks = models
     keyed = {"clusters": clusters, "hosts": hosts, "pools": pools, "networks": networks}
-    without = feature.make_page(PageContext(window, lambda: unreachable, keyed))
-    assert isinstance(without, ClustersPage) and without.usage is None
-
-    store = UsageStandIn()
+    store = usage_store("host-a", "host-b", "host-c")
     page = feature.make_page(PageContext(window, lambda: unreachable, {**keyed, "usage": store}))
     assert isinstance(page, ClustersPage) and page.usage is not None
-    store.samples = {"host-a": (0.9, 0.9), "host-b": (0.9, 0.9)}
-    store.changed.emit(frozenset({"host-a"}))
+    feed(store, {"host-a": (0.9, 0.9), "host-b": (0.9, 0.9)})
     assert cell(page, "prod", Column.CPU) == "90%"
