@@ -3,11 +3,13 @@
 It starts a local fleet (localfleet), opens the real main window on it and walks through the
 states worth showing: the hosts with a host's detail (each tab), the storage pools (cards in
 every phase, the detail, the dialogs and each page of the create-pool wizard:
-console.screenshot_storage), a node that stopped heartbeating, the connect dialog, a page not
-built yet and an unreachable coordinator. Run it under a display, e.g. ``xvfb-run -a -s
-"-screen 0 1440x900x24" python -m console.screenshot docs/screenshots`` (``--only storage``
+console.screenshot_storage), the networks, a cluster with its members' usage graphs, a node
+that stopped heartbeating, the connect dialog and an unreachable coordinator. Run it under a
+display, e.g. ``xvfb-run -a -s "-screen 0 1440x900x24" python -m console.screenshot
+docs/screenshots`` (``--only storage``
 for the storage pictures alone; ``--only images`` for the Images page and the transfers panel,
-with scripted data and no fleet). Not used by the console itself.
+with scripted data and no fleet; ``--only clusters`` for a cluster with its members' real usage
+graphs, which takes a few minutes). Not used by the console itself.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from console.identity_store import IdentityStore
 from console.images.screenshot_images import images_tour
 from console.main_window import MainWindow
 from console.models.hosts_model import Column
+from console.screenshot_clusters import clusters_tour
 from console.screenshot_networks import TOUR_NICS, networks_tour
 from console.screenshot_storage import save_to, storage_tour
 from console.settings import ConsoleSettings
@@ -99,6 +102,9 @@ async def tour(directory: Path, only: str = "all") -> None:
             if only == "networks":
                 await networks_tour(window, fleet, save_to(directory), names is not None)
                 return
+            if only == "clusters":
+                await clusters_tour(window, fleet, save_to(directory))
+                return
             loaded = asyncio.Event()
             page.detail.loaded.connect(lambda _detail: loaded.set())
             page.select_host("host-a")
@@ -141,9 +147,7 @@ async def tour(directory: Path, only: str = "all") -> None:
             _save(dialog, directory, "connect-dialog-invalid")
             dialog.reject()
 
-            window.show_page(1)
-            await _settle()
-            _save(window, directory, "clusters-placeholder")
+            await clusters_tour(window, fleet, save_to(directory))
 
             await _refused_as_viewer(fleet.coordinator_endpoint("viewer"))
             window.show_page(5)
@@ -179,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("directory", type=Path, help="where to write the PNG files")
     parser.add_argument(
         "--only",
-        choices=("all", "storage", "networks", "images"),
+        choices=("all", "storage", "networks", "images", "clusters"),
         default="all",
         help="which pictures to take",
     )

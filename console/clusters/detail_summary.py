@@ -5,6 +5,7 @@ graphs of the members go (a graph made by the usage part's factory, when the con
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
@@ -27,7 +28,9 @@ NO_GRAPHS = (
 def summary_rows(cluster: pb.Cluster, usage: UsageFractions) -> list[SettingRow]:
     spec = spec_of(cluster)
     figures = cluster.figures
-    created = present.iso_time(cluster.created_at) if cluster.HasField("created_at") else ""
+    # Worded as the Images page words it: who, then the reader's local clock time.
+    seconds = present.timestamp_seconds(cluster.created_at)
+    created = present.clock_time(seconds, time.time()) if seconds is not None else ""
     by = f" by {cluster.created_by}" if cluster.created_by else ""
     return [
         SettingRow("Status", cluster_text.status_line(cluster)),
@@ -62,8 +65,10 @@ class SummaryTab(QWidget):
         self._hosts: tuple[str, ...] = ()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
-        layout.addWidget(self.scroll, 3)
-        layout.addWidget(self.graph_box, 2)
+        # The form is a dozen short rows; the graph takes the rest, so its 15 minutes of
+        # 5 s slots have room to read.
+        layout.addWidget(self.scroll, 2)
+        layout.addWidget(self.graph_box, 3)
 
     def set_graph_factory(self, factory: GraphFactory) -> None:
         """Show the usage part's graph in the slot (replacing the "no usage yet" words)."""

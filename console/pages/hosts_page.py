@@ -46,15 +46,15 @@ from proto.quantix.v1 import coordinator_pb2 as pb
 # Starting widths in pixels; the user can resize every column. Fixed numbers rather than
 # ResizeToContents, which measures every row on each change (slow with 1,000 hosts).
 COLUMN_WIDTHS: dict[Column, int] = {
-    Column.NAME: 150,
-    Column.ADDRESS: 140,
-    Column.STATUS: 250,
-    Column.CPU: 200,
-    Column.MEMORY: 90,
-    Column.CPU_USAGE: 150,  # a sparkline of 15 min and "100 %"
-    Column.MEMORY_USAGE: 150,
-    Column.LIBVIRT: 70,
-    Column.LAST_SEEN: 90,
+    Column.NAME: 120,
+    Column.ADDRESS: 130,
+    Column.STATUS: 190,
+    Column.CPU: 150,
+    Column.MEMORY: 80,
+    Column.CPU_USAGE: 130,  # a sparkline of 15 min and "100 %"
+    Column.MEMORY_USAGE: 130,
+    Column.LIBVIRT: 60,
+    Column.LAST_SEEN: 80,
 }
 
 TEXT_NOT_CONNECTED = "Connect to a coordinator to see its hosts (File › Connect to coordinator…)."
