@@ -307,3 +307,36 @@ def test_remove_node_forgets_the_hosts_history(coordinator: CoordinatorDaemon) -
     assert kept == [0.6]
     assert gone == (grpc.StatusCode.NOT_FOUND, "no node named 'host-1' is registered")
     assert again == []  # registered again under the name: its history starts empty
+
+
+def test_a_members_usage_above_90_percent_turns_its_cluster_warning_and_back(
+    coordinator: CoordinatorDaemon,
+) -> None:
+    """The coordinator as it is wired: a heartbeat's usage reaches the history, its publish
+    tells the clusters, and the cluster's status says which host is how busy."""
+
+    async def scenario() -> tuple[pb.Cluster, pb.Cluster]:
+        for host in HOSTS[:2]:
+            await register(coordinator, host)
+        async with (
+            CoordinatorClient(coordinator.endpoint("admin")) as admin,
+            CoordinatorClient(coordinator.node_endpoint("host-1")) as node,
+        ):
+            await admin.create_cluster(pb.ClusterSpec(name="prod"), HOSTS[:2])
+            await node.heartbeat("host-1", usage(0.95, used_gib=15, total_gib=16))
+            busy = await eventually(
+                lambda: admin.get_cluster("prod"),
+                lambda c: c.status == pb.CLUSTER_STATUS_WARNING,
+                what="the cluster WARNING",
+            )
+            await node.heartbeat("host-1", usage(0.2))
+            calm = await eventually(
+                lambda: admin.get_cluster("prod"),
+                lambda c: c.status == pb.CLUSTER_STATUS_HEALTHY,
+                what="the cluster HEALTHY again",
+            )
+            return busy, calm
+
+    busy, calm = asyncio.run(scenario())
+    assert busy.status_message == "host-1 CPU at 95%; host-1 memory at 94%"
+    assert calm.status_message == "All 2 hosts connected"
