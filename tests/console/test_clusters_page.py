@@ -19,6 +19,7 @@ from console.kit.phase_style import AMBER
 from console.models.hosts_model import HostsModel
 from console.models.pools_model import PoolsModel
 from console.networks.networks_model import NetworksModel
+from console.usage.usage_graph import UsageGraph
 from console.usage.usage_store import UsageStore
 from domain.clusters import (
     ClusterSpec,
@@ -237,3 +238,10 @@ def test_the_feature_plugs_in_the_usage_store(qtbot, models, unreachable):
     assert isinstance(page, ClustersPage) and page.usage is not None
     feed(store, {"host-a": (0.9, 0.9), "host-b": (0.9, 0.9)})
     assert cell(page, "prod", Column.CPU) == "90%"
+    # The detail's summary graphs the members' combined curves from the same store.
+    page.open_detail("prod")
+    graph = page.detail.summary.graph
+    assert isinstance(graph, UsageGraph) and graph.hosts() == ("host-a", "host-b", "host-c")
+    assert graph.current() == pytest.approx((0.9, 0.9))
+    feed(store, {"host-a": (0.3, 0.5), "host-b": (0.1, 0.5)})
+    assert graph.current() == pytest.approx((0.2, 0.5))  # the graph moves with the samples
