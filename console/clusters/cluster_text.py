@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from clients import present_clusters
 from console.kit.phase_text import plural
+from console.usage.usage_text import percent
 from domain.capacity import USAGE_CRITICAL, USAGE_WARNING, Usage, assess
 from domain.cluster_rules import ClusterStatus
 from domain.clusters import DrsSettings, HaSettings, format_labels
@@ -122,7 +123,7 @@ def usage_bar(fraction: float | None) -> Bar:
     """CPU or memory: the latest share in use across the members, or "no usage yet"."""
     if fraction is None:
         return Bar(None, Usage.UNKNOWN, NO_USAGE)
-    return Bar(fraction, usage_level(fraction), f"{fraction:.0%}")
+    return Bar(fraction, usage_level(fraction), percent(fraction))
 
 
 def storage_bar(figures: pb.ClusterFigures) -> Bar:
@@ -135,7 +136,9 @@ def storage_bar(figures: pb.ClusterFigures) -> Bar:
     facts = assess(capacity, used, available)
     if facts.fraction is None:
         return Bar(None, Usage.UNKNOWN, facts.problem or NO_STORAGE)
-    return Bar(facts.fraction, facts.usage, f"{facts.fraction:.0%} of {format_bytes(capacity)}")
+    return Bar(
+        facts.fraction, facts.usage, f"{percent(facts.fraction)} of {format_bytes(capacity)}"
+    )
 
 
 def storage_text(figures: pb.ClusterFigures) -> str:
