@@ -138,6 +138,8 @@ class CoordinatorServicer(
         self._nodes.heartbeat(request.hostname)
         if request.HasField("usage"):
             self._usage.record(request.hostname, request.usage)
+        else:
+            self._usage.unread(request.hostname)
         return pb.HeartbeatResponse(heartbeat_interval=_duration(self._nodes.heartbeat_interval_s))
 
     async def ListNodes(

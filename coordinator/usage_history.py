@@ -93,11 +93,13 @@ class _Ring:
 
 
 class _Host:
-    __slots__ = ("latest", "rings")
+    __slots__ = ("current", "latest", "rings")
 
     def __init__(self) -> None:
         self.rings = [_Ring(tier, averaged=i > 0) for i, tier in enumerate(TIERS)]
         self.latest = pb.HostUsageSample()
+        # Whether ``latest`` is the host's load now: a heartbeat without usage ends that.
+        self.current = False
 
 
 class UsageHistory:
@@ -136,14 +138,27 @@ class UsageHistory:
             source=usage.source,
         )
         entry.latest = sample
+        entry.current = True
         if self._publisher is not None:
             self._publisher.add(sample, at)
 
+    def unread(self, host: str) -> None:
+        """A heartbeat came without usage (the node could not read it, or its reading was
+        refused): the last figures are no longer the host's load, so what follows ``latest``
+        (a cluster WARNING for a host above 90 %) is told at once rather than kept on them."""
+        entry = self._hosts.get(host)
+        if entry is None or not entry.current:
+            return
+        entry.current = False
+        if self._publisher is not None:
+            self._publisher.tell([host])
+
     def latest(self, host: str) -> tuple[float, float] | None:
         """The host's newest (CPU, memory) fractions, whenever they came (a host that went
-        offline keeps its last); None before its first sample."""
+        offline keeps its last); None before its first sample, and after a heartbeat that
+        carried none."""
         entry = self._hosts.get(host)
-        if entry is None:
+        if entry is None or not entry.current:
             return None
         return entry.latest.cpu, entry.latest.memory
 

@@ -85,6 +85,11 @@ class UsagePublisher:
                 type=pb.WatchEvent.TYPE_UPDATED, revision=self._revision(), kind=KIND, usage=samples
             )
         )
+        self.tell(hosts)
+
+    def tell(self, hosts: list[str]) -> None:
+        """The listeners, that the latest usage of ``hosts`` moved (a publish, or a host's
+        figures no longer current)."""
         for listener in self._listeners:
             try:
                 listener(hosts)

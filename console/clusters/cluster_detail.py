@@ -131,7 +131,7 @@ class ClusterDetail(QWidget):
             return
         self.tabs.setEnabled(True)
         status = cluster_text.status_of(cluster)
-        self.header.badge.setText(cluster_text.STATUS_LABELS[status].upper())
+        self.header.badge.setText(cluster_text.status_label(cluster).upper())
         set_state_property(self.header.badge, "phase", badge_state(status))
         self.header.subtitle.setText(cluster.status_message)
         spec = spec_of(cluster)

@@ -4,6 +4,7 @@ named). Qt-free."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from clients.channels import Endpoint
@@ -63,20 +64,25 @@ async def set_maintenance(
     endpoint: Endpoint | None, hosts: Sequence[str], maintenance: bool
 ) -> Result[list[pb.Node]]:
     """SetNodeMaintenance for each host in turn (the existing RPC), stopping at the first
-    refusal, which names its host."""
+    failure, which names its host and the hosts already changed before it."""
+    done: list[str] = []
 
     async def run(client: CoordinatorClient) -> list[pb.Node]:
-        done = []
+        nodes = []
         for host in hosts:
-            try:
-                done.append(await client.set_maintenance(host, maintenance))
-            except Exception as error:
-                error.add_note(f"host {host}")
-                raise
-        return done
+            nodes.append(await client.set_maintenance(host, maintenance))
+            done.append(host)
+        return nodes
 
+    result = await call_coordinator(endpoint, run)
+    if result.failure is None or endpoint is None:  # done, or not connected: said as is
+        return result
     verb = "Entering" if maintenance else "Exiting"
-    return await call_coordinator(endpoint, run, f"{verb} maintenance on {', '.join(hosts)}")
+    failed = hosts[len(done)] if len(done) < len(hosts) else ", ".join(hosts)
+    already = f" (done on {', '.join(done)})" if done else ""
+    failure = result.failure
+    text = f"{verb} maintenance on {failed}{already}: {failure.text}"
+    return Result(failure=dataclasses.replace(failure, text=text))
 
 
 class Refused(Exception):

@@ -10,29 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from clients import present_clusters
 from console.kit.phase_text import plural
+from console.usage.usage_text import percent
 from domain.capacity import USAGE_CRITICAL, USAGE_WARNING, Usage, assess
 from domain.cluster_rules import ClusterStatus
-from domain.clusters import (
-    DRS_AUTOMATION_LABELS,
-    ISOLATION_RESPONSE_LABELS,
-    MIGRATION_THRESHOLD_LABELS,
-    RESTART_PRIORITY_LABELS,
-    DrsSettings,
-    HaSettings,
-    format_labels,
-)
+from domain.clusters import DrsSettings, HaSettings, format_labels
 from domain.units import format_bytes
 from proto.quantix.v1 import coordinator_pb2 as pb
 from wire.cluster_codec import CLUSTER_STATUS_FROM_PB
 
-STATUS_LABELS: dict[ClusterStatus | None, str] = {
-    ClusterStatus.HEALTHY: "Healthy",
-    ClusterStatus.WARNING: "Warning",
-    ClusterStatus.CRITICAL: "Critical",
-    ClusterStatus.EMPTY: "Empty",
-    None: "Unknown",
-}
 # Worst first: the order a table sorted by status shows them in.
 STATUS_SEVERITY: dict[ClusterStatus | None, int] = {
     ClusterStatus.CRITICAL: 0,
@@ -51,17 +38,14 @@ def status_of(cluster: pb.Cluster) -> ClusterStatus | None:
 
 
 def status_label(cluster: pb.Cluster) -> str:
-    return STATUS_LABELS[status_of(cluster)]
+    """``"Healthy"``: quantixctl's word for it too (clients.present_clusters)."""
+    return present_clusters.status_label(cluster.status)
 
 
 def status_line(cluster: pb.Cluster) -> str:
     """``"Warning — host-b offline"``: the status with its reason, which is always set."""
     reason = cluster.status_message
     return f"{status_label(cluster)} — {reason}" if reason else status_label(cluster)
-
-
-def on_off(value: bool) -> str:
-    return "on" if value else "off"
 
 
 def ha_badge(ha: HaSettings) -> str:
@@ -79,36 +63,19 @@ def drs_badge(drs: DrsSettings) -> str:
 
 
 def ha_summary(ha: HaSettings) -> str:
-    """``"On: tolerates 1 host failure, admission control on, ..."`` or ``"Off"``."""
+    """``"On: tolerates 1 host failure, admission control on, restart priority medium,
+    isolation: leave powered on; monitoring: hosts on, VMs off"`` or ``"Off"``: quantixctl's
+    phrases (clients.present_clusters), in one line."""
     if not ha.enabled:
         return "Off"
-    return (
-        f"On: tolerates {plural(ha.host_failures_to_tolerate, 'host failure')}, admission "
-        f"control {on_off(ha.admission_control)}, host monitoring {on_off(ha.host_monitoring)}, "
-        f"VM monitoring {on_off(ha.vm_monitoring)}, restart priority "
-        f"{_lower_first(RESTART_PRIORITY_LABELS[ha.restart_priority])}, isolation: "
-        f"{_lower_first(ISOLATION_RESPONSE_LABELS[ha.isolation_response])}"
-    )
-
-
-def _lower_first(label: str) -> str:
-    """A label inside a sentence: "Power off VMs" -> "power off VMs"."""
-    return label[:1].lower() + label[1:]
-
-
-def threshold_text(threshold: int) -> str:
-    return MIGRATION_THRESHOLD_LABELS.get(threshold, str(threshold))
+    settings = present_clusters.ha_settings_text(ha)
+    return f"On: {settings}; monitoring: {present_clusters.monitoring_text(ha)}"
 
 
 def drs_summary(drs: DrsSettings) -> str:
-    """``"Fully automated, threshold 3 — Balanced, power management off"`` or ``"Off"``."""
-    if not drs.enabled:
-        return "Off"
-    return (
-        f"{DRS_AUTOMATION_LABELS[drs.automation]}, threshold "
-        f"{threshold_text(drs.migration_threshold)}, power management "
-        f"{on_off(drs.power_management)}"
-    )
+    """``"On: fully automated, threshold 3 (balanced), power management off"`` or ``"Off"``:
+    quantixctl's phrase (clients.present_clusters)."""
+    return f"On: {present_clusters.drs_settings_text(drs)}" if drs.enabled else "Off"
 
 
 def labels_text(labels: Iterable[tuple[str, str]]) -> str:
@@ -123,7 +90,7 @@ def hosts_count_text(figures: pb.ClusterFigures) -> str:
     """``"2/3 online"``; ``"no hosts"`` for an empty cluster."""
     if not figures.hosts_total:
         return "no hosts"
-    return f"{figures.hosts_online}/{figures.hosts_total} online"
+    return present_clusters.hosts_online_text(figures)
 
 
 def capacity_text(figures: pb.ClusterFigures) -> str:
@@ -156,7 +123,7 @@ def usage_bar(fraction: float | None) -> Bar:
     """CPU or memory: the latest share in use across the members, or "no usage yet"."""
     if fraction is None:
         return Bar(None, Usage.UNKNOWN, NO_USAGE)
-    return Bar(fraction, usage_level(fraction), f"{fraction:.0%}")
+    return Bar(fraction, usage_level(fraction), percent(fraction))
 
 
 def storage_bar(figures: pb.ClusterFigures) -> Bar:
@@ -169,7 +136,9 @@ def storage_bar(figures: pb.ClusterFigures) -> Bar:
     facts = assess(capacity, used, available)
     if facts.fraction is None:
         return Bar(None, Usage.UNKNOWN, facts.problem or NO_STORAGE)
-    return Bar(facts.fraction, facts.usage, f"{facts.fraction:.0%} of {format_bytes(capacity)}")
+    return Bar(
+        facts.fraction, facts.usage, f"{percent(facts.fraction)} of {format_bytes(capacity)}"
+    )
 
 
 def storage_text(figures: pb.ClusterFigures) -> str:

@@ -11,7 +11,7 @@ an edited one keeps the edits and says so, so nothing typed is lost.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -39,7 +39,7 @@ from console.clusters.settings_diff import changed_paths
 from console.pool_ops import Result
 from console.style import set_state_property
 from console.wizards.fields_page import FieldsPage
-from domain.clusters import ClusterSpec
+from domain.clusters import ClusterSpec, format_labels
 from domain.errors import ValidationError
 from proto.quantix.v1 import coordinator_pb2 as pb
 
@@ -103,6 +103,44 @@ class SettingsForm(FieldsPage):
         self.drs.show(spec.drs)
         self.pool.show(spec.default_pool)
         self.network.show(spec.default_network)
+
+    def show_settings(self, spec: ClusterSpec, paths: Iterable[str]) -> None:
+        """Only the settings ``paths`` name (settings_diff's one-setting paths) as ``spec``
+        has them; every other field stays as the user left it, text that breaks a rule
+        included (a group's ``show`` would put its last valid value back)."""
+        basics, ha, drs = self.basics, self.ha, self.drs
+        setters: dict[str, Callable[[], None]] = {
+            "description": lambda: basics.description.set_text(spec.description),
+            "labels": lambda: basics.labels.set_text(format_labels(spec.labels)),
+            "ha.enabled": lambda: ha.enabled.setChecked(spec.ha.enabled),
+            "ha.admission_control": lambda: ha.admission_control.setChecked(
+                spec.ha.admission_control
+            ),
+            "ha.host_failures_to_tolerate": lambda: ha.failures.set_text(
+                str(spec.ha.host_failures_to_tolerate)
+            ),
+            "ha.host_monitoring": lambda: ha.host_monitoring.setChecked(spec.ha.host_monitoring),
+            "ha.vm_monitoring": lambda: ha.vm_monitoring.setChecked(spec.ha.vm_monitoring),
+            "ha.restart_priority": lambda: ha.restart_priority.set_text(
+                spec.ha.restart_priority.value
+            ),
+            "ha.isolation_response": lambda: ha.isolation_response.set_text(
+                spec.ha.isolation_response.value
+            ),
+            "drs.enabled": lambda: drs.enabled.setChecked(spec.drs.enabled),
+            "drs.automation": lambda: drs.automation.set_text(spec.drs.automation.value),
+            "drs.migration_threshold": lambda: drs.threshold.set_text(
+                str(spec.drs.migration_threshold)
+            ),
+            "drs.power_management": lambda: drs.power_management.setChecked(
+                spec.drs.power_management
+            ),
+            "default_pool": lambda: self.pool.show(spec.default_pool),
+            "default_network": lambda: self.network.show(spec.default_network),
+        }
+        for path in paths:
+            setters[path]()
+        self.revalidate()
 
     def check(self) -> None:
         if self.fields_ready:
@@ -176,19 +214,25 @@ class SettingsTab(QWidget):
         """The cluster as stored now. An unedited form shows it; an edited one keeps the
         user's values (and says the stored ones moved)."""
         placed = (tuple(pools), tuple(networks))
-        first = self.stored is None or self.stored.name != spec.name
-        edited = not first and bool(self.changed_paths())
-        moved = not first and spec != self.stored
+        previous = self.stored
+        first = previous is None or previous.name != spec.name
+        edits = () if first else self.changed_paths()
+        moved = not first and spec != previous
         self.members = tuple(members)
         if first or placed != self._placed or moved:
             self._placed = placed
             self.form.pool.set_choices(pools, spec.default_pool)
             self.form.network.set_choices(networks, spec.default_network)
-        previous, self.stored = self.stored, spec
-        if first or not edited:
+        self.stored = spec
+        if first or not edits:
             self.form.show_spec(spec)
             self._changed_elsewhere = False
         elif moved and previous is not None:
+            # The settings changed elsewhere follow the stored ones unless the user edited
+            # them too, so Save sends the user's edits only and never puts back what
+            # someone else changed meanwhile.
+            theirs = set(changed_paths(previous, spec)) - set(edits)
+            self.form.show_settings(spec, theirs)
             self._changed_elsewhere = True
         self.form.revalidate()
         self._update()

@@ -190,14 +190,45 @@ def test_a_refusal_goes_under_its_field_and_edits_survive_a_change_elsewhere(det
     )
     assert "refused (FAILED_PRECONDITION)" in tab.status.text()
 
-    # Someone else changes the description: the edit of failures is kept, and said.
+    # Someone else changes the description: the edit of failures is kept, and said; the
+    # description follows theirs, so Save does not put the old one back.
     elsewhere = make_cluster(
         ClusterSpec(**{**SPEC.__dict__, "description": "Changed elsewhere"}), MEMBERS
     )
     detail.clusters.apply_event(cluster_event(UPDATED, elsewhere))
     qtbot.waitUntil(lambda: tab.stored is not None and tab.stored.description != SPEC.description)
     assert ha.failures.editor.text() == "1"
-    assert tab.changed_paths() == ("description", "ha.host_failures_to_tolerate")
+    assert tab.form.basics.description.editor.text() == "Changed elsewhere"
+    assert tab.changed_paths() == ("ha.host_failures_to_tolerate",)
+    # Typed again (the refusal under it is about the value before): saved.
+    qtbot.keyClick(ha.failures.editor, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(ha.failures.editor, "1")
+    assert tab.status.text().startswith("The cluster's settings were changed elsewhere")
+    tab.save()
+    qtbot.waitUntil(lambda: len(calls.calls) == 2)
+    sent, paths = calls.calls[-1][1]
+    assert paths == ("ha.host_failures_to_tolerate",)
+    assert sent.description == "Changed elsewhere" and sent.ha.host_failures_to_tolerate == 1
+
+
+def test_a_change_elsewhere_keeps_text_that_breaks_a_rule(detail, qtbot):
+    detail.tabs.setCurrentIndex(SETTINGS_TAB)
+    tab = detail.settings
+    form = tab.form
+    form.basics.description.editor.setFocus()
+    qtbot.keyClicks(form.basics.description.editor, " EU")
+    form.basics.labels.editor.setFocus()
+    qtbot.keyClicks(form.basics.labels.editor, ", b@d")
+    assert form.basics.labels.rule_label.text()  # broken: Save is off
+    elsewhere = make_cluster(
+        ClusterSpec(**{**SPEC.__dict__, "drs": DrsSettings(enabled=False)}), MEMBERS
+    )
+    detail.clusters.apply_event(cluster_event(UPDATED, elsewhere))
+    qtbot.waitUntil(lambda: tab.stored is not None and not tab.stored.drs.enabled)
+    assert not form.drs.enabled.isChecked()
+    assert form.basics.labels.editor.text() == "env=prod, rack=r12, b@d"
+    assert form.basics.description.editor.text() == "Production EU"
+    assert tab.changed_paths() == ("description",)
 
 
 def test_removal_is_refused_up_front_when_it_breaks_admission_control(detail, calls, qtbot):

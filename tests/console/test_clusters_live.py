@@ -1,7 +1,8 @@
 """Clusters end to end: a real coordinator and three node daemons (libvirt test driver), real
 console windows on loopback. The wizard, by keyboard alone, creates a cluster in the
 coordinator; a host added in one console appears in another console's detail through Watch;
-the Settings tab's values survive a coordinator restart unchanged."""
+the Settings tab's values survive a coordinator restart unchanged; maintenance on several
+hosts names the host that failed and those changed before it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 from clients.coordinator import CoordinatorClient
+from console.clusters import cluster_ops
 from console.clusters.add_hosts_dialog import AddHostsDialog
 from console.clusters.cluster_detail import HOSTS_TAB, SETTINGS_TAB
 from console.clusters.clusters_model import spec_of
@@ -36,6 +38,7 @@ from domain.clusters import (
     RestartPriority,
 )
 from localfleet import LocalFleet
+from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.console.conftest import activate
 from tests.console.daemons import FLEET_HEARTBEAT_INTERVAL_S, START_TIMEOUT_S
 from tests.fleet_client import wait_registered
@@ -272,3 +275,21 @@ def test_every_setting_survives_a_coordinator_restart_in_the_settings_tab(
     assert tab.status.text() == "No changes."
     assert form.ha.restart_priority.editor.currentText() == "Highest"
     assert form.drs.threshold.editor.currentText() == "5 — Aggressive"
+
+
+def test_maintenance_on_several_hosts_names_the_one_that_failed_and_those_done(fleet, run):
+    """Enter maintenance goes host by host: a failure says which host failed and which hosts
+    were changed before it (they are in maintenance now)."""
+    endpoint = fleet.coordinator_endpoint()
+    result = run(cluster_ops.set_maintenance(endpoint, ["host-a", "host-zz", "host-b"], True))
+    assert result.failure is not None
+    assert result.failure.text.startswith("Entering maintenance on host-zz (done on host-a): ")
+    assert result.failure.text.endswith("not found: no node named 'host-zz' is registered")
+
+    async def statuses() -> dict[str, int]:
+        async with CoordinatorClient(endpoint) as client:
+            return {node.name: node.status for node in (await client.list_nodes()).nodes}
+
+    now = run(statuses())
+    assert now["host-a"] == pb.NODE_STATUS_MAINTENANCE
+    assert now["host-b"] != pb.NODE_STATUS_MAINTENANCE  # not reached: nothing changed there

@@ -19,6 +19,7 @@ from console.kit.phase_style import AMBER
 from console.models.hosts_model import HostsModel
 from console.models.pools_model import PoolsModel
 from console.networks.networks_model import NetworksModel
+from console.usage.usage_graph import UsageGraph
 from console.usage.usage_store import UsageStore
 from domain.clusters import (
     ClusterSpec,
@@ -133,7 +134,7 @@ def test_each_cluster_shows_status_with_reason_badges_hosts_and_bars(page):
     )
     assert cell(page, "prod", Column.POLICY, BADGES_ROLE) == (("HA", True), ("DRS auto", True))
     assert cell(page, "prod", Column.HOSTS) == "2/3 online"
-    assert cell(page, "prod", Column.STORAGE) == "75% of 1.0 TiB"
+    assert cell(page, "prod", Column.STORAGE) == "75 % of 1.0 TiB"
     assert cell(page, "prod", Column.STORAGE, Qt.ItemDataRole.ToolTipRole) == (
         "768.0 GiB of 1.0 TiB used"
     )
@@ -177,9 +178,10 @@ def test_cpu_and_memory_bars_take_the_members_latest_usage_weighted(page, qtbot)
     assert cell(page, "prod", Column.CPU) == "no usage yet"
     # host-a has 16 CPUs at 50 %, host-b 48 at 10 %: (8 + 4.8) / 64 = 20 % of the cluster.
     feed(store, {"host-a": (0.5, 0.25), "host-b": (0.1, 0.75), "host-d": (1.0, 1.0)})
-    assert cell(page, "prod", Column.CPU) == "20%"
+    # Worded as the Hosts table words a host's usage (console.usage.usage_text.percent).
+    assert cell(page, "prod", Column.CPU) == "20 %"
     # Both have 64 GiB: memory is the plain mean.
-    assert cell(page, "prod", Column.MEMORY) == "50%"
+    assert cell(page, "prod", Column.MEMORY) == "50 %"
     assert cell(page, "lab", Column.CPU) == "no usage yet"  # host-d is in no cluster
 
 
@@ -236,4 +238,11 @@ def test_the_feature_plugs_in_the_usage_store(qtbot, models, unreachable):
     page = feature.make_page(PageContext(window, lambda: unreachable, {**keyed, "usage": store}))
     assert isinstance(page, ClustersPage) and page.usage is not None
     feed(store, {"host-a": (0.9, 0.9), "host-b": (0.9, 0.9)})
-    assert cell(page, "prod", Column.CPU) == "90%"
+    assert cell(page, "prod", Column.CPU) == "90 %"
+    # The detail's summary graphs the members' combined curves from the same store.
+    page.open_detail("prod")
+    graph = page.detail.summary.graph
+    assert isinstance(graph, UsageGraph) and graph.hosts() == ("host-a", "host-b", "host-c")
+    assert graph.current() == pytest.approx((0.9, 0.9))
+    feed(store, {"host-a": (0.3, 0.5), "host-b": (0.1, 0.5)})
+    assert graph.current() == pytest.approx((0.2, 0.5))  # the graph moves with the samples

@@ -171,11 +171,12 @@ def test_keyboard_alone_creates_a_cluster_with_two_hosts_and_ha_on(wizard, submi
     enter(qtbot, wizard, REVIEW_ID)
     values = {label: value.text() for label, value in wizard.review_page.values.items()}
     assert values["Hosts"] == "host-a, host-b"
+    # quantixctl's phrases (clients.present_clusters), so both say the same.
     assert values["High availability"] == (
-        "On: tolerates 1 host failure, admission control on, host monitoring off, VM "
-        "monitoring on, restart priority high, isolation: power off VMs"
+        "On: tolerates 1 host failure, admission control on, restart priority high, "
+        "isolation: power off VMs; monitoring: hosts off, VMs on"
     )
-    assert values["Load balancing (DRS)"] == ("Fully automated, threshold 2, power management on")
+    assert values["Load balancing (DRS)"] == "On: fully automated, threshold 2, power management on"
     press(qtbot, Qt.Key.Key_Return)  # Create
     qtbot.waitUntil(lambda: not wizard.isVisible())
 

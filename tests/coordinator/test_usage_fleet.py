@@ -340,3 +340,37 @@ def test_a_members_usage_above_90_percent_turns_its_cluster_warning_and_back(
     busy, calm = asyncio.run(scenario())
     assert busy.status_message == "host-1 CPU at 95%; host-1 memory at 94%"
     assert calm.status_message == "All 2 hosts connected"
+
+
+def test_a_heartbeat_without_usage_ends_a_members_high_usage_warning(
+    coordinator: CoordinatorDaemon,
+) -> None:
+    """A node that can no longer read its usage (or whose reading was refused) sends its
+    heartbeat without it: the last figure is no longer the host's load, and the cluster stops
+    saying it is."""
+
+    async def scenario() -> tuple[pb.Cluster, pb.Cluster]:
+        for host in HOSTS[:2]:
+            await register(coordinator, host)
+        async with (
+            CoordinatorClient(coordinator.endpoint("admin")) as admin,
+            CoordinatorClient(coordinator.node_endpoint("host-1")) as node,
+        ):
+            await admin.create_cluster(pb.ClusterSpec(name="prod"), HOSTS[:2])
+            await node.heartbeat("host-1", usage(0.95))
+            busy = await eventually(
+                lambda: admin.get_cluster("prod"),
+                lambda c: c.status == pb.CLUSTER_STATUS_WARNING,
+                what="the cluster WARNING",
+            )
+            await node.heartbeat("host-1")
+            unknown = await eventually(
+                lambda: admin.get_cluster("prod"),
+                lambda c: c.status == pb.CLUSTER_STATUS_HEALTHY,
+                what="the cluster HEALTHY once host-1's usage is unknown",
+            )
+            return busy, unknown
+
+    busy, unknown = asyncio.run(scenario())
+    assert busy.status_message == "host-1 CPU at 95%"
+    assert unknown.status_message == "All 2 hosts connected"
