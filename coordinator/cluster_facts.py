@@ -92,7 +92,10 @@ def _placement(obj: object) -> Placed:
 def node_status(node: pb.Node) -> NodeStatus:
     """The domain's status of a stored node (an unknown number counts as OFFLINE, as the
     node registry counts it)."""
-    name = pb.NodeStatus.Name(node.status).removeprefix("NODE_STATUS_")
+    try:
+        name = pb.NodeStatus.Name(node.status).removeprefix("NODE_STATUS_")
+    except ValueError:  # a number this build does not know
+        return NodeStatus.OFFLINE
     return NodeStatus.__members__.get(name, NodeStatus.OFFLINE)
 
 

@@ -46,13 +46,13 @@ from proto.quantix.v1 import coordinator_pb2 as pb
 # Starting widths in pixels; the user can resize every column. Fixed numbers rather than
 # ResizeToContents, which measures every row on each change (slow with 1,000 hosts).
 COLUMN_WIDTHS: dict[Column, int] = {
-    Column.NAME: 120,
+    Column.NAME: 110,
     Column.ADDRESS: 130,
-    Column.STATUS: 190,
-    Column.CPU: 150,
+    Column.STATUS: 230,
+    Column.CPU: 140,
     Column.MEMORY: 80,
-    Column.CPU_USAGE: 130,  # a sparkline of 15 min and "100 %"
-    Column.MEMORY_USAGE: 130,
+    Column.CPU_USAGE: 120,  # a sparkline of 15 min and "100 %"
+    Column.MEMORY_USAGE: 120,
     Column.LIBVIRT: 60,
     Column.LAST_SEEN: 80,
 }

@@ -8,12 +8,16 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
+from coordinator.cluster_facts import node_status
 from coordinator.clusters import ClusterManager
 from coordinator.inventory import Inventory
 from coordinator.nodes import NodeRegistry
 from coordinator.secret_box import SecretBox
 from coordinator.store import SQLiteStore
 from coordinator.watch import WatchHub
+from domain.node_status import NodeStatus
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.coordinator.cluster_wire import cluster_spec, registration
 from tests.helpers import eventually
@@ -132,3 +136,16 @@ def test_changes_in_the_fleet_within_the_follow_delay_are_followed_in_one_store(
         "CLUSTER_STATUS_WARNING",
         "host-a in maintenance; host-b in maintenance",
     )
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        (pb.NODE_STATUS_CONNECTED, NodeStatus.CONNECTED),
+        (pb.NODE_STATUS_MAINTENANCE, NodeStatus.MAINTENANCE),
+        (pb.NODE_STATUS_UNSPECIFIED, NodeStatus.OFFLINE),
+        (99, NodeStatus.OFFLINE),  # from a newer build: counted as the registry counts it
+    ],
+)
+def test_a_members_status_number_is_read_as_the_node_registry_reads_it(number, expected) -> None:
+    assert node_status(pb.Node(status=number)) is expected
