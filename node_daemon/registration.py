@@ -218,13 +218,18 @@ class Registrar:
         if self._usage is not None:
             # The baseline the first heartbeat's CPU share is measured from.
             await self._read_usage(interval)
+        due = loop.time() + interval
         while True:
-            due = loop.time() + interval
             while (left := due - loop.time()) > 0:
                 if await self._wait(left):
                     await self._report(client)
             if self._report_pending:
                 await self._report(client)
+            # A fixed rate: the next beat is due one interval after this one was due, not
+            # after it was sent. Counting from the send let the usage read and the call's time
+            # add up until a beat skipped one of the usage history's 5 s slots (a gap in every
+            # graph); after a long stall (a suspended host) it starts again from now.
+            due = max(due + interval, loop.time())
             try:
                 reply = await self._send_heartbeat(client, await self._read_usage(interval))
             except grpc.aio.AioRpcError as error:
@@ -253,6 +258,7 @@ class Registrar:
             new_interval = interval_from(reply.heartbeat_interval, interval)
             if new_interval != interval:
                 log.info("heartbeat interval is now %.1f s", new_interval)
+                due += new_interval - interval
                 interval = new_interval
             log.debug("heartbeat sent")
 

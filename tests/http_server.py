@@ -195,7 +195,13 @@ class HttpServer:
                 if limit is not None and position < limit < end:
                     end = limit
             writer.write(route.data[position:end])
-            await writer.drain()
+            try:
+                await writer.drain()
+            except ConnectionError:
+                # The client left while the body was still going out (on a loaded machine it
+                # may cancel before this thread reaches the stall): a disconnect all the same.
+                self._client_left()
+                return False
             position = end
             if route.cut_at is not None and position == route.cut_at:
                 route.cut_at = None  # once: the retry gets the rest
@@ -211,6 +217,9 @@ class HttpServer:
         with contextlib.suppress(ConnectionError):
             while await reader.read(PIECE_BYTES):
                 pass
+        self._client_left()
+
+    def _client_left(self) -> None:
         with self._changed:
             self.client_disconnects += 1
             self._changed.notify_all()

@@ -55,12 +55,18 @@ def test_every_backend_is_ready_on_three_hosts_with_each_hosts_notes(fleet, tmp_
         async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
             await wait_connected(client, 3)
             events = []
+            synced = asyncio.Event()
 
             async def watch():
                 async for event in client.watch(0):
                     events.append(event)
+                    if event.type == pb.WatchEvent.TYPE_SYNCED:
+                        synced.set()
 
             watcher = asyncio.create_task(watch())
+            # Subscribed before anything is created: otherwise, on a loaded machine, the
+            # stream's snapshot can arrive after a pool is READY and its PENDING is never seen.
+            await asyncio.wait_for(synced.wait(), 30)
             created = [await client.create_pool(spec) for spec in specs]
             pools = [
                 await settled(client, spec.name, lambda p: p.realization.phase == cpb.PHASE_READY)
