@@ -24,10 +24,14 @@ def percent(fraction: float) -> str:
 
 def ago(seconds: float) -> str:
     """How long before "now" a point is, as the time axis counts: ``now``, ``-40 s``,
-    ``-3 min 20 s``, ``-15 min``."""
+    ``-3 min 20 s``, ``-15 min``, ``-2 h 5 min``, ``-24 h``."""
     seconds = round(max(0.0, seconds))
     if seconds == 0:
         return "now"
+    if seconds >= 3600:
+        # An hour back or more: the longer ranges' steps are whole minutes.
+        hours, minutes = divmod(seconds // 60, 60)
+        return f"-{hours} h {minutes} min" if minutes else f"-{hours} h"
     minutes, rest = divmod(seconds, 60)
     if not minutes:
         return f"-{rest} s"
