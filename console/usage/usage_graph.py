@@ -10,6 +10,7 @@ API (stable; the host detail and the clusters feature use it):
 - ``set_window(seconds)`` — the range shown: one of domain.usage.GRAPH_WINDOWS (15 min: the
   live store; 6 h, 24 h: the coordinator's history, console.usage.window_reader); the graph's
   own "Range" choice sets it too. ``window()`` — the range shown.
+- ``time_labels(span_s)`` (module) — the time axis's labels over a span.
 - ``view`` — the ``SeriesView`` drawn (None before any figure), ``marker_text()`` — what the
   marker says (the slot's time, how long ago, both values); ``status_text()`` — what is said
   instead of curves ("Reading…", a failure's words).
@@ -351,17 +352,13 @@ class UsageGraph(QWidget):
     ) -> None:
         metrics = painter.fontMetrics()
         span = view.end_s - view.start_s
-        tick = axis_tick_s(span)
         painter.setPen(text_colour)
         baseline = rect.bottom() + metrics.ascent() + PADDING / 2
-        back = 0
-        while back <= span:
+        for back, label in time_labels(span):
             x = rect.right() - back / span * rect.width()
-            label = ago(back)
             width = metrics.horizontalAdvance(label)
             left = min(rect.right() - width, max(rect.left(), x - width / 2))
             painter.drawText(QPointF(left, baseline), label)
-            back += tick
 
     def _paint_curve(
         self, painter: QPainter, rect: QRectF, values: Sequence[float], colour: QColor
@@ -422,6 +419,12 @@ def axis_tick_s(span_s: float) -> int:
         if span_s >= least_span_s:
             return tick_s
     return SHORT_TICK_S
+
+
+def time_labels(span_s: float) -> list[tuple[int, str]]:
+    """The time axis's labels over ``span_s``, right to left: (seconds before now, words)."""
+    tick = axis_tick_s(span_s)
+    return [(back, ago(back)) for back in range(0, int(span_s) + 1, tick)]
 
 
 _MARKER_KEYS = frozenset(
