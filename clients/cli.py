@@ -27,6 +27,7 @@ from clients import (
     cli_pools,
     cli_switches,
     cli_tasks,
+    cli_usage,
     present,
 )
 from clients.channels import Endpoint
@@ -83,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     remove.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
     cli_join.add_command(hosts_cmd)
+    cli_usage.add_command(hosts_cmd)
     cli_pools.add_commands(topics)
     cli_networks.add_commands(topics)
     cli_switches.add_commands(topics)
@@ -160,6 +162,8 @@ async def run(args: argparse.Namespace) -> None:
     if args.topic == "pki":
         cli_pki.run(args)  # local files: no coordinator is contacted
         return
+    if args.topic == "hosts" and args.command == "usage":
+        cli_usage.checked(args)  # a bad HOST or --window is told before anything is read
     address = validate_address(args.coordinator, "--coordinator")
     async with CoordinatorClient(Endpoint(address, _identity(args.identity))) as client:
         try:
@@ -179,6 +183,8 @@ async def run(args: argparse.Namespace) -> None:
                 await cli_audit.run(client, args)
             elif args.command == "join-token":
                 await cli_join.run(client, args)
+            elif args.command == "usage":
+                await cli_usage.run(client, args)
             elif args.command == "list":
                 await _hosts_list(client, args.json)
             elif args.command == "show":

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from domain.errors import ValidationError
+from domain.limits import quoted
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,41 @@ class Tier:
 TIERS: tuple[Tier, ...] = (Tier(5, 180), Tier(60, 360), Tier(300, 288))
 FINEST = TIERS[0]
 LONGEST_SPAN_S = TIERS[-1].span_s
+
+
+@dataclass(frozen=True)
+class GraphWindow:
+    label: str  # what the console's range choice says
+    flag: str  # quantixctl's --window value
+    seconds: int
+
+
+# The ranges a graph (and `quantixctl hosts usage --window`) offers: each tier's whole span, so
+# every range is drawn at its own tier's step, as the coordinator keeps it (nothing resampled).
+GRAPH_WINDOWS: tuple[GraphWindow, ...] = (
+    GraphWindow("15 min", "15m", TIERS[0].span_s),
+    GraphWindow("6 h", "6h", TIERS[1].span_s),
+    GraphWindow("24 h", "24h", TIERS[2].span_s),
+)
+
+
+def graph_window(flag: str, field: str = "--window") -> GraphWindow:
+    """The range a user named (``15m``, ``6h``, ``24h``)."""
+    for window in GRAPH_WINDOWS:
+        if flag == window.flag:
+            return window
+    choices = ", ".join(window.flag for window in GRAPH_WINDOWS)
+    raise ValidationError(field, f"must be one of {choices} (got {quoted(flag)})")
+
+
+def graph_window_of(seconds: float) -> GraphWindow:
+    """The range spanning ``seconds`` exactly; ValidationError for any other span."""
+    for window in GRAPH_WINDOWS:
+        if seconds == window.seconds:
+            return window
+    spans = ", ".join(str(window.seconds) for window in GRAPH_WINDOWS)
+    raise ValidationError("window", f"must be one of {spans} seconds (got {seconds:g})")
+
 
 # Bytes a slot costs in the coordinator: two float32 (CPU, memory) in array('f') rings, plus
 # the tiers' count per coarse slot (uint16) for the running mean. Used by the README's estimate

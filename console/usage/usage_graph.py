@@ -7,8 +7,13 @@ API (stable; the host detail and the clusters feature use it):
   (``context.model("usage", UsageStore)``).
 - ``show_hosts(hosts: Sequence[str])`` — one host: its own curves; several: the combined
   curves (``UsageStore.combined``); empty: nothing shown.
+- ``set_window(seconds)`` — the range shown: one of domain.usage.GRAPH_WINDOWS (15 min: the
+  live store; 6 h, 24 h: the coordinator's history, console.usage.window_reader); the graph's
+  own "Range" choice sets it too. ``window()`` — the range shown.
+- ``time_labels(span_s)`` (module) — the time axis's labels over a span.
 - ``view`` — the ``SeriesView`` drawn (None before any figure), ``marker_text()`` — what the
-  marker says (the slot's time, how long ago, both values).
+  marker says (the slot's time, how long ago, both values); ``status_text()`` — what is said
+  instead of curves ("Reading…", a failure's words).
 
 Drawn with QPainter (QtCharts is in PySide6-Addons, not in the PySide6-Essentials the console
 pins, and a plotting library for two lines is not worth a dependency): a % axis (0-100 %,
@@ -36,17 +41,21 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
 )
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QWidget
 
 from console.usage.curve_paths import curve, slot_x, value_y
 from console.usage.usage_store import STALE_SLOTS, SeriesView, UsageStore
 from console.usage.usage_text import CPU_COLOUR, MEMORY_COLOUR, ago, percent, point_text
+from console.usage.window_reader import WindowReader
+from domain.usage import GRAPH_WINDOWS, GraphWindow, graph_window_of
 
 # Gridlines of the % axis: every quarter, enough to read a level at a glance.
 PERCENT_TICKS = (0.0, 0.25, 0.5, 0.75, 1.0)
-# Time axis labels: every 5 minutes over a span of 10 minutes or more (4 labels over the 15
-# minutes shown), else every minute.
-LONG_TICK_S, SHORT_TICK_S, LONG_SPAN_S = 300, 60, 600
+# Time axis labels, by the span shown: 5 to 7 labels whatever the range (every 4 h over 24 h,
+# every hour over 6 h, every 5 minutes over 15 minutes), every minute over a short span.
+AXIS_TICKS_S = ((12 * 3600, 4 * 3600), (2 * 3600, 3600), (600, 300))
+SHORT_TICK_S = 60
+READING = "Reading…"
 GRID_COLOUR = "#e6e8ec"
 MARKER_COLOUR = "#3d444d"
 PADDING = 6
@@ -69,6 +78,19 @@ class UsageGraph(QWidget):
         # its moment while the curve moves left; None: no marker.
         self._marker_s: float | None = None
         self.reloads = 0  # how often the curves were read again (repaints follow them)
+        self._window = GRAPH_WINDOWS[0]
+        self._status = ""  # a longer range's "Reading…" or failure, said instead of curves
+        self.range_choice = QComboBox(self)
+        self.range_choice.setObjectName("usageRange")
+        self.range_choice.setAccessibleName("Usage graph range")
+        for window in GRAPH_WINDOWS:
+            self.range_choice.addItem(window.label, window.seconds)
+        self.range_label = QLabel("&Range:", self)
+        self.range_label.setBuddy(self.range_choice)
+        self.range_choice.currentIndexChanged.connect(self._on_range_chosen)
+        self._reader = WindowReader(store.endpoint, store.knows, self)
+        self._reader.loaded.connect(self._on_window_loaded)
+        self._reader.failed.connect(self._on_window_failed)
         store.changed.connect(self._on_store_changed)
         store.problem_changed.connect(self._on_problem_changed)
         self._describe()
@@ -78,16 +100,35 @@ class UsageGraph(QWidget):
     def show_hosts(self, hosts: Sequence[str]) -> None:
         self._hosts = tuple(dict.fromkeys(hosts))
         self._marker_s = None
-        self._reload()
+        self._start()
 
     def hosts(self) -> tuple[str, ...]:
         return self._hosts
 
+    def set_window(self, seconds: float) -> None:
+        """Show the range of ``seconds`` (one of GRAPH_WINDOWS; ValidationError otherwise)."""
+        window = graph_window_of(seconds)
+        self.range_choice.setCurrentIndex(GRAPH_WINDOWS.index(window))  # -> _on_range_chosen
+
+    def window(self) -> GraphWindow:
+        return self._window
+
+    def status_text(self) -> str:
+        """What the plot says when it has no curves to draw."""
+        if not self._hosts:
+            return "No hosts"
+        if self._status:
+            return self._status
+        if self._is_live():
+            problem = self._store.problem
+            return f"No usage figures yet.\n{problem}" if problem else "No usage figures yet"
+        return "No usage figures in this range"
+
     def plot_rect(self) -> QRectF:
-        """Where the curves are drawn (inside the axes' labels and the legend)."""
+        """Where the curves are drawn (inside the axes' labels, the legend and the range)."""
         metrics = QFontMetrics(self.font())
         left = metrics.horizontalAdvance("100 %") + 2 * PADDING
-        top = metrics.height() + 2 * PADDING
+        top = max(metrics.height(), self.range_choice.sizeHint().height()) + 2 * PADDING
         bottom = metrics.height() + PADDING
         return QRectF(self.rect()).adjusted(left, top, -2 * PADDING, -bottom)
 
@@ -127,14 +168,74 @@ class UsageGraph(QWidget):
                 return view.cpu[index], view.memory[index]
         return math.nan, math.nan
 
+    # --- range -----------------------------------------------------------------------------
+
+    def _is_live(self) -> bool:
+        return self._window is GRAPH_WINDOWS[0]
+
+    def _on_range_chosen(self, index: int) -> None:
+        if 0 <= index < len(GRAPH_WINDOWS) and GRAPH_WINDOWS[index] is not self._window:
+            self._window = GRAPH_WINDOWS[index]
+            self._marker_s = None
+            self._start()
+
+    def _start(self) -> None:
+        """Show the hosts' curves of the range chosen: the live store's, or a history read."""
+        self._reader.stop()
+        self._status = ""
+        if self._is_live() or not self._hosts:
+            self._reload()
+            return
+        self.view = None
+        self._status = READING
+        self._describe()
+        self.update()
+        if self.isVisible():
+            self._reader.start(self._hosts, self._window.seconds)
+
+    def _on_window_loaded(self, view: SeriesView | None) -> None:
+        self.view = view
+        self._status = ""
+        self.reloads += 1
+        self._describe()
+        self.update()
+
+    def _on_window_failed(self, text: str) -> None:
+        # The curves of an earlier read would pass for current ones: the words replace them.
+        self.view = None
+        self._status = text
+        self._describe()
+        self.update()
+
+    def showEvent(self, event: object) -> None:
+        super().showEvent(event)  # type: ignore[arg-type]
+        if not self._is_live() and self._hosts:
+            self._reader.start(self._hosts, self._window.seconds)  # what was missed, now
+
+    def hideEvent(self, event: object) -> None:
+        self._reader.stop()  # no reads for a graph nobody sees
+        super().hideEvent(event)  # type: ignore[arg-type]
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        choice = self.range_choice.sizeHint()
+        label = self.range_label.sizeHint()
+        right = self.width() - 2 * PADDING
+        self.range_choice.setGeometry(
+            right - choice.width(), PADDING, choice.width(), choice.height()
+        )
+        top = PADDING + (choice.height() - label.height()) // 2
+        left = right - choice.width() - PADDING - label.width()
+        self.range_label.setGeometry(left, top, label.width(), label.height())
+
     # --- store ----------------------------------------------------------------------------
 
     def _on_store_changed(self, hosts: frozenset[str]) -> None:
-        if any(host in hosts for host in self._hosts):
+        if self._is_live() and any(host in hosts for host in self._hosts):
             self._reload()
 
     def _on_problem_changed(self, _text: str) -> None:
-        if self.view is None:
+        if self._is_live() and self.view is None:
             self.update()
 
     def _reload(self) -> None:
@@ -154,7 +255,10 @@ class UsageGraph(QWidget):
         whose = hosts[0] if len(hosts) == 1 else f"{len(hosts)} hosts combined"
         self.setAccessibleName(f"CPU and memory usage of {whose}" if hosts else "Usage graph")
         cpu, memory = self.current()
-        text = f"Last 15 minutes. Now: CPU {percent(cpu)}, memory {percent(memory)}."
+        if self.view is None and hosts and self.status_text():
+            self.setAccessibleDescription(f"Last {self._window.label}. {self.status_text()}")
+            return
+        text = f"Last {self._window.label}. Now: CPU {percent(cpu)}, memory {percent(memory)}."
         marker = self.marker_text()
         self.setAccessibleDescription(f"{text} At the marker: {marker}." if marker else text)
 
@@ -215,7 +319,7 @@ class UsageGraph(QWidget):
         if view is None or rect.width() <= 0 or rect.height() <= 0:
             painter.setPen(text_colour)
             painter.drawText(
-                rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._empty_text()
+                rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.status_text()
             )
             painter.end()
             return
@@ -230,12 +334,6 @@ class UsageGraph(QWidget):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
         painter.end()
-
-    def _empty_text(self) -> str:
-        if not self._hosts:
-            return "No hosts"
-        problem = self._store.problem
-        return f"No usage figures yet.\n{problem}" if problem else "No usage figures yet"
 
     def _paint_grid(self, painter: QPainter, rect: QRectF, text_colour: QColor) -> None:
         metrics = painter.fontMetrics()
@@ -254,17 +352,13 @@ class UsageGraph(QWidget):
     ) -> None:
         metrics = painter.fontMetrics()
         span = view.end_s - view.start_s
-        tick = LONG_TICK_S if span >= LONG_SPAN_S else SHORT_TICK_S
         painter.setPen(text_colour)
         baseline = rect.bottom() + metrics.ascent() + PADDING / 2
-        back = 0
-        while back <= span:
+        for back, label in time_labels(span):
             x = rect.right() - back / span * rect.width()
-            label = ago(back)
             width = metrics.horizontalAdvance(label)
             left = min(rect.right() - width, max(rect.left(), x - width / 2))
             painter.drawText(QPointF(left, baseline), label)
-            back += tick
 
     def _paint_curve(
         self, painter: QPainter, rect: QRectF, values: Sequence[float], colour: QColor
@@ -317,6 +411,20 @@ class UsageGraph(QWidget):
         painter.drawRect(box)
         painter.setPen(QColor(MARKER_COLOUR))
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+
+def axis_tick_s(span_s: float) -> int:
+    """How far apart the time axis's labels are over ``span_s``."""
+    for least_span_s, tick_s in AXIS_TICKS_S:
+        if span_s >= least_span_s:
+            return tick_s
+    return SHORT_TICK_S
+
+
+def time_labels(span_s: float) -> list[tuple[int, str]]:
+    """The time axis's labels over ``span_s``, right to left: (seconds before now, words)."""
+    tick = axis_tick_s(span_s)
+    return [(back, ago(back)) for back in range(0, int(span_s) + 1, tick)]
 
 
 _MARKER_KEYS = frozenset(

@@ -39,10 +39,14 @@ def hosts_text(hosts: Sequence[str], shown: int = 3) -> str:
 
 
 async def read_history(
-    endpoint: Endpoint, hosts: Sequence[str], known: Callable[[str], bool]
+    endpoint: Endpoint,
+    hosts: Sequence[str],
+    known: Callable[[str], bool],
+    window_s: float = FINEST.span_s,
 ) -> AsyncIterator[pb.GetUsageHistoryResponse]:
-    """The finest tier (15 min at 5 s) of ``hosts``, one reply per page, each within the
-    client's unary deadline; a failure raises HistoryError and ends the read.
+    """The last ``window_s`` of ``hosts`` (by default the finest tier, 15 min at 5 s), one
+    reply per page, each within the client's unary deadline; a failure raises HistoryError and
+    ends the read.
 
     The coordinator refuses a whole page (NOT_FOUND) when one of its hosts is no longer
     registered; such a host was removed since the read began, and its removal reaches the
@@ -51,19 +55,21 @@ async def read_history(
     async with CoordinatorClient(endpoint) as client:
         for page in pages(hosts):
             try:
-                yield await client.get_usage_history(page, FINEST.span_s)
+                yield await client.get_usage_history(page, window_s)
             except grpc.aio.AioRpcError as error:
                 remaining = [host for host in page if known(host)]
                 if error.code() == grpc.StatusCode.NOT_FOUND and len(remaining) < len(page):
                     if remaining:
-                        yield await _page(client, remaining)
+                        yield await _page(client, remaining, window_s)
                     continue
                 raise _failed(page, client, error) from error
 
 
-async def _page(client: CoordinatorClient, page: list[str]) -> pb.GetUsageHistoryResponse:
+async def _page(
+    client: CoordinatorClient, page: list[str], window_s: float
+) -> pb.GetUsageHistoryResponse:
     try:
-        return await client.get_usage_history(page, FINEST.span_s)
+        return await client.get_usage_history(page, window_s)
     except grpc.aio.AioRpcError as error:
         raise _failed(page, client, error) from error
 

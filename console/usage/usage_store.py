@@ -121,6 +121,14 @@ class UsageStore(QObject):
         """Where the history is read from (the coordinator the window shows)."""
         self._endpoint = endpoint
 
+    def endpoint(self) -> Endpoint | None:
+        """The coordinator the window shows (None: not connected); graphs of a longer range
+        read its history themselves."""
+        return self._endpoint()
+
+    def knows(self, host: str) -> bool:
+        return host in self._hosts
+
     async def stop(self) -> None:
         await self._history.stop()
 

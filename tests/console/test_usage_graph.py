@@ -166,4 +166,4 @@ def test_without_figures_it_says_so(qtbot):
     store = store_with(make_node("host-a"))
     graph = graph_of(qtbot, store, ["host-a"])
     assert graph.view is None  # no time from the coordinator yet
-    assert graph._empty_text() == "No usage figures yet"
+    assert graph.status_text() == "No usage figures yet"
