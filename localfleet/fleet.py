@@ -77,6 +77,7 @@ class LocalFleet:
         self.trust = self.coordinator.trust
         self.nodes: dict[str, DaemonProcess] = {}
         self._uris: dict[str, str] = {}
+        self.report_usage = True  # False: nodes started with --no-usage
         atexit.register(self._stop_now)
 
     @classmethod
@@ -89,6 +90,7 @@ class LocalFleet:
         coordinator_args: Sequence[str] = (),
         netns: dict[str, str] | None = None,
         libvirt_uris: dict[str, str] | None = None,
+        report_usage: bool = True,
     ) -> LocalFleet:
         """Coordinator first (nodes need its address), then every node at once, each
         enrolling with a join token of its own (the path a real host takes).
@@ -97,8 +99,10 @@ class LocalFleet:
         ``netns``: node name -> the namespace it does host networking in (``localfleet.netns``).
         ``libvirt_uris``: node name -> a libvirt it runs on as it is (otherwise a test-driver
         host of its own).
+        ``report_usage``: False starts every node with ``--no-usage``.
         """
         fleet = cls(workdir, heartbeat_interval_s, coordinator_args)
+        fleet.report_usage = report_usage
         try:
             fleet.coordinator.spawn()
             await fleet.coordinator.wait_serving()
@@ -201,6 +205,7 @@ class LocalFleet:
                 "--data-dir",
                 str(data_dir),
                 *(["--netns", netns] if netns else []),
+                *([] if self.report_usage else ["--no-usage"]),
             ],
             self.workdir,
             env,

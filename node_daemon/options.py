@@ -40,6 +40,7 @@ class NodeOptions:
     insecure: bool = False
     join: JoinString | None = None  # enrol with it when DATA_DIR holds no certificate yet
     netns: str = ""  # "": host networking where the daemon runs (a real host's own)
+    report_usage: bool = True  # False: heartbeats carry no CPU/memory usage (--no-usage)
 
 
 # A name under /run/netns, as `ip netns add` takes it: one path component, no '/', not '.' or
@@ -168,6 +169,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve and call plaintext without authentication; refused unless --listen is "
         "loopback (for comparing TLS with plaintext on one machine, never for a fleet)",
     )
+    parser.add_argument(
+        "--no-usage",
+        dest="report_usage",
+        action="store_false",
+        help="send heartbeats without the host's CPU and memory usage (for hosts whose figures "
+        "would mislead: a test-driver host's usage is read from the machine the daemon runs "
+        "on, so in tests a cluster's status would follow that machine's load)",
+    )
     parser.add_argument("--log-level", choices=LOG_LEVELS, default="info")
     return parser
 
@@ -198,4 +207,5 @@ def parse_args(argv: Sequence[str] | None = None) -> NodeOptions:
         insecure=args.insecure,
         join=args.join,
         netns=args.netns or "",
+        report_usage=args.report_usage,
     )

@@ -193,7 +193,7 @@ async def _serve_as(
         daemon_version=__version__,
         pools=servicer.storage_pools,
         changes=servicer.changes,
-        usage=UsageSampler(servicer.libvirt, name).read,
+        usage=UsageSampler(servicer.libvirt, name).read if options.report_usage else None,
     )
 
     async def recover_then_register() -> None:

@@ -39,6 +39,18 @@ def fleet(tmp_path: Path) -> Iterator[LocalFleet]:
         asyncio.run(local.stop())
 
 
+@pytest.fixture
+def quiet_fleet(tmp_path: Path) -> Iterator[LocalFleet]:
+    """The ``fleet`` fixture's fleet whose nodes report no usage (``--no-usage``): a
+    test-driver host's usage is this machine's own kernel figures, so a cluster's status would
+    otherwise turn WARNING whenever the machine running the tests is over 90 % busy."""
+    local = asyncio.run(LocalFleet.start(tmp_path, heartbeat_interval_s=0.5, report_usage=False))
+    try:
+        yield local
+    finally:
+        asyncio.run(local.stop())
+
+
 # The real libvirtd the storage tests use: `make test` starts it (packaging/start-libvirtd.sh).
 SYSTEM_LIBVIRT_URI = "qemu:///system"
 

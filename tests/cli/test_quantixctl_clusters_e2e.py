@@ -7,10 +7,20 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
+
 from domain.cluster_rules import admission_problem, membership_conflicts
 from domain.clusters import HaSettings
 from tests.cli.test_quantixctl_pools import HOSTS, NFS_FLAGS, connected, one_line_error
 from tests.fleet_client import quantixctl
+
+
+@pytest.fixture
+def fleet(quiet_fleet):
+    """Hosts that report no usage, so a cluster's status follows its members alone, never the
+    load of the machine running the tests (tests/conftest.py's quiet_fleet says why)."""
+    return quiet_fleet
+
 
 EVERY_FLAG = (
     "--description", "the production racks",

@@ -54,7 +54,13 @@ TIMEOUT_MS = 60_000
 @pytest.fixture
 def fleet(tmp_path, run):
     fleet = run(
-        LocalFleet.start(tmp_path, HOSTS, heartbeat_interval_s=FLEET_HEARTBEAT_INTERVAL_S),
+        LocalFleet.start(
+            tmp_path,
+            HOSTS,
+            heartbeat_interval_s=FLEET_HEARTBEAT_INTERVAL_S,
+            # Status follows membership alone, not the load of the machine running the tests.
+            report_usage=False,
+        ),
         START_TIMEOUT_S,
     )
     try:

@@ -7,12 +7,22 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from clients.coordinator import CoordinatorClient
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.coordinator.cluster_wire import cluster_spec, local_pool, network, nfs_pool
 from tests.coordinator.test_pools_fleet import settled, wait_connected
 from tests.helpers import eventually
+
+
+@pytest.fixture
+def fleet(quiet_fleet):
+    """Hosts that report no usage, so a cluster's status follows its members alone, never the
+    load of the machine running the tests (tests/conftest.py's quiet_fleet says why)."""
+    return quiet_fleet
+
 
 HOSTS = ("host-a", "host-b", "host-c")
 HEALTHY = pb.CLUSTER_STATUS_HEALTHY

@@ -374,3 +374,31 @@ def test_a_heartbeat_without_usage_ends_a_members_high_usage_warning(
     busy, unknown = asyncio.run(scenario())
     assert busy.status_message == "host-1 CPU at 95%"
     assert unknown.status_message == "All 2 hosts connected"
+
+
+def test_nodes_started_with_no_usage_heartbeat_without_it(quiet_fleet: LocalFleet) -> None:
+    """``--no-usage``: the hosts stay CONNECTED through many heartbeats and no figure of them
+    reaches the history."""
+
+    async def scenario() -> tuple[list[pb.Node], list[pb.UsageSeries]]:
+        async with CoordinatorClient(quiet_fleet.coordinator_endpoint("viewer")) as viewer:
+            first = {n.name: n.last_seen.ToNanoseconds() for n in (await viewer.list_nodes()).nodes}
+            # Several heartbeats of every host later (0.5 s apart), measured by their own
+            # last_seen, not by a sleep.
+            await eventually(
+                lambda: viewer.list_nodes(),
+                lambda r: (
+                    len(r.nodes) == 3
+                    and all(
+                        n.last_seen.ToNanoseconds() - first.get(n.name, 0) > 2e9 for n in r.nodes
+                    )
+                ),
+                what="four heartbeats of every host",
+            )
+            nodes = list((await viewer.list_nodes()).nodes)
+            return nodes, list((await viewer.get_usage_history()).series)
+
+    nodes, series = asyncio.run(scenario())
+    assert all(n.status == pb.NODE_STATUS_CONNECTED for n in nodes)
+    assert sorted(s.host for s in series) == sorted(n.name for n in nodes)
+    assert all(known(s.cpu) == [] and known(s.memory) == [] for s in series)
