@@ -64,10 +64,14 @@ class Site:
 
 @pytest.fixture
 def open_site(
-    start_fleet, start_system_node, pool_name: str, system_libvirt_uri: str, tmp_path: Path
+    pool_name: str, start_fleet, start_system_node, system_libvirt_uri: str, tmp_path: Path
 ) -> Iterator[Callable[..., Site]]:
     """``open_site(heartbeat_interval_s=...)``: the fleet started, real-host registered, the
-    pool READY on it (removed from libvirtd after the test by ``pool_name``)."""
+    pool READY on it (removed from libvirtd after the test by ``pool_name``).
+
+    ``pool_name`` comes first so that it is torn down last, after the fleet has stopped: a node
+    daemon still running (one restarted by the test) could define the pool again on libvirtd
+    after it was removed, leaving it behind."""
 
     def open_one(heartbeat_interval_s: float = QUIET_HEARTBEAT_S) -> Site:
         fleet = start_fleet((), heartbeat_interval_s=heartbeat_interval_s)
