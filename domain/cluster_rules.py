@@ -132,13 +132,17 @@ def cluster_status(
     reasons += sorted(
         f"{m.name} in maintenance" for m in members if m.status is NodeStatus.MAINTENANCE
     )
+    # The line, not the figure: a reason that carried the figure would change (and the
+    # cluster be stored and published again) with every reading of a busy host; the figure
+    # itself is in the usage bars and graphs.
+    line = f"above {round(HIGH_USAGE * 100)} %"
     for member in sorted(members, key=lambda m: m.name):
         if member.status is not NodeStatus.CONNECTED:
             continue
         if member.cpu is not None and member.cpu > HIGH_USAGE:
-            reasons.append(f"{member.name} CPU at {member.cpu:.0%}")
+            reasons.append(f"{member.name} CPU {line}")
         if member.memory is not None and member.memory > HIGH_USAGE:
-            reasons.append(f"{member.name} memory at {member.memory:.0%}")
+            reasons.append(f"{member.name} memory {line}")
     reasons += problems
     if reasons:
         return ClusterStatus.WARNING, "; ".join(reasons)

@@ -338,7 +338,7 @@ def test_a_members_usage_above_90_percent_turns_its_cluster_warning_and_back(
             return busy, calm
 
     busy, calm = asyncio.run(scenario())
-    assert busy.status_message == "host-1 CPU at 95%; host-1 memory at 94%"
+    assert busy.status_message == "host-1 CPU above 90 %; host-1 memory above 90 %"
     assert calm.status_message == "All 2 hosts connected"
 
 
@@ -372,7 +372,7 @@ def test_a_heartbeat_without_usage_ends_a_members_high_usage_warning(
             return busy, unknown
 
     busy, unknown = asyncio.run(scenario())
-    assert busy.status_message == "host-1 CPU at 95%"
+    assert busy.status_message == "host-1 CPU above 90 %"
     assert unknown.status_message == "All 2 hosts connected"
 
 

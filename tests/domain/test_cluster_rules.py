@@ -151,7 +151,7 @@ def member(name, status=ON, cpu=None, memory=None):
             [member("host-b", cpu=0.95), member("host-a", memory=0.91)],
             (),
             ClusterStatus.WARNING,
-            "host-a memory at 91%; host-b CPU at 95%",
+            "host-a memory above 90 %; host-b CPU above 90 %",
         ),
         (
             [member("host-a", cpu=HIGH_USAGE, memory=HIGH_USAGE)],
@@ -181,7 +181,7 @@ def member(name, status=ON, cpu=None, memory=None):
             ],
             ("default pool nfs-a no longer exists",),
             ClusterStatus.WARNING,
-            "host-a offline; host-c in maintenance; host-b CPU at 97%; "
+            "host-a offline; host-c in maintenance; host-b CPU above 90 %; "
             "default pool nfs-a no longer exists",
         ),
     ],
