@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
-from console.clusters.background import Background
 from console.clusters.cluster_inputs import HostChoice, free_hosts
 from console.clusters.cluster_ops import ClusterCalls
 from console.clusters.fields import Placed
 from console.clusters.host_picker import HostPicker
+from console.kit.background import Background
 from console.wizards.dialog_footer import dialog_footer
 from domain.cluster_rules import default_problem
 from domain.clusters import ClusterSpec

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.clusters.background import Background
 from console.clusters.cluster_detail import ClusterDetail
 from console.clusters.cluster_inputs import inputs_from_models
 from console.clusters.cluster_ops import ClusterCalls, Refused
@@ -39,6 +38,7 @@ from console.clusters.clusters_model import (
 from console.clusters.create_cluster_wizard import CreateClusterWizard
 from console.clusters.table_delegates import BadgesDelegate, BarDelegate
 from console.clusters.usage_hook import ClusterUsage, GraphFactory, UsageSource
+from console.kit.background import Background
 from console.models.hosts_model import HostsModel
 from console.models.pools_model import PoolsModel
 from console.networks.networks_model import NetworksModel

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.clusters.background import Background
 from console.clusters.clusters_model import spec_of
 from console.clusters.fields import (
     SETTINGS_LABELS,
@@ -36,6 +35,7 @@ from console.clusters.fields import (
 )
 from console.clusters.refusals import refused_field
 from console.clusters.settings_diff import changed_paths
+from console.kit.background import Background
 from console.pool_ops import Result
 from console.style import set_state_property
 from console.wizards.fields_page import FieldsPage
