@@ -12,6 +12,7 @@ from clients.channels import Endpoint
 from clients.enrolment import EnrolmentFailed, enrol
 from domain.join import JoinString
 from domain.validation import Address
+from domain.version import __version__
 from node_daemon.access_rules import RULES
 from node_daemon.host_usage import UsageSampler
 from node_daemon.libvirt_conn import LibvirtCallError, LibvirtConnection
@@ -22,7 +23,6 @@ from node_daemon.pool_changes import PoolChanges
 from node_daemon.registration import Registrar
 from node_daemon.servicer import SERVICE_NAME, NodeDaemonServicer
 from node_daemon.task_reports import TaskReporter
-from node_daemon.version import __version__
 from proto.quantix.v1 import node_pb2_grpc
 from serving.access import AccessControl
 from serving.grpc_server import ServingServer, install_stop_signals
