@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -33,6 +33,14 @@ from console.demo import DemoFleet
 from console.dialogs.connect_dialog import ConnectDialog
 from console.features import build_registry
 from console.identity_store import IdentityStore
+from console.kit.commands import (
+    COMMAND_TEXT,
+    Command,
+    close_keys,
+    page_commands,
+    window_commands,
+)
+from console.kit.dialog_keys import install_dialog_close_key
 from console.kit.pages import ActionSpec, PageContext, PageRegistry, WatchFed
 from console.models.audit_model import AuditModel
 from console.models.discovered_pools_model import DiscoveredPoolsModel
@@ -50,12 +58,19 @@ from domain.errors import ValidationError
 from domain.validation import validate_address
 from proto.quantix.v1 import coordinator_pb2 as pb
 
+if TYPE_CHECKING:  # imported when first opened: the window shows sooner without them
+    from console.kit.cheat_sheet import CheatSheet
+    from console.kit.command_palette import CommandPalette
+    from console.kit.palette_items import PaletteItem
+
 log = logging.getLogger(__name__)
 
 PageT = TypeVar("PageT", bound=QWidget)
 
 APP_TITLE = "Quantix"
-FILE_MENU, VIEW_MENU, HELP_MENU = "&File", "&View", "&Help"
+# The shown page's own commands: "Ob&ject" (Alt+J) because the pages' buttons already use
+# every letter of "Actions" (Alt+A is Add host…), and a menu's mnemonic would take theirs.
+FILE_MENU, VIEW_MENU, ACTIONS_MENU, HELP_MENU = "&File", "&View", "Ob&ject", "&Help"
 
 
 class MainWindow(QMainWindow):
@@ -209,6 +224,7 @@ class MainWindow(QMainWindow):
         group = QActionGroup(self)
         for number, spec in enumerate(self.registry.pages(), start=1):
             action = QAction(f"&{number} {spec.title}", self)
+            action.setProperty(COMMAND_TEXT, f"Go to {spec.title}")
             action.setShortcut(QKeySequence(spec.shortcut))
             action.setCheckable(True)
             action.setData(number - 1)
@@ -224,11 +240,31 @@ class MainWindow(QMainWindow):
             if menu is None:
                 menu = menus[spec.menu] = menu_bar.addMenu(spec.menu)
             menu.addAction(self._registered_action(spec))
+        view_menu.addSeparator()
+        self.palette_action = QAction("Command &Palette…", self)
+        self.palette_action.setShortcut(QKeySequence("Ctrl+K"))
+        self.palette_action.triggered.connect(self.open_palette)
+        view_menu.addAction(self.palette_action)
+        self.close_detail_action = QAction("&Close Detail", self)
+        self.close_detail_action.setShortcuts(close_keys())
+        self.close_detail_action.triggered.connect(self._close_detail)
+        view_menu.addAction(self.close_detail_action)
+
+        # The shown page's own actions (the same QActions as its buttons and keys).
+        self.actions_menu = menu_bar.addMenu(ACTIONS_MENU)
+        self.actions_menu.aboutToShow.connect(self._fill_actions_menu)
 
         help_menu = menu_bar.addMenu(HELP_MENU)
+        self.cheat_sheet_action = QAction("&Keyboard Shortcuts", self)
+        self.cheat_sheet_action.setShortcuts(
+            [QKeySequence(QKeySequence.StandardKey.HelpContents), QKeySequence("Ctrl+/")]
+        )
+        self.cheat_sheet_action.triggered.connect(self.open_cheat_sheet)
+        help_menu.addAction(self.cheat_sheet_action)
         about_action = QAction("&About Quantix", self)
         about_action.triggered.connect(self._on_about_triggered)
         help_menu.addAction(about_action)
+        install_dialog_close_key()
 
     def _registered_action(self, spec: ActionSpec) -> QAction:
         action = QAction(spec.text, self)
@@ -236,6 +272,90 @@ class MainWindow(QMainWindow):
         action.triggered.connect(lambda _checked=False, run=spec.run: run(self))
         self.registered_actions[spec.key] = action
         return action
+
+    # --- commands: menus, palette, cheat sheet ---------------------------------------------
+
+    def window_commands(self) -> list[Command]:
+        """The window's own commands (menus), without page switches and the palette itself."""
+        return [
+            command
+            for command in window_commands(self._menu_actions())
+            if command.action is not self.palette_action and command.action not in self.page_actions
+        ]
+
+    def page_commands(self, key: str) -> list[Command]:
+        """Page ``key``'s commands (built now if it was not yet)."""
+        title = next(spec.title for spec in self.registry.pages() if spec.key == key)
+        return page_commands(self.page(key), title)
+
+    def commands(self) -> list[Command]:
+        """Every command of the window and of every page: what the cheat sheet lists."""
+        found = window_commands(self._menu_actions())
+        for spec in self.registry.pages():
+            found.extend(self.page_commands(spec.key))
+        return found
+
+    def page_titles(self) -> list[tuple[str, str, str]]:
+        native = QKeySequence.SequenceFormat.NativeText
+        return [
+            (spec.key, spec.title, QKeySequence(spec.shortcut).toString(native))
+            for spec in self.registry.pages()
+        ]
+
+    def say(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10_000)
+
+    def _menu_actions(self) -> list[QAction]:
+        menus = [
+            action.menu()
+            for action in self.menuBar().actions()
+            if isinstance(action.menu(), QMenu) and action.menu() is not self.actions_menu
+        ]
+        return [action for menu in menus for action in menu.actions() if not action.isSeparator()]
+
+    def open_palette(self) -> CommandPalette:
+        """Ctrl+K: every command and object, typed for (open(), never exec())."""
+        from console.kit.command_palette import CommandPalette
+        from console.kit.palette_items import palette_items
+
+        palette = CommandPalette(palette_items(self), self.settings.recent_commands(), self)
+        palette.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        palette.chosen.connect(self._on_palette_chosen)
+        self.palette = palette
+        palette.open()
+        return palette
+
+    def _on_palette_chosen(self, item: PaletteItem) -> None:
+        from console.kit import palette_search
+
+        recent = palette_search.remember(self.settings.recent_commands(), item.entry.key)
+        self.settings.set_recent_commands(recent)
+        item.run()
+
+    def open_cheat_sheet(self) -> CheatSheet:
+        from console.kit.cheat_sheet import CheatSheet
+
+        sheet = CheatSheet(self.commands(), self)
+        sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.cheat_sheet = sheet
+        sheet.open()
+        return sheet
+
+    def _fill_actions_menu(self) -> None:
+        self.actions_menu.clear()
+        page = self.current_page()
+        for action in QWidget.actions(page):  # a page may name an attribute "actions"
+            if action.text():
+                self.actions_menu.addAction(action)
+        if self.actions_menu.isEmpty():
+            self.actions_menu.addAction("No actions on this page").setEnabled(False)
+
+    def _close_detail(self) -> None:
+        """Ctrl+W: close the shown page's detail (a page with one has ``close_detail()``)."""
+        close = getattr(self.current_page(), "close_detail", None)
+        if callable(close) and close():
+            return
+        self.say("Nothing to close here (Ctrl+Q quits)")
 
     # --- connecting -----------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""What the console remembers between runs (QSettings): recent coordinator addresses.
+"""What the console remembers between runs (QSettings): recent coordinator addresses and
+the command palette's recent entries.
 
 Never secrets: access tokens go to the OS keyring (console.tokens), not here.
 """
@@ -15,6 +16,7 @@ MAX_RECENT_ADDRESSES = 10
 
 KEY_RECENT = "connection/recent_addresses"
 KEY_LAST = "connection/last_address"
+KEY_PALETTE_RECENT = "palette/recent"
 
 # Where a fresh install points the connect dialog: a coordinator on this machine, on the
 # coordinator's conventional port.
@@ -28,10 +30,20 @@ class ConsoleSettings:
         self.qsettings = settings or QSettings(ORGANIZATION, APPLICATION)
 
     def recent_addresses(self) -> list[str]:
-        value = self.qsettings.value(KEY_RECENT, [])
+        return self._strings(KEY_RECENT)
+
+    def _strings(self, key: str) -> list[str]:
+        value = self.qsettings.value(key, [])
         if isinstance(value, str):  # QSettings gives a one-item list back as a plain string
             value = [value]
         return [str(item) for item in (value or []) if item]
+
+    def recent_commands(self) -> list[str]:
+        """The command palette's entries, last used first (console.kit.palette_search)."""
+        return self._strings(KEY_PALETTE_RECENT)
+
+    def set_recent_commands(self, keys: list[str]) -> None:
+        self.qsettings.setValue(KEY_PALETTE_RECENT, keys)
 
     def last_address(self) -> str:
         return str(self.qsettings.value(KEY_LAST, "") or "")

@@ -64,12 +64,11 @@ class ClusterDetail(QWidget):
         self.back_button = QPushButton("‹ All clusters", self)
         self.back_button.setToolTip("Back to the list of clusters (Esc, Alt+Left)")
         self.back_button.clicked.connect(self.back_requested)
-        for key in ("Escape", "Alt+Left"):
-            action = QAction(self)
-            action.setShortcut(QKeySequence(key))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.triggered.connect(self.back_requested)
-            self.addAction(action)
+        self.back_action = QAction("&Back to All Clusters", self)
+        self.back_action.setShortcuts([QKeySequence("Escape"), QKeySequence("Alt+Left")])
+        self.back_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.back_action.triggered.connect(self.back_requested)
+        self.addAction(self.back_action)
         self.header = detail_header(self)
         self.header.subtitle.setObjectName("clusterReason")
 

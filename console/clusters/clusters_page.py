@@ -39,6 +39,8 @@ from console.clusters.create_cluster_wizard import CreateClusterWizard
 from console.clusters.table_delegates import BadgesDelegate, BarDelegate
 from console.clusters.usage_hook import ClusterUsage, GraphFactory, UsageSource
 from console.kit.background import Background
+from console.kit.commands import acts_on_selection, key_alias
+from console.kit.palette_items import PaletteObject
 from console.models.hosts_model import HostsModel
 from console.models.pools_model import PoolsModel
 from console.networks.networks_model import NetworksModel
@@ -109,8 +111,8 @@ class ClustersPage(QWidget):
         self._background = Background()
 
         self.new_action = self._action("&New cluster…", "Ctrl+N", self.open_wizard)
-        self.open_action = self._action("&Open", "", self.open_selected)
-        self.delete_action = self._action("De&lete…", "", self.confirm_delete)
+        self.open_action = acts_on_selection(self._action("&Open", "", self.open_selected))
+        self.delete_action = acts_on_selection(self._action("De&lete…", "", self.confirm_delete))
 
         top = PageTopBar(self, "Clusters", "clusterSearch", "Name, label or host")
         self.summary_label = top.summary_label
@@ -146,11 +148,7 @@ class ClustersPage(QWidget):
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         self.table.activated.connect(lambda _index: self.open_selected())  # Enter
         self.table.selectionModel().currentRowChanged.connect(self._update_actions)
-        delete_key = QAction(self.table)
-        delete_key.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
-        delete_key.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        delete_key.triggered.connect(self.delete_action.trigger)
-        self.table.addAction(delete_key)
+        key_alias(self.delete_action, self.table, QKeySequence.StandardKey.Delete)
         self.table_stack = TableOrMessage(self.table, EMPTY_TEXTS.not_connected, self)
 
         list_panel = QWidget(self)
@@ -253,6 +251,27 @@ class ClustersPage(QWidget):
             index = self.proxy.mapFromSource(self.clusters.index(row, 0))
         self.table.selectRow(index.row())
         self.table.setCurrentIndex(index)
+        return True
+
+    def palette_objects(self) -> list[PaletteObject]:
+        return [
+            PaletteObject("cluster", name, name, verb="Open")
+            for name in (self.clusters.key_at(row) for row in range(self.clusters.rowCount()))
+        ]
+
+    def reveal_object(self, key: str) -> bool:
+        """The palette's "Open cluster prod" (its row is selected too: the actions on the
+        selected cluster act on it)."""
+        if self.clusters.row_of(key) is None:
+            return False
+        self.open_detail(key)
+        return True
+
+    def close_detail(self) -> bool:
+        """The window's Ctrl+W: back to the list."""
+        if not self.showing_detail:
+            return False
+        self.show_list()
         return True
 
     def open_selected(self) -> None:

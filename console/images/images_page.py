@@ -51,6 +51,8 @@ from console.images.transfer_delegate import ProgressCellDelegate
 from console.images.transfers import TransferManager
 from console.images.upload_dialog import UploadDialog
 from console.kit.card_model import KEY_ROLE
+from console.kit.commands import acts_on_selection, key_alias
+from console.kit.palette_items import PaletteObject, model_objects
 from console.models.pools_model import PoolsModel
 from console.watch import ConnectionState, EmptyListTexts, Phase
 from console.widgets.detail_parts import action_button
@@ -133,8 +135,8 @@ class ImagesPage(QWidget):
             "&Download cloud image…", "Ctrl+D", self.open_download_dialog
         )
         self.import_action = self._action("&Import OVA…", "Ctrl+I", self.open_import_dialog)
-        self.retry_action = self._action("&Retry", "", self.retry)
-        self.delete_action = self._action("De&lete…", "", self.confirm_delete)
+        self.retry_action = acts_on_selection(self._action("&Retry", "", self.retry))
+        self.delete_action = acts_on_selection(self._action("De&lete…", "", self.confirm_delete))
 
         top = PageTopBar(self, "Images", "imageSearch", "Name, pool or host")
         self.summary_label = top.summary_label
@@ -189,11 +191,7 @@ class ImagesPage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_context_menu)
-        delete_key = QAction(self.table)
-        delete_key.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
-        delete_key.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        delete_key.triggered.connect(self.delete_action.trigger)
-        self.table.addAction(delete_key)
+        key_alias(self.delete_action, self.table, QKeySequence.StandardKey.Delete)
         self.table_stack = TableOrMessage(self.table, EMPTY_TEXTS.not_connected, self)
         self.empty_label = self.table_stack.message
 
@@ -290,6 +288,16 @@ class ImagesPage(QWidget):
 
     def selected_image(self) -> pb.Image | None:
         return self.images.image(self._selected_key)
+
+    def palette_objects(self) -> list[PaletteObject]:
+        return model_objects(self.images, "image", lambda image: f"{image.name} ({image.pool})")
+
+    def reveal_object(self, key: str) -> bool:
+        pool, _, name = key.partition("/")
+        if not self.select_image(pool, name):
+            return False
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return True
 
     def select_image(self, pool: str, name: str) -> bool:
         """Select ``pool/name``; an image hidden by the tab, kind or search is shown."""

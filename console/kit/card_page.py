@@ -32,6 +32,9 @@ from console.watch import ConnectionState, EmptyListTexts, Phase
 
 TabT = TypeVar("TabT", bound=PhaseFilter)
 
+# Palette keys of Unmanaged cards (``reveal_card``).
+UNMANAGED_PREFIX = "unmanaged:"
+
 
 @dataclass(frozen=True)
 class CardTab(Generic[TabT]):
@@ -193,6 +196,17 @@ class CardPage(QWidget, Generic[TabT]):
         )
         self.view.scrollTo(found)
         return True
+
+    def reveal_card(self, key: str, managed: Any, unmanaged: Any) -> bool:
+        """The command palette's ``reveal_object`` for a page of managed and Unmanaged cards
+        (an Unmanaged card's key carries UNMANAGED_PREFIX: the two may share a name)."""
+        if key.startswith(UNMANAGED_PREFIX):
+            found = self.select_card(unmanaged, key.removeprefix(UNMANAGED_PREFIX))
+        else:
+            found = self.select_card(managed, key)
+        if found:
+            self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return found
 
     def search_field(self) -> QLineEdit:
         """Where the window's Ctrl+F goes."""

@@ -28,8 +28,10 @@ from clients.present_networks import dhcp_text, optional, type_label, vlan_text
 from console.connection import EndpointSource
 from console.discovered_text import UNMANAGED_LABEL
 from console.kit.card_model import KEY_ROLE
-from console.kit.card_page import CardPage, CardPageNames, CardPageTexts, CardTab
+from console.kit.card_page import UNMANAGED_PREFIX, CardPage, CardPageNames, CardPageTexts, CardTab
+from console.kit.commands import acts_on_selection
 from console.kit.host_table import HostStatusTable
+from console.kit.palette_items import PaletteObject, model_objects
 from console.kit.phase_text import phase_label
 from console.models.hosts_model import HostsModel
 from console.models.pool_filter import PoolCards
@@ -48,6 +50,7 @@ from console.networks.wizard_inputs import (
 )
 from console.pool_ops import call_coordinator
 from console.watch import EmptyListTexts
+from console.widgets.detail_parts import action_button
 from domain.networks import NetworkSpec, NetworkType
 from proto.quantix.v1 import coordinator_pb2 as pb
 from wire.network_codec import network_from_pb, network_to_pb
@@ -165,14 +168,18 @@ class NetworksPage(CardPage[FilterTab]):
         self.settings.setObjectName("networkSettings")
         self.settings.setWordWrap(True)
         self.settings.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.retry_button = QPushButton("&Retry", detail)
-        self.retry_button.setToolTip("Initialize again on every host where it is not ready")
-        self.retry_button.clicked.connect(self.retry)
-        self.delete_button = QPushButton("&Delete…", detail)
-        self.delete_button.clicked.connect(self.confirm_delete)
-        self.adopt_button = QPushButton("Ad&opt…", detail)
-        self.adopt_button.setToolTip(found_text.ADOPT_TIP)
-        self.adopt_button.clicked.connect(self.open_adopt_dialog)
+        self.retry_action = self._selection_action(
+            "&Retry", "Initialize again on every host where it is not ready", self.retry
+        )
+        self.delete_action = self._selection_action(
+            "&Delete…", "Delete the network from its hosts and Quantix", self.confirm_delete
+        )
+        self.adopt_action = self._selection_action(
+            "Ad&opt…", found_text.ADOPT_TIP, self.open_adopt_dialog
+        )
+        self.retry_button = action_button(self.retry_action, detail)
+        self.delete_button = action_button(self.delete_action, detail)
+        self.adopt_button = action_button(self.adopt_action, detail)
         self.host_table = HostStatusTable((), "No host has this network yet", detail)
         layout = QVBoxLayout(detail)
         layout.setContentsMargins(8, 0, 0, 0)
@@ -213,6 +220,14 @@ class NetworksPage(CardPage[FilterTab]):
         self._on_rows_changed()
         self._show_selected()
 
+    def _selection_action(self, text: str, tip: str, run: Callable[[], object]) -> QAction:
+        """An action on the selected network: its button, the Actions menu and the palette."""
+        action = QAction(text, self)
+        action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: run())
+        self.addAction(acts_on_selection(action))
+        return action
+
     # --- what the card page asks ------------------------------------------------------------
 
     def tab_counts(self, search: str = "") -> dict[FilterTab, int]:
@@ -235,6 +250,17 @@ class NetworksPage(CardPage[FilterTab]):
         if not self._selected_key or not self._selected_unmanaged:
             return None
         return self.discovered.network(self._selected_key)
+
+    def palette_objects(self) -> list[PaletteObject]:
+        """Managed and unmanaged networks, for the command palette."""
+        return model_objects(
+            self.networks, "network", lambda network: network.spec.name
+        ) + model_objects(
+            self.discovered, "unmanaged network", lambda found: found.name, UNMANAGED_PREFIX
+        )
+
+    def reveal_object(self, key: str) -> bool:
+        return self.reveal_card(key, self.networks, self.discovered)
 
     def select_network(self, name: str) -> bool:
         """Select the card of the managed network ``name``."""
@@ -274,10 +300,10 @@ class NetworksPage(CardPage[FilterTab]):
     def _show_selected(self) -> None:
         network = self.selected_network()
         found = self.selected_discovered()
-        self.retry_button.setEnabled(network is not None)
-        self.delete_button.setEnabled(network is not None)
+        self.retry_action.setEnabled(network is not None)
+        self.delete_action.setEnabled(network is not None)
         self.adopt_button.setVisible(found is not None)
-        self.adopt_button.setEnabled(self._can_adopt(found))
+        self.adopt_action.setEnabled(self._can_adopt(found))
         if found is not None:
             taken = self.networks.network(found.name) is not None
             self.title.setText(f"{found.name} — {UNMANAGED_LABEL}")

@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 from clients.coordinator import CoordinatorClient
 from clients.present_switches import port_group_text, teaming_text
 from console.connection import EndpointSource
+from console.kit.commands import acts_on_selection
+from console.kit.palette_items import PaletteObject, model_objects
 from console.kit.phase_text import phase_label
 from console.models.hosts_model import HostsModel
 from console.networks.add_port_group_dialog import AddPortGroupDialog
@@ -34,6 +36,7 @@ from console.networks.new_switch_dialog import NewSwitchDialog
 from console.networks.switch_dialog import hosts_of
 from console.networks.switches_model import SwitchesModel, SwitchMatrixModel
 from console.pool_ops import call_coordinator
+from console.widgets.detail_parts import action_button
 from domain.switches import SwitchSpec
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
@@ -124,11 +127,16 @@ class SwitchesPage(QWidget):
         self.new_button.setObjectName("primaryButton")
         self.new_button.setToolTip("Create a distributed switch (Ctrl+N)")
         self.new_button.clicked.connect(self.open_new_switch)
-        self.map_button = QPushButton("&Map uplinks…", self)
-        self.map_button.setToolTip("Choose a host's NIC for each uplink of the selected switch")
-        self.map_button.clicked.connect(self.open_map_uplinks)
-        self.group_button = QPushButton("Add port &group…", self)
-        self.group_button.clicked.connect(self.open_add_port_group)
+        self.map_action = QAction("&Map uplinks…", self)
+        self.map_action.setToolTip("Choose a host's NIC for each uplink of the selected switch")
+        self.map_action.triggered.connect(self.open_map_uplinks)
+        self.addAction(acts_on_selection(self.map_action))
+        self.group_action = QAction("Add port &group…", self)
+        self.group_action.setToolTip("Add a port group (a VLAN) to the selected switch")
+        self.group_action.triggered.connect(self.open_add_port_group)
+        self.addAction(acts_on_selection(self.group_action))
+        self.map_button = action_button(self.map_action, self)
+        self.group_button = action_button(self.group_action, self)
         top = QHBoxLayout()
         top.addWidget(title)
         top.addStretch(1)
@@ -152,6 +160,17 @@ class SwitchesPage(QWidget):
         rows = self.list.selectionModel().selectedRows()
         return self.switches.item_at(rows[0].row()) if rows else None
 
+    def palette_objects(self) -> list[PaletteObject]:
+        return model_objects(self.switches, "switch", lambda switch: switch.spec.name)
+
+    def reveal_object(self, key: str) -> bool:
+        row = self.switches.row_of(key)
+        if row is None:
+            return False
+        self.list.setCurrentIndex(self.switches.index(row, 0))
+        self.list.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return True
+
     def show_switch(self, name: str) -> None:
         for row in range(self.switches.rowCount()):
             if self.switches.item_at(row).spec.name == name:
@@ -167,8 +186,8 @@ class SwitchesPage(QWidget):
 
     def _refresh(self) -> None:
         switch = self.selected()
-        self.map_button.setEnabled(switch is not None)
-        self.group_button.setEnabled(switch is not None)
+        self.map_action.setEnabled(switch is not None)
+        self.group_action.setEnabled(switch is not None)
         self.matrix.show_switch(switch)
         if switch is None:
             self.heading.setText(EMPTY if not self.switches.rowCount() else "Select a switch.")

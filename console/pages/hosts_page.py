@@ -31,9 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.clusters.cluster_ops import set_maintenance
 from console.connection import EndpointSource, identity_of, not_connected
 from console.dialogs.add_host_dialog import AddHostDialog
 from console.dialogs.remove_host_dialog import RemoveHostDialog, removed_notice
+from console.kit.background import Background
+from console.kit.commands import ON_SELECTION, acts_on_selection, key_alias
+from console.kit.palette_items import PaletteObject
 from console.models.hosts_model import KEY_ROLE, SORT_ROLE, Column, HostsModel
 from console.usage.sparkline_delegate import Metric, SparklineDelegate
 from console.usage.usage_store import UsageStore
@@ -105,7 +109,17 @@ class HostsPage(QWidget):
         self.remove_action = QAction("Re&move host…", self)
         self.remove_action.setToolTip(REMOVE_TIP)
         self.remove_action.triggered.connect(self.open_remove_dialog)
-        self.addAction(self.remove_action)
+        self.addAction(acts_on_selection(self.remove_action))
+
+        # Maintenance is the host's own state (SetNodeMaintenance); a cluster's Hosts tab
+        # offers it too, for several members at once.
+        self.enter_maintenance_action = QAction("Enter &maintenance", self)
+        self.enter_maintenance_action.triggered.connect(lambda: self.set_maintenance(True))
+        self.addAction(acts_on_selection(self.enter_maintenance_action))
+        self.exit_maintenance_action = QAction("E&xit maintenance", self)
+        self.exit_maintenance_action.triggered.connect(lambda: self.set_maintenance(False))
+        self.addAction(acts_on_selection(self.exit_maintenance_action))
+        self._background = Background()
 
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(model)
@@ -155,11 +169,7 @@ class HostsPage(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_context_menu)
         # Delete on the table (not in the filter field, where it deletes characters).
-        delete_key = QAction(self.table)
-        delete_key.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
-        delete_key.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        delete_key.triggered.connect(self.remove_action.trigger)
-        self.table.addAction(delete_key)
+        key_alias(self.remove_action, self.table, QKeySequence.StandardKey.Delete)
 
         self.table_stack = TableOrMessage(self.table, TEXT_NOT_CONNECTED, self)
         self.empty_label = self.table_stack.message
@@ -222,6 +232,38 @@ class HostsPage(QWidget):
     def selected_node(self) -> pb.Node | None:
         return self.model.node(self._selected_key) if self._selected_key else None
 
+    def palette_objects(self) -> list[PaletteObject]:
+        """Every host, for the command palette."""
+        return [
+            PaletteObject("host", node.name, node.name)
+            for node in (self.model.node_at(row) for row in range(self.model.rowCount()))
+        ]
+
+    def reveal_object(self, key: str) -> bool:
+        if self.filter_edit.text() and not self.select_host(key):
+            self.filter_edit.clear()  # the filter hides it: show every host
+        if not self.select_host(key):
+            return False
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return True
+
+    def set_maintenance(self, maintenance: bool) -> None:
+        """Put the selected host in maintenance or take it out (the coordinator's state)."""
+        node = self.selected_node()
+        action = self.enter_maintenance_action if maintenance else self.exit_maintenance_action
+        if node is None or not action.isEnabled():
+            return
+        name = node.name
+
+        async def run() -> None:
+            result = await set_maintenance(self._endpoint(), [name], maintenance)
+            if result.failure is not None:
+                self.notice.emit(result.failure.text)
+            else:
+                self.notice.emit(f"{name} {'in' if maintenance else 'out of'} maintenance")
+
+        self._background.run(run(), f"maintenance {name}")
+
     def open_remove_dialog(self) -> RemoveHostDialog | None:
         """Confirm, then remove the selected host (open(), never exec())."""
         node = self.selected_node()
@@ -251,6 +293,7 @@ class HostsPage(QWidget):
             self.add_dialog.reject()
         if self.dialog is not None:
             self.dialog.reject()
+        await self._background.stop()
         await self.detail.stop()
 
     def set_connection_state(self, state: ConnectionState) -> None:
@@ -290,6 +333,27 @@ class HostsPage(QWidget):
         self.remove_action.setToolTip(
             REMOVE_TIP if node is not None else "Select the host to remove first"
         )
+        connected = self._endpoint() is not None
+        in_maintenance = node is not None and node.status == pb.NODE_STATUS_MAINTENANCE
+        self.enter_maintenance_action.setEnabled(
+            connected and node is not None and not in_maintenance
+        )
+        self.exit_maintenance_action.setEnabled(connected and in_maintenance)
+        if node is None:
+            tip = "Select a host first"
+            self.enter_maintenance_action.setToolTip(tip)
+            self.exit_maintenance_action.setToolTip(tip)
+        else:
+            self.enter_maintenance_action.setToolTip(
+                f"{node.name} is already in maintenance"
+                if in_maintenance
+                else f"Put {node.name} in maintenance: no new work is placed on it"
+            )
+            self.exit_maintenance_action.setToolTip(
+                f"Take {node.name} out of maintenance"
+                if in_maintenance
+                else f"{node.name} is not in maintenance"
+            )
 
     def _on_context_menu(self, position: QPoint) -> None:
         index = self.table.indexAt(position)
@@ -297,7 +361,9 @@ class HostsPage(QWidget):
             return
         self.table.setCurrentIndex(index)
         menu = QMenu(self)
-        menu.addAction(self.remove_action)
+        for action in self.actions():
+            if action.property(ON_SELECTION):
+                menu.addAction(action)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(self.table.viewport().mapToGlobal(position))
 
@@ -322,6 +388,7 @@ class HostsPage(QWidget):
         row = self.model.row_of(key) if key else None
         if row is not None and top_left.row() <= row <= bottom_right.row():
             self.detail.show_host(self.model.node_at(row))
+            self._update_actions()  # maintenance, say, came or went
         if top_left.column() <= Column.STATUS <= bottom_right.column():
             self._update_summary()
 

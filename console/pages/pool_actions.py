@@ -22,6 +22,7 @@ from console.connection import EndpointSource
 from console.dialogs.adopt_pool_dialog import AdoptPoolDialog
 from console.dialogs.assign_hosts_dialog import AssignHostsDialog
 from console.dialogs.delete_pool_dialog import DeletePoolDialog
+from console.kit.commands import acts_on_selection
 from console.widgets.error_view import ErrorDialog
 from console.wizards.create_pool_wizard import CreatePoolWizard
 from proto.quantix.v1 import common_pb2 as cpb
@@ -61,15 +62,17 @@ class PoolActions(QObject):
 
         self.new = self._action("&New pool…", "Ctrl+N", "Create a storage pool")
         self.new.triggered.connect(self.open_wizard)
-        self.retry = self._action("&Retry", "Ctrl+R", RETRY_TIP)
+        self.retry = acts_on_selection(self._action("&Retry", "Ctrl+R", RETRY_TIP))
         self.retry.triggered.connect(self.retry_selected)
-        self.assign = self._action("As&sign hosts…", "", ASSIGN_TIP)
+        self.assign = acts_on_selection(self._action("As&sign hosts…", "", ASSIGN_TIP))
         self.assign.triggered.connect(self.open_assign_dialog)
         # The Delete key belongs to the card grid (see StoragePage), not the whole page: in
         # the search field it deletes characters.
-        self.delete = self._action("&Delete…", "", "Delete the pool from its hosts and Quantix")
+        self.delete = acts_on_selection(
+            self._action("&Delete…", "", "Delete the pool from its hosts and Quantix")
+        )
         self.delete.triggered.connect(self.open_delete_dialog)
-        self.adopt = self._action("Ad&opt…", "", discovered_text.ADOPT_TIP)
+        self.adopt = acts_on_selection(self._action("Ad&opt…", "", discovered_text.ADOPT_TIP))
         self.adopt.triggered.connect(self.open_adopt_dialog)
 
     def _action(self, text: str, shortcut: str, tip: str) -> QAction:

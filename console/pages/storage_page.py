@@ -12,7 +12,7 @@ volumes and XML again and its Ctrl+F goes to the search field.
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
 
 from console.connection import EndpointSource, identity_of
 from console.kit.card_model import KEY_ROLE
-from console.kit.card_page import CardPage, CardPageNames, CardPageTexts, CardTab
+from console.kit.card_page import UNMANAGED_PREFIX, CardPage, CardPageNames, CardPageTexts, CardTab
+from console.kit.commands import key_alias
+from console.kit.palette_items import PaletteObject, model_objects
 from console.models.discovered_pools_model import DiscoveredPoolsModel
 from console.models.hosts_model import HostsModel
 from console.models.pool_filter import PoolCards
@@ -158,11 +160,7 @@ class StoragePage(CardPage[FilterTab]):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._on_context_menu)
         # Delete acts on the card under the keyboard, not while typing in the search field.
-        delete_key = QAction(self.view)
-        delete_key.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
-        delete_key.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        delete_key.triggered.connect(self.actions.delete.trigger)
-        self.view.addAction(delete_key)
+        key_alias(self.actions.delete, self.view, QKeySequence.StandardKey.Delete)
 
     # --- public ---------------------------------------------------------------------------
 
@@ -186,6 +184,15 @@ class StoragePage(CardPage[FilterTab]):
     def select_discovered(self, key: str) -> bool:
         """Select the Unmanaged card of the discovered pool ``key``."""
         return self.select_card(self.discovered, key)
+
+    def palette_objects(self) -> list[PaletteObject]:
+        """Managed and unmanaged pools, for the command palette."""
+        return model_objects(self.pools, "pool", lambda pool: pool.spec.name) + model_objects(
+            self.discovered, "unmanaged pool", lambda found: found.name, UNMANAGED_PREFIX
+        )
+
+    def reveal_object(self, key: str) -> bool:
+        return self.reveal_card(key, self.pools, self.discovered)
 
     def set_connection_state(self, state: ConnectionState) -> None:
         super().set_connection_state(state)

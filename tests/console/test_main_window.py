@@ -94,7 +94,7 @@ def test_sidebar_pages_and_shortcuts(window, qtbot):
 
 def test_menus_have_mnemonics_and_the_connect_shortcut(window, qtbot):
     menus = [action.text() for action in window.menuBar().actions()]
-    assert menus == ["&File", "&View", "&Help"]
+    assert menus == ["&File", "&View", "Ob&ject", "&Help"]
     assert window.connect_action.shortcut().toString() == "Ctrl+O"
     activate(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
