@@ -48,7 +48,7 @@ SETTINGS = (
         None,
         help="the coordinator's directory: its CA and certificate (`quantixctl pki init`) "
         "and, unless db says otherwise, its database",
-        why="required: it holds the fleet's CA key, so it is never guessed; packages set "
+        why="it holds the fleet's CA key, so it is never guessed; packages set "
         "/var/lib/quantix/coordinator",
         required=True,
         metavar="PATH",
@@ -58,7 +58,7 @@ SETTINGS = (
         Kind.TEXT,
         None,
         help="HOST:PORT where new hosts enrol with a join token",
-        why=f"not set: the listen host on port {DEFAULT_ENROL_PORT} (a free port when listen "
+        why=f"the listen host on port {DEFAULT_ENROL_PORT} (a free port when listen "
         "has port 0), since enrolment needs a port that asks for no client certificate",
         metavar="HOST:PORT",
     ),
@@ -67,7 +67,7 @@ SETTINGS = (
         Kind.PATH,
         None,
         help="the SQLite database file",
-        why=f"not set: DATA_DIR/{DB_FILE}, next to the secrets key that seals its pool "
+        why=f"DATA_DIR/{DB_FILE}, next to the secrets key that seals its pool "
         "secrets; set it only to put the database on another disk",
         metavar="PATH",
     ),
@@ -77,7 +77,7 @@ SETTINGS = (
         False,
         help="serve plaintext without authentication; refused unless listen is loopback (for "
         "comparing TLS with plaintext on one machine, never for a fleet)",
-        why="false: every call is mutual TLS with a certificate naming the caller's role",
+        why="every call is mutual TLS with a certificate naming the caller's role",
     ),
     Setting(
         "heartbeat_interval",

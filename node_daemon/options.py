@@ -81,7 +81,7 @@ SETTINGS = (
         Kind.TEXT,
         None,
         help="libvirt connection URI, e.g. qemu:///system or test:///abs/path/host.xml",
-        why="required: which libvirt a daemon manages is never guessed (a test-driver host "
+        why="which libvirt a daemon manages is never guessed (a test-driver host "
         "and the real one must not be mixed up); packages set qemu:///system",
         required=True,
         metavar="URI",
@@ -91,7 +91,7 @@ SETTINGS = (
         Kind.TEXT,
         None,
         help="HOST:PORT to serve gRPC on; port 0 picks a free port (see port_file)",
-        why=f"required: whether a host is reachable from the network is the admin's choice; "
+        why=f"whether a host is reachable from the network is the admin's choice; "
         f"the join command suggests 0.0.0.0:{SUGGESTED_NODE_PORT}",
         check=parse_listen,
         required=True,
@@ -102,7 +102,7 @@ SETTINGS = (
         Kind.TEXT,
         None,
         help="HOST:PORT of the coordinator to register with (required with insecure)",
-        why="not set: the coordinator stored with this node's certificate in DATA_DIR when it "
+        why="the coordinator stored with this node's certificate in DATA_DIR when it "
         "enrolled, so a moved coordinator is followed by enrolling again, not by editing files",
         check=parse_address,
         metavar="HOST:PORT",
@@ -112,7 +112,7 @@ SETTINGS = (
         Kind.TEXT,
         None,
         help="node name in the fleet",
-        why="not set: the host name libvirt reports, the name admins already know the host by",
+        why="the host name libvirt reports, the name admins already know the host by",
         check=validate_hostname,
         metavar="NAME",
     ),
@@ -121,7 +121,7 @@ SETTINGS = (
         Kind.TEXT,
         None,
         help="HOST:PORT the coordinator and consoles should use to reach this daemon",
-        why="not set: the bound listen address, right whenever that address is reachable "
+        why="the bound listen address, right whenever that address is reachable "
         "(it is not for 0.0.0.0: set the host's own name then)",
         check=parse_address,
         metavar="HOST:PORT",
@@ -145,7 +145,7 @@ SETTINGS = (
         None,
         help="enrol with the coordinator on first start: the line `quantixctl hosts "
         "join-token` prints (single use; ignored once DATA_DIR holds this node's certificate)",
-        why=f"not set: read from ${JOIN_ENV}, which other users cannot read (a command line "
+        why=f"read from ${JOIN_ENV}, which other users cannot read (a command line "
         "they can); in a file, make the file root-owned and 0600 or 0640",
         check=parse_join_string,
         secret=True,
@@ -159,7 +159,7 @@ SETTINGS = (
         help="do all host networking (distributed switches, the NICs reported in host facts) "
         "inside the named network namespace /run/netns/NAME, which must exist; gRPC is still "
         "served where the daemon runs",
-        why="not set: a real host's own networking; a namespace is for tests and the demo, so "
+        why="a real host's own networking; a namespace is for tests and the demo, so "
         "they never touch the machine's own interfaces",
         check=validate_netns_name,
         metavar="NAME",
@@ -170,14 +170,14 @@ SETTINGS = (
         False,
         help="serve and call plaintext without authentication; refused unless listen is "
         "loopback (for comparing TLS with plaintext on one machine, never for a fleet)",
-        why="false: every call is mutual TLS with the node's enrolled certificate",
+        why="every call is mutual TLS with the node's enrolled certificate",
     ),
     Setting(
         "no_usage",
         Kind.SWITCH,
         False,
         help="send heartbeats without the host's CPU and memory usage",
-        why="false: clusters' status and the usage graphs need every host's figures; true only "
+        why="clusters' status and the usage graphs need every host's figures; true only "
         "where they would mislead (a test-driver host reads the machine the daemon runs on)",
     ),
     LOG_LEVEL,

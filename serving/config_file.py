@@ -68,7 +68,9 @@ class Setting:
     kind: Kind
     default: Any  # None: not set (``why`` says what happens then)
     help: str  # what the setting does (the flag's --help)
-    why: str  # why that default: docs/configuration.md and the example files quote it
+    # Why that default (for a key with none, what happens when it is not set):
+    # docs/configuration.md and the example files quote it.
+    why: str
     # The domain rule a value must pass, from the flag and the file alike:
     # ``check(value, field)`` returns the value the daemon uses or raises ValidationError.
     check: Callable[[Any, str], Any] | None = None
@@ -140,7 +142,7 @@ PORT_FILE = Setting(
     Kind.PATH,
     None,
     help="once serving, write the bound HOST:PORT to this file (atomically)",
-    why="not set: a packaged daemon listens on a fixed port; tests and the demo listen on port "
+    why="a packaged daemon listens on a fixed port; tests and the demo listen on port "
     "0 and read the port chosen from this file",
     metavar="PATH",
 )
