@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from domain.errors import ValidationError
-from domain.join import JOIN_ENV, SUGGESTED_NODE_PORT, JoinString, parse_join_string
+from domain.join import (
+    JOIN_ENV,
+    JOIN_PREFIX,
+    SUGGESTED_NODE_PORT,
+    JoinString,
+    parse_join_string,
+)
 from domain.limits import quoted
 from domain.pools import validate_absolute_path
 from domain.validation import Address, parse_address, validate_hostname
@@ -149,6 +155,7 @@ SETTINGS = (
         "they can); in a file, make the file root-owned and 0600 or 0640",
         check=parse_join_string,
         secret=True,
+        public_parts=(JOIN_PREFIX,),
         env=JOIN_ENV,
         metavar="JOIN_STRING",
     ),

@@ -57,7 +57,7 @@ class Kind(Enum):
     TEXT = "string"
     PATH = "string (a path)"
     NUMBER = "number"
-    SWITCH = "boolean (true or false)"
+    SWITCH = "boolean"
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,9 @@ class Setting:
     # A secret (a join string): never quoted in an error, never logged, and a file holding it
     # that every user can read is warned about.
     secret: bool = False
+    # Comma- or blank-separated parts of a secret's text that are no secret (a fixed prefix):
+    # its errors may name them, every other part is cut out (``redacted``).
+    public_parts: tuple[str, ...] = ()
     env: str = ""  # an environment variable read when the flag is absent (before the file)
     metavar: str | None = None
 
@@ -214,13 +217,28 @@ def from_file(setting: Setting, value: Any, field: str) -> Any:
     return setting.accept(Path(text) if setting.kind is Kind.PATH else text, field)
 
 
-def redacted(error: ValidationError, secret: str) -> str:
+# Shorter parts of a secret are cut out of a rule only where quoted: one or two characters
+# ("a", "1") match the rule's own words, and a secret worth hiding (a join token is 23
+# characters) is longer.
+UNQUOTED_SECRET_PART_MIN = 4
+# A value quoted in a rule (``domain.limits.quoted``: a repr, perhaps cut short with '…').
+_QUOTED_RE = re.compile(r"'(?:[^'\\]|\\.)*'" + r'|"(?:[^"\\]|\\.)*"')
+
+
+def redacted(error: ValidationError, setting: Setting, secret: str) -> str:
     """``field: rule`` of an error about a secret, with no part of the secret in it: a rule may
-    quote part of what it checked (a join string's address, a misplaced token)."""
-    rule = error.rule
-    for part in sorted(set(re.split(r"[,\s]+", secret)), key=len, reverse=True):
-        if part:
-            rule = rule.replace(part, "…")
+    quote part of what it checked (a join string's address, a misplaced token), perhaps only a
+    prefix of it, so every quoted value goes, and every part of the secret named unquoted."""
+
+    def unless_public(match: re.Match[str]) -> str:
+        inner = match.group(0)[1:-1].strip(",. ")
+        return match.group(0) if inner in setting.public_parts else "'…'"
+
+    rule = _QUOTED_RE.sub(unless_public, error.rule)
+    parts = set(re.split(r"[,\s]+", secret)) - set(setting.public_parts)
+    long_parts = (part for part in parts if len(part) >= UNQUOTED_SECRET_PART_MIN)
+    for part in sorted(long_parts, key=len, reverse=True):
+        rule = rule.replace(part, "…")
     return f"{error.field}: {rule}"
 
 
@@ -246,12 +264,13 @@ def read_config_file(path: Path, explicit: bool) -> ConfigFile | None:
         raise ConfigError(f"{path}: no such file (given with --config)") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    mode = os.fstat(fd).st_mode
+    # A character device is allowed for /dev/null: "no file at all" for tests and demos that
+    # must not read this machine's /etc/quantix.
+    if not (stat.S_ISREG(mode) or stat.S_ISCHR(mode)):
+        os.close(fd)
+        raise ConfigError(f"{path}: is not a regular file")
     with os.fdopen(fd, "rb") as file:
-        mode = os.fstat(fd).st_mode
-        # A character device is allowed for /dev/null: "no file at all" for tests and demos
-        # that must not read this machine's /etc/quantix.
-        if not (stat.S_ISREG(mode) or stat.S_ISCHR(mode)):
-            raise ConfigError(f"{path}: is not a regular file")
         try:
             data = file.read(CONFIG_FILE_MAX_BYTES + 1)
         except OSError as error:
@@ -283,7 +302,7 @@ def file_values(config: ConfigFile, settings: Sequence[Setting]) -> dict[str, An
             result[key] = from_file(setting, value, key)
         except ValidationError as error:
             if setting.secret and isinstance(value, str):
-                raise ConfigError(f"{config.path}: {redacted(error, value)}") from None
+                raise ConfigError(f"{config.path}: {redacted(error, setting, value)}") from None
             raise ConfigError(f"{config.path}: {error}") from None
     return result
 
@@ -394,7 +413,7 @@ class DaemonConfig:
                 return from_flag(setting, os.environ[setting.env], field)
             except ValidationError as error:
                 secret = os.environ[setting.env]
-                refuse(parser, redacted(error, secret) if setting.secret else str(error))
+                refuse(parser, redacted(error, setting, secret) if setting.secret else str(error))
         if setting.key in from_config:
             return from_config[setting.key]
         if setting.required:
