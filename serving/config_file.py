@@ -225,8 +225,8 @@ UNQUOTED_SECRET_PART_MIN = 4
 _QUOTED_RE = re.compile(r"'(?:[^'\\]|\\.)*'" + r'|"(?:[^"\\]|\\.)*"')
 
 
-def redacted(error: ValidationError, setting: Setting, secret: str) -> str:
-    """``field: rule`` of an error about a secret, with no part of the secret in it: a rule may
+def redacted(error: ValidationError, setting: Setting, secret: str) -> ValidationError:
+    """``error`` about a secret, with no part of the secret in its rule: a rule may
     quote part of what it checked (a join string's address, a misplaced token), perhaps only a
     prefix of it, so every quoted value goes, and every part of the secret named unquoted."""
 
@@ -239,7 +239,7 @@ def redacted(error: ValidationError, setting: Setting, secret: str) -> str:
     long_parts = (part for part in parts if len(part) >= UNQUOTED_SECRET_PART_MIN)
     for part in sorted(long_parts, key=len, reverse=True):
         rule = rule.replace(part, "…")
-    return f"{error.field}: {rule}"
+    return ValidationError(error.field, rule)
 
 
 # --- the file ---------------------------------------------------------------------------------
@@ -302,7 +302,7 @@ def file_values(config: ConfigFile, settings: Sequence[Setting]) -> dict[str, An
             result[key] = from_file(setting, value, key)
         except ValidationError as error:
             if setting.secret and isinstance(value, str):
-                raise ConfigError(f"{config.path}: {redacted(error, setting, value)}") from None
+                error = redacted(error, setting, value)
             raise ConfigError(f"{config.path}: {error}") from None
     return result
 
@@ -412,8 +412,8 @@ class DaemonConfig:
             try:
                 return from_flag(setting, os.environ[setting.env], field)
             except ValidationError as error:
-                secret = os.environ[setting.env]
-                refuse(parser, redacted(error, setting, secret) if setting.secret else str(error))
+                text = os.environ[setting.env]
+                refuse(parser, str(redacted(error, setting, text) if setting.secret else error))
         if setting.key in from_config:
             return from_config[setting.key]
         if setting.required:
@@ -426,6 +426,8 @@ def _flag_converter(setting: Setting) -> Callable[[str], Any]:
         try:
             return from_flag(setting, text, setting.flag)
         except ValidationError as error:
+            if setting.secret:
+                error = redacted(error, setting, text)
             # A part of the value (``--join (token)``) is named before its rule.
             part = error.field.removeprefix(setting.flag).strip(" ()")
             raise argparse.ArgumentTypeError(

@@ -212,20 +212,20 @@ def test_a_bad_join_string_in_the_file_is_refused_without_quoting_any_of_it(
     assert "SECRET" not in result.stderr
 
 
-def test_the_environment_join_string_comes_before_the_file(tmp_path: Path) -> None:
+def test_the_environment_join_string_comes_before_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fingerprint = "sha256:" + "0" * 64
     config = write_config(
         tmp_path / "node.toml",
         join=f"{JOIN_PREFIX},10.0.0.1:7443,7444,{new_token()},{fingerprint}",
     )
     config.chmod(0o600)
-    os.environ[JOIN_ENV] = f"{JOIN_PREFIX},10.0.0.2:7443,7444,{new_token()},{fingerprint}"
-    try:
-        options = parse_args(
-            ["--config", str(config), "--libvirt-uri", "test:///default", "--listen", "127.0.0.1:0"]
-        )
-    finally:
-        del os.environ[JOIN_ENV]
+    monkeypatch.setenv(JOIN_ENV, f"{JOIN_PREFIX},10.0.0.2:7443,7444,{new_token()},{fingerprint}")
+
+    options = parse_args(
+        ["--config", str(config), "--libvirt-uri", "test:///default", "--listen", "127.0.0.1:0"]
+    )
 
     assert options.join is not None
     assert options.join.coordinator == "10.0.0.2:7443"
@@ -278,3 +278,23 @@ def test_dev_null_is_an_empty_configuration(tmp_path: Path) -> None:
     )
 
     assert options.data_dir == "/var/lib/quantix"
+
+
+@pytest.mark.parametrize("source", ["flag", "environment"])
+def test_a_bad_join_string_from_a_flag_or_the_environment_is_not_quoted_either(
+    source: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    join = f"{JOIN_PREFIX},HUSH_hush_1:7443,7444,{new_token()},sha256:" + "0" * 64
+    argv = ["--config", "/dev/null", "--libvirt-uri", "test:///default", "--listen", "h:1"]
+    if source == "flag":
+        argv += ["--join", join]
+    else:
+        monkeypatch.setenv(JOIN_ENV, join)
+
+    with pytest.raises(SystemExit):
+        parse_args(argv)
+
+    error = capsys.readouterr().err
+    assert "coordinator address" in error
+    assert "must be dot-separated labels" in error
+    assert "HUSH" not in error.upper()
