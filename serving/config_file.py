@@ -338,9 +338,6 @@ class DaemonConfig:
     settings: tuple[Setting, ...]
     packaged: tuple[Packaged, ...] = ()  # set live in packaging/config/<daemon>.toml
 
-    def setting(self, key: str) -> Setting:
-        return next(s for s in self.settings if s.key == key)
-
     def build_parser(self) -> argparse.ArgumentParser:
         """Every setting as a flag; absent flags leave no attribute (the file may set them)."""
         parser = argparse.ArgumentParser(prog=self.program, description=self.description)
