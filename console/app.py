@@ -26,6 +26,7 @@ from console.settings import APPLICATION, ORGANIZATION
 from console.style import apply_style
 from domain.errors import ValidationError
 from domain.validation import validate_address
+from domain.version import version_line
 from trust.credentials import load_identity
 from trust.files import PkiError
 
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         "in your keyring",
     )
     parser.add_argument("--verbose", "-v", action="store_true", help="log what the console does")
+    parser.add_argument("--version", action="version", version=version_line(parser.prog))
     return parser
 
 

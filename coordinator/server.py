@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-from pathlib import Path
 
 import grpc
 
@@ -25,8 +24,9 @@ from coordinator.network_reports import NetworkReports
 from coordinator.networks import NetworkManager
 from coordinator.node_clients import NodeClients
 from coordinator.nodes import NodeRegistry
+from coordinator.options import parse_args
 from coordinator.pools import PoolManager
-from coordinator.realize import DEFAULT_DEADLINE_S, Realizer
+from coordinator.realize import Realizer
 from coordinator.secret_box import SecretBox, SecretsUnreadable
 from coordinator.servicer import CoordinatorServicer
 from coordinator.store import SQLiteStore
@@ -35,15 +35,10 @@ from coordinator.tasks import TaskRegistry
 from coordinator.usage_history import UsageHistory
 from coordinator.usage_watch import UsagePublisher
 from coordinator.watch import WatchHub
-from domain.node_status import DEFAULT_HEARTBEAT_INTERVAL_S
 from proto.quantix.v1 import coordinator_pb2_grpc as pb_grpc
 from serving.access import AccessControl
-from serving.grpc_server import (
-    InsecureRefused,
-    ServingServer,
-    check_insecure_listen,
-    install_stop_signals,
-)
+from serving.config_file import log_config_source
+from serving.grpc_server import ServingServer, install_stop_signals
 from serving.logs import setup_logging
 from serving.portfile import write_port_file
 from trust import pki
@@ -52,82 +47,13 @@ from trust.files import PkiError, PkiPaths, load_ca
 
 log = logging.getLogger("coordinator")
 
-DEFAULT_LISTEN = "127.0.0.1:7443"
-# New hosts enrol on a port of their own: it asks the client for no certificate (a new host has
-# none), where the main port refuses any client without one in the handshake. gRPC cannot ask
-# for a certificate optionally on one port, and a separate port also lets a firewall open
-# enrolment only while hosts are being added.
-DEFAULT_ENROL_PORT = 7444
-DB_FILE = "coordinator.sqlite"
 SERVICE_NAME = "quantix.v1.Coordinator"
 # Exit status when the coordinator cannot start (no certificate): systemd and tests see it.
 EXIT_START_FAILED = 1
 
-
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="quantix-coordinator",
-        description="Quantix coordinator: inventory, per-host status and the Watch stream.",
-    )
-    parser.add_argument("--listen", default=DEFAULT_LISTEN, help="HOST:PORT to serve gRPC on")
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        required=True,
-        help="the coordinator's directory: its CA and certificate (`quantixctl pki init`) and, "
-        "unless --db says otherwise, its database",
-    )
-    parser.add_argument(
-        "--enrol-listen",
-        default=None,
-        help="HOST:PORT where new hosts enrol with a join token (default: the --listen host, "
-        f"port {DEFAULT_ENROL_PORT}, or a free port when --listen has port 0)",
-    )
-    parser.add_argument(
-        "--db",
-        type=Path,
-        default=None,
-        help=f"SQLite database file (default: DATA_DIR/{DB_FILE})",
-    )
-    parser.add_argument(
-        "--insecure",
-        action="store_true",
-        help="serve plaintext without authentication; refused unless --listen is loopback "
-        "(for comparing TLS with plaintext on one machine, never for a fleet)",
-    )
-    parser.add_argument(
-        "--heartbeat-interval",
-        type=float,
-        default=DEFAULT_HEARTBEAT_INTERVAL_S,
-        help="seconds between node heartbeats (a node is OFFLINE after 3 missed)",
-    )
-    parser.add_argument(
-        "--pool-deadline",
-        type=float,
-        default=DEFAULT_DEADLINE_S,
-        help="seconds each host gets to initialize or destroy a pool before it is reported as "
-        "not answering (default %(default)g; see coordinator.realize)",
-    )
-    parser.add_argument(
-        "--port-file", type=Path, help="write the bound HOST:PORT here once serving"
-    )
-    parser.add_argument("--log-level", default="info")
-    args = parser.parse_args(argv)
-    if args.heartbeat_interval <= 0:
-        parser.error("--heartbeat-interval: must be greater than 0")
-    if args.pool_deadline <= 0:
-        parser.error("--pool-deadline: must be greater than 0")
-    if args.insecure:
-        try:
-            check_insecure_listen(args.listen)
-        except InsecureRefused as error:
-            parser.error(str(error))
-    if args.db is None:
-        args.db = args.data_dir / DB_FILE
-    if args.enrol_listen is None:
-        host, _, port = args.listen.rpartition(":")
-        args.enrol_listen = f"{host}:{0 if port == '0' else DEFAULT_ENROL_PORT}"
-    return args
+# The command line and the configuration file live in coordinator/options.py; parse_args stays
+# importable from here, where tests and the entry point have always found it.
+__all__ = ["main", "parse_args", "serve"]
 
 
 def _credentials(args: argparse.Namespace, clients_prove_who: bool) -> grpc.ServerCredentials:
@@ -269,4 +195,5 @@ async def serve(args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     setup_logging("coordinator", args.log_level)
+    log_config_source(args.config)
     asyncio.run(serve(args))

@@ -25,6 +25,7 @@ from node_daemon.servicer import SERVICE_NAME, NodeDaemonServicer
 from node_daemon.task_reports import TaskReporter
 from proto.quantix.v1 import node_pb2_grpc
 from serving.access import AccessControl
+from serving.config_file import log_config_source
 from serving.grpc_server import ServingServer, install_stop_signals
 from serving.logs import setup_logging
 from serving.portfile import write_port_file
@@ -48,6 +49,8 @@ LIBVIRT_DRAIN_S = 2.0
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_args(argv)
     setup_logging("node_daemon", options.log_level)
+    if options.config is not None:
+        log_config_source(options.config)
     # Per-call chatter (one line per RPC from grpc, one per socket-watch change from libvirt's
     # event loop) would drown the daemon's own debug lines.
     for chatty in ("grpc._cython.cygrpc", EVENTS_LOGGER):

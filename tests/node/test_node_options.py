@@ -10,7 +10,16 @@ from domain.validation import Address
 from node_daemon.options import parse_args, parse_listen
 from serving.portfile import write_port_file
 
-REQUIRED = ["--libvirt-uri", "qemu:///system", "--coordinator", "coord.example:7443"]
+# /dev/null as the configuration: this machine's /etc/quantix/node.toml (an installed package's)
+# must not change what these tests read.
+REQUIRED = [
+    "--config",
+    "/dev/null",
+    "--libvirt-uri",
+    "qemu:///system",
+    "--coordinator",
+    "coord.example:7443",
+]
 
 
 def test_defaults() -> None:
