@@ -39,6 +39,7 @@ from console.clusters.create_cluster_wizard import CreateClusterWizard
 from console.clusters.table_delegates import BadgesDelegate, BarDelegate
 from console.clusters.usage_hook import ClusterUsage, GraphFactory, UsageSource
 from console.kit.background import Background
+from console.kit.search_keys import esc_clears_search
 from console.models.hosts_model import HostsModel
 from console.models.pools_model import PoolsModel
 from console.networks.networks_model import NetworksModel
@@ -152,6 +153,7 @@ class ClustersPage(QWidget):
         delete_key.triggered.connect(self.delete_action.trigger)
         self.table.addAction(delete_key)
         self.table_stack = TableOrMessage(self.table, EMPTY_TEXTS.not_connected, self)
+        esc_clears_search(self.search_edit, self.table_stack.currentWidget)
 
         list_panel = QWidget(self)
         list_layout = QVBoxLayout(list_panel)

@@ -51,6 +51,7 @@ from console.images.transfer_delegate import ProgressCellDelegate
 from console.images.transfers import TransferManager
 from console.images.upload_dialog import UploadDialog
 from console.kit.card_model import KEY_ROLE
+from console.kit.search_keys import esc_clears_search
 from console.models.pools_model import PoolsModel
 from console.watch import ConnectionState, EmptyListTexts, Phase
 from console.widgets.detail_parts import action_button
@@ -195,6 +196,7 @@ class ImagesPage(QWidget):
         delete_key.triggered.connect(self.delete_action.trigger)
         self.table.addAction(delete_key)
         self.table_stack = TableOrMessage(self.table, EMPTY_TEXTS.not_connected, self)
+        esc_clears_search(self.search_edit, self.table_stack.currentWidget)
         self.empty_label = self.table_stack.message
 
         self.detail = ImageDetail(self.retry_action, self.delete_action, self)

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from console.connection import EndpointSource, identity_of, not_connected
 from console.dialogs.add_host_dialog import AddHostDialog
 from console.dialogs.remove_host_dialog import RemoveHostDialog, removed_notice
+from console.kit.search_keys import esc_clears_search
 from console.models.hosts_model import KEY_ROLE, SORT_ROLE, Column, HostsModel
 from console.usage.sparkline_delegate import Metric, SparklineDelegate
 from console.usage.usage_store import UsageStore
@@ -162,6 +163,7 @@ class HostsPage(QWidget):
         self.table.addAction(delete_key)
 
         self.table_stack = TableOrMessage(self.table, TEXT_NOT_CONNECTED, self)
+        esc_clears_search(self.filter_edit, self.table_stack.currentWidget)
         self.empty_label = self.table_stack.message
 
         self.detail = HostDetailPanel(self, managed_pools, identity_of(endpoint), usage)

@@ -75,6 +75,8 @@ class TableOrMessage(QStackedWidget):
         self.message.setObjectName("placeholderText")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
+        # Reachable by Tab like the card pages' message, so a keyboard user hears why.
+        self.message.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.addWidget(table)
         self.addWidget(self.message)
 
