@@ -120,3 +120,50 @@ def test_tab_reaches_every_control_of_each_dialog(inventory_window, qtbot, name)
         missed = [f"{miss} (page {dialog.currentId()})" for miss in missed]
     dialog.reject()
     assert not missed, f"dialog {name!r}: Tab never reaches:\n  " + "\n  ".join(missed)
+
+
+# --- focus is always visible ----------------------------------------------------------------
+
+
+def test_the_focused_control_looks_different_from_the_others(qtbot):
+    """Each kind of control is drawn differently with the keyboard focus (the style sheet's
+    :focus rules), so a keyboard user sees where Tab went."""
+    from PySide6.QtWidgets import (
+        QCheckBox,
+        QLineEdit,
+        QListWidget,
+        QPushButton,
+        QTableWidget,
+        QVBoxLayout,
+    )
+
+    host = QWidget()
+    layout = QVBoxLayout(host)
+    primary = QPushButton("New pool…")
+    primary.setObjectName("primaryButton")
+    list_widget = QListWidget()
+    list_widget.addItems(["alpha", "beta"])
+    kinds: list[QWidget] = [
+        QPushButton("Delete…"),
+        primary,
+        QLineEdit("nfs-a"),
+        QCheckBox("Start at boot"),
+        list_widget,
+        QTableWidget(2, 2),
+    ]
+    resting = QPushButton("Elsewhere")  # holds the focus while each control is drawn without
+    for widget in [resting, *kinds]:
+        layout.addWidget(widget)
+    qtbot.addWidget(host)
+    host.show()
+    qtbot.waitExposed(host)
+    activate(qtbot, host)
+    for widget in kinds:
+        resting.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(resting.hasFocus, timeout=5000)
+        without = widget.grab().toImage()
+        widget.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(widget.hasFocus, timeout=5000)
+        with_focus = widget.grab().toImage()
+        assert with_focus.size() == without.size(), type(widget).__name__
+        assert with_focus != without, f"{type(widget).__name__} looks the same with the focus"
