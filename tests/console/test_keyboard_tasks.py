@@ -1,0 +1,121 @@
+"""Whole tasks from the main window by key events alone, each result read back from the
+coordinator: a pool with the Create Pool wizard and a cluster with the Create Cluster wizard.
+
+A real coordinator and two node daemons (libvirt test driver, no usage reports so a cluster's
+status does not follow this machine's load) on loopback; the window is connected to them. Each
+task starts at the page's shortcut (Ctrl+<n>), then Ctrl+N; values are typed with keyClicks,
+moved through with Tab, Alt+letters and Enter: no mouse, no widget method sets a value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from clients.coordinator import CoordinatorClient
+from console.clusters.create_cluster_wizard import DEFAULTS_ID, DRS_ID, HA_ID, HOSTS_ID, REVIEW_ID
+from console.identity_store import IdentityStore
+from console.main_window import MainWindow
+from domain.backoff import Backoff
+from domain.pools import Backend
+from localfleet import LocalFleet
+from proto.quantix.v1 import common_pb2 as cpb
+from proto.quantix.v1 import coordinator_pb2 as pb
+from tests.console.conftest import activate
+from tests.console.daemons import FLEET_HEARTBEAT_INTERVAL_S, START_TIMEOUT_S
+from tests.console.test_clusters_live import clusters_page, enter, focused, press
+from tests.console.test_storage_live import create_by_keyboard
+from tests.fleet_client import wait_registered
+
+HOSTS = ("host-a", "host-b")
+CTRL = Qt.KeyboardModifier.ControlModifier
+# Generous: this is about what happens, not how fast (CI machines can be slow).
+TIMEOUT_MS = 45_000
+
+
+@pytest.fixture
+def fleet(tmp_path, run) -> Iterator[LocalFleet]:
+    fleet = run(
+        LocalFleet.start(
+            tmp_path, HOSTS, heartbeat_interval_s=FLEET_HEARTBEAT_INTERVAL_S, report_usage=False
+        ),
+        START_TIMEOUT_S,
+    )
+    try:
+        run(wait_registered(fleet.coordinator_endpoint(), HOSTS), START_TIMEOUT_S)
+        yield fleet
+    finally:
+        run(fleet.stop(), 60)
+
+
+@pytest.fixture
+def window(qtbot, settings, run, fleet) -> Iterator[MainWindow]:
+    main = MainWindow(settings, IdentityStore())
+    main.watch._backoff = Backoff(initial=0.1, maximum=0.5)
+    main.resize(1440, 900)
+    main.show()
+    qtbot.waitExposed(main)
+    main.connect_to(fleet.coordinator_endpoint())
+    qtbot.waitUntil(lambda: main.model.rowCount() == len(HOSTS), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: main.pools_model.is_synced, timeout=TIMEOUT_MS)
+    yield main
+    if not main.closed.done():
+        main.close()
+        run(main.wait_closed(), 60)
+    main.deleteLater()
+
+
+async def coordinator_pool(fleet: LocalFleet, name: str) -> pb.Pool:
+    async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
+        return await client.get_pool(name)
+
+
+async def coordinator_cluster(fleet: LocalFleet, name: str) -> pb.Cluster:
+    async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
+        return await client.get_cluster(name)
+
+
+def test_a_local_pool_by_keyboard_is_in_the_coordinator(window, fleet, qtbot, run):
+    # Ctrl+3 (Storage), Ctrl+N, Alt+L (Local directory), Enter, the suggested name and path,
+    # Alt+N, Enter (hosts), Enter (Create).
+    name = create_by_keyboard(window, qtbot, Qt.Key.Key_L, Backend.LOCAL_DIR, lambda: None)
+    pool = run(coordinator_pool(fleet, name))
+    assert pool.spec.name == name
+    assert pool.spec.backend == cpb.POOL_BACKEND_LOCAL_DIR
+    qtbot.waitUntil(
+        lambda: run(coordinator_pool(fleet, name)).realization.phase == cpb.PHASE_READY,
+        timeout=TIMEOUT_MS,
+    )
+
+
+def test_a_cluster_by_keyboard_is_in_the_coordinator(window, fleet, qtbot, run):
+    activate(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_2, CTRL)
+    page = clusters_page(window)
+    qtbot.waitUntil(lambda: page.clusters.is_synced, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: page.isAncestorOf(focused()))
+    press(qtbot, Qt.Key.Key_N, CTRL)
+    qtbot.waitUntil(lambda: page.wizard is not None and page.wizard.isVisible())
+    wizard: Any = page.wizard
+    qtbot.waitUntil(lambda: wizard.isAncestorOf(focused()))
+    qtbot.keyClicks(focused(), "lab")
+    press(qtbot, Qt.Key.Key_Tab)
+    qtbot.keyClicks(focused(), "Keyboard lab")
+    enter(qtbot, wizard, HOSTS_ID)
+    press(qtbot, Qt.Key.Key_Space)  # host-a
+    press(qtbot, Qt.Key.Key_Down)
+    press(qtbot, Qt.Key.Key_Space)  # host-b
+    enter(qtbot, wizard, HA_ID)
+    enter(qtbot, wizard, DRS_ID)
+    enter(qtbot, wizard, DEFAULTS_ID)
+    enter(qtbot, wizard, REVIEW_ID)
+    press(qtbot, Qt.Key.Key_Return)  # Create
+    qtbot.waitUntil(lambda: page.wizard is None, timeout=TIMEOUT_MS)
+
+    cluster = run(coordinator_cluster(fleet, "lab"))
+    assert cluster.spec.name == "lab"
+    assert cluster.spec.description == "Keyboard lab"
+    assert list(cluster.hosts) == list(HOSTS)
