@@ -19,7 +19,13 @@ from clients.coordinator import CoordinatorClient
 from console.clusters.create_cluster_wizard import DEFAULTS_ID, DRS_ID, HA_ID, HOSTS_ID, REVIEW_ID
 from console.identity_store import IdentityStore
 from console.main_window import MainWindow
+from console.networks.create_network_wizard import ADDRESSING_ID, LINK_ID
+from console.networks.create_network_wizard import HOSTS_ID as NETWORK_HOSTS_ID
+from console.networks.create_network_wizard import NAME_ID as NETWORK_NAME_ID
+from console.networks.create_network_wizard import REVIEW_ID as NETWORK_REVIEW_ID
+from console.networks.networks_page import NetworksPage
 from domain.backoff import Backoff
+from domain.networks import NetworkType
 from domain.pools import Backend
 from localfleet import LocalFleet
 from proto.quantix.v1 import common_pb2 as cpb
@@ -32,6 +38,7 @@ from tests.fleet_client import wait_registered
 
 HOSTS = ("host-a", "host-b")
 CTRL = Qt.KeyboardModifier.ControlModifier
+ALT = Qt.KeyboardModifier.AltModifier
 # Generous: this is about what happens, not how fast (CI machines can be slow).
 TIMEOUT_MS = 45_000
 
@@ -71,6 +78,11 @@ def window(qtbot, settings, run, fleet) -> Iterator[MainWindow]:
 async def coordinator_pool(fleet: LocalFleet, name: str) -> pb.Pool:
     async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
         return await client.get_pool(name)
+
+
+async def coordinator_network(fleet: LocalFleet, name: str) -> pb.Network:
+    async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
+        return await client.get_network(name)
 
 
 async def coordinator_cluster(fleet: LocalFleet, name: str) -> pb.Cluster:
@@ -119,3 +131,47 @@ def test_a_cluster_by_keyboard_is_in_the_coordinator(window, fleet, qtbot, run):
     assert cluster.spec.name == "lab"
     assert cluster.spec.description == "Keyboard lab"
     assert list(cluster.hosts) == list(HOSTS)
+
+
+def test_a_nat_network_by_keyboard_is_in_the_coordinator(window, fleet, qtbot, run):
+    # A NAT network is a libvirt network only (no host bridge or VLAN of the node's own), so the
+    # test-driver fleet carries it: no network namespaces needed, unlike switches.
+    activate(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_5, CTRL)
+    page = window.page("networks")
+    assert isinstance(page, NetworksPage)
+    qtbot.waitUntil(lambda: page.networks.is_synced, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: page.isAncestorOf(focused()))
+    press(qtbot, Qt.Key.Key_N, CTRL)
+    qtbot.waitUntil(lambda: page.wizard is not None and page.wizard.isVisible())
+    wizard: Any = page.wizard
+    qtbot.waitUntil(lambda: wizard.isAncestorOf(focused()))
+    press(qtbot, Qt.Key.Key_A, ALT)  # N&AT
+    # A mnemonic clicks a button a moment later (QAbstractButton.animateClick): wait for it.
+    qtbot.waitUntil(lambda: wizard.network_type() is NetworkType.NAT)
+    enter(qtbot, wizard, NETWORK_NAME_ID)
+    qtbot.keyClicks(focused(), "kbnet")
+    press(qtbot, Qt.Key.Key_Tab)
+    qtbot.keyClicks(focused(), "Keyboard net")
+    enter(qtbot, wizard, ADDRESSING_ID)
+    qtbot.keyClicks(focused(), "10.31.0.0/24")  # the gateway follows: 10.31.0.1
+    enter(qtbot, wizard, LINK_ID)
+    enter(qtbot, wizard, NETWORK_HOSTS_ID)
+    press(qtbot, Qt.Key.Key_O, ALT)  # &Only the hosts ticked below
+    # Until that click lands the list (and its label's Alt+H) is disabled.
+    qtbot.waitUntil(wizard.hosts_page.only.isChecked)
+    press(qtbot, Qt.Key.Key_H, ALT)  # &Hosts: the list
+    press(qtbot, Qt.Key.Key_Space)  # host-a
+    enter(qtbot, wizard, NETWORK_REVIEW_ID)
+    press(qtbot, Qt.Key.Key_Return)  # Create
+    qtbot.waitUntil(lambda: page.wizard is None, timeout=TIMEOUT_MS)
+
+    network = run(coordinator_network(fleet, "kbnet"))
+    assert network.spec.type == cpb.NETWORK_TYPE_NAT
+    assert network.spec.description == "Keyboard net"
+    assert (network.spec.subnet, network.spec.gateway) == ("10.31.0.0/24", "10.31.0.1")
+    assert list(network.spec.hosts) == ["host-a"]
+    qtbot.waitUntil(
+        lambda: run(coordinator_network(fleet, "kbnet")).realization.phase == cpb.PHASE_READY,
+        timeout=TIMEOUT_MS,
+    )
