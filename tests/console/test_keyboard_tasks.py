@@ -1,14 +1,18 @@
 """Whole tasks from the main window by key events alone, each result read back from the
-coordinator: a pool with the Create Pool wizard and a cluster with the Create Cluster wizard.
+coordinator: a pool with the Create Pool wizard, a cluster with the Create Cluster wizard, a
+NAT network with the Create Network wizard and an ISO with the Upload ISO dialog.
 
 A real coordinator and two node daemons (libvirt test driver, no usage reports so a cluster's
 status does not follow this machine's load) on loopback; the window is connected to them. Each
 task starts at the page's shortcut (Ctrl+<n>), then Ctrl+N; values are typed with keyClicks,
 moved through with Tab, Alt+letters and Enter: no mouse, no widget method sets a value.
+The upload needs a pool that stores bytes (the test driver stores none): it runs on the real
+libvirtd with the fleet, pool and window of tests.console.test_images_live.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +22,7 @@ from PySide6.QtCore import Qt
 from clients.coordinator import CoordinatorClient
 from console.clusters.create_cluster_wizard import DEFAULTS_ID, DRS_ID, HA_ID, HOSTS_ID, REVIEW_ID
 from console.identity_store import IdentityStore
+from console.images.images_page import ImagesPage
 from console.main_window import MainWindow
 from console.networks.create_network_wizard import ADDRESSING_ID, LINK_ID
 from console.networks.create_network_wizard import HOSTS_ID as NETWORK_HOSTS_ID
@@ -26,19 +31,28 @@ from console.networks.create_network_wizard import REVIEW_ID as NETWORK_REVIEW_I
 from console.networks.networks_page import NetworksPage
 from domain.backoff import Backoff
 from domain.networks import NetworkType
-from domain.pools import Backend
+from domain.pools import Backend, LocalDirSource, PoolSpec
 from localfleet import LocalFleet
 from proto.quantix.v1 import common_pb2 as cpb
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.console.conftest import activate
 from tests.console.daemons import FLEET_HEARTBEAT_INTERVAL_S, START_TIMEOUT_S
 from tests.console.test_clusters_live import clusters_page, enter, focused, press
+from tests.console.test_create_network_wizard import type_text
+from tests.console.test_images_live import SETTLE_TIMEOUT_MS, pool, sources
+from tests.console.test_images_live import window as libvirtd_window
+from tests.console.test_storage_libvirtd import HOST, pool_names, real_fleet
 from tests.console.test_storage_live import create_by_keyboard
 from tests.fleet_client import wait_registered
+from wire.pool_codec import spec_to_pb
+
+# Fixtures used by name: the upload's real fleet, its READY dir pool and the window on them.
+__all__ = ["libvirtd_window", "pool", "pool_names", "real_fleet", "sources"]
 
 HOSTS = ("host-a", "host-b")
 CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier
+MiB = 1024**2
 # Generous: this is about what happens, not how fast (CI machines can be slow).
 TIMEOUT_MS = 45_000
 
@@ -175,3 +189,73 @@ def test_a_nat_network_by_keyboard_is_in_the_coordinator(window, fleet, qtbot, r
         lambda: run(coordinator_network(fleet, "kbnet")).realization.phase == cpb.PHASE_READY,
         timeout=TIMEOUT_MS,
     )
+
+
+@pytest.fixture
+def first_pool(tmp_path, run, real_fleet, pool_names) -> str:
+    """A second READY dir pool on real-host whose name sorts before ``pool``'s, so the Upload
+    dialog offers it first and the test has to choose ``pool`` by keys."""
+    name = pool_names("a")
+    directory = tmp_path / "first-pool"
+    directory.mkdir()
+    spec = PoolSpec(name, Backend.LOCAL_DIR, LocalDirSource(str(directory)), hosts=(HOST,))
+
+    async def create() -> None:
+        async with CoordinatorClient(real_fleet.coordinator_endpoint()) as client:
+            await client.create_pool(spec_to_pb(spec, include_secrets=True))
+
+    run(create())
+    return name
+
+
+async def coordinator_images(fleet: LocalFleet) -> list[pb.Image]:
+    async with CoordinatorClient(fleet.coordinator_endpoint()) as client:
+        return list((await client.list_images()).images)
+
+
+def test_an_iso_uploaded_by_keyboard_is_in_the_coordinator(
+    first_pool, libvirtd_window, pool, real_fleet, sources, qtbot, run
+):
+    window = libvirtd_window
+    qtbot.waitUntil(
+        lambda: (
+            (p := window.pools_model.pool(first_pool)) is not None
+            and p.realization.phase == cpb.PHASE_READY
+        ),
+        timeout=SETTLE_TIMEOUT_MS,
+    )
+    path = sources / "keyboard.iso"
+    path.write_bytes(os.urandom(3 * MiB))  # random: no zero runs sent as holes
+
+    activate(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
+    page = window.page("images")
+    assert isinstance(page, ImagesPage)
+    qtbot.waitUntil(page.upload_action.isEnabled, timeout=SETTLE_TIMEOUT_MS)
+    press(qtbot, Qt.Key.Key_U, CTRL)
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible())
+    dialog: Any = page.dialog
+    qtbot.waitUntil(lambda: dialog.isAncestorOf(focused()))
+    assert focused() is dialog.file_row.editor
+    type_text(qtbot, str(path))
+    press(qtbot, Qt.Key.Key_P, ALT)  # &Pool: the other pool is offered first
+    assert focused() is dialog.target_combo
+    assert dialog.target_combo.currentText().startswith(first_pool)
+    type_text(qtbot, pool)  # type-ahead in the list of pools
+    assert dialog.target_combo.currentText().startswith(pool)
+    try:
+        qtbot.waitUntil(dialog.ok_button.isEnabled)
+    except AssertionError:
+        raise AssertionError(dialog.reason.text()) from None
+    press(qtbot, Qt.Key.Key_Return)  # Upload
+    qtbot.waitUntil(lambda: page.dialog is None, timeout=TIMEOUT_MS)
+
+    def uploaded() -> pb.Image | None:
+        found = [i for i in run(coordinator_images(real_fleet)) if i.name == "keyboard.iso"]
+        return found[0] if found and found[0].phase == cpb.IMAGE_PHASE_READY else None
+
+    qtbot.waitUntil(lambda: uploaded() is not None, timeout=SETTLE_TIMEOUT_MS)
+    image = uploaded()
+    assert image is not None
+    assert (image.pool, image.host, image.kind) == (pool, HOST, cpb.IMAGE_KIND_ISO)
+    assert image.facts.size_bytes == path.stat().st_size == 3 * MiB
