@@ -192,9 +192,10 @@ def test_a_nat_network_by_keyboard_is_in_the_coordinator(window, fleet, qtbot, r
 
 
 @pytest.fixture
-def first_pool(tmp_path, run, real_fleet, pool_names) -> str:
+def first_pool(tmp_path, run, real_fleet, pool_names, pool) -> str:
     """A second READY dir pool on real-host whose name sorts before ``pool``'s, so the Upload
-    dialog offers it first and the test has to choose ``pool`` by keys."""
+    dialog offers it first and the test has to choose ``pool`` by keys. Made after ``pool``,
+    which waits for real-host to register (a pool on an unknown host is refused)."""
     name = pool_names("a")
     directory = tmp_path / "first-pool"
     directory.mkdir()
