@@ -52,7 +52,8 @@ class AddHostsDialog(QDialog):
         intro.setWordWrap(True)
         self.picker = HostPicker(self)
         self.picker.set_hosts(free, NO_FREE_HOSTS)
-        self.footer = dialog_footer(self, "&Add")
+        # "A&dd": Alt+A is the host picker's "Select &all".
+        self.footer = dialog_footer(self, "A&dd")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.picker, 1)

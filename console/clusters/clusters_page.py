@@ -41,6 +41,7 @@ from console.clusters.usage_hook import ClusterUsage, GraphFactory, UsageSource
 from console.kit.background import Background
 from console.kit.commands import acts_on_selection, key_alias
 from console.kit.palette_items import PaletteObject
+from console.kit.search_keys import esc_clears_search
 from console.models.hosts_model import HostsModel
 from console.models.pools_model import PoolsModel
 from console.networks.networks_model import NetworksModel
@@ -150,6 +151,7 @@ class ClustersPage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._update_actions)
         key_alias(self.delete_action, self.table, QKeySequence.StandardKey.Delete)
         self.table_stack = TableOrMessage(self.table, EMPTY_TEXTS.not_connected, self)
+        esc_clears_search(self.search_edit, self.table_stack.currentWidget)
 
         list_panel = QWidget(self)
         list_layout = QVBoxLayout(list_panel)

@@ -53,6 +53,7 @@ from console.images.upload_dialog import UploadDialog
 from console.kit.card_model import KEY_ROLE
 from console.kit.commands import acts_on_selection, key_alias
 from console.kit.palette_items import PaletteObject, model_objects
+from console.kit.search_keys import esc_clears_search
 from console.models.pools_model import PoolsModel
 from console.watch import ConnectionState, EmptyListTexts, Phase
 from console.widgets.detail_parts import action_button
@@ -193,6 +194,7 @@ class ImagesPage(QWidget):
         self.table.customContextMenuRequested.connect(self._on_context_menu)
         key_alias(self.delete_action, self.table, QKeySequence.StandardKey.Delete)
         self.table_stack = TableOrMessage(self.table, EMPTY_TEXTS.not_connected, self)
+        esc_clears_search(self.search_edit, self.table_stack.currentWidget)
         self.empty_label = self.table_stack.message
 
         self.detail = ImageDetail(self.retry_action, self.delete_action, self)

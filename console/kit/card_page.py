@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from console.kit.card_filter import CardFilterProxy, PhaseFilter
 from console.kit.card_view import StatusCardView
 from console.kit.phase_text import plural
+from console.kit.search_keys import esc_clears_search
 from console.watch import ConnectionState, EmptyListTexts, Phase
 
 TabT = TypeVar("TabT", bound=PhaseFilter)
@@ -144,6 +145,7 @@ class CardPage(QWidget, Generic[TabT]):
         self.cards_stack = QStackedWidget(self)
         self.cards_stack.addWidget(self.view)
         self.cards_stack.addWidget(self.empty_label)
+        esc_clears_search(self.search_edit, self.cards_stack.currentWidget)
 
     def add_button(self, button: QWidget) -> None:
         """A button in the top bar, left of the search field."""

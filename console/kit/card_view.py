@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
 from console.kit.card_delegate import StatusCardDelegate
 from console.kit.card_layout import CARD_SIZE
+from console.kit.list_keys import keyboard_list
 
 # Room between cards: the view adds it on every side of each card.
 CARD_SPACING = 6
@@ -46,7 +47,7 @@ class StatusCardView(QListView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.verticalScrollBar().setSingleStep(24)
         self.setMouseTracking(True)  # hover borders
-        self.setTabKeyNavigation(False)
+        keyboard_list(self)
         self.card_delegate = StatusCardDelegate(self)
         self.setItemDelegate(self.card_delegate)
 

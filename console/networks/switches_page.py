@@ -27,6 +27,7 @@ from clients.coordinator import CoordinatorClient
 from clients.present_switches import port_group_text, teaming_text
 from console.connection import EndpointSource
 from console.kit.commands import acts_on_selection
+from console.kit.list_keys import keyboard_list
 from console.kit.palette_items import PaletteObject, model_objects
 from console.kit.phase_text import phase_label
 from console.models.hosts_model import HostsModel
@@ -74,6 +75,7 @@ class SwitchesPage(QWidget):
         self.list.setObjectName("switchList")
         self.list.setAccessibleName("Distributed switches")
         self.list.setModel(switches)
+        keyboard_list(self.list)
         list_label = QLabel("S&witches:", self)
         list_label.setBuddy(self.list)
 
@@ -88,6 +90,7 @@ class SwitchesPage(QWidget):
         self.table.setObjectName("switchMatrix")
         self.table.setAccessibleName("Hosts and their uplinks")
         self.table.setModel(self.matrix)
+        keyboard_list(self.table)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)

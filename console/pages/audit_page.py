@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from clients.present_audit import entry_text
 from console.connection import EndpointSource, not_connected
+from console.kit.search_keys import esc_clears_search
 from console.models.audit_model import AuditModel
 from console.watch import ConnectionState, Phase
 from console.widgets.list_page_parts import PageTopBar, TableOrMessage, setup_row_table
@@ -86,6 +87,7 @@ class AuditPage(QWidget):
         self.detail_label.setVisible(False)
 
         self.table_stack = TableOrMessage(self.table, TEXT_NOT_CONNECTED, self)
+        esc_clears_search(self.filter_edit, self.table_stack.currentWidget)
         self.empty_label = self.table_stack.message
 
         layout = QVBoxLayout(self)

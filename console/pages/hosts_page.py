@@ -38,6 +38,7 @@ from console.dialogs.remove_host_dialog import RemoveHostDialog, removed_notice
 from console.kit.background import Background
 from console.kit.commands import ON_SELECTION, acts_on_selection, key_alias
 from console.kit.palette_items import PaletteObject
+from console.kit.search_keys import esc_clears_search
 from console.models.hosts_model import KEY_ROLE, SORT_ROLE, Column, HostsModel
 from console.usage.sparkline_delegate import Metric, SparklineDelegate
 from console.usage.usage_store import UsageStore
@@ -172,6 +173,7 @@ class HostsPage(QWidget):
         key_alias(self.remove_action, self.table, QKeySequence.StandardKey.Delete)
 
         self.table_stack = TableOrMessage(self.table, TEXT_NOT_CONNECTED, self)
+        esc_clears_search(self.filter_edit, self.table_stack.currentWidget)
         self.empty_label = self.table_stack.message
 
         self.detail = HostDetailPanel(self, managed_pools, identity_of(endpoint), usage)

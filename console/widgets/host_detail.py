@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from clients import present
 from console.connection import IdentitySource, no_identity
 from console.kit.card_style import USAGE_TEXT
+from console.kit.list_keys import keyboard_list
 from console.latest_task import LatestTask
 from console.node_detail import HostDetail, fetch_host_detail
 from console.usage.usage_graph import UsageGraph
@@ -64,6 +65,7 @@ def _table(parent: QWidget, headers: Sequence[str]) -> QTableWidget:
     table.horizontalHeader().setStretchLastSection(True)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.setWordWrap(False)
+    keyboard_list(table)
     return table
 
 

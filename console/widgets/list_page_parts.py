@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.kit.list_keys import keyboard_list
+
 
 class PageTopBar(QHBoxLayout):
     """``Title  summary ........ [buttons] Filter: [____]``; buttons go in ``add_button``."""
@@ -54,7 +56,7 @@ def setup_row_table(table: QTableView, accessible_name: str) -> None:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)
-    table.setTabKeyNavigation(False)
+    keyboard_list(table)  # Tab leaves the table, Tab into it selects the first row
     table.verticalHeader().setVisible(False)
     table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     header = table.horizontalHeader()
@@ -73,6 +75,8 @@ class TableOrMessage(QStackedWidget):
         self.message.setObjectName("placeholderText")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
+        # Reachable by Tab like the card pages' message, so a keyboard user hears why.
+        self.message.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.addWidget(table)
         self.addWidget(self.message)
 

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.kit.list_keys import keyboard_list
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -36,7 +38,7 @@ def make_table(parent: QWidget, headers: Sequence[str], name: str) -> QTableWidg
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setAlternatingRowColors(True)
-    table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
+    keyboard_list(table)  # Tab leaves the table (arrows move in it) and selects a first row
     table.setWordWrap(False)
     table.verticalHeader().setVisible(False)
     header = table.horizontalHeader()

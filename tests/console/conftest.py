@@ -168,3 +168,39 @@ def one_host_fleet(tmp_path: Path, run: LoopRunner) -> Iterator[Any]:
         yield fleet
     finally:
         run(fleet.stop(), 60)
+
+
+# Models the inventory fills, with the rows each holds once the whole inventory has arrived.
+INVENTORY_ROWS = {
+    "hosts": 3,
+    "pools": 3,
+    "discovered_pools": 1,
+    "networks": 2,
+    "switches": 1,
+    "clusters": 2,
+    "images": 6,
+    "audit": 2,
+}
+
+
+@pytest.fixture
+def inventory_window(window: Any, run: LoopRunner, qtbot: Any, tmp_path: Path) -> Iterator[Any]:
+    """The main window connected (mutual TLS, loopback) to a scripted Watch serving a realistic
+    inventory (tests.console.inventory): every page has rows, selections and enabled actions."""
+    from tests.console.inventory import InventoryWatchServer
+
+    server = InventoryWatchServer(FleetTrust(tmp_path / "inventory-pki"))
+    run(server.start())
+    try:
+        window.connect_to(server.endpoint)
+
+        def filled() -> bool:
+            return all(
+                window.models[key].rowCount() >= rows  # type: ignore[attr-defined]
+                for key, rows in INVENTORY_ROWS.items()
+            )
+
+        qtbot.waitUntil(filled, timeout=15_000)
+        yield window
+    finally:
+        run(server.stop())
