@@ -21,6 +21,7 @@ import qasync
 from PySide6.QtWidgets import QApplication
 
 from clients.channels import Endpoint
+from console.child_entry import run_child_if_asked
 from console.main_window import MainWindow
 from console.settings import APPLICATION, ORGANIZATION
 from console.style import apply_style
@@ -105,7 +106,11 @@ async def run_console(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    # A child of the bundled console (its demo's daemons): run that module, nothing else.
+    if run_child_if_asked(argv):
+        return 0
+    args = parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
