@@ -57,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
         "without it the connect dialog opens for that address and recalls the identity kept "
         "in your keyring",
     )
+    parser.add_argument(
+        "--check-shows-host",
+        metavar="NAME",
+        help="install check (with --coordinator and --identity): exit 0 once the Hosts page "
+        "lists host NAME connected, 1 with the reason after a deadline",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="log what the console does")
     return parser
 
@@ -76,6 +82,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
             args.identity = load_identity(Path(args.identity))
         except PkiError as error:
             parser.error(f"--identity: {error}")
+    if args.check_shows_host is not None and args.identity is None:
+        parser.error("--check-shows-host: goes with --coordinator and --identity")
     return args
 
 
@@ -93,6 +101,14 @@ async def run_console(args: argparse.Namespace) -> int:
     window = MainWindow()
     window.show()
     install_stop_signals(window)
+    if args.check_shows_host:
+        from console.install_check import check_shows_host
+
+        endpoint = Endpoint(args.coordinator, args.identity)
+        status = await check_shows_host(window, endpoint, args.check_shows_host)
+        window.shut_down()
+        await window.wait_closed()
+        return status
     if args.demo:
         window.start_demo()
     elif args.coordinator and args.identity:
