@@ -2,7 +2,7 @@
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test setup lint stubs bench
+.PHONY: demo test setup lint stubs bench packages
 
 setup:
 	./packaging/bootstrap.sh
@@ -17,6 +17,14 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	VENV=$(VENV) ./packaging/run-tests.sh
+	$(MAKE) packages
+	./packaging/check-packages.sh
+
+# The console bundle (dist/quantix-console/) and the three .debs (dist/*.deb), each built from
+# a venv of its own runtime requirements (never the dev venv): see packaging/.
+packages: setup
+	./packaging/build-bundle.sh
+	./packaging/build-debs.sh
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

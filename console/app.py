@@ -21,6 +21,7 @@ import qasync
 from PySide6.QtWidgets import QApplication
 
 from clients.channels import Endpoint
+from console.child_entry import run_child_if_asked
 from console.main_window import MainWindow
 from console.settings import APPLICATION, ORGANIZATION
 from console.style import apply_style
@@ -57,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
         "without it the connect dialog opens for that address and recalls the identity kept "
         "in your keyring",
     )
+    parser.add_argument(
+        "--check-shows-host",
+        metavar="NAME",
+        help="install check (with --coordinator and --identity): exit 0 once the Hosts page "
+        "lists host NAME connected, 1 with the reason after a deadline",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="log what the console does")
     parser.add_argument("--version", action="version", version=version_line(parser.prog))
     return parser
@@ -77,6 +84,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
             args.identity = load_identity(Path(args.identity))
         except PkiError as error:
             parser.error(f"--identity: {error}")
+    if args.check_shows_host is not None and args.identity is None:
+        parser.error("--check-shows-host: goes with --coordinator and --identity")
     return args
 
 
@@ -94,6 +103,14 @@ async def run_console(args: argparse.Namespace) -> int:
     window = MainWindow()
     window.show()
     install_stop_signals(window)
+    if args.check_shows_host:
+        from console.install_check import check_shows_host
+
+        endpoint = Endpoint(args.coordinator, args.identity)
+        status = await check_shows_host(window, endpoint, args.check_shows_host)
+        window.shut_down()
+        await window.wait_closed()
+        return status
     if args.demo:
         window.start_demo()
     elif args.coordinator and args.identity:
@@ -107,7 +124,11 @@ async def run_console(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    # A child of the bundled console (its demo's daemons): run that module, nothing else.
+    if run_child_if_asked(argv):
+        return 0
+    args = parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

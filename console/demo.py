@@ -13,7 +13,6 @@ import asyncio
 import logging
 import os
 import secrets
-import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -80,13 +79,10 @@ class DemoHostNet:
         await self._run("remove", *DEMO_NICS)
 
     async def _run(self, *args: str) -> None:
+        from localfleet.launch import python_module_command
+
         child = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "localfleet.netns_process",
-            args[0],
-            self.run_id,
-            *args[1:],
+            *python_module_command("localfleet.netns_process", args[0], self.run_id, *args[1:]),
             stderr=asyncio.subprocess.PIPE,
         )
         _, err = await child.communicate()

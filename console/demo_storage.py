@@ -31,8 +31,6 @@ STORAGE_POOL = "demo-images"
 # loaded machine room; a libvirt that has not answered by then is not going to.
 LIBVIRT_CHECK_TIMEOUT_S = 20.0
 
-_CHECK = "import libvirt, sys; libvirt.open(sys.argv[1]).close()"
-
 
 def images_dir() -> Path:
     """Where the demo pool keeps its images: $XDG_DATA_HOME/quantix/demo-images."""
@@ -43,17 +41,17 @@ def images_dir() -> Path:
 async def libvirt_unavailable() -> str:
     """Why host-d cannot run here ("" when it can): opens the URI in a child process, so a
     libvirt that hangs or a missing libvirt-python never blocks or breaks the console."""
+    from localfleet.launch import python_module_command
+
     try:
         child = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-c",
-            _CHECK,
-            STORAGE_URI,
+            # This module's own __main__ (below): a bundled console has no `python -c`.
+            *python_module_command(__name__, STORAGE_URI),
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.PIPE,
         )
     except OSError as error:
-        return f"cannot start Python to ask libvirt: {error}"
+        return f"cannot start a child process to ask libvirt: {error}"
     try:
         _, err = await asyncio.wait_for(child.communicate(), LIBVIRT_CHECK_TIMEOUT_S)
     except TimeoutError:
@@ -79,3 +77,14 @@ def pool_spec() -> common_pb2.PoolSpec:
         hosts=(STORAGE_HOST,),
     )
     return spec_to_pb(spec, include_secrets=False)
+
+
+def _open_and_close(uri: str) -> None:
+    """The child's side of :func:`libvirt_unavailable`: exit 0 when ``uri`` opens."""
+    import libvirt
+
+    libvirt.open(uri).close()
+
+
+if __name__ == "__main__":
+    _open_and_close(sys.argv[1])

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 
+from localfleet.launch import python_module_command
 from localfleet.netns import HostNet, Nic
 
 
@@ -23,7 +24,7 @@ def host_args(nics: Mapping[str, Sequence[tuple[str, int]]]) -> list[str]:
 def in_child(command: str, run_id: str, args: Sequence[str]) -> None:
     """Run ``command`` in a child process and wait (a test's fixture: its process runs Qt)."""
     done = subprocess.run(
-        [sys.executable, "-m", "localfleet.netns_process", command, run_id, *args],
+        python_module_command("localfleet.netns_process", command, run_id, *args),
         capture_output=True,
         text=True,
         check=False,

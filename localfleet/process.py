@@ -6,9 +6,10 @@ import asyncio
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
+
+from localfleet.launch import python_module_command
 
 # A daemon imports grpc, protobuf and (for nodes) libvirt before it binds: about 0.5 s on an
 # idle machine, several seconds on a loaded 2-core CI machine starting 20 of them at once.
@@ -55,17 +56,15 @@ class DaemonProcess:
 
     def spawn(self) -> None:
         self.port_file.unlink(missing_ok=True)
-        command = [
-            sys.executable,
-            "-m",
-            # Dies with this process (see localfleet.child), then runs the daemon's module.
+        # Dies with this process (see localfleet.child), then runs the daemon's module.
+        command = python_module_command(
             "localfleet.child",
             str(os.getpid()),
             self.module,
             *self.args,
             "--port-file",
             str(self.port_file),
-        ]
+        )
         with self.log_file.open("ab") as log:
             self._proc = subprocess.Popen(
                 command,
