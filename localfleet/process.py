@@ -61,6 +61,10 @@ class DaemonProcess:
             "localfleet.child",
             str(os.getpid()),
             self.module,
+            # Not this machine's /etc/quantix/*.toml (an installed package's): a local fleet
+            # is made of its flags alone. An explicit --config in args comes later and wins.
+            "--config",
+            os.devnull,
             *self.args,
             "--port-file",
             str(self.port_file),
