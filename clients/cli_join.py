@@ -6,7 +6,7 @@ import argparse
 import time
 from typing import Any
 
-from clients.cli_format import format_table, print_json
+from clients.cli_format import add_output_flags, format_table, print_data, structured
 from clients.coordinator import CoordinatorClient
 from clients.present import clock_time, timestamp_seconds
 from clients.present_join import (
@@ -39,24 +39,24 @@ def add_command(hosts_cmd: Any) -> None:
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--list", action="store_true", help="list tokens instead (never secrets)")
     what.add_argument("--revoke", metavar="ID", help="revoke the token with this ID")
-    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+    add_output_flags(parser)
 
 
 async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
     if args.list:
-        await _list(client, args.json)
+        await _list(client, args.output)
     elif args.revoke is not None:
         token = await client.revoke_join_token(validate_token_id(args.revoke, "--revoke"))
-        if args.json:
-            print_json(token_summary(token))
+        if structured(args.output):
+            print_data(token_summary(token), args.output)
         else:
             print(f"Join token {token.id}: {token_state_text(token, time.time())}.")
     else:
         ttl = parse_ttl(args.ttl) if args.ttl is not None else DEFAULT_JOIN_TTL_S
         address = validate_address(args.address, "--address") if args.address else ""
         join, token = await client.create_join_token(ttl, address)
-        if args.json:
-            print_json(new_token_summary(join, token))
+        if structured(args.output):
+            print_data(new_token_summary(join, token), args.output)
             return
         print(f"Join token {token.id}. {token_validity_text(token, time.time())}.")
         print(f"Join string:\n  {join}")
@@ -64,10 +64,10 @@ async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
         print(f"  {join_command(join)}")
 
 
-async def _list(client: CoordinatorClient, as_json: bool) -> None:
+async def _list(client: CoordinatorClient, output: str) -> None:
     tokens = await client.list_join_tokens()
-    if as_json:
-        print_json([token_summary(token) for token in tokens])
+    if structured(output):
+        print_data([token_summary(token) for token in tokens], output)
         return
     now = time.time()
     rows = [
