@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cli_join.add_command(hosts_cmd)
     cli_usage.add_command(hosts_cmd)
+    cli_join.add_commands(topics)
     cli_pools.add_commands(topics)
     cli_networks.add_commands(topics)
     cli_switches.add_commands(topics)
@@ -196,6 +197,8 @@ async def run(args: argparse.Namespace) -> None:
                 await cli_tasks.run(client, args)
             elif args.topic == "audit":
                 await cli_audit.run(client, args)
+            elif args.topic == "join-tokens":
+                await cli_join.run_kind(client, args)
             elif args.command == "join-token":
                 await cli_join.run(client, args)
             elif args.command == "usage":
