@@ -1,7 +1,7 @@
 """quantixctl: the command line for scripted and keyboard-driven admin sessions.
 
-Prints tables for people and ``--json`` for scripts. Any failure is one line on stderr that
-names what failed and why, and a non-zero exit status.
+Prints tables for people and ``--output json|yaml`` for scripts (``--json`` is kept). Any
+failure is one line on stderr that names what failed and why, and a non-zero exit status.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import grpc
 from clients import (
     cli_audit,
     cli_clusters,
+    cli_completion,
     cli_images,
     cli_join,
     cli_networks,
@@ -31,12 +32,14 @@ from clients import (
     present,
 )
 from clients.channels import Endpoint
-from clients.cli_format import format_table, print_json
+from clients.cli_format import add_output_flags, format_table, print_data, structured
 from clients.cli_realized import NotAsAsked
+from clients.cli_verbs import add_verb, hide_aliases
 from clients.coordinator import CoordinatorClient
 from clients.errors import describe_rpc_error
 from domain.errors import ValidationError
 from domain.validation import validate_address, validate_hostname
+from domain.version import version_line
 from trust.credentials import Identity, load_identity
 from trust.files import PkiError
 
@@ -58,33 +61,31 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="your identity file from `quantixctl pki issue-admin` (default: $QUANTIX_IDENTITY)",
     )
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--version", action="version", version=version_line("quantixctl"))
+    add_output_flags(parser, top=True)
     topics = parser.add_subparsers(dest="topic", required=True)
 
     hosts = topics.add_parser("hosts", help="hypervisor hosts (nodes)")
     hosts_cmd = hosts.add_subparsers(dest="command", required=True)
     hosts_list = hosts_cmd.add_parser("list", help="every registered host with its status")
-    hosts_list.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+    add_output_flags(hosts_list)
     show = hosts_cmd.add_parser("show", help="one host with all its facts")
     show.add_argument("name")
-    show.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+    add_output_flags(show)
     maintenance = hosts_cmd.add_parser("maintenance", help="put a host in or out of maintenance")
     maintenance.add_argument("name")
     maintenance.add_argument("state", choices=("on", "off"))
-    maintenance.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
-    remove = hosts_cmd.add_parser(
-        "remove",
-        help="forget a host that is gone (refused while pools are assigned to it, unless --force)",
+    add_output_flags(maintenance)
+    add_verb(
+        hosts_cmd,
+        "delete",
+        "forget a host that is gone (refused while pools are assigned to it, unless --force)",
+        _host_delete_arguments,
+        old_names=("remove",),
     )
-    remove.add_argument("name")
-    remove.add_argument(
-        "--force",
-        action="store_true",
-        help="take it off its pools without contacting it (its storage is left as it is)",
-    )
-    remove.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
     cli_join.add_command(hosts_cmd)
     cli_usage.add_command(hosts_cmd)
+    cli_join.add_commands(topics)
     cli_pools.add_commands(topics)
     cli_networks.add_commands(topics)
     cli_switches.add_commands(topics)
@@ -93,13 +94,25 @@ def build_parser() -> argparse.ArgumentParser:
     cli_tasks.add_commands(topics)
     cli_audit.add_command(topics)
     cli_pki.add_commands(topics)
+    cli_completion.add_command(topics)
+    hide_aliases(parser)
     return parser
 
 
-async def _hosts_list(client: CoordinatorClient, as_json: bool) -> None:
+def _host_delete_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="take it off its pools without contacting it (its storage is left as it is)",
+    )
+    add_output_flags(parser)
+
+
+async def _hosts_list(client: CoordinatorClient, output: str) -> None:
     reply = await client.list_nodes()
-    if as_json:
-        print_json([present.node_summary(node) for node in reply.nodes])
+    if structured(output):
+        print_data([present.node_summary(node) for node in reply.nodes], output)
         return
     now = time.time()
     rows = [
@@ -118,9 +131,9 @@ async def _hosts_list(client: CoordinatorClient, as_json: bool) -> None:
     print(format_table(rows, headers) if rows else "No hosts registered.")
 
 
-def _print_node(node: Any, as_json: bool) -> None:
-    if as_json:
-        print_json(present.node_detail(node))
+def _print_node(node: Any, output: str) -> None:
+    if structured(output):
+        print_data(present.node_detail(node), output)
         return
     info = node.host_info
     now = time.time()
@@ -149,9 +162,9 @@ def _print_node(node: Any, as_json: bool) -> None:
         print(f"{label.ljust(width)}  {value}")
 
 
-def _print_removed(name: str, pools: list[str], as_json: bool) -> None:
-    if as_json:
-        print_json({"removed": name, "pools_released": pools})
+def _print_removed(name: str, pools: list[str], output: str) -> None:
+    if structured(output):
+        print_data({"removed": name, "pools_released": pools}, output)
         return
     print(f"Host {name} removed.")
     if pools:
@@ -161,6 +174,9 @@ def _print_removed(name: str, pools: list[str], as_json: bool) -> None:
 async def run(args: argparse.Namespace) -> None:
     if args.topic == "pki":
         cli_pki.run(args)  # local files: no coordinator is contacted
+        return
+    if args.topic == "completion":
+        print(cli_completion.script(build_parser(), args.shell))  # from the parser alone
         return
     if args.topic == "hosts" and args.command == "usage":
         cli_usage.checked(args)  # a bad HOST or --window is told before anything is read
@@ -181,21 +197,23 @@ async def run(args: argparse.Namespace) -> None:
                 await cli_tasks.run(client, args)
             elif args.topic == "audit":
                 await cli_audit.run(client, args)
+            elif args.topic == "join-tokens":
+                await cli_join.run_kind(client, args)
             elif args.command == "join-token":
                 await cli_join.run(client, args)
             elif args.command == "usage":
                 await cli_usage.run(client, args)
             elif args.command == "list":
-                await _hosts_list(client, args.json)
+                await _hosts_list(client, args.output)
             elif args.command == "show":
-                _print_node(await client.get_node(args.name), args.json)
+                _print_node(await client.get_node(args.name), args.output)
             elif args.command == "maintenance":
                 node = await client.set_maintenance(args.name, args.state == "on")
-                _print_node(node, args.json)
-            elif args.command == "remove":
+                _print_node(node, args.output)
+            elif args.command == "delete":
                 name = validate_hostname(args.name, "name")
                 reply = await client.remove_node(name, args.force)
-                _print_removed(name, list(reply.pools_released), args.json)
+                _print_removed(name, list(reply.pools_released), args.output)
         except grpc.aio.AioRpcError as error:
             raise CommandFailed(describe_rpc_error(error, client.target)) from None
 

@@ -20,7 +20,7 @@ from typing import Any
 import grpc
 
 from clients.cli_clusters_view import CLUSTER_HEADERS, cluster_json, cluster_rows, cluster_text
-from clients.cli_format import flag_error_of, print_json
+from clients.cli_format import add_output_flags, flag_error_of, print_data, structured
 from clients.cli_realized import NotAsAsked, confirm, print_list, print_one
 from clients.coordinator import CoordinatorClient
 from domain.cluster_rules import admission_problem, removal_problem
@@ -158,7 +158,7 @@ def add_commands(topics: Any) -> None:
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         parser = commands.add_parser(name, help=help_text, description=help_text)
-        parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+        add_output_flags(parser)
         return parser
 
     command("list", "every cluster with its status and HA/DRS")
@@ -294,10 +294,10 @@ def checked_members(args: argparse.Namespace) -> tuple[str, tuple[str, ...]]:
 # --- running ------------------------------------------------------------------------------
 
 
-def _print_cluster(cluster: pb.Cluster, as_json: bool, headline: str = "") -> None:
-    if headline and not as_json:
+def _print_cluster(cluster: pb.Cluster, output: str, headline: str = "") -> None:
+    if headline and not structured(output):
         print(headline)
-    print_one(cluster, as_json, cluster_json, cluster_text)
+    print_one(cluster, output, cluster_json, cluster_text)
 
 
 def _plural(count: int, noun: str) -> str:
@@ -314,9 +314,9 @@ def delete_question(name: str, hosts: Sequence[str], release: bool) -> str:
     return f"Delete cluster {name}? It has {listed}: refused unless --release-hosts is given."
 
 
-def _print_deleted(name: str, released: Sequence[str], as_json: bool) -> None:
-    if as_json:
-        print_json({"deleted": name, "released_hosts": list(released)})
+def _print_deleted(name: str, released: Sequence[str], output: str) -> None:
+    if structured(output):
+        print_data({"deleted": name, "released_hosts": list(released)}, output)
         return
     print(f"Cluster {name} deleted.")
     if released:
@@ -339,31 +339,33 @@ async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
     command = args.command
     if command == "list":
         clusters = (await client.list_clusters()).clusters
-        print_list(clusters, args.json, cluster_json, cluster_rows, CLUSTER_HEADERS, "No clusters.")
+        print_list(
+            clusters, args.output, cluster_json, cluster_rows, CLUSTER_HEADERS, "No clusters."
+        )
     elif command == "show":
         name = checked_name(args.name)
-        _print_cluster(await client.get_cluster(name), args.json)
+        _print_cluster(await client.get_cluster(name), args.output)
     elif command == "create":
         spec, hosts = create_request(args)
-        _print_cluster(await client.create_cluster(spec_to_pb(spec), hosts), args.json)
+        _print_cluster(await client.create_cluster(spec_to_pb(spec), hosts), args.output)
     elif command == "update":
         spec, paths = update_request(args)
-        _print_cluster(await client.update_cluster(spec_to_pb(spec), paths), args.json)
+        _print_cluster(await client.update_cluster(spec_to_pb(spec), paths), args.output)
     elif command == "delete":
         name = checked_name(args.name)
         if not args.yes:
             hosts = (await client.get_cluster(name)).hosts
             confirm(delete_question(name, hosts, args.release_hosts), assume_yes=False)
         reply = await client.delete_cluster(name, args.release_hosts)
-        _print_deleted(name, reply.released_hosts, args.json)
+        _print_deleted(name, reply.released_hosts, args.output)
     elif command == "add-hosts":
         name, hosts = checked_members(args)
         cluster = await client.add_cluster_hosts(name, hosts)
-        _print_cluster(cluster, args.json, f"Added to cluster {name}: {', '.join(hosts)}\n")
+        _print_cluster(cluster, args.output, f"Added to cluster {name}: {', '.join(hosts)}\n")
     elif command == "remove-hosts":
         name, hosts = checked_members(args)
         await _removal_check(client, name, hosts)
         cluster = await client.remove_cluster_hosts(name, hosts)
-        _print_cluster(cluster, args.json, f"Removed from cluster {name}: {', '.join(hosts)}\n")
+        _print_cluster(cluster, args.output, f"Removed from cluster {name}: {', '.join(hosts)}\n")
     else:
         raise AssertionError(f"unknown clusters command {command!r}")

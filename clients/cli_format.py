@@ -1,11 +1,14 @@
-"""Helpers shared by quantixctl's commands: aligned tables, JSON, short messages, and errors
-that name the flag a user typed."""
+"""Helpers shared by quantixctl's commands: aligned tables, ``--output`` (table, JSON, YAML),
+short messages, and errors that name the flag a user typed."""
 
 from __future__ import annotations
 
+import argparse
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+import yaml
 
 from domain.errors import ValidationError
 
@@ -23,8 +26,53 @@ def format_table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
-def print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, sort_keys=True))
+# What ``--output`` takes. Table is for people (the default); JSON and YAML are the same data
+# for scripts, built by one function per object and only serialized differently.
+TABLE = "table"
+JSON = "json"
+YAML = "yaml"
+OUTPUT_FORMATS = (TABLE, JSON, YAML)
+
+
+def add_output_flags(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    """``--output table|json|yaml`` and ``--json`` (its old spelling, kept for scripts: the
+    same as ``--output json``). On the top parser they carry the default; on a command they
+    default to nothing, so ``quantixctl --json pools list`` and ``quantixctl pools list
+    --json`` both work."""
+    default = TABLE if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--output",
+        "-o",
+        choices=OUTPUT_FORMATS,
+        default=default,
+        help="print a table (default), or the same facts as JSON or YAML for scripts",
+    )
+    parser.add_argument(
+        "--json",
+        dest="output",
+        action="store_const",
+        const=JSON,
+        default=default,
+        help="the same as --output json",
+    )
+
+
+def structured(output: str) -> bool:
+    """Whether ``output`` asks for data (JSON or YAML) rather than a table or sentences."""
+    return output != TABLE
+
+
+def render_data(value: Any, output: str) -> str:
+    """``value`` (plain dicts, lists, strings, numbers, booleans, None) as JSON or YAML: the
+    two serialize the same structure, so they never disagree."""
+    if output == YAML:
+        # safe_dump: plain YAML any parser reads, no Python tags; keys sorted as JSON's are.
+        return yaml.safe_dump(value, sort_keys=True, allow_unicode=True).rstrip("\n")
+    return json.dumps(value, indent=2, sort_keys=True)
+
+
+def print_data(value: Any, output: str) -> None:
+    print(render_data(value, output))
 
 
 def short(text: str, width: int = MESSAGE_WIDTH) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from clients.cli_format import print_json
+from clients.cli_format import add_output_flags, print_data, structured
 from clients.cli_images_args import (
     KIND_CHOICES,
     LIST_KINDS,
@@ -45,7 +45,7 @@ def add_commands(topics: Any) -> None:
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         parser = commands.add_parser(name, help=help_text, description=help_text)
-        parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+        add_output_flags(parser)
         return parser
 
     listing = command("list", "every image, with its phase and a transfer's progress")
@@ -114,8 +114,8 @@ def _wait_flag(parser: argparse.ArgumentParser, default: bool, after: str) -> No
     add_stall_flag(parser)
 
 
-def _print_image(image: pb.Image, as_json: bool) -> None:
-    print_one(image, as_json, image_json, image_text)
+def _print_image(image: pb.Image, output: str) -> None:
+    print_one(image, output, image_json, image_text)
 
 
 async def _list(client: CoordinatorClient, args: argparse.Namespace) -> None:
@@ -126,11 +126,11 @@ async def _list(client: CoordinatorClient, args: argparse.Namespace) -> None:
     if args.kind is not None:
         images = [i for i in images if i.kind == KIND_TO_PB[LIST_KINDS[args.kind]]]
     tasks: dict[str, pb.Task] = {}
-    if not args.json and any(is_busy(i) and i.task_id for i in images):
+    if not structured(args.output) and any(is_busy(i) and i.task_id for i in images):
         tasks = {t.id: t for t in (await client.list_tasks()).tasks}
     print_list(
         images,
-        args.json,
+        args.output,
         image_json,
         lambda shown, _now: image_rows(shown, tasks),
         IMAGE_HEADERS,
@@ -144,7 +144,7 @@ async def _after_start(
     """A download or a retry has started: print the image, or follow it with --wait."""
     if args.wait:
         image = await settle(client, image.task_id, image.pool, image.name, stall_s)
-    _print_image(image, args.json)
+    _print_image(image, args.output)
     if args.wait:
         require_ready(image)
 
@@ -156,7 +156,7 @@ async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
         return
     if command == "catalog":
         print_list(
-            catalog_entries(), args.json, entry_json, entry_rows, CATALOG_HEADERS, "No entries."
+            catalog_entries(), args.output, entry_json, entry_rows, CATALOG_HEADERS, "No entries."
         )
         return
     if command in ("upload", "import-ova"):
@@ -166,7 +166,7 @@ async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
         image = await upload(
             client, plan.request, plan.file.path, args.wait, stall_s, send_file=send_file
         )
-        _print_image(image, args.json)
+        _print_image(image, args.output)
         if args.wait:
             require_ready(image)
         return
@@ -177,7 +177,7 @@ async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
         return
     pool, name = image_ref(args.ref)  # before any call
     if command == "show":
-        _print_image(await client.get_image(pool, name), args.json)
+        _print_image(await client.get_image(pool, name), args.output)
         return
     if command == "retry":
         stall_s = stall_seconds(args.stall_timeout)
@@ -189,13 +189,13 @@ async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
             raise NotAsAsked(
                 f"image {pool}/{name} is {image_phase_key(image.phase)}: no transfer to cancel"
             )
-        print_one(await client.cancel_task(image.task_id), args.json, task_json, task_text)
+        print_one(await client.cancel_task(image.task_id), args.output, task_json, task_text)
         return
     if command == "delete":
         confirm(f"Delete image {pool}/{name} and its volumes?", args.yes)
         await client.delete_image(pool, name)
-        if args.json:
-            print_json({"deleted": f"{pool}/{name}"})
+        if structured(args.output):
+            print_data({"deleted": f"{pool}/{name}"}, args.output)
         else:
             print(f"Image {pool}/{name} deleted.")
         return

@@ -1,4 +1,7 @@
-"""quantixctl hosts join-token: make, list and revoke the tokens new hosts enrol with."""
+"""The tokens new hosts enrol with: ``quantixctl join-tokens list|create|delete`` (the verbs
+every kind has) and ``quantixctl hosts join-token [--list|--revoke ID]`` (the older spelling,
+in scripts and messages). There is no ``show``: the coordinator lists tokens, it has no call
+that reads one."""
 
 from __future__ import annotations
 
@@ -6,7 +9,8 @@ import argparse
 import time
 from typing import Any
 
-from clients.cli_format import format_table, print_json
+from clients.cli_format import add_output_flags, format_table, print_data, structured
+from clients.cli_verbs import add_verb
 from clients.coordinator import CoordinatorClient
 from clients.present import clock_time, timestamp_seconds
 from clients.present_join import (
@@ -18,56 +22,101 @@ from clients.present_join import (
 from domain.join import DEFAULT_JOIN_TTL_S, describe_ttl, join_command, parse_ttl, validate_token_id
 from domain.validation import validate_address
 
+TTL_HELP = (
+    "how long the token stays usable: 30m, 1h, 2d ... (default: "
+    f"{describe_ttl(DEFAULT_JOIN_TTL_S)}; 1 minute to 7 days)"
+)
+ADDRESS_HELP = "where the new host reaches the coordinator (default: the --coordinator address)"
+
 
 def add_command(hosts_cmd: Any) -> None:
     parser = hosts_cmd.add_parser(
         "join-token",
         help="make a single-use join token for a new host (admin), or list or revoke them",
     )
-    parser.add_argument(
-        "--ttl",
-        default=None,
-        help="how long the token stays usable: 30m, 1h, 2d ... (default: "
-        f"{describe_ttl(DEFAULT_JOIN_TTL_S)}; 1 minute to 7 days)",
-    )
-    parser.add_argument(
-        "--address",
-        default="",
-        metavar="HOST:PORT",
-        help="where the new host reaches the coordinator (default: the --coordinator address)",
-    )
+    _creation_flags(parser)
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--list", action="store_true", help="list tokens instead (never secrets)")
     what.add_argument("--revoke", metavar="ID", help="revoke the token with this ID")
-    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+    add_output_flags(parser)
+
+
+def add_commands(topics: Any) -> None:
+    kind = topics.add_parser("join-tokens", help="single-use tokens new hosts enrol with")
+    commands = kind.add_subparsers(dest="command", required=True)
+    listing = commands.add_parser(
+        "list", help="every token: state, when made and by whom (never secrets)"
+    )
+    add_output_flags(listing)
+    create = commands.add_parser(
+        "create", help="a single-use token and the command a new host runs (admin)"
+    )
+    _creation_flags(create)
+    add_output_flags(create)
+
+    def revoke_arguments(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("id", metavar="ID")
+        add_output_flags(parser)
+
+    add_verb(
+        commands,
+        "delete",
+        "revoke a token: it can no longer be used",
+        revoke_arguments,
+        old_names=("revoke",),
+    )
+
+
+def _creation_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ttl", default=None, help=TTL_HELP)
+    parser.add_argument("--address", default="", metavar="HOST:PORT", help=ADDRESS_HELP)
 
 
 async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
+    """``hosts join-token``: make one, or --list, or --revoke ID."""
     if args.list:
-        await _list(client, args.json)
+        await _list(client, args.output)
     elif args.revoke is not None:
-        token = await client.revoke_join_token(validate_token_id(args.revoke, "--revoke"))
-        if args.json:
-            print_json(token_summary(token))
-        else:
-            print(f"Join token {token.id}: {token_state_text(token, time.time())}.")
+        await _revoke(client, validate_token_id(args.revoke, "--revoke"), args.output)
     else:
-        ttl = parse_ttl(args.ttl) if args.ttl is not None else DEFAULT_JOIN_TTL_S
-        address = validate_address(args.address, "--address") if args.address else ""
-        join, token = await client.create_join_token(ttl, address)
-        if args.json:
-            print_json(new_token_summary(join, token))
-            return
-        print(f"Join token {token.id}. {token_validity_text(token, time.time())}.")
-        print(f"Join string:\n  {join}")
-        print("On the new host, run:")
-        print(f"  {join_command(join)}")
+        await _create(client, args.ttl, args.address, args.output)
 
 
-async def _list(client: CoordinatorClient, as_json: bool) -> None:
+async def run_kind(client: CoordinatorClient, args: argparse.Namespace) -> None:
+    """``join-tokens list|create|delete``."""
+    if args.command == "list":
+        await _list(client, args.output)
+    elif args.command == "create":
+        await _create(client, args.ttl, args.address, args.output)
+    elif args.command == "delete":
+        await _revoke(client, validate_token_id(args.id, "ID"), args.output)
+
+
+async def _create(client: CoordinatorClient, ttl: str | None, address: str, output: str) -> None:
+    ttl_s = parse_ttl(ttl) if ttl is not None else DEFAULT_JOIN_TTL_S
+    reach = validate_address(address, "--address") if address else ""
+    join, token = await client.create_join_token(ttl_s, reach)
+    if structured(output):
+        print_data(new_token_summary(join, token), output)
+        return
+    print(f"Join token {token.id}. {token_validity_text(token, time.time())}.")
+    print(f"Join string:\n  {join}")
+    print("On the new host, run:")
+    print(f"  {join_command(join)}")
+
+
+async def _revoke(client: CoordinatorClient, token_id: str, output: str) -> None:
+    token = await client.revoke_join_token(token_id)
+    if structured(output):
+        print_data(token_summary(token), output)
+    else:
+        print(f"Join token {token.id}: {token_state_text(token, time.time())}.")
+
+
+async def _list(client: CoordinatorClient, output: str) -> None:
     tokens = await client.list_join_tokens()
-    if as_json:
-        print_json([token_summary(token) for token in tokens])
+    if structured(output):
+        print_data([token_summary(token) for token in tokens], output)
         return
     now = time.time()
     rows = [

@@ -12,7 +12,7 @@ import argparse
 import dataclasses
 from typing import Any
 
-from clients.cli_format import flag_error_of
+from clients.cli_format import add_output_flags, flag_error_of
 from clients.cli_networks_view import (
     NETWORK_HEADERS,
     discovered_json,
@@ -81,7 +81,7 @@ def add_commands(topics: Any) -> None:
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         parser = commands.add_parser(name, help=help_text, description=help_text)
-        parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+        add_output_flags(parser)
         return parser
 
     add_all_flag(command("list", "every network with its phase"), "networks")
@@ -247,8 +247,8 @@ def changed_spec(spec: NetworkSpec, changes: dict[str, Any]) -> NetworkSpec:
 # --- running ------------------------------------------------------------------------------
 
 
-def _print_network(network: pb.Network, as_json: bool) -> None:
-    print_one(network, as_json, network_json, network_text)
+def _print_network(network: pb.Network, output: str) -> None:
+    print_one(network, output, network_json, network_text)
 
 
 async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
@@ -258,7 +258,7 @@ async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
         found = (await client.list_discovered_networks()).networks if args.all else []
         print_list(
             networks,
-            args.json,
+            args.output,
             network_json,
             network_rows,
             NETWORK_HEADERS,
@@ -275,7 +275,7 @@ async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
         await report_adopted(network, args, lambda: get(args.name), subject, _print_network)
         return
     if command == "show":
-        _print_network(await client.get_network(args.name), args.json)
+        _print_network(await client.get_network(args.name), args.output)
         return
     if command in ("create", "update", "retry", "assign"):
         if command == "create":
@@ -292,18 +292,18 @@ async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
             network = await client.assign_network_hosts(args.name, args.hosts)
         if args.wait:
             network = await wait_settled(network, lambda: client.get_network(args.name))
-        _print_network(network, args.json)
+        _print_network(network, args.output)
         if args.wait:
             require_ready(f"network {args.name}", network)
         return
     if command == "unassign":
         network = await client.unassign_network_hosts(args.name, args.hosts)
-        _print_network(network, args.json)
+        _print_network(network, args.output)
         require_off(f"network {args.name}", network, args.hosts)
         return
     if command == "delete":
         confirm(f"Delete network {args.name} from every host?", args.yes)
         reply = await client.delete_network(args.name)
-        report_deleted("network", args.name, reply, args.json, network_json)
+        report_deleted("network", args.name, reply, args.output, network_json)
         return
     raise AssertionError(f"unknown networks command {command!r}")

@@ -10,7 +10,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
-from clients.cli_format import print_json
+from clients.cli_format import add_output_flags, print_data, structured
 from domain.errors import ValidationError
 from domain.limits import quoted
 from domain.validation import validate_hostname
@@ -33,7 +33,7 @@ def add_commands(topics: Any) -> None:
         parser.add_argument(
             "--data-dir", required=True, type=Path, help="the coordinator's data directory"
         )
-        parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+        add_output_flags(parser)
         return parser
 
     for name, help_text in (
@@ -115,8 +115,8 @@ def run(args: argparse.Namespace) -> None:
             facts = {"ca": _described(ca), "coordinator": _described(server)}
         else:
             facts = {"coordinator": _described(rotate_server(data_dir, names, addresses))}
-        if getattr(args, "json", False):
-            print_json(facts)
+        if structured(args.output):
+            print_data(facts, args.output)
             return
         if "ca" in facts:
             print(f"CA made in {data_dir}: fingerprint {facts['ca']['fingerprint']}")
@@ -129,8 +129,8 @@ def run(args: argparse.Namespace) -> None:
         return
     name = validate_admin_name(args.name)
     issued = write_identity(data_dir, name, args.role, args.out)
-    if getattr(args, "json", False):
-        print_json({**_described(issued), "file": str(args.out)})
+    if structured(args.output):
+        print_data({**_described(issued), "file": str(args.out)}, args.output)
         return
     print(
         f"Identity of {name} ({args.role}) written to {args.out} (0600): certificate, key and "

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from clients.cli_format import flag_error_of, print_json
+from clients.cli_format import add_output_flags, flag_error_of, print_data, structured
 from clients.cli_pools_view import (
     POOL_HEADERS,
     discovered_json,
@@ -107,7 +107,7 @@ def add_commands(topics: Any) -> None:
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         parser = commands.add_parser(name, help=help_text)
-        parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+        add_output_flags(parser)
         return parser
 
     add_all_flag(command("list", "every pool with its phase"), "pools")
@@ -259,9 +259,9 @@ def _source(backend: Backend, args: argparse.Namespace) -> Any:
 # --- running ------------------------------------------------------------------------------
 
 
-def _print_pool(pool: pb.Pool, as_json: bool) -> None:
-    if as_json:
-        print_json(pool_json(pool))
+def _print_pool(pool: pb.Pool, output: str) -> None:
+    if structured(output):
+        print_data(pool_json(pool), output)
     else:
         print(pool_text(pool, time.time()))
 
@@ -281,7 +281,7 @@ async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
         found = (await client.list_discovered_pools()).pools if args.all else []
         print_list(
             pools,
-            args.json,
+            args.output,
             pool_json,
             pool_rows,
             POOL_HEADERS,
@@ -298,7 +298,7 @@ async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
         await report_adopted(pool, args, lambda: get(args.name), f"pool {args.name}", _print_pool)
         return
     if command == "show":
-        _print_pool(await client.get_pool(args.name), args.json)
+        _print_pool(await client.get_pool(args.name), args.output)
         return
     if command in ("create", "retry", "assign"):
         if command == "create":
@@ -310,17 +310,17 @@ async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
             pool = await client.assign_hosts(args.name, args.hosts)
         if args.wait:
             pool = await _wait_settled(client, pool)
-        _print_pool(pool, args.json)
+        _print_pool(pool, args.output)
         if args.wait:
             _require_ready(pool)
         return
     if command == "unassign":
         pool = await client.unassign_hosts(args.name, args.hosts, args.force)
-        _print_pool(pool, args.json)
+        _print_pool(pool, args.output)
         require_off(f"pool {args.name}", pool, args.hosts)
         return
     if command == "delete":
         reply = await client.delete_pool(args.name, args.force)
-        report_deleted("pool", args.name, reply, args.json, pool_json, host_json)
+        report_deleted("pool", args.name, reply, args.output, pool_json, host_json)
         return
     raise AssertionError(f"unknown pools command {command!r}")

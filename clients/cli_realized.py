@@ -16,7 +16,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
-from clients.cli_format import format_table, print_json, short
+from clients.cli_format import format_table, print_data, short, structured
 from clients.present import host_status_message, iso_time, phase_key, realization_message
 from proto.quantix.v1 import common_pb2 as cpb
 
@@ -81,21 +81,21 @@ def status_cells(realization: cpb.Realization, now: float) -> tuple[str, str, st
 
 def print_one(
     current: Any,
-    as_json: bool,
+    output: str,
     to_json: Callable[[Any], Any],
     to_text: Callable[[Any, float], str],
 ) -> None:
-    """One object for ``show`` and the commands that change it: JSON, or its full text
+    """One object for ``show`` and the commands that change it: JSON or YAML, or its full text
     (``to_text(object, now)``)."""
-    if as_json:
-        print_json(to_json(current))
+    if structured(output):
+        print_data(to_json(current), output)
     else:
         print(to_text(current, time.time()))
 
 
 def print_list(
     items: Sequence[Any],
-    as_json: bool,
+    output: str,
     to_json: Callable[[Any], Any],
     to_rows: Callable[[Sequence[Any], float], list[tuple[str, ...]]],
     headers: Sequence[str],
@@ -104,11 +104,11 @@ def print_list(
     found_json: Callable[[Any], Any] = lambda _item: None,
     found_rows: Callable[[Sequence[Any]], list[tuple[str, ...]]] = lambda _items: [],
 ) -> None:
-    """A ``list`` command's output: a JSON array, or a table (``empty`` when there is none).
+    """A ``list`` command's output: a JSON or YAML list, or a table (``empty`` when there is none).
     ``found`` (``list --all``): the objects Quantix does not manage, after the managed ones,
     shown with ``found_json`` and ``found_rows`` in the same columns."""
-    if as_json:
-        print_json([to_json(item) for item in items] + [found_json(item) for item in found])
+    if structured(output):
+        print_data([to_json(item) for item in items] + [found_json(item) for item in found], output)
         return
     rows = to_rows(items, time.time()) + found_rows(found)
     print(format_table(rows, headers) if rows else empty)
@@ -166,20 +166,20 @@ async def report_adopted(
     args: argparse.Namespace,
     get: Callable[[], Awaitable[R]],
     subject: str,
-    show: Callable[[R, bool], None],
+    show: Callable[[R, str], None],
 ) -> None:
     """Print what an adopt call returned (with --dry-run: the spec it would adopt, nothing
     changed); with --wait, first wait until it settles, then NotAsAsked unless READY."""
     settle = args.wait and not args.dry_run
     if settle:
         adopted = await wait_settled(adopted, get)
-    show(adopted, args.json)
+    show(adopted, args.output)
     if settle:
         require_ready(subject, adopted)
 
 
 def status_json(status: cpb.HostStatus) -> dict[str, Any]:
-    """What every kind says of one host in ``--json``; a kind adds its own facts."""
+    """What every kind says of one host in ``--output json|yaml``; a kind adds its own facts."""
     return {
         "host": status.host,
         "phase": phase_key(status.phase) if status.phase else "",
@@ -235,20 +235,21 @@ def report_deleted(
     kind: str,
     name: str,
     reply: Any,
-    as_json: bool,
+    output: str,
     object_json: Callable[[Any], dict[str, Any]],
     result_json: Callable[[cpb.HostStatus], dict[str, Any]] = status_json,
 ) -> None:
     """Print a Delete<Kind>Response (``deleted``, each host's ``results``, and the object
     under the field ``kind`` when it was not deleted); NotAsAsked unless it was deleted."""
     left = getattr(reply, kind) if reply.HasField(kind) else None
-    if as_json:
-        print_json(
+    if structured(output):
+        print_data(
             {
                 "deleted": reply.deleted,
                 "results": [result_json(r) for r in reply.results],
                 kind: object_json(left) if left is not None else None,
-            }
+            },
+            output,
         )
     else:
         print(delete_result_text(f"{kind} {name}", reply.deleted, reply.results))

@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from clients.cli_format import flag_error_of
+from clients.cli_format import add_output_flags, flag_error_of
 from clients.cli_realized import (
     confirm,
     print_list,
@@ -62,7 +62,7 @@ def add_commands(topics: Any) -> None:
 
     def command(name: str, help_text: str, changes: bool = False) -> argparse.ArgumentParser:
         parser = commands.add_parser(name, help=help_text, description=help_text)
-        parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+        add_output_flags(parser)
         parser.add_argument("name")
         if changes:
             parser.add_argument(
@@ -73,7 +73,7 @@ def add_commands(topics: Any) -> None:
         return parser
 
     listing = commands.add_parser("list", help="every switch with its phase")
-    listing.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+    add_output_flags(listing)
     command("show", "one switch: each host's uplinks as checked there, port groups, problems")
     create = command("create", "create a switch (built on its hosts in the background)", True)
     create.add_argument(
@@ -197,23 +197,23 @@ def with_port_group(spec: SwitchSpec, group: PortGroup) -> SwitchSpec:
 # --- running ------------------------------------------------------------------------------
 
 
-def _print_switch(switch: pb.Switch, as_json: bool) -> None:
-    print_one(switch, as_json, switch_json, switch_text)
+def _print_switch(switch: pb.Switch, output: str) -> None:
+    print_one(switch, output, switch_json, switch_text)
 
 
 async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
     command = args.command
     if command == "list":
         switches = (await client.list_switches()).switches
-        print_list(switches, args.json, switch_json, switch_rows, SWITCH_HEADERS, "No switches.")
+        print_list(switches, args.output, switch_json, switch_rows, SWITCH_HEADERS, "No switches.")
         return
     if command == "show":
-        _print_switch(await client.get_switch(args.name), args.json)
+        _print_switch(await client.get_switch(args.name), args.output)
         return
     if command == "delete":
         confirm(f"Delete switch {args.name} from every host?", args.yes)
         reply = await client.delete_switch(args.name)
-        report_deleted("switch", args.name, reply, args.json, switch_json)
+        report_deleted("switch", args.name, reply, args.output, switch_json)
         return
     if command == "create":
         switch = await client.create_switch(switch_to_pb(spec_from_args(args)))
@@ -232,6 +232,6 @@ async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
         raise AssertionError(f"unknown switches command {command!r}")
     if args.wait:
         switch = await wait_settled(switch, lambda: client.get_switch(args.name))
-    _print_switch(switch, args.json)
+    _print_switch(switch, args.output)
     if args.wait:
         require_ready(f"switch {args.name}", switch)

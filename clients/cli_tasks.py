@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from clients.cli_format import add_output_flags
 from clients.cli_realized import print_list, print_one
 from clients.cli_tasks_view import TASK_HEADERS, task_json, task_rows, task_text
 from clients.cli_tasks_wait import (
@@ -35,7 +36,7 @@ def add_commands(topics: Any) -> None:
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         parser = commands.add_parser(name, help=help_text, description=help_text)
-        parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+        add_output_flags(parser)
         return parser
 
     listing = command(
@@ -81,19 +82,19 @@ async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
     command = args.command
     if command == "list":
         tasks = listed(list((await client.list_tasks()).tasks), args.all)
-        print_list(tasks, args.json, task_json, task_rows, TASK_HEADERS, "No tasks.")
+        print_list(tasks, args.output, task_json, task_rows, TASK_HEADERS, "No tasks.")
         return
     task_id = validate_task_id(args.id, "ID")  # before any call
     if command == "show":
-        print_one(await client.get_task(task_id), args.json, task_json, task_text)
+        print_one(await client.get_task(task_id), args.output, task_json, task_text)
         return
     if command == "cancel":
-        print_one(await client.cancel_task(task_id), args.json, task_json, task_text)
+        print_one(await client.cancel_task(task_id), args.output, task_json, task_text)
         return
     if command == "wait":
         stall_s = stall_seconds(args.stall_timeout)
         task = await wait_task(client, await client.get_task(task_id), stall_s)
-        print_one(task, args.json, task_json, task_text)
+        print_one(task, args.output, task_json, task_text)
         require_succeeded(task)
         return
     raise AssertionError(f"unknown tasks command {command!r}")

@@ -8,7 +8,7 @@ import argparse
 import math
 from collections.abc import Sequence
 
-from clients.cli_format import print_json
+from clients.cli_format import add_output_flags, print_data, structured
 from clients.coordinator import CoordinatorClient
 from clients.present_usage import ago, latest, percent, series_json, source_text, sparkline
 from domain.pools import validate_host_names
@@ -25,7 +25,7 @@ def add_command(hosts_cmd: argparse._SubParsersAction) -> None:
         default=GRAPH_WINDOWS[0].flag,
         help=f"how far back: {flags} (default: %(default)s, at 5 s; 6h at 1 min, 24h at 5 min)",
     )
-    usage.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+    add_output_flags(usage)
 
 
 def checked(args: argparse.Namespace) -> tuple[tuple[str, ...], GraphWindow]:
@@ -36,13 +36,14 @@ def checked(args: argparse.Namespace) -> tuple[tuple[str, ...], GraphWindow]:
 async def run(client: CoordinatorClient, args: argparse.Namespace) -> None:
     hosts, window = checked(args)
     reply = await client.get_usage_history(hosts, window.seconds)
-    if args.json:
-        print_json(
+    if structured(args.output):
+        print_data(
             {
                 "window": window.flag,
                 "now": reply.now.ToJsonString(),
                 "series": [series_json(series) for series in reply.series],
-            }
+            },
+            args.output,
         )
         return
     now_s = reply.now.seconds + reply.now.nanos / 1e9
