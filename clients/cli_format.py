@@ -8,8 +8,6 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import yaml
-
 from domain.errors import ValidationError
 
 MESSAGE_WIDTH = 72  # of a list's MESSAGE column; `show` commands print messages in full
@@ -66,6 +64,8 @@ def render_data(value: Any, output: str) -> str:
     """``value`` (plain dicts, lists, strings, numbers, booleans, None) as JSON or YAML: the
     two serialize the same structure, so they never disagree."""
     if output == YAML:
+        import yaml  # only -o yaml pays for it: PyYAML takes ~15-25 ms to import here
+
         # safe_dump: plain YAML any parser reads, no Python tags; keys sorted as JSON's are.
         return yaml.safe_dump(value, sort_keys=True, allow_unicode=True).rstrip("\n")
     return json.dumps(value, indent=2, sort_keys=True)
