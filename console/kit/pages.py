@@ -99,6 +99,10 @@ class Shell(Protocol):
 
     def show_page_key(self, key: str) -> None: ...
 
+    def page(self, key: str) -> QWidget:
+        """The page registered as ``key``, built now if it has not been shown yet."""
+        ...
+
 
 @dataclass(frozen=True)
 class ActionSpec:

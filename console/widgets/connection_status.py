@@ -15,8 +15,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
+from console.connection_state import ConnectionState, Phase
 from console.style import set_state_property
-from console.watch import ConnectionState, Phase
 from console.widgets.error_view import ErrorDialog
 
 # The reconnect countdown counts whole seconds.
