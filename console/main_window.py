@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QStackedWidget,
     QWidget,
 )
@@ -475,6 +474,8 @@ class MainWindow(QMainWindow):
         widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _on_about_triggered(self) -> None:
+        from PySide6.QtWidgets import QMessageBox  # its type costs ~2 ms to load: not before show
+
         box = QMessageBox(self)
         box.setWindowTitle("About Quantix")
         box.setIconPixmap(app_icon().pixmap(64, 64))

@@ -8,8 +8,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
+from console.kit import watch_kinds
 from console.kit.pages import PageContext, PageRegistry, PageSpec, WatchFed, WatchModelSpec
-from proto.quantix.v1 import coordinator_pb2 as pb
 
 
 def make_model(parent: QObject) -> WatchFed:
@@ -29,6 +29,8 @@ def register(registry: PageRegistry) -> None:
     # Not emptied on a switch of coordinator (as before the registry): the new stream's
     # snapshot replaces the entries.
     registry.add_model(
-        WatchModelSpec("audit", (pb.OBJECT_KIND_AUDIT_ENTRY,), make_model, clear_on_switch=False)
+        WatchModelSpec(
+            "audit", (watch_kinds.OBJECT_KIND_AUDIT_ENTRY,), make_model, clear_on_switch=False
+        )
     )
     registry.add_page(PageSpec("audit", "Audit", 60, "Ctrl+6", make_page))

@@ -13,8 +13,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
+from console.kit import watch_kinds
 from console.kit.pages import PageContext, PageRegistry, PageSpec, WatchFed, WatchModelSpec
-from proto.quantix.v1 import coordinator_pb2 as pb
 
 
 def make_model(parent: QObject) -> WatchFed:
@@ -47,5 +47,5 @@ def make_page(context: PageContext) -> QWidget:
 
 
 def register(registry: PageRegistry) -> None:
-    registry.add_model(WatchModelSpec("clusters", (pb.OBJECT_KIND_CLUSTER,), make_model))
+    registry.add_model(WatchModelSpec("clusters", (watch_kinds.OBJECT_KIND_CLUSTER,), make_model))
     registry.add_page(PageSpec("clusters", "Clusters", 20, "Ctrl+2", make_page))

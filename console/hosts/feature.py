@@ -9,8 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
+from console.kit import watch_kinds
 from console.kit.pages import PageContext, PageRegistry, PageSpec, WatchFed, WatchModelSpec
-from proto.quantix.v1 import coordinator_pb2 as pb
 
 
 def make_model(parent: QObject) -> WatchFed:
@@ -36,5 +36,5 @@ def make_page(context: PageContext) -> QWidget:
 
 
 def register(registry: PageRegistry) -> None:
-    registry.add_model(WatchModelSpec("hosts", (pb.OBJECT_KIND_NODE,), make_model))
+    registry.add_model(WatchModelSpec("hosts", (watch_kinds.OBJECT_KIND_NODE,), make_model))
     registry.add_page(PageSpec("hosts", "Hosts", 10, "Ctrl+1", make_page, default=True))

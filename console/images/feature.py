@@ -13,6 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QWidget
 
+from console.kit import watch_kinds
 from console.kit.pages import (
     ActionSpec,
     PageContext,
@@ -22,7 +23,6 @@ from console.kit.pages import (
     WatchFed,
     WatchModelSpec,
 )
-from proto.quantix.v1 import coordinator_pb2 as pb
 
 PAGE_KEY = "images"
 TRANSFERS_SHORTCUT = "Ctrl+Shift+T"
@@ -77,8 +77,10 @@ def toggle_transfers(shell: Shell) -> None:
 
 
 def register(registry: PageRegistry) -> None:
-    registry.add_model(WatchModelSpec("tasks", (pb.OBJECT_KIND_TASK,), make_tasks_model))
-    registry.add_model(WatchModelSpec("images", (pb.OBJECT_KIND_IMAGE,), make_images_model))
+    registry.add_model(WatchModelSpec("tasks", (watch_kinds.OBJECT_KIND_TASK,), make_tasks_model))
+    registry.add_model(
+        WatchModelSpec("images", (watch_kinds.OBJECT_KIND_IMAGE,), make_images_model)
+    )
     registry.add_page(PageSpec(PAGE_KEY, "Images", 40, "Ctrl+4", make_page))
     registry.add_action(
         ActionSpec("view.transfers", "&Transfers", "&View", toggle_transfers, TRANSFERS_SHORTCUT)

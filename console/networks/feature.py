@@ -8,8 +8,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
+from console.kit import watch_kinds
 from console.kit.pages import PageContext, PageRegistry, PageSpec, WatchFed, WatchModelSpec
-from proto.quantix.v1 import coordinator_pb2 as pb
 
 
 def make_networks_model(parent: QObject) -> WatchFed:
@@ -61,12 +61,18 @@ def make_switches_page(context: PageContext) -> QWidget:
 
 
 def register(registry: PageRegistry) -> None:
-    registry.add_model(WatchModelSpec("networks", (pb.OBJECT_KIND_NETWORK,), make_networks_model))
+    registry.add_model(
+        WatchModelSpec("networks", (watch_kinds.OBJECT_KIND_NETWORK,), make_networks_model)
+    )
     registry.add_model(
         WatchModelSpec(
-            "discovered_networks", (pb.OBJECT_KIND_DISCOVERED_NETWORK,), make_discovered_model
+            "discovered_networks",
+            (watch_kinds.OBJECT_KIND_DISCOVERED_NETWORK,),
+            make_discovered_model,
         )
     )
-    registry.add_model(WatchModelSpec("switches", (pb.OBJECT_KIND_SWITCH,), make_switches_model))
+    registry.add_model(
+        WatchModelSpec("switches", (watch_kinds.OBJECT_KIND_SWITCH,), make_switches_model)
+    )
     registry.add_page(PageSpec("networks", "Networks", 50, "Ctrl+5", make_networks_page))
     registry.add_page(PageSpec("switches", "Switches", 70, "Ctrl+7", make_switches_page))

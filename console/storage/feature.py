@@ -8,8 +8,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
+from console.kit import watch_kinds
 from console.kit.pages import PageContext, PageRegistry, PageSpec, WatchFed, WatchModelSpec
-from proto.quantix.v1 import coordinator_pb2 as pb
 
 
 def make_pools_model(parent: QObject) -> WatchFed:
@@ -40,8 +40,10 @@ def make_page(context: PageContext) -> QWidget:
 
 
 def register(registry: PageRegistry) -> None:
-    registry.add_model(WatchModelSpec("pools", (pb.OBJECT_KIND_POOL,), make_pools_model))
+    registry.add_model(WatchModelSpec("pools", (watch_kinds.OBJECT_KIND_POOL,), make_pools_model))
     registry.add_model(
-        WatchModelSpec("discovered_pools", (pb.OBJECT_KIND_DISCOVERED_POOL,), make_discovered_model)
+        WatchModelSpec(
+            "discovered_pools", (watch_kinds.OBJECT_KIND_DISCOVERED_POOL,), make_discovered_model
+        )
     )
     registry.add_page(PageSpec("storage", "Storage", 30, "Ctrl+3", make_page))

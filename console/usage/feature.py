@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
+from console.kit import watch_kinds
 from console.kit.pages import PageRegistry, WatchFed, WatchModelSpec
-from proto.quantix.v1 import coordinator_pb2 as pb
 
 
 def make_store(parent: QObject) -> WatchFed:
@@ -22,5 +22,5 @@ def make_store(parent: QObject) -> WatchFed:
 def register(registry: PageRegistry) -> None:
     # Usage batches are not objects (no key, never in a snapshot): the store takes them as
     # samples, and the hosts' Node events only for names and weights.
-    kinds = (pb.OBJECT_KIND_NODE, pb.OBJECT_KIND_HOST_USAGE)
+    kinds = (watch_kinds.OBJECT_KIND_NODE, watch_kinds.OBJECT_KIND_HOST_USAGE)
     registry.add_model(WatchModelSpec("usage", kinds, make_store))
