@@ -168,6 +168,9 @@ class XDisplay:
         self._lib.XFree(name)
         return text
 
+    def has_windows(self) -> bool:
+        return bool(self._children(self._root))
+
     def has_visible(self, title: re.Pattern[str]) -> bool:
         """A viewable window titled ``title`` anywhere in the tree (a window manager reparents
         top-level windows into its frames, so not only the root's children)."""
@@ -267,7 +270,7 @@ def start_window_manager(wm: str, env: dict[str, str], display: XDisplay) -> sub
     # A window manager is running once it has made its own (unmapped) windows; give it the
     # deadline an app gets, then go on: a run would fail anyway if it was not working.
     deadline = time.monotonic() + WINDOW_DEADLINE_S
-    while time.monotonic() < deadline and not display._children(display._root):
+    while time.monotonic() < deadline and not display.has_windows():
         time.sleep(POLL_S)
     return manager
 
