@@ -1,10 +1,14 @@
 """``quantix-console [--coordinator HOST:PORT] [--demo]``: start-up, event loop, shutdown.
 
 Qt runs on qasync's event loop, so gRPC's asyncio calls and Qt's events share one thread and
-the window never waits on the network. Start-up order: QApplication, style, main window; then
-connect (``--coordinator``), start the demo fleet (``--demo``) or open the connect dialog with
-the last address. The coroutine returns when the window has closed and everything it started
-(Watch stream, demo fleet) has stopped; SIGINT and SIGTERM close the window the same way.
+the window never waits on the network. Start-up order: QApplication, style, main window shown;
+once it has been painted and has built its first page (``MainWindow.wait_started``), connect
+(``--coordinator``), start the demo fleet (``--demo``) or open the connect dialog with the last
+address. Nothing slow is imported before the window shows: gRPC, the stubs, cryptography,
+keyring, pages and dialogs are imported where first needed (see console.main_window and
+DEVELOPING.md's "Start-up"). The coroutine returns when the window has closed and everything
+it started (Watch stream, demo fleet) has stopped; SIGINT and SIGTERM close the window the same
+way.
 """
 
 from __future__ import annotations
@@ -20,7 +24,6 @@ from pathlib import Path
 import qasync
 from PySide6.QtWidgets import QApplication
 
-from clients.channels import Endpoint
 from console.child_entry import run_child_if_asked
 from console.main_window import MainWindow
 from console.settings import APPLICATION, ORGANIZATION
@@ -28,8 +31,6 @@ from console.style import apply_style
 from domain.errors import ValidationError
 from domain.validation import validate_address
 from domain.version import version_line
-from trust.credentials import load_identity
-from trust.files import PkiError
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     if args.identity is not None:
         if args.coordinator is None:
             parser.error("--identity: goes with --coordinator")
+        from trust.credentials import load_identity  # cryptography: only with --identity
+        from trust.files import PkiError
+
         try:
             args.identity = load_identity(Path(args.identity))
         except PkiError as error:
@@ -103,7 +107,11 @@ async def run_console(args: argparse.Namespace) -> int:
     window = MainWindow()
     window.show()
     install_stop_signals(window)
+    await window.wait_started()
+    if window.closed.done():  # closed (a stop signal) before it was painted
+        return 0
     if args.check_shows_host:
+        from clients.channels import Endpoint
         from console.install_check import check_shows_host
 
         endpoint = Endpoint(args.coordinator, args.identity)
@@ -114,6 +122,8 @@ async def run_console(args: argparse.Namespace) -> int:
     if args.demo:
         window.start_demo()
     elif args.coordinator and args.identity:
+        from clients.channels import Endpoint  # gRPC: once the window is on screen
+
         window.connect_to(Endpoint(args.coordinator, args.identity))
     elif args.coordinator:
         window.open_connect_dialog(args.coordinator)

@@ -5,13 +5,15 @@ window is not connected. Asked at each call, so a reconnect elsewhere is followe
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from clients.channels import Endpoint
-from trust.credentials import Identity
+if TYPE_CHECKING:  # gRPC and cryptography: not imported for a type (the window shows first)
+    from clients.channels import Endpoint
+    from trust.credentials import Identity
 
-EndpointSource = Callable[[], Endpoint | None]
+EndpointSource = Callable[[], "Endpoint | None"]
 # The identity node reads present (the one the console connected to the coordinator with).
-IdentitySource = Callable[[], Identity | None]
+IdentitySource = Callable[[], "Identity | None"]
 
 
 def not_connected() -> Endpoint | None:

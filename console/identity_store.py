@@ -9,6 +9,10 @@ keyring, which must not freeze the window.
 
 Without a usable keyring (headless, no Secret Service: keyring's ``fail`` backend raises
 NoKeyringError) an identity is kept in memory for this session only, and callers are told so.
+
+keyring (and its backends' D-Bus libraries) is imported by the first call, in its worker
+thread, and the PKI parts (cryptography) when an identity is read or kept: the window makes
+its store before it shows and pays for neither.
 """
 
 from __future__ import annotations
@@ -16,12 +20,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import keyring
-from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
-
-from trust.credentials import Identity, identity_text, parse_identity
-from trust.files import PkiError
+if TYPE_CHECKING:
+    from trust.credentials import Identity
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,8 @@ class KeyringStatus:
 
 
 def _unavailable(error: BaseException) -> KeyringStatus:
+    from keyring.errors import NoKeyringError
+
     if isinstance(error, NoKeyringError):
         problem = "no system keyring (such as GNOME Keyring or KWallet) is available"
     else:
@@ -63,7 +67,7 @@ class IdentityStore:
     async def status(self) -> KeyringStatus:
         """Probe the keyring (choosing a backend can itself talk D-Bus, hence the thread)."""
         try:
-            await asyncio.to_thread(keyring.get_password, SERVICE, "")
+            await asyncio.to_thread(_get_password, "")
         except Exception as error:
             # Any failure of a keyring backend (a third-party plugin boundary) means "cannot
             # remember"; it must never take the console down.
@@ -74,11 +78,14 @@ class IdentityStore:
         if address in self._session:
             return Recalled(self._session[address], await self.status())
         try:
-            text = await asyncio.to_thread(keyring.get_password, SERVICE, address)
+            text = await asyncio.to_thread(_get_password, address)
         except Exception as error:
             return Recalled(None, _unavailable(error))
         if not text:
             return Recalled(None, KeyringStatus(True))
+        from trust.credentials import parse_identity
+        from trust.files import PkiError
+
         try:
             identity = parse_identity(text.encode(), f"the identity kept for {address}")
         except PkiError as error:
@@ -94,8 +101,10 @@ class IdentityStore:
             self._session.pop(address, None)
         try:
             if identity is not None:
+                from trust.credentials import identity_text
+
                 text = identity_text(identity)
-                await asyncio.to_thread(keyring.set_password, SERVICE, address, text)
+                await asyncio.to_thread(_set_password, address, text)
             else:
                 await asyncio.to_thread(_delete_quietly, address)
         except Exception as error:
@@ -105,7 +114,22 @@ class IdentityStore:
         return KeyringStatus(True)
 
 
+def _get_password(address: str) -> str | None:
+    import keyring  # here, in the worker thread: see the module's docstring
+
+    return keyring.get_password(SERVICE, address)
+
+
+def _set_password(address: str, text: str) -> None:
+    import keyring
+
+    keyring.set_password(SERVICE, address, text)
+
+
 def _delete_quietly(address: str) -> None:
+    import keyring
+    from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
+
     try:
         keyring.delete_password(SERVICE, address)
     except PasswordDeleteError:

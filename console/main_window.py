@@ -6,6 +6,13 @@ shortcuts from it and routes each Watch event to the models that take its kind. 
 pieces that live as long as the window: the Watch bridge, the models, the token store and, with
 ``--demo``, the demo fleet. Closing the window stops all of them first (the Watch stream, any
 page's reads and dialogs, the demo fleet's processes), then ``closed`` is set.
+
+Start-up is ordered so the window is on screen before anything slow is imported or built: the
+window itself is the sidebar, menus and status bar, made from the registry alone (the features'
+modules import their pages, models, gRPC and the stubs inside their factories). After its first
+paint it builds the Watch-fed models and the page on show, then sets ``started``; the app
+connects only then. Every other page is built on its first visit (``page(key)``, which anything
+that needs a page goes through); the connect dialog and the demo fleet are imported when opened.
 """
 
 from __future__ import annotations
@@ -15,22 +22,19 @@ import logging
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QObject, QSize, Qt
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import QObject, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QStackedWidget,
     QWidget,
 )
 
-from clients.channels import Endpoint
-from console.demo import DemoFleet
-from console.dialogs.connect_dialog import ConnectDialog
+from console.connection_state import ConnectionState, Phase
 from console.features import build_registry
 from console.identity_store import IdentityStore
 from console.kit.commands import (
@@ -41,22 +45,28 @@ from console.kit.commands import (
     window_commands,
 )
 from console.kit.dialog_keys import install_dialog_close_key
-from console.kit.pages import ActionSpec, PageContext, PageRegistry, WatchFed
-from console.models.audit_model import AuditModel
-from console.models.discovered_pools_model import DiscoveredPoolsModel
-from console.models.hosts_model import HostsModel
-from console.models.pools_model import PoolsModel
-from console.pages.audit_page import AuditPage
-from console.pages.hosts_page import HostsPage
-from console.pages.storage_page import StoragePage
+from console.kit.pages import ActionSpec, PageContext, PageRegistry, PageSpec, WatchFed
 from console.settings import ConsoleSettings
 from console.style import app_icon
-from console.watch import ConnectionState, Phase
 from console.watch_bridge import WatchBridge
 from console.widgets.connection_status import ConnectionStatus
 from domain.errors import ValidationError
 from domain.validation import validate_address
-from proto.quantix.v1 import coordinator_pb2 as pb
+
+if TYPE_CHECKING:  # each imported where it is first needed, after the window shows
+    from PySide6.QtGui import QCloseEvent, QPaintEvent, QShowEvent  # (types cost ~2 ms)
+
+    from clients.channels import Endpoint
+    from console.demo import DemoFleet
+    from console.dialogs.connect_dialog import ConnectDialog
+    from console.models.audit_model import AuditModel
+    from console.models.discovered_pools_model import DiscoveredPoolsModel
+    from console.models.hosts_model import HostsModel
+    from console.models.pools_model import PoolsModel
+    from console.pages.audit_page import AuditPage
+    from console.pages.hosts_page import HostsPage
+    from console.pages.storage_page import StoragePage
+    from proto.quantix.v1 import coordinator_pb2 as pb
 
 if TYPE_CHECKING:  # imported when first opened: the window shows sooner without them
     from console.kit.cheat_sheet import CheatSheet
@@ -71,6 +81,10 @@ APP_TITLE = "Quantix"
 # The shown page's own commands: "Ob&ject" (Alt+J) because the pages' buttons already use
 # every letter of "Actions" (Alt+A is Add host…), and a menu's mnemonic would take theirs.
 FILE_MENU, VIEW_MENU, ACTIONS_MENU, HELP_MENU = "&File", "&View", "Ob&ject", "&Help"
+
+# A window is painted within a frame or two of being mapped; one that is not (started minimized,
+# on another virtual desktop) still builds its page and connects, this long after show().
+FIRST_PAINT_WAIT_MS = 1000
 
 
 class MainWindow(QMainWindow):
@@ -98,12 +112,13 @@ class MainWindow(QMainWindow):
         self._close_allowed = False
         self._close_confirmed = False  # the user chose to quit despite work under way
 
-        self.models: dict[str, QObject] = {}
-        for spec in self.registry.models():
-            self.models[spec.key] = spec.factory(self)  # type: ignore[assignment]
-            bind_endpoint = getattr(self.models[spec.key], "bind_endpoint", None)
-            if callable(bind_endpoint):  # a model that reads the coordinator itself
-                bind_endpoint(self._endpoint)
+        # Start-up (see the module's docstring): models and pages are built after the first
+        # paint, or at once when something asks for them.
+        self.started = asyncio.get_running_loop().create_future()
+        self._models: dict[str, QObject] | None = None
+        self._context: PageContext | None = None
+        self._built: dict[str, QWidget] = {}  # pages built so far, by key
+        self._connection_state: ConnectionState | None = None  # the last, for pages built later
         self.watch = WatchBridge(self)
         self.watch.event_received.connect(self._on_watch_event)
         self.watch.state_changed.connect(self._on_connection_state_changed)
@@ -113,20 +128,11 @@ class MainWindow(QMainWindow):
         self.sidebar.setAccessibleName("Pages")
         self.sidebar.setFixedWidth(176)
         self.sidebar.setIconSize(QSize(18, 18))
-        self.stack = QStackedWidget(self)
+        self.stack = QStackedWidget(self)  # the pages built so far
         self.page_actions: list[QAction] = []
-        self.context = PageContext(self, self._endpoint, self.models)
-        self.pages: list[QWidget] = []
         self.page_keys: list[str] = []
         for spec in self.registry.pages():
-            page = spec.factory(self.context)
-            page.setProperty("pageKey", spec.key)
-            notice = getattr(page, "notice", None)
-            if notice is not None:
-                notice.connect(self._on_page_notice)
-            self.pages.append(page)
             self.page_keys.append(spec.key)
-            self.stack.addWidget(page)
             item = QListWidgetItem(spec.title, self.sidebar)
             item.setToolTip(f"{spec.title} ({QKeySequence(spec.shortcut).toString()})")
             item.setSizeHint(QSize(0, 34))
@@ -145,57 +151,151 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(True)
 
         self._build_actions()
-        # Tab from the sidebar into the first page's search field (above its content).
-        search_field = getattr(self.pages[0], "search_field", None) if self.pages else None
-        if callable(search_field):
-            self.setTabOrder(self.sidebar, search_field())
-        self.sidebar.setCurrentRow(0)
+        self.sidebar.setCurrentRow(0)  # its page is built after the first paint
 
     # --- pages and models by key ----------------------------------------------------------
 
+    @property
+    def models(self) -> dict[str, QObject]:
+        """Every registered Watch-fed model, by key (built at the first need, which the first
+        paint is at the latest: they exist before any connection)."""
+        if self._models is None:
+            self._models = {}
+            for spec in self.registry.models():
+                model = spec.factory(self)
+                assert isinstance(model, QObject)
+                self._models[spec.key] = model
+                bind_endpoint = getattr(model, "bind_endpoint", None)
+                if callable(bind_endpoint):  # a model that reads the coordinator itself
+                    bind_endpoint(self._endpoint)
+        return self._models
+
+    @property
+    def context(self) -> PageContext:
+        if self._context is None:
+            self._context = PageContext(self, self._endpoint, self.models)
+        return self._context
+
     def page(self, key: str) -> QWidget:
-        return self.pages[self.page_keys.index(key)]
+        """The page registered as ``key``, built now if it has not been shown yet."""
+        page = self._built.get(key)
+        if page is None:
+            page = self._build_page(self._page_spec(key))
+        return page
+
+    def built_pages(self) -> list[QWidget]:
+        """The pages built so far, in sidebar order (a page never visited has nothing to stop,
+        to ask before closing or to tell of the connection)."""
+        return [self._built[key] for key in self.page_keys if key in self._built]
+
+    def _page_spec(self, key: str) -> PageSpec:
+        for spec in self.registry.pages():
+            if spec.key == key:
+                return spec
+        raise KeyError(f"no page {key!r} is registered")
+
+    def _build_page(self, spec: PageSpec) -> QWidget:
+        page = spec.factory(self.context)
+        page.setProperty("pageKey", spec.key)
+        notice = getattr(page, "notice", None)
+        if notice is not None:
+            notice.connect(self._on_page_notice)
+        set_state = getattr(page, "set_connection_state", None)
+        if self._connection_state is not None and callable(set_state):
+            set_state(self._connection_state)
+        self._built[spec.key] = page
+        self.stack.addWidget(page)
+        if spec.key == self.page_keys[0]:
+            # Tab from the sidebar into the first page's search field (above its content).
+            search_field = getattr(page, "search_field", None)
+            if callable(search_field):
+                self.setTabOrder(self.sidebar, search_field())
+        return page
 
     def current_page(self) -> QWidget:
-        return self.stack.currentWidget()
+        """The page the sidebar has selected (built now if the first paint has not come)."""
+        return self.page(self.page_keys[max(self.sidebar.currentRow(), 0)])
 
     def default_page(self) -> QWidget:
         """The page F5 and Ctrl+F fall back to (the registry's default, else the first)."""
         for spec in self.registry.pages():
             if spec.default:
                 return self.page(spec.key)
-        return self.pages[0]
+        return self.page(self.page_keys[0])
 
     def show_page_key(self, key: str) -> None:
         self.show_page(self.page_keys.index(key))
 
+    # --- start-up -------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self.started.done():
+            QTimer.singleShot(FIRST_PAINT_WAIT_MS, self._finish_start)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self.started.done():
+            # After this paint has reached the screen, not inside it.
+            QTimer.singleShot(0, self._finish_start)
+
+    def _finish_start(self) -> None:
+        """Build the models and the page on show; then ``started`` (once)."""
+        if self.started.done() or self._closing:
+            return
+        self.models  # noqa: B018 (built here, before any connection, if nothing asked yet)
+        self.stack.setCurrentWidget(self.current_page())
+        self.started.set_result(None)
+
+    async def wait_started(self) -> None:
+        """Until the window has been painted and its first page built (or it has closed)."""
+        await asyncio.wait(
+            [asyncio.shield(self.started), asyncio.shield(self.closed)],
+            return_when=asyncio.FIRST_COMPLETED,
+        )
+
     # Shorthands for tests, screenshots and benchmarks, which reach into these often.
+    # Their classes are imported here, not at the top: see the module's docstring.
     @property
     def model(self) -> HostsModel:
+        from console.models.hosts_model import HostsModel
+
         return self.context.model("hosts", HostsModel)
 
     @property
     def pools_model(self) -> PoolsModel:
+        from console.models.pools_model import PoolsModel
+
         return self.context.model("pools", PoolsModel)
 
     @property
     def discovered_model(self) -> DiscoveredPoolsModel:
+        from console.models.discovered_pools_model import DiscoveredPoolsModel
+
         return self.context.model("discovered_pools", DiscoveredPoolsModel)
 
     @property
     def audit_model(self) -> AuditModel:
+        from console.models.audit_model import AuditModel
+
         return self.context.model("audit", AuditModel)
 
     @property
     def hosts_page(self) -> HostsPage:
+        from console.pages.hosts_page import HostsPage
+
         return self._typed_page("hosts", HostsPage)
 
     @property
     def storage_page(self) -> StoragePage:
+        from console.pages.storage_page import StoragePage
+
         return self._typed_page("storage", StoragePage)
 
     @property
     def audit_page(self) -> AuditPage:
+        from console.pages.audit_page import AuditPage
+
         return self._typed_page("audit", AuditPage)
 
     def _typed_page(self, key: str, kind: type[PageT]) -> PageT:
@@ -381,6 +481,8 @@ class MainWindow(QMainWindow):
             self.connect_dialog.raise_()
             self.connect_dialog.activateWindow()
             return self.connect_dialog
+        from console.dialogs.connect_dialog import ConnectDialog  # gRPC, keyring, cryptography
+
         dialog = ConnectDialog(self.settings, self.identities, self, address or self.watch.address)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(self._on_connect_dialog_finished)
@@ -396,6 +498,8 @@ class MainWindow(QMainWindow):
         self._run(self._start_demo())
 
     async def _start_demo(self) -> None:
+        from console.demo import DemoFleet
+
         try:
             demo = await DemoFleet.start()
         except asyncio.CancelledError:
@@ -438,8 +542,9 @@ class MainWindow(QMainWindow):
     def _on_connection_state_changed(self, state: ConnectionState) -> None:
         if self._closing and state.phase is not Phase.IDLE:
             return
+        self._connection_state = state
         self.connection_status.show_connection(state)
-        for page in self.pages:
+        for page in self.built_pages():
             set_state = getattr(page, "set_connection_state", None)
             if callable(set_state):
                 set_state(state)
@@ -451,7 +556,9 @@ class MainWindow(QMainWindow):
     def _on_connect_dialog_finished(self, result: int) -> None:
         dialog = self.connect_dialog
         self.connect_dialog = None
-        if dialog is None or result != ConnectDialog.DialogCode.Accepted:
+        from PySide6.QtWidgets import QDialog
+
+        if dialog is None or result != QDialog.DialogCode.Accepted:
             return
         endpoint = dialog.endpoint()
         if endpoint is None:
@@ -464,10 +571,15 @@ class MainWindow(QMainWindow):
             )
 
     def _on_sidebar_row_changed(self, row: int) -> None:
-        if 0 <= row < len(self.pages):
-            self.stack.setCurrentIndex(row)
-            if row < len(self.page_actions):
-                self.page_actions[row].setChecked(True)
+        if not 0 <= row < len(self.page_keys):
+            return
+        if row < len(self.page_actions):
+            self.page_actions[row].setChecked(True)
+        # Before the first paint only a page already built is shown (the first one is built
+        # right after it); from then on a row's page is built when it is first chosen.
+        key = self.page_keys[row]
+        if self.started.done() or key in self._built:
+            self.stack.setCurrentWidget(self.page(key))
 
     def _on_page_action_triggered(self) -> None:
         action = self.sender()
@@ -475,14 +587,18 @@ class MainWindow(QMainWindow):
             self.show_page(int(action.data()))
 
     def show_page(self, row: int) -> None:
-        """Switch to page ``row`` and put the keyboard focus in it."""
+        """Switch to page ``row`` (built now if it was not yet) and put the keyboard focus
+        in it."""
+        page = self.page(self.page_keys[row])
         self.sidebar.setCurrentRow(row)
-        page = self.pages[row]
+        self.stack.setCurrentWidget(page)
         target = getattr(page, "focus_target", None)
         widget = target() if callable(target) else page
         widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _on_about_triggered(self) -> None:
+        from PySide6.QtWidgets import QMessageBox  # its type costs ~2 ms to load: not before show
+
         box = QMessageBox(self)
         box.setWindowTitle("About Quantix")
         box.setIconPixmap(app_icon().pixmap(64, 64))
@@ -525,7 +641,7 @@ class MainWindow(QMainWindow):
         ``proceed`` if the user quits anyway. Asked once per close; a signal does not ask."""
         if self._close_confirmed:
             return False
-        for page in self.pages:
+        for page in self.built_pages():
             ask = getattr(page, "ask_before_close", None)
             if callable(ask) and ask(self._close_anyway):
                 return True
@@ -545,7 +661,8 @@ class MainWindow(QMainWindow):
                 task.cancel()
             await asyncio.gather(*others, return_exceptions=True)
             await self.watch.stop()
-            for part in [*self.pages, *self.models.values()]:
+            models = self._models.values() if self._models is not None else ()
+            for part in [*self.built_pages(), *models]:
                 stop = getattr(part, "stop", None)
                 if callable(stop):
                     await stop()
@@ -558,6 +675,8 @@ class MainWindow(QMainWindow):
         finally:
             self._close_allowed = True
             self.close()
+            if not self.started.done():  # closed before it was painted: nothing to start
+                self.started.cancel()
             if not self.closed.done():
                 self.closed.set_result(None)
 

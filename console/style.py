@@ -1,8 +1,7 @@
-"""The console's look: the style sheet and icons from the ``resources`` package, status colours.
+"""The console's look: the style sheet and the app icon from the ``resources`` package.
 
-The status colours for item-model data (which a style sheet cannot reach) live here and match
-the ones in ``resources/quantix.qss``. A status is never told by colour alone: every coloured
-dot or cell also carries the status as text.
+Applied before the main window shows, so nothing here imports the stubs or renders more than it
+must; the status colours of item-model data are in console.status_colours.
 """
 
 from __future__ import annotations
@@ -10,29 +9,13 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-from PySide6.QtCore import QByteArray, QPointF, Qt
-from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
-
-from proto.quantix.v1 import coordinator_pb2 as pb
 
 RESOURCE_PACKAGE = "resources"
 STYLE_SHEET = "quantix.qss"
 APP_ICON = "quantix.svg"
-
-# Text colours of node statuses (dark enough for 4.5:1 contrast on white, WCAG AA).
-STATUS_COLOURS: dict[int, str] = {
-    pb.NODE_STATUS_CONNECTED: "#1e7b34",  # green
-    pb.NODE_STATUS_OFFLINE: "#c42b1c",  # red
-    pb.NODE_STATUS_MAINTENANCE: "#3f5f86",  # slate blue
-    pb.NODE_STATUS_UNSPECIFIED: "#6b6b6b",  # grey
-}
-
-# A failed or refused call (the audit log's result column): the red of an offline host.
-FAILURE_COLOUR = STATUS_COLOURS[pb.NODE_STATUS_OFFLINE]
-
-# A status dot: big enough to see at a glance, small enough for a table row.
-STATUS_DOT_PX = 10
 
 
 def read_resource(name: str) -> bytes:
@@ -45,46 +28,23 @@ def load_style_sheet() -> str:
 
 @cache
 def app_icon() -> QIcon:
-    """The app icon, rendered from the SVG at the sizes window managers ask for."""
-    data = QByteArray(read_resource(APP_ICON))
+    """The app icon at the sizes window managers ask for, scaled from one rendering of the SVG
+    (it is set before the window shows: rendering it once per size cost more than the rest
+    of the style)."""
+    rendered = QPixmap()
+    rendered.loadFromData(QByteArray(read_resource(APP_ICON)), "SVG")
     icon = QIcon()
+    if rendered.isNull():
+        return icon
     for size in (16, 24, 32, 48, 64, 128, 256):
-        pixmap = QPixmap()
-        pixmap.loadFromData(data, "SVG")
-        if not pixmap.isNull():
-            icon.addPixmap(
-                pixmap.scaled(
-                    size,
-                    size,
-                    Qt.AspectRatioMode.KeepAspectRatio,
-                    Qt.TransformationMode.SmoothTransformation,
-                )
+        icon.addPixmap(
+            rendered.scaled(
+                size,
+                size,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
             )
-    return icon
-
-
-def status_colour(status: int) -> QColor:
-    return QColor(STATUS_COLOURS.get(status, STATUS_COLOURS[pb.NODE_STATUS_UNSPECIFIED]))
-
-
-@cache
-def status_icon(status: int) -> QIcon:
-    """A filled dot in the status colour (shown next to the status text, never instead of it)."""
-    size = STATUS_DOT_PX
-    # Drawn at 2x so that it stays round on high-DPI screens.
-    pixmap = QPixmap(size * 2, size * 2)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QBrush(status_colour(status)))
-    painter.drawEllipse(QPointF(size, size), size * 0.8, size * 0.8)
-    painter.end()
-    pixmap.setDevicePixelRatio(2.0)
-    icon = QIcon(pixmap)
-    # The same dot in selected rows: Qt would otherwise tint it with the selection colour,
-    # and a status colour must mean the same everywhere.
-    icon.addPixmap(pixmap, QIcon.Mode.Selected)
+        )
     return icon
 
 

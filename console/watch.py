@@ -11,11 +11,9 @@ The Qt side (console.watch_bridge) turns both callbacks into signals.
 from __future__ import annotations
 
 import asyncio
-import enum
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from typing import Protocol
 
 import grpc
@@ -23,6 +21,11 @@ import grpc
 from clients.channels import Endpoint
 from clients.coordinator import CoordinatorClient
 from clients.errors import describe_rpc_error
+
+# The connection's states and a list's empty texts are in a module without gRPC (the window and
+# its status bar use them before anything connects); still importable from here.
+from console.connection_state import ConnectionState, Phase
+from console.connection_state import EmptyListTexts as EmptyListTexts
 from domain.backoff import Backoff
 from proto.quantix.v1 import coordinator_pb2 as pb
 
@@ -38,43 +41,6 @@ RECONNECT_MAX_S = 5.0
 
 def console_backoff() -> Backoff:
     return Backoff(initial=RECONNECT_INITIAL_S, maximum=RECONNECT_MAX_S)
-
-
-class Phase(enum.Enum):
-    IDLE = "idle"  # not started, or stopped
-    CONNECTING = "connecting"  # first attempt
-    CONNECTED = "connected"  # the stream delivers events
-    RECONNECTING = "reconnecting"  # waiting ``retry_in_s`` before the next attempt
-
-
-@dataclass(frozen=True)
-class ConnectionState:
-    phase: Phase
-    address: str
-    # Why the last attempt failed (RECONNECTING): describe_rpc_error's full text.
-    detail: str = ""
-    # RECONNECTING: seconds until the next attempt, and the time.monotonic() it is due at.
-    retry_in_s: float = 0.0
-    retry_at: float = 0.0
-
-
-@dataclass(frozen=True)
-class EmptyListTexts:
-    """What a page of Watch objects says while it has no rows, by connection phase."""
-
-    not_connected: str
-    unreachable: str
-    loading: str
-    none: str  # synced, and the coordinator has none
-
-    def pick(self, phase: Phase, synced: bool) -> str:
-        if synced:
-            return self.none
-        if phase is Phase.IDLE:
-            return self.not_connected
-        if phase is Phase.RECONNECTING:
-            return self.unreachable
-        return self.loading
 
 
 class _WatchSource(Protocol):

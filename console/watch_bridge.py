@@ -1,17 +1,25 @@
-"""Qt face of console.watch: runs a CoordinatorWatch as a task and re-emits it as signals."""
+"""Qt face of console.watch: runs a CoordinatorWatch as a task and re-emits it as signals.
+
+The window makes its bridge before it is shown; gRPC and the stubs (console.watch) are imported
+at the first ``start``, so they cost nothing until there is something to connect to.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from clients.channels import Endpoint
-from console.watch import ConnectionState, CoordinatorWatch, Phase
+from console.connection_state import ConnectionState, Phase
 from domain.backoff import Backoff
-from proto.quantix.v1 import coordinator_pb2 as pb
+
+if TYPE_CHECKING:
+    from clients.channels import Endpoint
+    from console.watch import CoordinatorWatch
+    from proto.quantix.v1 import coordinator_pb2 as pb
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +52,8 @@ class WatchBridge(QObject):
 
     def start(self, endpoint: Endpoint) -> None:
         """Watch the coordinator at ``endpoint`` from a fresh snapshot."""
+        from console.watch import CoordinatorWatch  # gRPC: imported when first needed
+
         self._cancel()
         watch: CoordinatorWatch
 

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 from console.clusters.cluster_ops import ClusterCalls
 from console.clusters.clusters_model import Member
 from console.kit.background import Background
-from console.style import set_state_property, status_colour, status_icon
+from console.status_colours import status_colour, status_icon
+from console.style import set_state_property
 from console.widgets.tables import Cell, fill_table, make_table
 from domain.cluster_rules import removal_problem
 from domain.clusters import ClusterSpec

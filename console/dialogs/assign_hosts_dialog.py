@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 from clients import present
 from console import pool_ops
 from console.connection import EndpointSource
-from console.style import set_state_property, status_icon
+from console.status_colours import status_icon
+from console.style import set_state_property
 from console.widgets.error_view import ErrorView
 from proto.quantix.v1 import coordinator_pb2 as pb
 

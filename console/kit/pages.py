@@ -21,14 +21,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from console.connection import EndpointSource
-from proto.quantix.v1 import coordinator_pb2 as pb
+from console.kit.watch_kinds import OBJECT_KIND_UNSPECIFIED
+
+if TYPE_CHECKING:  # the registry is read before the window shows, without the stubs
+    from proto.quantix.v1 import coordinator_pb2 as pb
 
 T = TypeVar("T")
 
@@ -57,7 +60,7 @@ class WatchModelSpec:
     clear_on_switch: bool = True
 
     def takes(self, kind: int) -> bool:
-        return kind == pb.OBJECT_KIND_UNSPECIFIED or kind in self.kinds
+        return kind == OBJECT_KIND_UNSPECIFIED or kind in self.kinds
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,10 @@ class Shell(Protocol):
     def default_page(self) -> QWidget: ...
 
     def show_page_key(self, key: str) -> None: ...
+
+    def page(self, key: str) -> QWidget:
+        """The page registered as ``key``, built now if it has not been shown yet."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor
 
 from clients.present_audit import COLUMNS, HEADERS
 from console.models.watch_list_model import ROOT, AnyIndex, WatchListModel
-from console.style import FAILURE_COLOUR
+from console.status_colours import FAILURE_COLOUR
 from proto.quantix.v1 import coordinator_pb2 as pb
 
 COLUMN_TITLES = tuple(header.capitalize() for header in HEADERS)

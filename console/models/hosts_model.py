@@ -25,7 +25,7 @@ from console.models.watch_list_model import (  # the batching constants: still i
     AnyIndex,
     WatchListModel,
 )
-from console.style import status_colour, status_icon
+from console.status_colours import status_colour, status_icon
 from console.usage.usage_text import percent, source_text
 from domain.units import format_bytes
 from proto.quantix.v1 import coordinator_pb2 as pb

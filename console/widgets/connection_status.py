@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import math
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
+from console.connection_state import ConnectionState, Phase
 from console.style import set_state_property
-from console.watch import ConnectionState, Phase
-from console.widgets.error_view import ErrorDialog
+
+if TYPE_CHECKING:
+    from console.widgets.error_view import ErrorDialog
 
 # The reconnect countdown counts whole seconds.
 COUNTDOWN_TICK_MS = 1000
@@ -149,6 +152,8 @@ class ConnectionStatus(QFrame):
         if self._dialog is not None:
             self._dialog.close()
         # open(), not exec(): the event loop (and the Watch stream) keeps running.
+        from console.widgets.error_view import ErrorDialog  # opened rarely: not before show
+
         self._dialog = ErrorDialog(self._detail_title, self._detail_text, self.window())
         self._dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._dialog.finished.connect(self._on_dialog_finished)

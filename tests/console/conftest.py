@@ -148,6 +148,8 @@ def window(qtbot: Any, settings: ConsoleSettings, run: LoopRunner) -> Iterator[A
     # teardown could close it the way users do (stopping its stream first).
     main.show()
     qtbot.waitExposed(main)
+    # Painted, its models and first page built (console.main_window's start-up order).
+    qtbot.waitUntil(main.started.done, timeout=5000)
     yield main
     if not main.closed.done():
         main.close()

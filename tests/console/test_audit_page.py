@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from clients.coordinator import CoordinatorClient
 from console.models.audit_model import RESULT_COLUMN
 from console.pages.audit_page import AuditPage, not_admin_text
-from console.style import FAILURE_COLOUR
+from console.status_colours import FAILURE_COLOUR
 from tests.console.conftest import activate
 
 

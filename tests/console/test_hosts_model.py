@@ -15,7 +15,7 @@ from console.models.hosts_model import (
     Column,
     HostsModel,
 )
-from console.style import STATUS_COLOURS
+from console.status_colours import STATUS_COLOURS
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.console.messages import event, make_node
 

@@ -156,8 +156,8 @@ def test_an_upload_lands_ready_with_a_moving_bar(qtbot, window, pool, sources):
     path, sha = a_long_file(sources, "media.iso")
     tasks = window.context.model("tasks", TasksModel)
     images = window.context.model("images", ImagesModel)
-    dock = window.findChild(TransfersDock)
     page = upload(qtbot, window, path, pool)
+    dock = window.findChild(TransfersDock)  # made with the Images page, on its first visit
     assert dock is not None
     qtbot.waitUntil(dock.isVisible)
     panel = dock.panel

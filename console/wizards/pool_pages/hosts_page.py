@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from clients import present
-from console.style import set_state_property, status_icon
+from console.status_colours import status_icon
+from console.style import set_state_property
 from console.wizards.field_row import sentence
 from domain.errors import ValidationError
 from domain.pools import Backend, validate_hosts
