@@ -61,6 +61,7 @@ class ClusterDetail(QWidget):
         self.name = ""
         self.add_dialog: AddHostsDialog | None = None
 
+        self.setAccessibleName("cluster detail")
         self.back_button = QPushButton("‹ All clusters", self)
         self.back_button.setToolTip("Back to the list of clusters (Esc, Alt+Left)")
         self.back_button.clicked.connect(self.back_requested)

@@ -78,7 +78,11 @@ class Command:
 def close_keys() -> list[QKeySequence]:
     """The platform's Close keys, Ctrl+W among them everywhere (the issue's promise; Linux
     lists Ctrl+F4 first, so ``QKeySequence(StandardKey.Close)`` alone would miss it)."""
-    keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Close)
+    keys = [  # not a keyboard's dedicated "Close" key, which the cheat sheet would list
+        key
+        for key in QKeySequence.keyBindings(QKeySequence.StandardKey.Close)
+        if key[0].keyboardModifiers() != Qt.KeyboardModifier.NoModifier
+    ]
     ctrl_w = QKeySequence("Ctrl+W")
     return keys if ctrl_w in keys else [ctrl_w, *keys]
 

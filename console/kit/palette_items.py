@@ -143,7 +143,10 @@ def _page_items(window: PaletteWindow, page_key: str) -> list[PaletteItem]:
         for command in selection_commands:
             items.append(
                 PaletteItem(
-                    Entry(f"{page_key}:{command.text}:{found.key}", f"{command.text}: {label}"),
+                    Entry(
+                        f"{page_key}:{command.text}:{found.key}",
+                        f"{command.text.removesuffix('…')}: {label}",  # "Delete: pool nfs1"
+                    ),
                     _detail(command),
                     _RevealThenRun(go, command).run,
                 )
