@@ -31,10 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.clusters.cluster_ops import set_maintenance
 from console.connection import EndpointSource, identity_of, not_connected
 from console.dialogs.add_host_dialog import AddHostDialog
 from console.dialogs.remove_host_dialog import RemoveHostDialog, removed_notice
+from console.hosts.host_ops import set_maintenance
 from console.kit.background import Background
 from console.kit.commands import ON_SELECTION, acts_on_selection, key_alias
 from console.kit.palette_items import PaletteObject
