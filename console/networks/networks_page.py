@@ -29,7 +29,7 @@ from console.connection import EndpointSource
 from console.discovered_text import UNMANAGED_LABEL
 from console.kit.card_model import KEY_ROLE
 from console.kit.card_page import UNMANAGED_PREFIX, CardPage, CardPageNames, CardPageTexts, CardTab
-from console.kit.commands import acts_on_selection
+from console.kit.commands import acts_on_selection, key_alias
 from console.kit.host_table import HostStatusTable
 from console.kit.palette_items import PaletteObject, model_objects
 from console.kit.phase_text import phase_label
@@ -177,6 +177,8 @@ class NetworksPage(CardPage[FilterTab]):
         self.adopt_action = self._selection_action(
             "Ad&opt…", found_text.ADOPT_TIP, self.open_adopt_dialog
         )
+        # Del on the card grid (in the search field it deletes characters).
+        key_alias(self.delete_action, self.view, QKeySequence.StandardKey.Delete)
         self.retry_button = action_button(self.retry_action, detail)
         self.delete_button = action_button(self.delete_action, detail)
         self.adopt_button = action_button(self.adopt_action, detail)
