@@ -12,6 +12,7 @@ from pathlib import Path
 
 from coordinator.realize import DEFAULT_DEADLINE_S
 from domain.node_status import DEFAULT_HEARTBEAT_INTERVAL_S, MISSED_HEARTBEATS_FOR_OFFLINE
+from domain.validation import canonical_listen
 from serving.config_file import (
     LOG_LEVEL,
     PORT_FILE,
@@ -37,6 +38,7 @@ SETTINGS = (
         Kind.TEXT,
         DEFAULT_LISTEN,
         help="HOST:PORT to serve gRPC on; port 0 picks a free port (see port_file)",
+        check=canonical_listen,
         why="loopback: a coordinator installed by hand is reachable from other hosts only "
         "once its admin says so; 7443 is Quantix's port (7444 enrolment, 7445 nodes), one "
         "firewall range for a fleet",
@@ -58,6 +60,7 @@ SETTINGS = (
         Kind.TEXT,
         None,
         help="HOST:PORT where new hosts enrol with a join token",
+        check=canonical_listen,
         why=f"the listen host on port {DEFAULT_ENROL_PORT} (a free port when listen "
         "has port 0), since enrolment needs a port that asks for no client certificate",
         metavar="HOST:PORT",

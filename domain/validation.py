@@ -112,6 +112,21 @@ def parse_address(value: str, field: str = "address") -> Address:
     return Address(host, port)
 
 
+def parse_listen(value: str, field: str = "listen") -> Address:
+    """A daemon's listen address: ``host:port`` like ``parse_address``, but port 0 (any free
+    port, the bound one reported in the port file) is allowed."""
+    host, sep, port = value.strip(BLANKS).rpartition(":")
+    if sep and port == "0":
+        # Validate the host part with the shared rules, using a placeholder port.
+        return Address(parse_address(f"{host}:1", field).host, 0)
+    return parse_address(value, field)
+
+
+def canonical_listen(value: str, field: str = "listen") -> str:
+    """``parse_listen``, said back as text (the coordinator keeps its addresses as text)."""
+    return str(parse_listen(value, field))
+
+
 def validate_address(value: str, field: str = "address") -> str:
     """Return the canonical ``host:port`` form of ``value``, or raise ValidationError."""
     return str(parse_address(value, field))

@@ -21,7 +21,7 @@ from domain.join import (
 )
 from domain.limits import quoted
 from domain.pools import validate_absolute_path
-from domain.validation import Address, parse_address, validate_hostname
+from domain.validation import Address, parse_address, parse_listen, validate_hostname
 from serving.config_file import (
     LOG_LEVEL,
     PORT_FILE,
@@ -70,15 +70,6 @@ def validate_netns_name(value: str, field: str = "--netns") -> str:
             f"with a letter or digit (got {quoted(value)})",
         )
     return value
-
-
-def parse_listen(value: str, field: str = "--listen") -> Address:
-    """``host:port`` like ``domain.validation.parse_address``, but port 0 is allowed."""
-    host, sep, port = value.strip().rpartition(":")
-    if sep and port == "0":
-        # Validate the host part with the shared rules, using a placeholder port.
-        return Address(parse_address(f"{host}:1", field).host, 0)
-    return parse_address(value, field)
 
 
 SETTINGS = (

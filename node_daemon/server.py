@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 from collections.abc import Sequence
 from pathlib import Path
 
 from clients.channels import Endpoint
 from clients.enrolment import EnrolmentFailed, enrol
+from domain.errors import ValidationError
 from domain.join import JoinString
-from domain.validation import Address
+from domain.validation import Address, parse_address
 from domain.version import __version__
 from node_daemon.access_rules import RULES
 from node_daemon.host_usage import UsageSampler
@@ -100,6 +102,40 @@ async def _serve(options: NodeOptions, libvirt_conn: LibvirtConnection, stop: as
         servicer.close()
 
 
+def _host_name() -> str:
+    """This host's full name, or its plain one where the full name resolves to loopback only
+    (a host whose /etc/hosts maps its name to 127.0.1.1 says "localhost" as its FQDN)."""
+    full = socket.getfqdn()
+    return socket.gethostname() if full.startswith("localhost") else full
+
+
+def _advertised(listen: Address, port: int) -> str:
+    """Where the coordinator and consoles reach a node listening on every address: this host's
+    name (a packaged node listens on 0.0.0.0; the wildcard itself is nobody's address). The
+    coordinator checks the node's certificate by its node name, not by this address, so the
+    name only has to resolve. "" when the node listens on one address (that one is right)."""
+    if listen.host not in _WILDCARD_HOSTS:
+        return ""
+    try:
+        address = str(parse_address(f"{_host_name()}:{port}", "advertise"))
+    except ValidationError as error:
+        log.warning(
+            "listening on every address, and this host's name is no address (%s): set "
+            "advertise = HOST:PORT so the coordinator and consoles can reach this node",
+            error,
+        )
+        return ""
+    if address.startswith("localhost"):
+        log.warning(
+            "listening on every address, but this host has no name other hosts can use: "
+            "registering %s; set advertise = HOST:PORT so the coordinator can reach this node",
+            address,
+        )
+    else:
+        log.info("listening on every address: registering %s (set advertise to choose)", address)
+    return address
+
+
 async def _trust(options: NodeOptions, name: str) -> tuple[Identity | None, str]:
     """This node's identity (None with --insecure) and the coordinator to register with;
     enrols first when given a join string and no certificate is stored yet."""
@@ -168,13 +204,7 @@ async def _serve_as(
             log.error("%s: cannot write the port file %s: %s", name, options.port_file, error)
             await serving.stop()
             return EXIT_START_FAILED
-    address = options.advertise or bound
-    if options.listen.host in _WILDCARD_HOSTS and not options.advertise:
-        log.warning(
-            "registering the wildcard address %s: pass --advertise HOST:PORT so the "
-            "coordinator and consoles can reach this node",
-            address,
-        )
+    address = options.advertise or _advertised(options.listen, serving.port) or bound
     log.info(
         "node daemon %s serving on %s (libvirt %s, coordinator %s, data dir %s, netns %s)",
         name,

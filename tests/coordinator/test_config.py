@@ -98,6 +98,8 @@ def test_a_flag_overrides_the_file(tmp_path: Path) -> None:
         # The file is flat: a section is a key no setting has.
         ("[server]\nlisten = 1\n", "unknown key 'server'"),
         ("listen = 127.0.0.1:7443\n", "is not valid TOML: "),
+        ('enrol_listen = "127.0.0.1:99999"\n', "enrol_listen: port must be 1-65535 (got 99999)"),
+        ('enrol_listen = "nonsense"\n', "enrol_listen: must be host:port, e.g. 127.0.0.1:7443"),
     ],
 )
 def test_a_bad_file_stops_the_coordinator_naming_file_and_key(

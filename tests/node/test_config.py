@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import subprocess
 import sys
 from dataclasses import replace
@@ -298,3 +299,28 @@ def test_a_bad_join_string_from_a_flag_or_the_environment_is_not_quoted_either(
     assert "coordinator address" in error
     assert "must be dot-separated labels" in error
     assert "HUSH" not in error.upper()
+
+
+def test_a_node_listening_on_every_address_registers_this_hosts_name(
+    tmp_path: Path, coordinator: CoordinatorDaemon
+) -> None:
+    """The packaged node.toml listens on 0.0.0.0: the wildcard is nobody's address, so the node
+    registers this host's name with the bound port, which the coordinator can dial."""
+    values = {**node_config(tmp_path, coordinator, "host-any"), "listen": "0.0.0.0:0"}
+    config = write_config(tmp_path / "node.toml", **values)
+    node = DaemonProcess("host-any", "node_daemon", ["--config", str(config)], tmp_path)
+    try:
+        bound = start(node, coordinator, "host-any")
+
+        async def registered() -> str:
+            async with CoordinatorClient(coordinator.endpoint()) as client:
+                return (await client.get_node("host-any")).address
+
+        address = asyncio.run(registered())
+    finally:
+        node.stop_now()
+    port = bound.rpartition(":")[2]
+    full = socket.getfqdn()
+    name = socket.gethostname() if full.startswith("localhost") else full
+    assert address == f"{name}:{port}"
+    assert not address.startswith("0.0.0.0")
