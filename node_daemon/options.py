@@ -171,11 +171,11 @@ SETTINGS = (
         why="every call is mutual TLS with the node's enrolled certificate",
     ),
     Setting(
-        "no_usage",
+        "usage",
         Kind.SWITCH,
-        False,
-        help="send heartbeats without the host's CPU and memory usage",
-        why="clusters' status and the usage graphs need every host's figures; true only "
+        True,
+        help="send the host's CPU and memory usage with each heartbeat (--no-usage: without)",
+        why="clusters' status and the usage graphs need every host's figures; false only "
         "where they would mislead (a test-driver host reads the machine the daemon runs on)",
     ),
     LOG_LEVEL,
@@ -228,6 +228,6 @@ def parse_args(argv: Sequence[str] | None = None) -> NodeOptions:
         insecure=args.insecure,
         join=args.join,
         netns=args.netns or "",
-        report_usage=not args.no_usage,
+        report_usage=args.usage,
         config=args.config,
     )

@@ -355,8 +355,13 @@ class DaemonConfig:
             env = f"; else ${setting.env}" if setting.env else ""
             help_text = f"{setting.help} [file: {setting.key}{shown}{env}]"
             if setting.kind is Kind.SWITCH:
+                # --no-<flag> too: "flags override the file" holds for a switch the file
+                # turned on (insecure = true) as for any other setting.
                 parser.add_argument(
-                    setting.flag, action="store_true", default=argparse.SUPPRESS, help=help_text
+                    setting.flag,
+                    action=argparse.BooleanOptionalAction,
+                    default=argparse.SUPPRESS,
+                    help=help_text,
                 )
                 continue
             parser.add_argument(

@@ -153,9 +153,9 @@ def run_node(
         ('name = "bad_name"\n', "name: must be dot-separated labels"),
         ('data_dir = "var/lib/quantix"\n', "data_dir: must be an absolute path"),
         ('netns = "a/b"\n', "netns: must be a network namespace name"),
-        ("no_usage = 1\n", "no_usage: must be a boolean (got a TOML integer)"),
+        ("usage = 1\n", "usage: must be a boolean (got a TOML integer)"),
         ('libvirt_uri = "qemu:///system\\n"\n', "libvirt_uri: must not contain control characters"),
-        ("usage = false\n", "unknown key 'usage'"),
+        ("no_usage = true\n", "unknown key 'no_usage'"),
     ],
 )
 def test_a_bad_file_stops_the_node_naming_file_and_key(
@@ -245,7 +245,7 @@ def test_no_file_at_the_default_path_runs_on_defaults_and_flags(tmp_path: Path) 
 
     args, _ = absent.parse(["--libvirt-uri", "test:///default", "--listen", "127.0.0.1:0"])
 
-    assert (args.data_dir, args.log_level, args.no_usage) == ("/var/lib/quantix", "info", False)
+    assert (args.data_dir, args.log_level, args.usage) == ("/var/lib/quantix", "info", True)
     assert not args.config.found
 
 
@@ -324,3 +324,16 @@ def test_a_node_listening_on_every_address_registers_this_hosts_name(
     name = socket.gethostname() if full.startswith("localhost") else full
     assert address == f"{name}:{port}"
     assert not address.startswith("0.0.0.0")
+
+
+def test_a_flag_turns_off_a_switch_the_file_turned_on(tmp_path: Path) -> None:
+    """Flags override the file for switches too: --no-usage and --usage beat usage = ..."""
+    on = tmp_path / "on.toml"
+    on.write_text("usage = true\n")
+    off = tmp_path / "off.toml"
+    off.write_text("usage = false\n")
+    required = ["--libvirt-uri", "test:///default", "--listen", "127.0.0.1:0"]
+    assert parse_args([*required, "--config", str(on)]).report_usage is True
+    assert parse_args([*required, "--config", str(on), "--no-usage"]).report_usage is False
+    assert parse_args([*required, "--config", str(off)]).report_usage is False
+    assert parse_args([*required, "--config", str(off), "--usage"]).report_usage is True
