@@ -55,7 +55,16 @@ for command in quantix-console quantix-coordinator quantix-node quantixctl; do
     got=$(env -i PATH=/usr/bin:/bin "/usr/bin/$command" --version 2>&1) || fail "$command --version failed: $got"
     [[ $got == "$command $VERSION" ]] || fail "$command --version printed '$got', expected '$command $VERSION'"
 done
-echo "check-packages: every command says $VERSION"
+# quantixctl comes with both daemons' packages (a node's admin has it on the host too), as an
+# alternative for /usr/bin/quantixctl: both venvs' copies run and both are registered.
+for daemon in coordinator node; do
+    got=$(env -i PATH=/usr/bin:/bin "/opt/quantix/$daemon/bin/quantixctl" --version 2>&1) ||
+        fail "quantix-$daemon's quantixctl --version failed: $got"
+    [[ $got == "quantixctl $VERSION" ]] || fail "quantix-$daemon's quantixctl printed '$got'"
+    update-alternatives --list quantixctl | grep -qx "/opt/quantix/$daemon/bin/quantixctl" ||
+        fail "quantix-$daemon's quantixctl is not an alternative for /usr/bin/quantixctl"
+done
+echo "check-packages: every command says $VERSION (quantixctl from both daemons' packages)"
 
 # The installed units: `verify` must print nothing (an unknown or misspelt key is only a warning
 # with exit 0, and it would silently drop a line of the sandbox), and no unit's exposure may grow
