@@ -57,11 +57,12 @@ for command in quantix-console quantix-coordinator quantix-node quantixctl; do
 done
 # quantixctl comes with both daemons' packages (a node's admin has it on the host too), as an
 # alternative for /usr/bin/quantixctl: both venvs' copies run and both are registered.
+alternatives=$(update-alternatives --list quantixctl) || fail "no alternatives for quantixctl"
 for daemon in coordinator node; do
     got=$(env -i PATH=/usr/bin:/bin "/opt/quantix/$daemon/bin/quantixctl" --version 2>&1) ||
         fail "quantix-$daemon's quantixctl --version failed: $got"
     [[ $got == "quantixctl $VERSION" ]] || fail "quantix-$daemon's quantixctl printed '$got'"
-    update-alternatives --list quantixctl | grep -qx "/opt/quantix/$daemon/bin/quantixctl" ||
+    grep -qx "/opt/quantix/$daemon/bin/quantixctl" <<<"$alternatives" ||
         fail "quantix-$daemon's quantixctl is not an alternative for /usr/bin/quantixctl"
 done
 echo "check-packages: every command says $VERSION (quantixctl from both daemons' packages)"
