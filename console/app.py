@@ -65,6 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="install check (with --coordinator and --identity): exit 0 once the Hosts page "
         "lists host NAME connected, 1 with the reason after a deadline",
     )
+    parser.add_argument(
+        "--check-timeout",
+        metavar="SECONDS",
+        help="with --check-shows-host: how long to wait for the host, 1 to 600 seconds "
+        "(default 60: a node registers within a heartbeat, 5 s, of starting)",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="log what the console does")
     parser.add_argument("--version", action="version", version=version_line(parser.prog))
     return parser
@@ -76,6 +82,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     if args.coordinator is not None:
         try:
             args.coordinator = validate_address(args.coordinator, "--coordinator")
+        except ValidationError as error:
+            parser.error(str(error))
+    if args.check_timeout is not None:
+        # Light (no stubs): the check imports those once the window shows.
+        from console.install_check import parse_check_timeout
+
+        if args.check_shows_host is None:
+            parser.error("--check-timeout: goes with --check-shows-host")
+        try:
+            args.check_timeout = parse_check_timeout(args.check_timeout)
         except ValidationError as error:
             parser.error(str(error))
     if args.identity is not None:
@@ -112,10 +128,12 @@ async def run_console(args: argparse.Namespace) -> int:
         return 0
     if args.check_shows_host:
         from clients.channels import Endpoint
-        from console.install_check import check_shows_host
+        from console.install_check import CHECK_DEADLINE_S, check_shows_host
 
         endpoint = Endpoint(args.coordinator, args.identity)
-        status = await check_shows_host(window, endpoint, args.check_shows_host)
+        status = await check_shows_host(
+            window, endpoint, args.check_shows_host, args.check_timeout or CHECK_DEADLINE_S
+        )
         window.shut_down()
         await window.wait_closed()
         return status

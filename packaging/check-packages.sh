@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # CI check of the .debs in dist/ (run as root, after `make packages`): install them with apt
-# (dependencies resolved), check every command's --version, start the INSTALLED coordinator and
-# node the way their units do (ExecStart read from the installed unit, as its User=, from the
-# installed config files), enrol the node with a token from the installed quantixctl, and run
+# (dependencies resolved), check every command's --version, verify the installed systemd units
+# and print their sandbox's exposure score (systemd-analyze, offline), start the INSTALLED
+# coordinator and node the way their units do (packaging/run_as_unit.py: the unit's ExecStart,
+# User, Group, Environment, WorkingDirectory, UMask, StateDirectory, capability bounding set and
+# NoNewPrivileges, a clean environment; a setting it cannot honour fails the check), from the
+# installed config files, enrol the node with a token from the installed quantixctl, and run
 # the installed console offscreen until its Hosts page shows the node. No systemd here, so the
 # daemons run as background processes. Everything is purged on exit, pass or fail.
 #
@@ -52,7 +55,37 @@ for command in quantix-console quantix-coordinator quantix-node quantixctl; do
     got=$(env -i PATH=/usr/bin:/bin "/usr/bin/$command" --version 2>&1) || fail "$command --version failed: $got"
     [[ $got == "$command $VERSION" ]] || fail "$command --version printed '$got', expected '$command $VERSION'"
 done
-echo "check-packages: every command says $VERSION"
+# quantixctl comes with both daemons' packages (a node's admin has it on the host too), as an
+# alternative for /usr/bin/quantixctl: both venvs' copies run and both are registered.
+alternatives=$(update-alternatives --list quantixctl) || fail "no alternatives for quantixctl"
+for daemon in coordinator node; do
+    got=$(env -i PATH=/usr/bin:/bin "/opt/quantix/$daemon/bin/quantixctl" --version 2>&1) ||
+        fail "quantix-$daemon's quantixctl --version failed: $got"
+    [[ $got == "quantixctl $VERSION" ]] || fail "quantix-$daemon's quantixctl printed '$got'"
+    grep -qx "/opt/quantix/$daemon/bin/quantixctl" <<<"$alternatives" ||
+        fail "quantix-$daemon's quantixctl is not an alternative for /usr/bin/quantixctl"
+done
+echo "check-packages: every command says $VERSION (quantixctl from both daemons' packages)"
+
+# The installed units: `verify` must print nothing (an unknown or misspelt key is only a warning
+# with exit 0, and it would silently drop a line of the sandbox), and no unit's exposure may grow
+# past today's score (`security --offline`: scores as on Debian 12's systemd 252; 0 is fully
+# locked down, 10 not at all). Raise a limit only with the unit change that needs it.
+declare -A EXPOSURE_LIMIT=([quantix-coordinator]=1.3 [quantix-node]=2.4)
+units=(/lib/systemd/system/quantix-coordinator.service /lib/systemd/system/quantix-node.service)
+verified=$(systemd-analyze verify "${units[@]}" 2>&1) && [[ -z $verified ]] ||
+    fail "systemd-analyze verify of the installed units:"$'\n'"${verified:-(exit status only)}"
+echo "check-packages: systemd-analyze verify passes ${units[*]}"
+for unit_file in "${units[@]}"; do
+    name=$(basename "$unit_file" .service)
+    limit=${EXPOSURE_LIMIT[$name]}
+    score=$(systemd-analyze security --offline=true --no-pager "$unit_file" 2>&1 | sed -n 's/^.*Overall exposure level for [^:]*: //p')
+    [[ -n $score ]] || fail "systemd-analyze security printed no exposure level for $unit_file"
+    echo "check-packages: $name.service exposure $score (at most $limit)"
+    # --threshold takes tenths; its exit status is the comparison.
+    systemd-analyze security --offline=true --threshold="${limit/./}" "$unit_file" >/dev/null 2>&1 ||
+        fail "$name.service's exposure ${score%% *} is above $limit: a sandbox setting was loosened"
+done
 
 free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 listen=127.0.0.1:$(free_port)
@@ -64,14 +97,10 @@ enrol_listen = "$enrol"
 data_dir = "/var/lib/quantix/coordinator"
 TOML
 
-# unit FILE KEY: a [Service] setting of an installed unit.
-unit() { sed -n "s/^$2=//p" "/lib/systemd/system/$1"; }
+# The daemon as its installed unit starts it (run_as_unit.py execs it: $! is the daemon).
 start_as_unit() {
-    local name=$1 exec_start user
-    exec_start=$(unit "$name.service" ExecStart)
-    user=$(unit "$name.service" User)
-    [[ -n $exec_start && -n $user ]] || fail "$name.service has no ExecStart or User"
-    runuser -u "$user" -- $exec_start >"$scratch/$name.log" 2>&1 &
+    local name=$1
+    /usr/bin/python3 packaging/run_as_unit.py "/lib/systemd/system/$name.service" >"$scratch/$name.log" 2>&1 &
     pids+=($!)
 }
 

@@ -24,11 +24,13 @@ mapfile -t requirements < <("$python" root/packaging/requirements.py "$program")
 "$venv/bin/python" -m pip install -q --no-compile "${requirements[@]}"
 "$venv/bin/python" -m pip install -q --no-compile --no-deps root/build/wheels/quantix-*.whl
 
-# Only the interpreter links and the package's own commands stay in bin/ (the coordinator's
-# package carries quantixctl: pki init runs where the CA is).
+# Only the interpreter links and the package's own commands stay in bin/. Both packages carry
+# quantixctl (an alternative for /usr/bin/quantixctl, see *.alternatives): the coordinator's
+# postinst runs `pki init` where the CA is, and a node's admin reads the fleet's view of the
+# host (`quantixctl hosts show`) and its completion on the host itself.
 case $program in
     coordinator) commands=(quantix-coordinator quantixctl) ;;
-    node) commands=(quantix-node) ;;
+    node) commands=(quantix-node quantixctl) ;;
     *) echo "venv.sh: unknown program $program" >&2; exit 2 ;;
 esac
 keep=(! -name 'python*')
