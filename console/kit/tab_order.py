@@ -41,7 +41,7 @@ def _chain_stops(root: QWidget) -> list[QWidget]:
     insides left to it; hidden and disabled ones too (Tab skips them while they are, and
     they keep their place)."""
     if _is_stop(root) and _is_compound(root):
-        return [root]
+        return _compound_stops(root)
     found = [root] if _is_stop(root) else []
     compounds: list[QWidget] = []
     window = root.window()
@@ -53,18 +53,26 @@ def _chain_stops(root: QWidget) -> list[QWidget]:
             if _is_compound(widget):
                 compounds.append(widget)
         widget = widget.nextInFocusChain()
+    for compound in compounds:
+        _compound_stops(compound)
     return found
 
 
-def _tab_widget_stops(tabs: QTabWidget) -> list[QWidget]:
-    """The tab widget as one stop, with its top-right corner widget (made apart, later in the
-    chain) moved right after the tab bar, where it is read."""
-    corner = tabs.cornerWidget(Qt.Corner.TopRightCorner)
-    previous = tabs.tabBar()
-    for stop in _chain_stops(corner) if corner is not None else []:
-        QWidget.setTabOrder(previous, stop)
-        previous = stop
-    return [tabs]
+def _compound_stops(compound: QWidget) -> list[QWidget]:
+    """The compound as one stop, its insides made one run of the chain right after it: Qt
+    moves a compound as the run of its children that follow it, so a tab's page made
+    elsewhere and added later would be left behind, and Tab would come back to the compound
+    from there. A tab widget's run is its tab bar, the corner widget right of it, then its
+    pages in order (other compounds are left as Qt keeps them)."""
+    if isinstance(compound, QTabWidget):
+        corner = compound.cornerWidget(Qt.Corner.TopRightCorner)
+        # The tab bar with its scroll buttons (shown when the tabs do not fit).
+        heads = _chain_stops(compound.tabBar()) + (_chain_stops(corner) if corner else [])
+        pages = [compound.widget(index) for index in range(compound.count())]
+        inside = heads + [stop for page in pages for stop in _stops(page)]
+        for first, second in itertools.pairwise(inside):
+            QWidget.setTabOrder(first, second)
+    return [compound]
 
 
 def _stops(part: Part) -> list[QWidget]:
@@ -82,7 +90,7 @@ def _stops(part: Part) -> list[QWidget]:
     if isinstance(part, QSplitter):
         return [stop for index in range(part.count()) for stop in _stops(part.widget(index))]
     if isinstance(part, QTabWidget):
-        return _tab_widget_stops(part)
+        return _compound_stops(part)
     return _chain_stops(part)
 
 

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.kit.tab_order import set_reading_order
+
 SELECTABLE = (
     Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
 )
@@ -78,6 +80,8 @@ class ErrorView(QFrame):
         layout.addWidget(icon)
         layout.addLayout(texts, 1)
         layout.addLayout(button_column)
+        # The Copy button sits on the title's row, above the text: read before it.
+        set_reading_order(self.copy_button, self.text_label)
 
     def set_error(self, title: str, text: str) -> None:
         self.title_label.setText(title)

@@ -104,7 +104,9 @@ def tab_lap(qtbot: Any, start: QWidget) -> list[QWidget]:
         qtbot.keyClick(current, Qt.Key.Key_Tab)
         now = focused()
         if now is current:
-            raise TabTrap(f"Tab does not leave {describe(current)}")
+            if any(address(other) != address(current) for other in controls(current.window())):
+                raise TabTrap(f"Tab does not leave {describe(current)}")
+            break  # the only stop (a message box's OK, the palette's field): Tab stays
         if now is None or any(now is seen for seen in reached):
             break
         reached.append(now)
