@@ -80,8 +80,6 @@ class ErrorView(QFrame):
         layout.addWidget(icon)
         layout.addLayout(texts, 1)
         layout.addLayout(button_column)
-        # The Copy button sits on the title's row, above the text: read before it.
-        set_reading_order(self.copy_button, self.text_label)
 
     def set_error(self, title: str, text: str) -> None:
         self.title_label.setText(title)
@@ -118,3 +116,7 @@ class ErrorDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.view)
         layout.addWidget(buttons)
+        # The Copy button sits on the title's row, above the text: read before it. The text
+        # keeps the first focus (Enter there closes; on Copy it would copy).
+        set_reading_order(self.view.copy_button, self.view.text_label, buttons)
+        self.view.text_label.setFocus(Qt.FocusReason.OtherFocusReason)
