@@ -46,6 +46,7 @@ from console.kit.commands import (
 )
 from console.kit.dialog_keys import install_dialog_close_key
 from console.kit.pages import ActionSpec, PageContext, PageRegistry, PageSpec, WatchFed
+from console.kit.tab_order import set_reading_order
 from console.settings import ConsoleSettings
 from console.style import app_icon
 from console.watch_bridge import WatchBridge
@@ -205,11 +206,10 @@ class MainWindow(QMainWindow):
             set_state(self._connection_state)
         self._built[spec.key] = page
         self.stack.addWidget(page)
-        if spec.key == self.page_keys[0]:
-            # Tab from the sidebar into the first page's search field (above its content).
-            search_field = getattr(page, "search_field", None)
-            if callable(search_field):
-                self.setTabOrder(self.sidebar, search_field())
+        # A page built on its first visit joins the end of the window's focus chain, after the
+        # status bar: Tab goes from the sidebar into the page (in the page's own reading order),
+        # then on to the status bar, the order they are read in.
+        set_reading_order(self.sidebar, page)
         return page
 
     def current_page(self) -> QWidget:

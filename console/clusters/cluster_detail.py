@@ -24,6 +24,7 @@ from console.clusters.detail_resources import ResourcesTab
 from console.clusters.detail_settings import SettingsTab
 from console.clusters.detail_summary import SummaryTab
 from console.clusters.usage_hook import GraphFactory
+from console.kit.tab_order import set_reading_order
 from console.models.hosts_model import HostsModel
 from console.models.pools_model import PoolsModel
 from console.networks.networks_model import NetworksModel
@@ -92,6 +93,8 @@ class ClusterDetail(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
+        # The tabs' pages were made before the tab widget: Tab would reach it after them.
+        set_reading_order(layout)
 
         for tab in (self.hosts_tab, self.settings):
             tab.notice.connect(self.notice)

@@ -42,6 +42,7 @@ from console.kit.background import Background
 from console.kit.commands import acts_on_selection, key_alias
 from console.kit.palette_items import PaletteObject
 from console.kit.search_keys import esc_clears_search
+from console.kit.tab_order import set_reading_order
 from console.models.hosts_model import HostsModel
 from console.models.pools_model import PoolsModel
 from console.networks.networks_model import NetworksModel
@@ -182,7 +183,7 @@ class ClustersPage(QWidget):
         ):
             signal.connect(self._on_rows_changed)
         clusters.batch_applied.connect(self._on_membership_changed)
-        self.setTabOrder(self.search_edit, self.table)
+        set_reading_order(list_layout)
         self._on_rows_changed()
 
     def _action(self, text: str, shortcut: str, run: Callable[[], object]) -> QAction:

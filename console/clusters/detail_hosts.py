@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from console.clusters.cluster_ops import ClusterCalls
 from console.clusters.clusters_model import Member
 from console.kit.background import Background
+from console.kit.tab_order import set_reading_order
 from console.status_colours import status_colour, status_icon
 from console.style import set_state_property
 from console.widgets.tables import Cell, fill_table, make_table
@@ -96,6 +97,7 @@ class HostsTab(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.note)
+        set_reading_order(layout)  # the buttons above the table were made after it
         self.table.itemSelectionChanged.connect(self._update_actions)
         self._update_actions()
 

@@ -54,6 +54,7 @@ from console.kit.card_model import KEY_ROLE
 from console.kit.commands import acts_on_selection, key_alias
 from console.kit.palette_items import PaletteObject, model_objects
 from console.kit.search_keys import esc_clears_search
+from console.kit.tab_order import set_reading_order
 from console.models.pools_model import PoolsModel
 from console.watch import ConnectionState, EmptyListTexts, Phase
 from console.widgets.detail_parts import action_button
@@ -229,11 +230,7 @@ class ImagesPage(QWidget):
         pools.batch_applied.connect(self._update_actions)
         pools.modelReset.connect(self._update_actions)
 
-        self.setTabOrder(self.search_edit, self.tab_bar)
-        self.setTabOrder(self.tab_bar, self.kind_combo)
-        self.setTabOrder(self.kind_combo, self.table)
-        self.setTabOrder(self.table, self.detail.retry_button)
-        self.setTabOrder(self.detail.retry_button, self.detail.delete_button)
+        set_reading_order(layout)
         self._on_rows_changed()
 
     def _action(self, text: str, shortcut: str, run: Callable[[], object]) -> QAction:

@@ -29,6 +29,7 @@ from console.kit.card_filter import CardFilterProxy, PhaseFilter
 from console.kit.card_view import StatusCardView
 from console.kit.phase_text import plural
 from console.kit.search_keys import esc_clears_search
+from console.kit.tab_order import set_reading_order
 from console.watch import ConnectionState, EmptyListTexts, Phase
 
 TabT = TypeVar("TabT", bound=PhaseFilter)
@@ -87,8 +88,6 @@ class CardPage(QWidget, Generic[TabT]):
         self.proxy.rowsInserted.connect(self._on_view_rows_changed)
         self.proxy.rowsRemoved.connect(self._on_view_rows_changed)
         self.proxy.modelReset.connect(self._on_view_rows_changed)
-        self.setTabOrder(self.search_edit, self.tab_bar)
-        self.setTabOrder(self.tab_bar, self.view)
 
     # --- building -------------------------------------------------------------------------
 
@@ -160,6 +159,8 @@ class CardPage(QWidget, Generic[TabT]):
         layout.addWidget(self.stale_label)
         layout.addWidget(self.tab_bar)
         layout.addWidget(body, 1)
+        # The top bar's buttons are added after the search field and the cards were made.
+        set_reading_order(layout)
 
     # --- what the kind says ---------------------------------------------------------------
 

@@ -218,7 +218,6 @@ class NetworksPage(CardPage[FilterTab]):
         networks.batch_applied.connect(self._on_networks_changed)
         self._on_networks_changed()
         self.view.selectionModel().currentChanged.connect(self._on_current_changed)
-        self.setTabOrder(self.new_button, self.search_edit)
         self._on_rows_changed()
         self._show_selected()
 

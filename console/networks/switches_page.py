@@ -30,6 +30,7 @@ from console.kit.commands import acts_on_selection
 from console.kit.list_keys import keyboard_list
 from console.kit.palette_items import PaletteObject, model_objects
 from console.kit.phase_text import phase_label
+from console.kit.tab_order import set_reading_order
 from console.models.hosts_model import HostsModel
 from console.networks.add_port_group_dialog import AddPortGroupDialog
 from console.networks.map_uplinks_dialog import MapUplinksDialog
@@ -149,6 +150,7 @@ class SwitchesPage(QWidget):
         layout.setContentsMargins(12, 10, 12, 8)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
+        set_reading_order(layout)  # the top bar's buttons, then the list, then the matrix
 
         self.list.selectionModel().selectionChanged.connect(self._on_selection)
         switches.batch_applied.connect(self._refresh)

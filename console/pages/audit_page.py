@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from clients.present_audit import entry_text
 from console.connection import EndpointSource, not_connected
 from console.kit.search_keys import esc_clears_search
+from console.kit.tab_order import set_reading_order
 from console.models.audit_model import AuditModel
 from console.watch import ConnectionState, Phase
 from console.widgets.list_page_parts import PageTopBar, TableOrMessage, setup_row_table
@@ -98,7 +99,7 @@ class AuditPage(QWidget):
 
         for signal in (model.batch_applied, model.synced, model.modelReset):
             signal.connect(self._update)
-        self.setTabOrder(self.filter_edit, self.table)
+        set_reading_order(layout)
         self._update()
 
     def focus_target(self) -> QWidget:

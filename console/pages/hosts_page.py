@@ -39,6 +39,7 @@ from console.kit.background import Background
 from console.kit.commands import ON_SELECTION, acts_on_selection, key_alias
 from console.kit.palette_items import PaletteObject
 from console.kit.search_keys import esc_clears_search
+from console.kit.tab_order import set_reading_order
 from console.models.hosts_model import KEY_ROLE, SORT_ROLE, Column, HostsModel
 from console.usage.sparkline_delegate import Metric, SparklineDelegate
 from console.usage.usage_store import UsageStore
@@ -197,11 +198,7 @@ class HostsPage(QWidget):
         model.dataChanged.connect(self._on_data_changed)
         model.synced.connect(self._on_rows_changed)
 
-        self.setTabOrder(self.filter_edit, self.table)
-        self.setTabOrder(self.table, self.add_button)
-        self.setTabOrder(self.add_button, self.remove_button)
-        self.setTabOrder(self.remove_button, self.detail.refresh_button)
-        self.setTabOrder(self.detail.refresh_button, self.detail.tabs)
+        set_reading_order(layout)
         self._on_rows_changed()
 
     # --- public ---------------------------------------------------------------------------

@@ -148,7 +148,6 @@ class StoragePage(CardPage[FilterTab]):
             model.batch_applied.connect(self._on_batch_applied)
         pools.cards_aged.connect(self._on_cards_aged)
         self.view.selectionModel().currentChanged.connect(self._on_current_changed)
-        self.setTabOrder(self.new_button, self.search_edit)
         self._on_rows_changed()
         self.actions.update()
 

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.kit.tab_order import set_reading_order
+
 SELECTABLE = (
     Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
 )
@@ -114,3 +116,7 @@ class ErrorDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.view)
         layout.addWidget(buttons)
+        # The Copy button sits on the title's row, above the text: read before it. The text
+        # keeps the first focus (Enter there closes; on Copy it would copy).
+        set_reading_order(self.view.copy_button, self.view.text_label, buttons)
+        self.view.text_label.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -22,6 +22,7 @@ from clients import present
 from console import pool_text
 from console.connection import IdentitySource, no_identity
 from console.kit.phase_text import phase_label
+from console.kit.tab_order import set_reading_order
 from console.pool_style import backend_pixmap
 from console.style import set_state_property
 from console.widgets.detail_parts import (
@@ -133,6 +134,8 @@ class PoolDetailPanel(QWidget):
         layout.addWidget(self.capacity_label)
         layout.addWidget(self.capacity_bar)
         layout.addWidget(self.tabs, 1)
+        # The host reads' bar (the tabs' corner) is made before the rest.
+        set_reading_order(layout)
         return page
 
     @staticmethod

@@ -4,6 +4,7 @@ sits), shared by the focus-chain, accessible-name and mnemonic tests."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import shiboken6
@@ -73,9 +74,25 @@ class TabTrap(Exception):
 
 
 def tab_walk(qtbot: Any, start: QWidget) -> list[QWidget]:
+    """Every widget Tab gives the focus to, in order, on the second lap from ``start``: the
+    first lap brings the window to where a keyboard user has it after one round (Tab into a
+    list selects its first row, which enables the buttons acting on it, maybe passed already).
+    Raises TabTrap naming the widget when a Tab leaves the focus where it was, or when Tab
+    circles in a part of the window, never coming back to where the lap started."""
+    first_lap = tab_lap(qtbot, start)
+    lap = tab_lap(qtbot, focused() or first_lap[0])
+    now = focused()
+    if now is not None and address(now) != address(lap[0]):
+        raise TabTrap(
+            f"Tab goes round from {describe(lap[-1])} back to {describe(now)}, "
+            f"never to {describe(lap[0])}"
+        )
+    return lap
+
+
+def tab_lap(qtbot: Any, start: QWidget) -> list[QWidget]:
     """Put the focus on ``start`` and press Tab until the focus comes back to a widget it
-    already had (or MAX_TABS presses): every widget that had the focus, in order. Raises
-    TabTrap naming the widget when a Tab leaves the focus where it was."""
+    already had (or MAX_TABS presses): every widget that had the focus, in order."""
     start.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(lambda: focused() is not None, timeout=5000)
     first = focused()
@@ -87,7 +104,9 @@ def tab_walk(qtbot: Any, start: QWidget) -> list[QWidget]:
         qtbot.keyClick(current, Qt.Key.Key_Tab)
         now = focused()
         if now is current:
-            raise TabTrap(f"Tab does not leave {describe(current)}")
+            if any(address(other) != address(current) for other in controls(current.window())):
+                raise TabTrap(f"Tab does not leave {describe(current)}")
+            break  # the only stop (a message box's OK, the palette's field): Tab stays
         if now is None or any(now is seen for seen in reached):
             break
         reached.append(now)
@@ -147,3 +166,76 @@ def describe(widget: QWidget) -> str:
         )
         parent = parent.parentWidget()
     return " ".join(parts) + " in " + " < ".join(path)
+
+
+# --- reading order ---------------------------------------------------------------------------
+
+# Two stops whose top edges are this close are on one row (a line edit and the taller button
+# beside it, a check box beside a field): their order is left to right.
+ROW_TOLERANCE_PX = 6
+
+
+def _is_panel(widget: QWidget) -> bool:
+    """A region read as one unit: a scroll area, a dock, a side of a splitter, a page of a
+    stack (the main window's page, a detail's page)."""
+    from PySide6.QtWidgets import QDockWidget, QScrollArea, QSplitter, QStackedWidget
+
+    parent = widget.parentWidget()
+    return isinstance(widget, QScrollArea | QDockWidget) or isinstance(
+        parent, QSplitter | QStackedWidget
+    )
+
+
+def reading_path(widget: QWidget, root: QWidget) -> list[QWidget]:
+    """The panels holding ``widget`` under ``root``, outermost first, then the widget."""
+    path = [widget]
+    parent = widget.parentWidget()
+    while parent is not None and parent is not root:
+        if _is_panel(parent):
+            path.append(parent)
+        parent = parent.parentWidget()
+    return path[::-1]
+
+
+def top_left(widget: QWidget) -> tuple[int, int]:
+    from PySide6.QtCore import QPoint
+
+    point = widget.mapToGlobal(QPoint(0, 0))
+    return point.x(), point.y()
+
+
+def _before(a: QWidget, b: QWidget) -> bool:
+    """``a`` is read before ``b`` (or at the same place)."""
+    (ax, ay), (bx, by) = top_left(a), top_left(b)
+    if abs(ay - by) <= ROW_TOLERANCE_PX:
+        return ax <= bx
+    return ay < by
+
+
+def read_before(a: list[QWidget], b: list[QWidget]) -> bool:
+    """Path ``a`` is read before path ``b``: compared at the first panel (or stop) where they
+    part."""
+    for left, right in zip(a, b, strict=False):
+        if address(left) != address(right):
+            return _before(left, right)
+    return True
+
+
+def reading_breaks(stops: list[QWidget], root: QWidget) -> list[str]:
+    """Each Tab (from the stop the reader meets first) that goes back against reading order."""
+    if len(stops) < 2:
+        return []
+    paths = [reading_path(stop, root) for stop in stops]
+    first = 0  # the stop a reader meets first: read before every other (ties: the earlier)
+    for index in range(1, len(stops)):
+        if not read_before(paths[first], paths[index]):
+            first = index
+    order = list(range(first, len(stops))) + list(range(first))
+    breaks = []
+    for here, there in itertools.pairwise(order):
+        if not read_before(paths[here], paths[there]):
+            breaks.append(
+                f"Tab from {describe(stops[here])} at {top_left(stops[here])} goes to "
+                f"{describe(stops[there])} at {top_left(stops[there])}, read before it"
+            )
+    return breaks

@@ -2,10 +2,11 @@
 
 ``InventoryWatchServer`` is the scripted Watch server (tests.console.scripted_usage) with the
 nodes in its snapshot and, right after SYNCED, one batch holding an object of every other kind
-the pages show: pools (ready, failed, local), a discovered pool, networks, a switch, clusters,
-images with a transfer task, and audit entries. The messages are the coordinator's own, built
-by the builders the page tests use; the window connects to the server for real (mutual TLS on
-loopback), so every page is CONNECTED and synced, with rows in each list.
+the pages show: pools (ready, failed, local), a discovered pool, networks, a discovered
+network, a switch, clusters, images with a transfer task, and audit entries. The messages are
+the coordinator's own, built by the builders the page tests use; the window connects to the
+server for real (mutual TLS on loopback), so every page is CONNECTED and synced, with rows in
+each list.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from collections.abc import AsyncIterator
 import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from coordinator.discovery import discovered_key
+from domain.network_adoption import adoptable, not_adoptable_reason
 from domain.networks import NetworkSpec, NetworkType
 from localfleet.trust import FleetTrust
 from proto.quantix.v1 import common_pb2 as cpb
@@ -62,6 +65,25 @@ def network_event(spec: NetworkSpec) -> pb.WatchEvent:
     return event
 
 
+def discovered_network_event() -> pb.WatchEvent:
+    """libvirt's own ``default`` NAT network on host-a, which Quantix did not create: adoptable,
+    keyed as the coordinator keys it (coordinator.network_discovery)."""
+    subnets = ("192.168.122.1/24",)
+    found = pb.DiscoveredNetwork(
+        key=discovered_key("default", "nat", "virbr0", *subnets),
+        name="default",
+        forward_mode="nat",
+        bridge="virbr0",
+        subnets=subnets,
+        hosts=[pb.DiscoveredNetworkHost(host="host-a", active=True, persistent=True)],
+        adoptable=adoptable("nat", "virbr0"),
+        not_adoptable_reason=not_adoptable_reason("nat", "virbr0"),
+    )
+    event = pb.WatchEvent(type=ADDED, kind=pb.OBJECT_KIND_DISCOVERED_NETWORK, key=found.key)
+    event.discovered_network.CopyFrom(found)
+    return event
+
+
 def audit_event(number: int, rpc: str, code: str, message: str = "") -> pb.WatchEvent:
     entry = pb.AuditEntry(
         id=number,
@@ -106,6 +128,7 @@ def inventory_events() -> list[pb.WatchEvent]:
                 gateway="10.30.0.1",
             )
         ),
+        discovered_network_event(),
         switch_event(),
         cluster_event(ADDED, PROD),
         cluster_event(ADDED, LAB),

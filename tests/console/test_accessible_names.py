@@ -1,6 +1,7 @@
 """Every control that matters has a name a screen reader can say: on each page of a window fed
-a realistic inventory and in each dialog, an enabled input, list or button with neither
-visible text nor a label pointing at it (a buddy) nor an accessible name fails the test."""
+a realistic inventory, in each dialog and on each page of each wizard path
+(tests.console.surfaces), an enabled input, list or button with neither visible text nor a
+label pointing at it (a buddy) nor an accessible name fails the test."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from tests.console.conftest import activate
 from tests.console.focus_walk import address, controls, describe, visible_text
-from tests.console.test_focus_chain import OPENERS, show_page
+from tests.console.surfaces import NAMES, PAGE_STATES, show_page, surface, visit
 
 
 def painted(root: QWidget) -> list[QWidget]:
@@ -36,24 +37,22 @@ def nameless(root: QWidget) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize(
-    "key", ["hosts", "clusters", "storage", "images", "networks", "audit", "switches"]
-)
-def test_every_control_of_each_page_has_a_name(inventory_window, qtbot, key):
+@pytest.mark.parametrize("name", sorted(PAGE_STATES))
+def test_every_control_of_each_page_has_a_name(inventory_window, qtbot, name):
     window = inventory_window
     activate(qtbot, window)
+    key, prepare = PAGE_STATES[name]
     show_page(qtbot, window, key)
+    prepare(window)
     missing = nameless(window)
-    assert not missing, f"page {key!r}: no name for\n  " + "\n  ".join(missing)
+    assert not missing, f"page {name!r}: no name for\n  " + "\n  ".join(missing)
 
 
-@pytest.mark.parametrize("name", sorted(OPENERS))
+@pytest.mark.parametrize("name", NAMES)
 def test_every_control_of_each_dialog_has_a_name(inventory_window, qtbot, name):
     window = inventory_window
     activate(qtbot, window)
-    dialog = OPENERS[name](window)
-    assert dialog is not None
-    qtbot.waitUntil(dialog.isVisible, timeout=5000)
-    missing = nameless(dialog)
-    dialog.reject()
-    assert not missing, f"dialog {name!r}: no name for\n  " + "\n  ".join(missing)
+    missing = []
+    for dialog, where in visit(qtbot, window, surface(name)):
+        missing += [f"{where}: {widget}" for widget in nameless(dialog)]
+    assert not missing, "no name for\n  " + "\n  ".join(missing)

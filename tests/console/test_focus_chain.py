@@ -3,123 +3,135 @@
 The window is connected to a scripted Watch with a realistic inventory (tests.console.inventory),
 so lists have rows, details show and actions are enabled. Each page is shown by its shortcut
 (Ctrl+<n>); Tab is pressed on whatever has the focus until the focus comes back to where it
-started; the test fails naming each enabled, shown control the walk never reached. Dialogs and
-wizards are opened from their pages as a user opens them, and walked the same way.
+started (a second lap: see focus_walk.tab_walk); the test fails naming each enabled, shown
+control the walk never reached. Every dialog and every page of every wizard path
+(tests.console.surfaces) is opened as a user opens it and walked the same way; a dialog class
+or message box added to the console without a surface there fails
+``test_every_dialog_of_the_console_is_walked``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import ast
+import importlib
+import pkgutil
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QTabWidget, QWidget, QWizard
+from PySide6.QtWidgets import QDialog, QMessageBox, QTabWidget, QWidget
 
-from console.main_window import MainWindow
+import console
 from tests.console.conftest import activate
 from tests.console.focus_walk import unreached
-from tests.console.inventory import CLUSTERS, POOLS
+from tests.console.surfaces import (
+    MESSAGE_BOX_SITES,
+    NAMES,
+    PAGE_STATES,
+    SURFACES,
+    show_page,
+    surface,
+    visit,
+)
 
-CTRL = Qt.KeyboardModifier.ControlModifier
+__all__ = ["show_page"]  # tests.console.test_list_keys takes it from here
 
 
-def show_page(qtbot: Any, window: MainWindow, key: str) -> QWidget:
-    """The page at its shortcut, Ctrl+<its place in the sidebar>."""
-    number = window.page_keys.index(key) + 1
-    qtbot.keyClick(window, getattr(Qt.Key, f"Key_{number}"), CTRL)
-    page = window.page(key)
-    qtbot.waitUntil(lambda: window.current_page() is page, timeout=5000)
-    return page
-
-
-def walk_every_tab(qtbot: Any, root: QWidget, start: QWidget) -> list[str]:
-    """Unreached controls of ``root`` as shown, then again with each tab of each tab widget."""
-    missed = unreached(qtbot, root, start)
+def tab_states(root: QWidget) -> Iterator[str]:
+    """``root`` as shown (""), then with each other tab of each shown tab widget current."""
+    yield ""
     for tabs in root.findChildren(QTabWidget):
         if not tabs.isVisible():
             continue
         for index in range(tabs.count()):
             if tabs.isTabEnabled(index) and index != tabs.currentIndex():
                 tabs.setCurrentIndex(index)
-                missed += [
-                    f"{miss} (tab {tabs.tabText(index)!r})"
-                    for miss in unreached(qtbot, root, start)
-                ]
+                yield f" (tab {tabs.tabText(index)!r})"
+
+
+def walk_every_tab(qtbot: Any, root: QWidget, start: QWidget) -> list[str]:
+    """Unreached controls of ``root`` as shown, then again with each tab of each tab widget."""
+    missed = []
+    for state in tab_states(root):
+        missed += [f"{miss}{state}" for miss in unreached(qtbot, root, start)]
     return sorted(set(missed))
 
 
-@pytest.mark.parametrize(
-    "key", ["hosts", "clusters", "storage", "images", "networks", "audit", "switches"]
-)
-def test_tab_reaches_every_control_of_each_page(inventory_window, qtbot, key):
+@pytest.mark.parametrize("name", sorted(PAGE_STATES))
+def test_tab_reaches_every_control_of_each_page(inventory_window, qtbot, name):
     window = inventory_window
     activate(qtbot, window)
+    key, prepare = PAGE_STATES[name]
     show_page(qtbot, window, key)
+    prepare(window)
     missed = walk_every_tab(qtbot, window, window.sidebar)
-    assert not missed, f"page {key!r}: Tab never reaches:\n  " + "\n  ".join(missed)
+    assert not missed, f"page {name!r}: Tab never reaches:\n  " + "\n  ".join(missed)
 
 
-# --- dialogs and wizards, opened from their pages -----------------------------------------
-
-
-def _storage_with(window: MainWindow, pool: str) -> Any:
-    page = window.storage_page
-    page.select_pool(pool)
-    return page
-
-
-def _clusters_detail(window: MainWindow) -> Any:
-    page = window.page("clusters")
-    page.open_detail(CLUSTERS[1])
-    return page
-
-
-def _switches(window: MainWindow) -> Any:
-    page = window.page("switches")
-    page.list.setCurrentIndex(page.list.model().index(0, 0))
-    return page
-
-
-OPENERS: dict[str, Callable[[MainWindow], QDialog | None]] = {
-    "connect": lambda w: w.open_connect_dialog(),
-    "add host": lambda w: w.hosts_page.open_add_dialog(),
-    "remove host": lambda w: (
-        w.hosts_page.select_host("host-b"),
-        w.hosts_page.open_remove_dialog(),
-    )[-1],
-    "create pool": lambda w: w.storage_page.actions.open_wizard(),
-    "delete pool": lambda w: _storage_with(w, POOLS[0]).actions.open_delete_dialog(),
-    "assign hosts": lambda w: _storage_with(w, POOLS[0]).actions.open_assign_dialog(),
-    "adopt pool": lambda w: (
-        w.storage_page.select_discovered(w.discovered_model.key_at(0)),
-        w.storage_page.actions.open_adopt_dialog(),
-    )[-1],
-    "create network": lambda w: w.page("networks").open_wizard(),
-    "new switch": lambda w: w.page("switches").open_new_switch(),
-    "map uplinks": lambda w: _switches(w).open_map_uplinks(),
-    "add port group": lambda w: _switches(w).open_add_port_group(),
-    "create cluster": lambda w: w.page("clusters").open_wizard(),
-    "add cluster hosts": lambda w: _clusters_detail(w).detail.open_add_dialog(),
-    "upload image": lambda w: w.page("images").open_upload_dialog(),
-    "download image": lambda w: w.page("images").open_download_dialog(),
-    "import ova": lambda w: w.page("images").open_import_dialog(),
-}
-
-
-@pytest.mark.parametrize("name", sorted(OPENERS))
+@pytest.mark.parametrize("name", NAMES)
 def test_tab_reaches_every_control_of_each_dialog(inventory_window, qtbot, name):
     window = inventory_window
     activate(qtbot, window)
-    dialog = OPENERS[name](window)
-    assert dialog is not None, f"{name}: the page did not open it"
-    qtbot.waitUntil(dialog.isVisible, timeout=5000)
-    activate(qtbot, dialog)
-    missed = walk_every_tab(qtbot, dialog, dialog.focusWidget() or dialog)
-    if isinstance(dialog, QWizard):
-        missed = [f"{miss} (page {dialog.currentId()})" for miss in missed]
-    dialog.reject()
-    assert not missed, f"dialog {name!r}: Tab never reaches:\n  " + "\n  ".join(missed)
+    missed = []
+    for dialog, where in visit(qtbot, window, surface(name)):
+        start = dialog.focusWidget() or dialog
+        missed += [f"{where}: {miss}" for miss in walk_every_tab(qtbot, dialog, start)]
+    assert not missed, "Tab never reaches:\n  " + "\n  ".join(missed)
+
+
+# --- every dialog has a surface -------------------------------------------------------------
+
+
+def console_dialog_classes() -> set[type[QDialog]]:
+    """The dialog classes defined under console/ that nothing there subclasses further (a
+    base such as ConfirmForceDialog is walked through its subclasses)."""
+    for module in pkgutil.walk_packages(console.__path__, "console."):
+        if not module.name.endswith("__main__"):
+            importlib.import_module(module.name)
+
+    def subclasses(cls: type) -> Iterator[type]:
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = {c for c in subclasses(QDialog) if c.__module__.startswith("console.")}
+    return {c for c in ours if not any(issubclass(o, c) and o is not c for o in ours)}
+
+
+def message_box_sites() -> set[tuple[str, str]]:
+    """(module, function) of every QMessageBox(...) built under console/."""
+    root = Path(console.__file__).parent
+    sites = set()
+    for path in root.rglob("*.py"):
+        module = ".".join(("console", *path.relative_to(root).with_suffix("").parts))
+        for function in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(function, ast.FunctionDef):
+                continue
+            for node in ast.walk(function):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id == "QMessageBox"
+                ):
+                    sites.add((module, function.name))
+    return sites
+
+
+def test_every_dialog_of_the_console_is_walked():
+    walked = {s.kind for s in SURFACES}
+    unwalked = sorted(f"{c.__module__}.{c.__qualname__}" for c in console_dialog_classes() - walked)
+    assert not unwalked, "dialogs with no surface in tests/console/surfaces.py: " + ", ".join(
+        unwalked
+    )
+    sites = message_box_sites()
+    assert sites == set(MESSAGE_BOX_SITES), (
+        f"message boxes with no surface: {sorted(sites - set(MESSAGE_BOX_SITES))}; "
+        f"surfaces of no message box: {sorted(set(MESSAGE_BOX_SITES) - sites)}"
+    )
+    for name in MESSAGE_BOX_SITES.values():
+        assert surface(name).kind is QMessageBox, name
 
 
 # --- focus is always visible ----------------------------------------------------------------

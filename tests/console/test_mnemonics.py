@@ -1,6 +1,7 @@
-"""Alt+letter in every dialog and wizard page: each labelled field's label points at its field
-(a buddy) and carries a mnemonic, and no two things shown at once in a dialog share a letter
-(a shared letter makes Alt+letter cycle between them instead of going where the user meant)."""
+"""Alt+letter in every dialog and on every page of every wizard path (tests.console.surfaces):
+each labelled field's label points at its field (a buddy) and carries a mnemonic, and no two
+things shown at once in a dialog share a letter (a shared letter makes Alt+letter cycle between
+them instead of going where the user meant)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QTabBar,
     QWidget,
-    QWizard,
 )
 
 from tests.console.conftest import activate
 from tests.console.focus_walk import CONTROL_TYPES, describe
-from tests.console.test_focus_chain import OPENERS
+from tests.console.surfaces import NAMES, surface, visit
 
 
 def mnemonic(text: str) -> str:
@@ -86,14 +86,11 @@ def clashes(dialog: QDialog) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("name", sorted(OPENERS))
+@pytest.mark.parametrize("name", NAMES)
 def test_each_dialog_has_a_mnemonic_per_field_and_no_two_alike(inventory_window, qtbot, name):
     window = inventory_window
     activate(qtbot, window)
-    dialog = OPENERS[name](window)
-    assert dialog is not None
-    qtbot.waitUntil(dialog.isVisible, timeout=5000)
-    problems = unmarked_labels(dialog) + clashes(dialog)
-    where = f"{name} page {dialog.currentId()}" if isinstance(dialog, QWizard) else name
-    dialog.reject()
-    assert not problems, f"dialog {where!r}:\n  " + "\n  ".join(problems)
+    problems = []
+    for dialog, where in visit(qtbot, window, surface(name)):
+        problems += [f"{where}: {p}" for p in unmarked_labels(dialog) + clashes(dialog)]
+    assert not problems, "\n  ".join(["mnemonics:", *problems])
