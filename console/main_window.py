@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from PySide6.QtCore import QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
+    QDockWidget,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -393,6 +394,8 @@ class MainWindow(QMainWindow):
         found = window_commands(self._menu_actions())
         for spec in self.registry.pages():
             found.extend(self.page_commands(spec.key))
+        for dock in self.findChildren(QDockWidget):  # a page's panel beside it (Transfers)
+            found.extend(page_commands(dock, dock.windowTitle()))
         return found
 
     def page_titles(self) -> list[tuple[str, str, str]]:
@@ -401,6 +404,10 @@ class MainWindow(QMainWindow):
             (spec.key, spec.title, QKeySequence(spec.shortcut).toString(native))
             for spec in self.registry.pages()
         ]
+
+    def is_connected(self) -> bool:
+        state = self._connection_state
+        return state is not None and state.phase is Phase.CONNECTED
 
     def say(self, text: str) -> None:
         self.statusBar().showMessage(text, 10_000)

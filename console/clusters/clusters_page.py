@@ -258,7 +258,8 @@ class ClustersPage(QWidget):
 
     def palette_objects(self) -> list[PaletteObject]:
         return [
-            PaletteObject("cluster", name, name, verb="Open")
+            # Opening is the object's own entry ("Open cluster prod"); deleting acts on it.
+            PaletteObject("cluster", name, name, verb="Open", actions=(self.delete_action,))
             for name in (self.clusters.key_at(row) for row in range(self.clusters.rowCount()))
         ]
 

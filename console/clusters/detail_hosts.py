@@ -82,7 +82,7 @@ class HostsTab(QWidget):
         self.note.setWordWrap(True)
         self.note.setTextFormat(Qt.TextFormat.PlainText)
         self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        remove_key = QAction(self.table)
+        remove_key = QAction("Remove from cluster…", self.table)  # named: the cheat sheet lists it
         remove_key.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         remove_key.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         remove_key.triggered.connect(self.confirm_remove)

@@ -42,6 +42,7 @@ from console.images import task_text
 from console.images.tasks_model import FINISHED_ROLE, KEY_ROLE, TASK_ROLE, TasksModel
 from console.images.transfer_delegate import TransferDelegate
 from console.images.transfers import TransferManager
+from console.kit.commands import key_alias
 from domain.tasks import TaskPhase, cancel_refusal
 from proto.quantix.v1 import coordinator_pb2 as pb
 
@@ -156,15 +157,8 @@ class TransfersPanel(QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._on_context_menu)
         self.view.selectionModel().currentChanged.connect(self._update_actions)
-        for key, action in (
-            (QKeySequence.StandardKey.Delete, self.cancel_action),
-            ("Ctrl+R", self.retry_action),
-        ):
-            shortcut = QAction(self.view)
-            shortcut.setShortcut(QKeySequence(key))
-            shortcut.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-            shortcut.triggered.connect(action.trigger)
-            self.view.addAction(shortcut)
+        key_alias(self.cancel_action, self.view, QKeySequence.StandardKey.Delete)
+        key_alias(self.retry_action, self.view, "Ctrl+R")
 
         self.empty_label = QLabel(EMPTY_TEXT, self)
         self.empty_label.setObjectName("placeholderText")

@@ -15,12 +15,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
 from console.kit.commands import EVERYWHERE, Command
 from console.kit.palette_search import Entry
 
 NOT_NOW = "not available now"
+NOT_CONNECTED = "not connected to a coordinator (File › Connect to Coordinator…, Ctrl+O)"
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,9 @@ class PaletteObject:
     name: str
     key: str  # what the page's reveal_object takes
     verb: str = "Go to"  # "Open" where revealing opens a detail
+    # The page's selection actions that apply to this object (None: every one): an unmanaged
+    # pool is adopted, never retried; a host in maintenance is taken out of it, not put in.
+    actions: tuple[QAction, ...] | None = None
 
 
 class KeyedModel(Protocol):
@@ -42,12 +47,18 @@ class KeyedModel(Protocol):
 
 
 def model_objects(
-    model: KeyedModel, kind: str, name_of: Callable[[Any], str], prefix: str = ""
+    model: KeyedModel,
+    kind: str,
+    name_of: Callable[[Any], str],
+    prefix: str = "",
+    actions: tuple[QAction, ...] | None = None,
 ) -> list[PaletteObject]:
     """A page's objects for the palette, from the model it shows (``prefix`` tells apart two
-    models of one page in ``reveal_object``'s key)."""
+    models of one page in ``reveal_object``'s key; ``actions``: those that apply to them)."""
     return [
-        PaletteObject(kind, name_of(model.item_at(row)), prefix + model.key_at(row))
+        PaletteObject(
+            kind, name_of(model.item_at(row)), prefix + model.key_at(row), actions=actions
+        )
         for row in range(model.rowCount())
     ]
 
@@ -74,6 +85,8 @@ class PaletteWindow(Protocol):
 
     def say(self, text: str) -> None: ...
 
+    def is_connected(self) -> bool: ...
+
 
 def _detail(command: Command) -> str:
     keys = ", ".join(command.shortcuts)
@@ -84,6 +97,8 @@ def _detail(command: Command) -> str:
 def _trigger(window: PaletteWindow, command: Command, what: str) -> None:
     if command.enabled:
         command.action.trigger()
+    elif not window.is_connected():  # what turns most actions off; pages' tips say the rest
+        window.say(f"{what}: {NOT_CONNECTED}")
     else:
         window.say(f"{what}: {command.why_disabled or NOT_NOW}")
 
@@ -141,6 +156,8 @@ def _page_items(window: PaletteWindow, page_key: str) -> list[PaletteItem]:
             )
         )
         for command in selection_commands:
+            if found.actions is not None and command.action not in found.actions:
+                continue
             items.append(
                 PaletteItem(
                     Entry(

@@ -255,9 +255,16 @@ class NetworksPage(CardPage[FilterTab]):
     def palette_objects(self) -> list[PaletteObject]:
         """Managed and unmanaged networks, for the command palette."""
         return model_objects(
-            self.networks, "network", lambda network: network.spec.name
+            self.networks,
+            "network",
+            lambda network: network.spec.name,
+            actions=(self.retry_action, self.delete_action),
         ) + model_objects(
-            self.discovered, "unmanaged network", lambda found: found.name, UNMANAGED_PREFIX
+            self.discovered,
+            "unmanaged network",
+            lambda found: found.name,
+            UNMANAGED_PREFIX,
+            actions=(self.adopt_action,),
         )
 
     def reveal_object(self, key: str) -> bool:

@@ -234,9 +234,15 @@ class HostsPage(QWidget):
     def palette_objects(self) -> list[PaletteObject]:
         """Every host, for the command palette."""
         return [
-            PaletteObject("host", node.name, node.name)
+            PaletteObject("host", node.name, node.name, actions=self._actions_for(node))
             for node in (self.model.node_at(row) for row in range(self.model.rowCount()))
         ]
+
+    def _actions_for(self, node: pb.Node) -> tuple[QAction, ...]:
+        """In maintenance, a host can be taken out of it; otherwise put in."""
+        if node.status == pb.NODE_STATUS_MAINTENANCE:
+            return (self.remove_action, self.exit_maintenance_action)
+        return (self.remove_action, self.enter_maintenance_action)
 
     def reveal_object(self, key: str) -> bool:
         if self.filter_edit.text() and not self.select_host(key):

@@ -186,8 +186,15 @@ class StoragePage(CardPage[FilterTab]):
 
     def palette_objects(self) -> list[PaletteObject]:
         """Managed and unmanaged pools, for the command palette."""
-        return model_objects(self.pools, "pool", lambda pool: pool.spec.name) + model_objects(
-            self.discovered, "unmanaged pool", lambda found: found.name, UNMANAGED_PREFIX
+        managed = (self.actions.retry, self.actions.assign, self.actions.delete)
+        return model_objects(
+            self.pools, "pool", lambda pool: pool.spec.name, actions=managed
+        ) + model_objects(
+            self.discovered,
+            "unmanaged pool",
+            lambda found: found.name,
+            UNMANAGED_PREFIX,
+            actions=(self.actions.adopt,),
         )
 
     def reveal_object(self, key: str) -> bool:

@@ -62,7 +62,8 @@ class ErrorView(QFrame):
         # Focusable, so that keyboard users can tab in and select with Shift+arrows.
         self.text_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
-        self.copy_button = QPushButton("&Copy error", self)
+        # Alt+Y: Alt+C is the wizards' &Create beside it when a refusal is shown.
+        self.copy_button = QPushButton("Cop&y error", self)
         self.copy_button.setToolTip("Copy the title and full error text to the clipboard")
         self.copy_button.clicked.connect(self._on_copy_clicked)
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QLabel, QW
 from clients.coordinator import CoordinatorClient
 from console.kit.cheat_sheet import CheatSheet
 from console.kit.command_palette import CommandPalette
-from console.kit.commands import shortcuts_of
+from console.kit.commands import ALIAS_OF, COMMAND_TEXT, plain_text, shortcuts_of
 from proto.quantix.v1 import coordinator_pb2 as pb
 from tests.console.conftest import activate
 from tests.console.messages import event, make_node
@@ -100,8 +100,9 @@ def test_an_action_the_page_disables_is_not_run_and_the_status_bar_says_why(wind
     type_and_run(palette, qtbot, "retry nfs1", "Retry: pool nfs1")
     assert window.storage_page.selected_pool().spec.name == "nfs1"
     assert QApplication.activeModalWidget() is None
-    message = window.statusBar().currentMessage()
-    assert message.startswith("Retry pool nfs1: "), message
+    assert window.statusBar().currentMessage() == (
+        "Retry pool nfs1: not connected to a coordinator (File › Connect to Coordinator…, Ctrl+O)"
+    )
 
 
 def all_window_actions(window) -> list[QAction]:
@@ -116,15 +117,17 @@ def test_the_cheat_sheet_lists_every_shortcut_of_the_window_and_its_pages(window
     QTest.keyClick(window, Qt.Key.Key_F1)
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), CheatSheet))
     sheet = QApplication.activeModalWidget()
-    listed = {keys for keys, _text, _where in sheet.rows}
-    listed_keys = {key for keys in listed for key in keys.split(", ")}
-    missing = [
-        (action.text() or action.parent().objectName(), key)
-        for action in all_window_actions(window)
-        for key in shortcuts_of(action)
-        if key not in listed_keys
-    ]
+    listed = {(key, text) for keys, text, _where in sheet.rows for key in keys.split(", ")}
+    missing = []
+    for action in all_window_actions(window):
+        target = action.property(ALIAS_OF) or action  # a list's key runs its command
+        text = target.property(COMMAND_TEXT) or plain_text(target.text())
+        for key in shortcuts_of(action):
+            if (key, text) not in listed:
+                missing.append((text or action.parent().objectName(), key))
     assert not missing
+    assert ("Del", "Cancel transfer") in listed and ("Ctrl+R", "Retry") in listed
+    assert ("Del", "Remove from cluster…") in listed
     assert ("Ctrl+K", "Command Palette…", "Everywhere") in sheet.rows
     assert ("Ctrl+N", "New pool…", "Storage") in sheet.rows
     assert ("Del", "Remove host…", "Hosts (in Hosts)") in sheet.rows
@@ -233,3 +236,28 @@ def test_an_unmanaged_pool_of_the_same_name_is_its_own_entry(window, qtbot):
     type_and_run(palette, qtbot, "unmanaged nfs1", "Go to unmanaged pool nfs1")
     assert window.storage_page.selected_discovered().key == found.key
     assert window.storage_page.selected_pool() is None
+
+
+def test_each_object_is_offered_only_the_actions_that_apply_to_it(window, qtbot):
+    feed(window, qtbot)
+    window._on_watch_event(
+        event(
+            pb.WatchEvent.TYPE_UPDATED,
+            "host-c",
+            make_node("host-c", pb.NODE_STATUS_MAINTENANCE),
+        )
+    )
+    qtbot.waitUntil(lambda: window.model.node("host-c").status == pb.NODE_STATUS_MAINTENANCE)
+    palette = open_palette(window, qtbot)
+    QTest.keyClicks(palette.field, "host-")
+    texts = set(palette.shown_texts())
+    assert "Enter maintenance: host host-b" in texts
+    assert "Exit maintenance: host host-b" not in texts
+    assert "Exit maintenance: host host-c" in texts
+    assert "Enter maintenance: host host-c" not in texts
+    palette.field.clear()
+    QTest.keyClicks(palette.field, "nfs1")
+    texts = set(palette.shown_texts())
+    assert {"Go to pool nfs1", "Retry: pool nfs1", "Delete: pool nfs1"} <= texts
+    assert "Adopt: pool nfs1" not in texts
+    QTest.keyClick(palette.field, Qt.Key.Key_Escape)

@@ -157,6 +157,7 @@ def test_tab_counts_and_the_filter_proxy(model):
 
 def test_two_thousand_pools_load_in_one_insertion_without_a_widget_per_pool(model, qtbot):
     view = StatusCardView()
+    qtbot.addWidget(view)  # closed after the test: a window left on screen takes later hovers
     proxy = CardFilterProxy(model, FilterTab.ALL)
     view.setModel(proxy)
     view.resize(1000, 700)
