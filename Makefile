@@ -18,6 +18,7 @@ test: setup
 	$(BIN)/ruff format --check .
 	VENV=$(VENV) ./packaging/run-tests.sh
 	$(MAKE) packages
+	./packaging/check-bundle.sh
 	./packaging/check-packages.sh
 
 # The console bundle (dist/quantix-console/) and the three .debs (dist/*.deb), each built from

@@ -43,6 +43,12 @@ cleanup() {
 trap cleanup EXIT
 
 [[ $(id -u) -eq 0 ]] || fail "must run as root (it installs the packages)"
+# It installs, rewrites /etc/quantix and purges everything at the end: never on a machine that
+# has a Quantix install of its own (its CA and settings would go), nor beside another check.
+if dpkg -l 'quantix-*' 2>/dev/null | grep -q '^[ir][iHUFW]' || [[ -e /etc/quantix || -e /var/lib/quantix ]]; then
+    trap - EXIT
+    fail "this machine has Quantix installed (or another check is running): refusing to install over it and purge it"
+fi
 for package in "${PACKAGES[@]}"; do
     compgen -G "dist/${package}_${VERSION}-1_*.deb" >/dev/null || fail "no dist/${package}_${VERSION}-1_*.deb: run make packages"
 done
