@@ -8,7 +8,11 @@ cd "$(dirname "$0")/../.."
 VENV=build/venv-bundle
 [[ -x $VENV/bin/python ]] || python3.11 -m venv "$VENV"
 # pyroute2 is Linux netlink: the demo on macOS has no switches (its namespaces need root on Linux).
-mapfile -t requirements < <("$VENV/bin/python" packaging/requirements.py console | grep -v '^pyroute2')
+# A read loop, not mapfile: macOS's own /bin/bash is 3.2, which has no mapfile.
+requirements=()
+while IFS= read -r requirement; do
+    requirements+=("$requirement")
+done < <("$VENV/bin/python" packaging/requirements.py console | grep -v '^pyroute2')
 "$VENV/bin/python" -m pip install -q "${requirements[@]}" "pyinstaller>=6.10,<7" pillow
 mkdir -p build/icon
 "$VENV/bin/python" packaging/render_icon.py build/icon/quantix.icns
