@@ -55,12 +55,14 @@ HONOURED = frozenset(
         "AmbientCapabilities",
     }
 )
-# [Service] settings only systemd can apply. Restart=/RestartSec=: the check wants the first
-# failure, not a retry; the rest is the sandbox, which restricts and is checked offline.
+# [Service] settings only systemd can apply. Restart=/RestartSec=/RestartPreventExitStatus=: the
+# check wants the first failure, not a retry; the rest is the sandbox, which restricts and is
+# checked offline.
 SYSTEMD_ONLY = frozenset(
     {
         "Restart",
         "RestartSec",
+        "RestartPreventExitStatus",
         "ProtectSystem",
         "ProtectHome",
         "PrivateTmp",
