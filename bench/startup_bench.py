@@ -35,7 +35,6 @@ import argparse
 import ctypes
 import json
 import os
-import platform
 import re
 import shutil
 import signal
@@ -47,6 +46,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from image_transfer_bench import machine  # the machine as every bench reports it
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -275,22 +276,12 @@ def start_window_manager(wm: str, env: dict[str, str], display: XDisplay) -> sub
     return manager
 
 
-def machine() -> dict[str, Any]:
-    model = ""
-    with open("/proc/cpuinfo") as cpuinfo:
-        for line in cpuinfo:
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return {
-        "cpus": os.cpu_count(),
-        "cpu_model": model,
-        "python": platform.python_version(),
-        "platform": platform.platform(terse=True),
-        "virt_manager": subprocess.run(
-            ["virt-manager", "--version"], capture_output=True, text=True, check=False
-        ).stdout.strip(),
-    }
+def machine_and_virt_manager() -> dict[str, Any]:
+    """The machine as every bench reports it, and the virt-manager compared with."""
+    version = subprocess.run(
+        ["virt-manager", "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    return {**machine(), "virt_manager": version}
 
 
 def summary(figures: list[float]) -> dict[str, float]:
@@ -379,7 +370,7 @@ def run(args: argparse.Namespace, pycache: Path) -> None:
                     "warm_up": "one uncounted run of each first (bytecode cached, as installed)",
                     "console_runs_s": [round(f, 3) for f in console.figures],
                     "virt_manager_runs_s": [round(f, 3) for f in virt_manager.figures],
-                    "machine": machine(),
+                    "machine": machine_and_virt_manager(),
                 }
             )
         )
